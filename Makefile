@@ -1,0 +1,46 @@
+# gdindex — every target sets itself up: a fresh machine needs only Python 3.11 and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test check lint fmt type cov golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## compute the Guangdong sample index and print the ranked report
+	$(BIN)/gdindex compute specs/guangdong.yaml --out out/guangdong
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+fmt: $(STAMP)
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+type: $(STAMP)
+	$(BIN)/mypy src
+
+cov: $(STAMP)
+	$(BIN)/python -m pytest -q --cov=gdindex --cov-report=term-missing
+
+check: lint type test  ## the single gate: lint + types + tests
+
+golden: $(STAMP)  ## rewrite golden files (review the diff before committing)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+bench: $(STAMP)  ## print the benchmark figures and ratios
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,164 @@
+"""Aggregators (DESIGN §4.3), applied bottom-up, node by node.
+
+Each method is a pure function `fn(X, W, params)` where `X[unit, period, child]`
+holds the children's scores and `W` the per-cell weights: the sibling weights of the
+children that are present, rescaled to sum to 1 (0 for missing children). Coverage
+(`min_coverage`) and the zero policy of the means that need positive values are
+handled here, centrally, before a method runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gdindex.errors import IssueLog, examples
+from gdindex.registry import Registry
+from gdindex.spec import (
+    ArithmeticSpec,
+    GeometricSpec,
+    HarmonicSpec,
+    PowerMeanSpec,
+    TopsisSpec,
+)
+
+AggregatorFn = Callable[[np.ndarray, np.ndarray, Any, list[Any]], np.ndarray]
+AGGREGATORS: Registry[AggregatorFn] = Registry("aggregation")
+
+# Methods whose inputs must be positive (the zero policy applies).
+POSITIVE_ONLY = {"geometric", "harmonic"}
+
+
+@AGGREGATORS.register("arithmetic", ArithmeticSpec)
+def arithmetic(
+    X: np.ndarray, W: np.ndarray, p: ArithmeticSpec, periods: list[Any]
+) -> np.ndarray:
+    """Weighted arithmetic mean: `Σ w_i x_i`."""
+    return np.sum(W * np.nan_to_num(X), axis=-1)
+
+
+@AGGREGATORS.register("geometric", GeometricSpec)
+def geometric(
+    X: np.ndarray, W: np.ndarray, p: GeometricSpec, periods: list[Any]
+) -> np.ndarray:
+    """Weighted geometric mean: `exp(Σ w_i ln x_i)`."""
+    logs = np.log(np.where(W > 0, X, 1.0))
+    return np.exp(np.sum(W * logs, axis=-1))
+
+
+@AGGREGATORS.register("harmonic", HarmonicSpec)
+def harmonic(
+    X: np.ndarray, W: np.ndarray, p: HarmonicSpec, periods: list[Any]
+) -> np.ndarray:
+    """Weighted harmonic mean: `1 / Σ (w_i / x_i)`."""
+    return 1.0 / np.sum(W / np.where(W > 0, X, 1.0), axis=-1)
+
+
+@AGGREGATORS.register("power_mean", PowerMeanSpec)
+def power_mean(
+    X: np.ndarray, W: np.ndarray, p: PowerMeanSpec, periods: list[Any]
+) -> np.ndarray:
+    """Weighted power mean: `(Σ w_i x_i^p)^(1/p)`."""
+    powered = np.power(np.where(W > 0, X, 1.0), p.p)
+    return np.power(np.sum(W * powered, axis=-1), 1.0 / p.p)
+
+
+@AGGREGATORS.register("topsis", TopsisSpec)
+def topsis(
+    X: np.ndarray, W: np.ndarray, p: TopsisSpec, periods: list[Any]
+) -> np.ndarray:
+    """TOPSIS closeness: `100 · d⁻ / (d⁺ + d⁻)`.
+
+    `d⁺ = sqrt(Σ w_j (x_j − best_j)²)` and `d⁻ = sqrt(Σ w_j (x_j − worst_j)²)`, where
+    best and worst are each child's highest and lowest value over the units in scope.
+    """
+    out = np.full(X.shape[:2], np.nan)
+    if p.scope == "panel":
+        blocks: list[tuple[Any, Any]] = [(slice(None), slice(None))]
+    elif p.scope == "period":
+        blocks = [([j], [j]) for j in range(X.shape[1])]
+    else:
+        b = periods.index(p.base_period)
+        blocks = [(slice(None), [b])]
+    for cols, ref_cols in blocks:
+        ref = X[:, ref_cols, :]
+        with np.errstate(all="ignore"):
+            best = np.nanmax(ref, axis=(0, 1))
+            worst = np.nanmin(ref, axis=(0, 1))
+            x = X[:, cols, :]
+            w = W[:, cols, :]
+            d_plus = np.sqrt(np.sum(w * np.nan_to_num((x - best) ** 2), axis=-1))
+            d_minus = np.sqrt(np.sum(w * np.nan_to_num((x - worst) ** 2), axis=-1))
+            total = d_plus + d_minus
+            out[:, cols] = np.where(total > 0, 100.0 * d_minus / total, np.nan)
+    return out
+
+
+def aggregate_node(
+    node_id: str,
+    X: np.ndarray,
+    weights: np.ndarray,
+    p: Any,
+    units: list[str],
+    periods: list[Any],
+    log: IssueLog,
+) -> np.ndarray:
+    """Aggregate one node's children `X[unit, period, child]` with sibling `weights`.
+
+    Only present children count and their weights are rescaled to sum to 1; when the
+    weight share of present children is below `min_coverage` (or zero) the node is
+    missing for that unit and period.
+    """
+    method = AGGREGATORS.get(p.method)
+    X = _apply_zero_policy(node_id, X, p, units, periods, log)
+    present = ~np.isnan(X)
+    raw_w = np.where(present, weights, 0.0)
+    total = weights.sum()
+    share = raw_w.sum(axis=-1) / total if total > 0 else np.zeros(X.shape[:2])
+    covered = share > 0
+    if p.min_coverage > 0:
+        covered &= share >= p.min_coverage - 1e-12
+    with np.errstate(invalid="ignore", divide="ignore"):
+        W = raw_w / raw_w.sum(axis=-1, keepdims=True)
+        W = np.nan_to_num(W)
+        result = method.fn(X, W, p, periods)
+    return np.where(covered, result, np.nan)
+
+
+def _apply_zero_policy(
+    node_id: str,
+    X: np.ndarray,
+    p: Any,
+    units: list[str],
+    periods: list[Any],
+    log: IssueLog,
+) -> np.ndarray:
+    needs_positive = p.method in POSITIVE_ONLY or (
+        p.method == "power_mean" and (p.p < 0 or not float(p.p).is_integer())
+    )
+    if not needs_positive:
+        return X
+    bad = (X <= 0) & ~np.isnan(X)
+    if not bad.any():
+        return X
+    policy = p.zero_policy
+    if policy == "shift":
+        X = X + p.epsilon
+    elif policy == "floor":
+        X = np.where(bad, p.epsilon, X)
+    still = (X <= 0) & ~np.isnan(X)
+    if policy == "error" or still.any():
+        cells = sorted(
+            {(units[u], periods[t]) for u, t, _ in zip(*np.nonzero(still), strict=True)}
+        )
+        log.error(
+            f"tree node '{node_id}' ({p.method})",
+            f"values ≤ 0 cannot enter a {p.method} mean: {examples(cells)}",
+            "normalise onto a positive range, e.g. normalise: {method: minmax, "
+            "range: [1, 100]}, or set aggregate.zero_policy: shift or floor",
+            "non-positive",
+        )
+        return np.where(still, np.nan, X)
+    return X

@@ -1,0 +1,214 @@
+"""The `gdindex` command: typer wiring only (load → call the library → render → exit).
+
+Exit codes: 0 success; 1 invalid spec or data, or a failed computation (message on
+stderr); 2 usage error. Heavy modules are imported inside the commands so that
+`gdindex --version` returns at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from gdindex import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+app = typer.Typer(
+    name="gdindex",
+    help="Composite digital-economy index calculator: YAML spec + tables → scores, "
+    "ranks and growth. 数字经济综合指数计算工具。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+SpecArg = Annotated[
+    Path, typer.Argument(help="The index spec (YAML).", show_default=False)
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Show the full traceback on errors.")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and console.width < 160:
+        # Piped or captured output: do not squeeze wide tables into 80 columns.
+        console.width = 160
+    return console
+
+
+@contextmanager
+def handle_errors(debug: bool) -> Iterator[None]:
+    """Turn gdindex errors into a red panel on stderr and exit code 1."""
+    from gdindex.errors import GdindexError
+
+    try:
+        yield
+    except GdindexError as exc:
+        from gdindex.report.terminal import render_error
+
+        if debug:
+            _console(stderr=True).print_exception(show_locals=False)
+        render_error(exc, _console(stderr=True))
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # unexpected: one line unless --debug
+        if debug:
+            _console(stderr=True).print_exception(show_locals=False)
+        else:
+            from rich.panel import Panel
+
+            _console(stderr=True).print(
+                Panel(
+                    f"{type(exc).__name__}: {exc}\n(run with --debug for the traceback)",
+                    title="unexpected error",
+                    border_style="red",
+                    expand=False,
+                )
+            )
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gdindex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """gdindex: composite index calculator."""
+
+
+def _period(text: str | None, periods: list[Any]) -> Any:
+    if text is None:
+        return None
+    from gdindex.errors import GdindexError, Issue
+
+    for p in periods:
+        if str(p) == text.strip():
+            return p
+    raise GdindexError(
+        f"period {text!r} is not in the data",
+        [Issue("--period", f"unknown period {text!r}",
+               f"use one of: {', '.join(str(p) for p in periods)}")],
+    )
+
+
+@app.command()
+def compute(
+    spec: SpecArg,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period of the report (default: the latest)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the result files into this directory."),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", help="File format; json also prints to stdout."),
+    ] = Format.csv,
+    lang: LangOpt = Lang.zh,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, help="Show only the first N units.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no report, only errors.")
+    ] = False,
+    manifest_time: Annotated[
+        bool,
+        typer.Option("--manifest-time", help="Record the time in manifest.json."),
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Compute the index of SPEC and print the ranked report."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.report.terminal import render_result
+
+        result = gdindex.compute(gdindex.load_spec(spec))
+        chosen = _period(period, result.periods)
+        if out is not None:
+            written = gdindex.write_outputs(result, out, fmt.value, manifest_time)
+            if not quiet:
+                _console(stderr=True).print(
+                    f"[green]wrote {len(written)} files to {out}[/green]"
+                )
+    if fmt is Format.json:
+        sys.stdout.write(result.to_json() + "\n")
+    elif not quiet:
+        render_result(result, _console(), chosen, lang.value, top)
+
+
+@app.command()
+def validate(spec: SpecArg, lang: LangOpt = Lang.zh, debug: DebugOpt = False) -> None:
+    """Check SPEC and its data without computing; exit 1 when there are errors."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.report.terminal import render_issues
+
+        issues = gdindex.validate(spec)
+    errors = [i for i in issues if i.severity == "error"]
+    title = "validate" if lang is Lang.en else "校验 validate"
+    render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
+    if errors:
+        _console(stderr=True).print(
+            f"[red]{len(errors)} error(s), {len(issues) - len(errors)} warning(s)[/red]"
+        )
+        raise typer.Exit(1)
+    _console().print(
+        f"[green]✓ {spec}: valid[/green] ({len(issues)} warning(s))"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format."""
+    import json
+
+    from gdindex.spec import spec_json_schema
+
+    sys.stdout.write(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,144 @@
+"""Result files (DESIGN §6): scores, indicators, weights, groups, manifest.
+
+Files are written atomically and are byte-identical for identical inputs: rows are
+in a fixed order, floats are written at full precision, and the manifest holds no
+time unless asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from gdindex import __version__
+from gdindex.io import write_atomic, write_frame
+from gdindex.pipeline import IndexResult
+
+FORMATS = ("csv", "parquet", "json")
+
+
+def result_tables(result: IndexResult) -> dict[str, pl.DataFrame]:
+    """The tables written to disk, by base name (contract files first)."""
+    return {
+        "scores": result.scores,
+        "indicators": result.indicator_table(),
+        "weights": result.weights,
+        "groups": result.groups,
+        "quadrants": result.quadrants,
+        "contributions": result.contributions,
+        "cagr": result.cagr,
+    }
+
+
+def spec_sha256(result: IndexResult) -> str:
+    """SHA-256 of the spec file, or of its canonical JSON when built in memory."""
+    path = result.spec.path
+    if path is not None and path.exists():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    text = json.dumps(result.spec.dump(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _display_path(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        import os
+
+        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+
+
+def manifest(
+    result: IndexResult,
+    tables: dict[str, pl.DataFrame] | None = None,
+    fmt: str = "csv",
+    with_time: bool = False,
+) -> dict[str, Any]:
+    """What was computed from what: version, spec and input hashes, methods, rows."""
+    spec = result.spec
+    base = spec.base_dir
+    normalise: dict[str, list[str]] = {}
+    for ind in spec.indicators:
+        p = spec.normalise_for(ind)
+        key = json.dumps(p.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        normalise.setdefault(key, []).append(ind.id)
+    aggregate = {
+        node.id: spec.aggregate_for(node).model_dump(mode="json")
+        for node, _ in spec.tree.walk()
+        if not node.is_leaf
+    }
+    weights = {
+        node.id: spec.weights_for(node).model_dump(mode="json")
+        for node, _ in spec.tree.walk()
+        if not node.is_leaf
+    }
+    out: dict[str, Any] = {
+        "gdindex_version": __version__,
+        "spec": {
+            "id": spec.id,
+            "name": spec.name.model_dump(),
+            "file": spec.path.name if spec.path else None,
+            "sha256": spec_sha256(result),
+        },
+        "inputs": [
+            {
+                "role": f.role,
+                "path": _display_path(f.path, base),
+                "sha256": f.sha256,
+                "encoding": f.encoding,
+                "rows": f.rows,
+            }
+            for f in result.inputs
+        ],
+        "periods": list(result.periods),
+        "units": result.units.height,
+        "methods": {
+            "normalise": [
+                {"params": json.loads(k), "indicators": v} for k, v in normalise.items()
+            ],
+            "aggregate": aggregate,
+            "weights": weights,
+        },
+        "format": fmt,
+        "rows": {name: t.height for name, t in (tables or {}).items()},
+        "warnings": [i.to_dict() for i in result.issues if i.severity == "warning"],
+    }
+    if with_time:
+        out["created"] = datetime.now(UTC).isoformat(timespec="seconds")
+    return out
+
+
+def write_outputs(
+    result: IndexResult,
+    out_dir: str | Path,
+    fmt: str = "csv",
+    with_time: bool = False,
+) -> list[Path]:
+    """Write the result files of DESIGN §6 into `out_dir`, atomically.
+
+    Args:
+        result: what `compute` returned.
+        out_dir: directory (created if needed).
+        fmt: `csv`, `parquet` or `json` (one JSON array of records per table).
+        with_time: record the creation time in the manifest (breaks byte-identity).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    tables = result_tables(result)
+    writers: dict[str, Callable[[Path], None]] = {}
+    for name, frame in tables.items():
+        writers[f"{name}.{fmt}"] = _frame_writer(frame, fmt)
+    meta = manifest(result, tables, fmt, with_time)
+    text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    writers["manifest.json"] = lambda path: path.write_text(text, encoding="utf-8")
+    return write_atomic(Path(out_dir), writers)
+
+
+def _frame_writer(frame: pl.DataFrame, fmt: str) -> Callable[[Path], None]:
+    return lambda path: write_frame(frame, path, fmt)

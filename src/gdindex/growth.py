@@ -1,0 +1,139 @@
+"""Ranks, changes, growth, CAGR, contributions, group aggregates, quadrants (DESIGN §4.5).
+
+All functions work on score arrays `S[unit, period]` (NaN = missing) for one node, or
+on stacks `S[node, unit, period]`; periods are in the spec's time order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+QUADRANTS = {
+    "leader": {"zh": "双高", "en": "Leader"},
+    "dark_horse": {"zh": "黑马", "en": "Dark horse"},
+    "steady": {"zh": "稳健", "en": "Steady"},
+    "lagging": {"zh": "追赶", "en": "Lagging"},
+}
+
+
+def ranks(S: np.ndarray) -> np.ndarray:
+    """Rank units per period (last-but-one axis = units): 1 = highest, ties share the
+    lowest rank ('min' method), missing scores get no rank."""
+    out = np.full(S.shape, np.nan)
+    flat_in = S.reshape(-1, S.shape[-2], S.shape[-1])
+    flat_out = out.reshape(flat_in.shape)
+    for n in range(flat_in.shape[0]):
+        for p in range(flat_in.shape[2]):
+            col = flat_in[n, :, p]
+            valid = ~np.isnan(col)
+            if not valid.any():
+                continue
+            ordered = np.sort(-col[valid])
+            flat_out[n, valid, p] = np.searchsorted(ordered, -col[valid], "left") + 1.0
+    return out
+
+
+def changes(S: np.ndarray) -> np.ndarray:
+    """`S_t − S_{t−1}`; missing for the first period."""
+    out = np.full(S.shape, np.nan)
+    out[..., 1:] = S[..., 1:] - S[..., :-1]
+    return out
+
+
+def growth_pct(S: np.ndarray) -> np.ndarray:
+    """`100 · (S_t / S_{t−1} − 1)`; missing when `S_{t−1} ≤ 0` or missing."""
+    out = np.full(S.shape, np.nan)
+    prev, cur = S[..., :-1], S[..., 1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[..., 1:] = np.where(prev > 0, 100.0 * (cur / prev - 1.0), np.nan)
+    return out
+
+
+def rank_changes(R: np.ndarray) -> np.ndarray:
+    """`rank_{t−1} − rank_t` (positive = moved up)."""
+    out = np.full(R.shape, np.nan)
+    out[..., 1:] = R[..., :-1] - R[..., 1:]
+    return out
+
+
+def cagr(S: np.ndarray) -> np.ndarray:
+    """Compound annual growth over all periods: `(S_T / S_0)^(1/T) − 1`.
+
+    Missing when `S_0 ≤ 0`, either end is missing, or there is one period only.
+    """
+    T = S.shape[-1] - 1
+    if T < 1:
+        return np.full(S.shape[:-1], np.nan)
+    first, last = S[..., 0], S[..., -1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(first > 0, np.power(last / first, 1.0 / T) - 1.0, np.nan)
+
+
+def contributions(parent: np.ndarray, children: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Contribution of each child to its parent's growth, in percentage points.
+
+    `100 · w_k (S_k,t − S_k,t−1) / P_{t−1}`; with every child present they sum to the
+    parent's growth_pct (arithmetic nodes). Shape: `[unit, period, child]`.
+    """
+    out = np.full(children.shape, np.nan)
+    prev = parent[:, :-1, None]
+    delta = children[:, 1:, :] - children[:, :-1, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, 1:, :] = np.where(prev > 0, 100.0 * w * delta / prev, np.nan)
+    return out
+
+
+def group_means(
+    S: np.ndarray, labels: Sequence[str | None], weights: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Mean score of each group per node and period (optionally weighted).
+
+    Args:
+        S: scores `[node, unit, period]`.
+        labels: group of each unit (None = no group).
+        weights: optional unit weights (e.g. population).
+
+    Returns:
+        The groups (in order of first appearance), the means `[group, node, period]`
+        and the number of units with a score `[group, node, period]`.
+    """
+    groups = list(dict.fromkeys(g for g in labels if g is not None and g != ""))
+    lab = np.array([g if g is not None else "" for g in labels], dtype=object)
+    means = np.full((len(groups), S.shape[0], S.shape[2]), np.nan)
+    counts = np.zeros((len(groups), S.shape[0], S.shape[2]), dtype=np.int64)
+    w_all = np.ones(S.shape[1]) if weights is None else np.nan_to_num(weights)
+    for g, name in enumerate(groups):
+        member = lab == name
+        sub = S[:, member, :]
+        present = ~np.isnan(sub)
+        w = np.where(present, w_all[member][None, :, None], 0.0)
+        counts[g] = present.sum(axis=1)
+        total = w.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[g] = np.where(total > 0, np.sum(w * np.nan_to_num(sub), axis=1) / total,
+                                np.nan)
+    return groups, means, counts
+
+
+def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Level × growth quadrant per unit and period (object array; None = undefined).
+
+    Score ≥ median and growth ≥ median → `leader` (双高); score < median and growth
+    ≥ median → `dark_horse` (黑马); score ≥ median, growth < median → `steady`;
+    otherwise `lagging`. Medians are over the units with both values in that period.
+    """
+    out = np.full(S.shape, None, dtype=object)
+    for p in range(S.shape[1]):
+        s, g = S[:, p], G[:, p]
+        ok = ~np.isnan(s) & ~np.isnan(g)
+        if not ok.any():
+            continue
+        ms, mg = np.median(s[ok]), np.median(g[ok])
+        high_s, high_g = s >= ms, g >= mg
+        q = np.where(high_s & high_g, "leader",
+                     np.where(~high_s & high_g, "dark_horse",
+                              np.where(high_s, "steady", "lagging")))
+        out[ok, p] = q[ok]
+    return out

@@ -1,0 +1,665 @@
+"""Reading inputs and writing outputs.
+
+Reads the units table and the data tables (CSV in UTF-8, UTF-8 with BOM or
+GB18030/GBK; Parquet; wide or long form), parses numeric text that is unambiguous
+(`1,234.5`, `74.6%`, full-width digits) and reports every cell it cannot read.
+Writes result files atomically. It never computes scores.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from gdindex.errors import DataError, Issue, IssueLog, examples
+from gdindex.spec import DataTable, IndexSpec, Period, UnitsSpec
+
+_BOM = b"\xef\xbb\xbf"
+_FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + ["．", "，", "－", "＋", "％", "　"]
+_HALF_WIDTH = [str(i) for i in range(10)] + [".", ",", "-", "+", "%", " "]
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was read: for the manifest."""
+
+    role: str
+    path: Path
+    sha256: str
+    encoding: str
+    rows: int
+
+
+@dataclass
+class Dataset:
+    """The data of one spec, aligned to arrays.
+
+    `values[u, p, i]` holds the raw value of indicator `i` for unit `u` in period
+    `p` (NaN when missing); axes follow `units`, `periods` and `indicators`.
+    """
+
+    units: list[str]
+    periods: list[Period]
+    indicators: list[str]
+    values: np.ndarray
+    unit_table: pl.DataFrame
+    inputs: list[InputFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def period_dtype(self) -> pl.DataType:
+        return pl.Int64() if all(isinstance(p, int) for p in self.periods) else pl.String()
+
+
+# --- Low-level reading --- #
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
+    """Decode file bytes; `auto` tries UTF-8 (with or without BOM), then GB18030.
+
+    GB18030 is a superset of GBK and GB2312, which Excel on Chinese Windows writes.
+    """
+    if encoding == "auto":
+        if raw.startswith(_BOM):
+            return raw[len(_BOM) :].decode("utf-8"), "utf-8-sig"
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            return raw.decode("gb18030"), "gb18030"
+    text = raw.decode(encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding
+
+
+def read_table(
+    path: Path, log: IssueLog, *, encoding: str = "auto", separator: str = ","
+) -> tuple[pl.DataFrame | None, str]:
+    """Read a CSV (all columns as text) or Parquet file.
+
+    Returns the frame (None when it cannot be read; the reason is logged) and the
+    encoding used.
+    """
+    where = str(path)
+    if not path.exists():
+        log.error(where, "file not found", "check the path (relative to the spec)",
+                  "missing-file")
+        return None, ""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xls", ".xlsm"}:
+        log.error(where, "Excel files are not read yet",
+                  "export the sheet as CSV (UTF-8 or GBK) or Parquet", "unsupported")
+        return None, ""
+    if suffix in {".parquet", ".pq"}:
+        try:
+            frame = pl.read_parquet(path)
+        except Exception as exc:  # polars raises several types for bad files
+            log.error(where, f"cannot read Parquet: {exc}", "check the file")
+            return None, ""
+        if frame.height == 0:
+            log.error(where, "the table is empty", "add rows", "empty-table")
+            return None, "binary"
+        return frame, "binary"
+    raw = path.read_bytes()
+    try:
+        text, used = decode(raw, encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        log.error(where, f"cannot decode the file as {encoding}: {exc}",
+                  "set `encoding:` to utf-8 or gb18030, or re-save the file", "encoding")
+        return None, ""
+    if not text.strip():
+        log.error(where, "the file is empty", "add a header row and data",
+                  "empty-table")
+        return None, used
+    header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    names = [h.strip() for h in header]
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        log.error(where, f"duplicate column names: {examples(dups)}",
+                  "give every column a distinct header", "duplicate-column")
+        return None, used
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            infer_schema=False,
+            separator=separator,
+            new_columns=names,
+        )
+    except Exception as exc:  # polars' CSV errors carry the row
+        log.error(where, f"cannot parse CSV: {exc}",
+                  "check separators and quoting", "bad-csv")
+        return None, used
+    if frame.height == 0:
+        log.error(where, "the table has a header but no rows", "add data rows",
+                  "empty-table")
+        return None, used
+    return frame, used
+
+
+def parse_numbers(
+    column: pl.Series, na_values: Iterable[str] = ()
+) -> tuple[pl.Series, pl.Series]:
+    """Parse a text column into Float64.
+
+    Accepts plain numbers, surrounding spaces, full-width digits, thousands separators
+    (`1,234.5`) and a trailing percent sign (`74.6%` → 74.6). Empty cells and
+    `na_values` are missing. Anything else (`—`, `n/a`, `约100`, `1,23`) is not guessed.
+
+    Returns:
+        The parsed values and a boolean mask of the cells that could not be read.
+    """
+    if column.dtype.is_numeric():
+        values = column.cast(pl.Float64)
+        bad = values.is_infinite().fill_null(False)
+        return values.set(bad, None) if bad.any() else values, bad
+    text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
+    missing = text.is_null() | (text == "") | text.is_in(list(na_values))
+    values = text.cast(pl.Float64, strict=False)
+    unread = values.is_null() & ~missing
+    if unread.any():
+        cleaned = (
+            text.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+            .str.strip_chars(" ")
+            .str.strip_suffix("%")
+            .str.strip_chars(" ")
+        )
+        thousands = cleaned.str.contains(_THOUSANDS)
+        cleaned = pl.Series(
+            np.where(
+                thousands.fill_null(False).to_numpy(),
+                cleaned.str.replace_all(",", "").to_numpy(),
+                cleaned.to_numpy(),
+            ),
+            dtype=pl.String,
+        )
+        retry = cleaned.cast(pl.Float64, strict=False)
+        values = pl.select(
+            pl.when(unread).then(retry).otherwise(values).alias("v")
+        ).to_series()
+        unread = values.is_null() & ~missing
+    bad = unread | values.is_infinite().fill_null(False)
+    values = pl.select(
+        pl.when(missing | bad).then(None).otherwise(values).alias(column.name)
+    ).to_series()
+    return values, bad
+
+
+def _parse_periods(raw: Sequence[str | None]) -> list[Period | None]:
+    out: list[Period | None] = []
+    for value in raw:
+        if value is None or not str(value).strip():
+            out.append(None)
+            continue
+        text = str(value).strip()
+        if re.fullmatch(r"[+-]?\d+", text):
+            out.append(int(text))
+        elif re.fullmatch(r"\d+\.0+", text):
+            out.append(int(float(text)))
+        else:
+            out.append(text)
+    return out
+
+
+def _missing_columns(
+    frame: pl.DataFrame, wanted: dict[str, str], where: str, log: IssueLog
+) -> bool:
+    """Log each wanted column that is absent; return True when all are present."""
+    ok = True
+    for key, col in wanted.items():
+        if col not in frame.columns:
+            ok = False
+            close = _close(col, frame.columns)
+            log.error(
+                f"{where}: column '{col}'",
+                f"the {key} column '{col}' is missing; columns are "
+                f"{examples(frame.columns, 8)}",
+                f"did you mean '{close}'? set `{key}:`" if close
+                else f"set `{key}:` to the right column name",
+                "missing-column",
+            )
+    return ok
+
+
+def _close(name: str, options: Sequence[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+# --- Units table --- #
+
+
+def read_units(spec: IndexSpec, log: IssueLog) -> tuple[pl.DataFrame | None, InputFile | None]:
+    """Read the units table: `unit`, `name_zh`, `name_en`, group and weight columns."""
+    units = spec.units
+    if units is None:
+        return None, None
+    path = spec.resolve(units.file)
+    frame, encoding = read_table(path, log, encoding=units.encoding,
+                                 separator=units.separator)
+    if frame is None:
+        return None, None
+    where = f"{path} (units.file)"
+    wanted = {"id": units.id}
+    if units.name and units.name.zh:
+        wanted["name.zh"] = units.name.zh
+    if units.name and units.name.en:
+        wanted["name.en"] = units.name.en
+    for group in units.groups:
+        wanted[f"groups ({group.column})"] = group.column
+    if units.group_weight:
+        wanted["group_weight"] = units.group_weight
+    if not _missing_columns(frame, wanted, where, log):
+        return None, None
+    out = _units_frame(frame, units, where, log)
+    info = InputFile("units", path, sha256_of(path), encoding, frame.height)
+    return out, info
+
+
+def _units_frame(
+    frame: pl.DataFrame, units: UnitsSpec, where: str, log: IssueLog
+) -> pl.DataFrame:
+    ids = frame[units.id].cast(pl.String).str.strip_chars()
+    cols: dict[str, pl.Series] = {"unit": ids}
+    for lang in ("zh", "en"):
+        col = getattr(units.name, lang) if units.name else None
+        cols[f"name_{lang}"] = (
+            frame[col].cast(pl.String).str.strip_chars() if col else ids.clone()
+        )
+    for group in units.groups:
+        cols[f"group:{group.column}"] = frame[group.column].cast(pl.String).str.strip_chars()
+    if units.group_weight:
+        weights, bad = parse_numbers(frame[units.group_weight])
+        if bad.any():
+            rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
+            log.error(f"{where}: column '{units.group_weight}'",
+                      f"non-numeric group weights in rows {examples(rows)}",
+                      "write plain numbers")
+        cols["group_weight"] = weights
+    out = pl.DataFrame(cols)
+    empty = np.flatnonzero(out["unit"].is_null().to_numpy() | (out["unit"] == "").fill_null(True).to_numpy())
+    if len(empty):
+        log.error(f"{where}: column '{units.id}'",
+                  f"empty unit ids in rows {examples((empty + 2).tolist())}",
+                  "give every row an id or delete it")
+    dup = out.filter(pl.col("unit").is_duplicated() & pl.col("unit").is_not_null())
+    if dup.height:
+        log.error(f"{where}: column '{units.id}'",
+                  f"duplicate unit ids: {examples(sorted(set(dup['unit'].to_list())))}",
+                  "each unit must appear once in the units table", "duplicate-unit")
+    return out.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
+
+
+# --- Data tables --- #
+
+
+@dataclass
+class _Table:
+    frame: pl.DataFrame  # unit, period, <indicator columns>, _row
+    indicators: list[str]
+    where: str
+
+
+def _read_data_table(
+    spec: IndexSpec, index: int, table: DataTable, wanted: set[str], log: IssueLog
+) -> tuple[_Table | None, InputFile | None]:
+    path = spec.resolve(table.file)
+    frame, encoding = read_table(path, log, encoding=table.encoding,
+                                 separator=table.separator)
+    if frame is None:
+        return None, None
+    where = f"{path} (data[{index}])"
+    info = InputFile(f"data[{index}]", path, sha256_of(path), encoding, frame.height)
+    key_cols = {"unit": table.unit, "period": table.period}
+    if table.format == "long":
+        key_cols |= {"indicator": table.indicator, "value": table.value}
+    if not _missing_columns(frame, key_cols, where, log):
+        return None, info
+    frame = frame.with_row_index("_row", offset=2)  # file line (header is line 1)
+    if table.format == "long":
+        wide = _long_to_wide(frame, table, wanted, where, log)
+    else:
+        wide = _wide(frame, table, wanted, where, log)
+    if wide is None:
+        return None, info
+    return wide, info
+
+
+def _keys(frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog) -> pl.DataFrame:
+    units = frame[table.unit].cast(pl.String).str.strip_chars()
+    periods = _parse_periods(frame[table.period].cast(pl.String).to_list())
+    bad_unit = np.flatnonzero((units.is_null() | (units == "")).fill_null(True).to_numpy())
+    if len(bad_unit):
+        log.error(f"{where}: column '{table.unit}'",
+                  f"empty unit ids in rows {examples((frame['_row'].gather(bad_unit)).to_list())}",
+                  "fill in the unit id or delete the rows", "missing-key")
+    bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
+    if bad_period:
+        log.error(f"{where}: column '{table.period}'",
+                  f"empty periods in rows {examples(bad_period)}",
+                  "fill in the period or delete the rows", "missing-key")
+    kinds = {type(p) for p in periods if p is not None}
+    if len(kinds) > 1:
+        log.error(f"{where}: column '{table.period}'",
+                  "periods mix numbers and text",
+                  "write periods one way, e.g. 2021 or 2021H1")
+    period_series = (
+        pl.Series("period", periods, dtype=pl.Int64)
+        if kinds <= {int}
+        else pl.Series("period", [None if p is None else str(p) for p in periods],
+                       dtype=pl.String)
+    )
+    return pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+
+
+def _wide(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> _Table | None:
+    for header in table.rename:
+        if header not in frame.columns:
+            log.warn(f"{where}: rename", f"header '{header}' not found in the table",
+                     "check the spelling of the alias", "unused-alias")
+    renamed = {h: i for h, i in table.rename.items() if h in frame.columns}
+    frame = frame.rename(renamed)
+    keys = _keys(frame, table, where, log)
+    cols = [c for c in frame.columns if c in wanted and c not in (table.unit, table.period)]
+    parsed: dict[str, pl.Series] = {}
+    for col in cols:
+        values, bad = parse_numbers(frame[col], table.na_values)
+        if bad.any():
+            _report_bad_cells(frame, col, bad, keys, where, log)
+        parsed[col] = values
+    out = keys.with_columns(**parsed) if parsed else keys
+    _check_duplicates(out, ["unit", "period"], where, log)
+    return _Table(out, cols, where)
+
+
+def _long_to_wide(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> _Table | None:
+    names = frame[table.indicator].cast(pl.String).str.strip_chars()
+    if table.rename:
+        names = names.replace(table.rename)
+    keys = _keys(frame, table, where, log)
+    values, bad = parse_numbers(frame[table.value], table.na_values)
+    if bad.any():
+        _report_bad_cells(frame, table.value, bad, keys, where, log, names)
+    long = keys.with_columns(indicator=names, value=values).filter(
+        pl.col("indicator").is_in(list(wanted))
+    )
+    _check_duplicates(long, ["unit", "period", "indicator"], where, log)
+    if long.height == 0:
+        return _Table(keys.head(0), [], where)
+    long = long.unique(["unit", "period", "indicator"], keep="first", maintain_order=True)
+    wide = long.pivot(
+        on="indicator", index=["unit", "period"], values="value", aggregate_function=None
+    )
+    rows = long.group_by(["unit", "period"], maintain_order=True).agg(pl.col("_row").min())
+    wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
+    inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
+    return _Table(wide, inds, where)
+
+
+def _report_bad_cells(
+    frame: pl.DataFrame,
+    col: str,
+    bad: pl.Series,
+    keys: pl.DataFrame,
+    where: str,
+    log: IssueLog,
+    names: pl.Series | None = None,
+) -> None:
+    idx = np.flatnonzero(bad.to_numpy())
+    cells = []
+    for i in idx[:5]:
+        label = f"row {frame['_row'][int(i)]} ({keys['unit'][int(i)]}, {keys['period'][int(i)]}"
+        if names is not None:
+            label += f", {names[int(i)]}"
+        cells.append(f"{label}): {frame[col][int(i)]!r}")
+    more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
+    log.error(
+        f"{where}: column '{col}'",
+        f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
+        "write plain numbers (1234.5, 74.6); leave missing cells empty or list their "
+        "text in `na_values:`",
+        "non-numeric",
+    )
+
+
+def _check_duplicates(
+    frame: pl.DataFrame, keys: list[str], where: str, log: IssueLog
+) -> None:
+    dup = frame.filter(pl.struct(keys).is_duplicated())
+    if dup.height:
+        groups = (
+            dup.group_by(keys, maintain_order=True)
+            .agg(pl.col("_row"))
+            .head(5)
+            .iter_rows()
+        )
+        shown = "; ".join(
+            f"{', '.join(str(v) for v in row[:-1])} in rows {row[-1]}" for row in groups
+        )
+        log.error(
+            where,
+            f"duplicate ({', '.join(keys)}) rows: {shown}",
+            "keep one row per " + " × ".join(keys),
+            "duplicate-row",
+        )
+
+
+# --- Assembling the dataset --- #
+
+
+def load_data(spec: IndexSpec, frames: Sequence[pl.DataFrame] | None = None) -> Dataset:
+    """Read every table of a spec and align it into a `Dataset`.
+
+    Args:
+        spec: the validated spec.
+        frames: optional in-memory tables replacing `spec.data` one for one (same
+            column conventions as the files).
+
+    Raises:
+        DataError: listing every problem found (missing files and columns,
+            unreadable cells, duplicate rows, unknown units, empty periods, …).
+    """
+    log = IssueLog()
+    wanted = {ind.id for ind in spec.indicators}
+    unit_table, units_info = read_units(spec, log)
+    inputs: list[InputFile] = [units_info] if units_info else []
+    tables: list[_Table] = []
+    for i, table in enumerate(spec.data):
+        if frames is not None and i < len(frames):
+            t = _from_frame(frames[i], table, wanted, f"data[{i}] (in memory)", log)
+        else:
+            t, info = _read_data_table(spec, i, table, wanted, log)
+            if info:
+                inputs.append(info)
+        if t is not None:
+            tables.append(t)
+    log.raise_if_errors(DataError, "cannot read the data")
+    dataset = _assemble(spec, tables, unit_table, log)
+    dataset.inputs = inputs
+    log.raise_if_errors(DataError, "the data do not fit the spec")
+    dataset.issues = log.warnings
+    return dataset
+
+
+def _from_frame(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> _Table | None:
+    key_cols = {"unit": table.unit, "period": table.period}
+    if table.format == "long":
+        key_cols |= {"indicator": table.indicator, "value": table.value}
+    if not _missing_columns(frame, key_cols, where, log):
+        return None
+    frame = frame.with_row_index("_row", offset=2)
+    if table.format == "long":
+        return _long_to_wide(frame, table, wanted, where, log)
+    return _wide(frame, table, wanted, where, log)
+
+
+def _period_key(p: Period) -> tuple[int, Any]:
+    return (0, p) if isinstance(p, int) else (1, str(p))
+
+
+def _assemble(
+    spec: IndexSpec,
+    tables: list[_Table],
+    unit_table: pl.DataFrame | None,
+    log: IssueLog,
+) -> Dataset:
+    indicators = [ind.id for ind in spec.indicators]
+    owner: dict[str, str] = {}
+    for t in tables:
+        for ind in t.indicators:
+            if ind in owner:
+                log.error(t.where, f"indicator '{ind}' is also in {owner[ind]}",
+                          "keep each indicator in one table", "duplicate-column")
+            owner.setdefault(ind, t.where)
+    for ind in indicators:
+        if ind not in owner:
+            log.error("data", f"indicator '{ind}' is in no data table",
+                      "add its column (wide) or rows (long), or a `rename:` alias",
+                      "missing-indicator")
+
+    keys = pl.concat([t.frame.select("unit", "period") for t in tables], how="vertical_relaxed") \
+        if tables else pl.DataFrame({"unit": [], "period": []})
+    found_periods = sorted({p for p in keys["period"].to_list() if p is not None},
+                           key=_period_key)
+    if spec.periods is not None:
+        periods = list(spec.periods)
+        extra = [p for p in found_periods if p not in periods]
+        if extra:
+            log.warn("data", f"rows for periods {examples(extra)} are not in `periods` "
+                     "and are ignored", "add them to `periods:` to use them",
+                     "ignored-periods")
+    else:
+        periods = found_periods
+    data_units = sorted({u for u in keys["unit"].to_list() if u})
+    if unit_table is not None:
+        known = unit_table["unit"].to_list()
+        unknown = [u for u in data_units if u not in set(known)]
+        if unknown:
+            where = ", ".join(sorted({t.where for t in tables
+                                      if t.frame.filter(pl.col("unit").is_in(unknown)).height}))
+            log.error(where, f"units not in the units table: {examples(unknown)}",
+                      "add them to the units table or fix the ids (codes are text: "
+                      "check leading zeros)", "unknown-unit")
+        with_data = set(data_units)
+        units = [u for u in known if u in with_data]
+        no_data = [u for u in known if u not in with_data]
+        if no_data:
+            log.warn("units", f"units without any data are left out: {examples(no_data)}",
+                     "add their rows to the data tables", "unit-without-data")
+        table = unit_table.filter(pl.col("unit").is_in(units))
+    else:
+        units = data_units
+        table = pl.DataFrame({"unit": units, "name_zh": units, "name_en": units})
+
+    values = np.full((len(units), len(periods), len(indicators)), np.nan)
+    if not units or not periods:
+        log.error("data", "no rows to compute", "check the unit and period columns",
+                  "empty-table")
+        return Dataset(units, periods, indicators, values, table)
+    u_index = {u: i for i, u in enumerate(units)}
+    p_index = {p: i for i, p in enumerate(periods)}
+    i_index = {ind: i for i, ind in enumerate(indicators)}
+    for t in tables:
+        if not t.indicators:
+            continue
+        ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
+        pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
+        keep = (ui >= 0) & (pi >= 0)
+        cols = [i_index[c] for c in t.indicators]
+        block = t.frame.select(t.indicators).to_numpy().astype(np.float64)
+        sub = values[ui[keep], pi[keep]]
+        sub[:, cols] = block[keep]
+        values[ui[keep], pi[keep]] = sub
+    _check_coverage(values, units, periods, indicators, log)
+    return Dataset(units, periods, indicators, values, table)
+
+
+def _check_coverage(
+    values: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    indicators: list[str],
+    log: IssueLog,
+) -> None:
+    present = ~np.isnan(values)
+    for p, period in enumerate(periods):
+        if not present[:, p, :].any():
+            log.error("data", f"period {period!r} has no data",
+                      "add its rows or remove it from `periods:`", "empty-period")
+    for i, ind in enumerate(indicators):
+        if not present[:, :, i].any():
+            log.error(f"data: indicator '{ind}'", "every value is missing",
+                      "fill the column or remove the indicator from the tree",
+                      "all-missing")
+            continue
+        for p, period in enumerate(periods):
+            if present[:, p, :].any() and not present[:, p, i].any():
+                log.warn(f"data: indicator '{ind}'",
+                         f"every value is missing in period {period!r}",
+                         "its parent is computed from the other children there",
+                         "missing-period")
+
+
+# --- Writing --- #
+
+
+def write_atomic(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> list[Path]:
+    """Write several files so that none is left half-written.
+
+    Each writer writes into a temporary directory beside `out_dir`; only when all have
+    succeeded are the files moved into place (a rename each).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".gdindex-", dir=out_dir))
+    try:
+        for name, writer in files.items():
+            writer(tmp / name)
+        written = []
+        for name in files:
+            target = out_dir / name
+            os.replace(tmp / name, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    """Write a frame as CSV (UTF-8, full float precision, NaN as empty) or Parquet."""
+    frame = frame.with_columns(
+        pl.col(c).fill_nan(None) for c, t in frame.schema.items() if t.is_float()
+    )
+    if fmt == "parquet":
+        frame.write_parquet(path, statistics=False)
+    elif fmt == "json":
+        path.write_text(frame.write_json(), encoding="utf-8")
+    else:
+        frame.write_csv(path)

@@ -1,0 +1,412 @@
+"""`compute(spec, data) -> IndexResult`: the fixed stage order of DESIGN §1.
+
+load → check → denominate → impute → treat → normalise → weight → aggregate → rank →
+growth. Every stage's output is kept in `IndexResult.stages`. This module never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from gdindex import growth
+from gdindex.aggregate import aggregate_node
+from gdindex.errors import DataError, Issue, IssueLog
+from gdindex.io import Dataset, InputFile, load_data
+from gdindex.normalise import normalise_values
+from gdindex.spec import IndexSpec, NodeSpec, Period, check_spec, load_spec
+from gdindex.weights import WeightRow, child_weights, weight_rows
+
+STAGES = ("raw", "denominated", "imputed", "treated", "normalised")
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """A node of the computed tree: kind is `index`, `aggregate` or `indicator`."""
+
+    id: str
+    kind: str
+    depth: int
+    parent: str | None
+    name_zh: str
+    name_en: str
+    method: str
+
+
+@dataclass
+class IndexResult:
+    """Everything `compute` produced.
+
+    Attributes:
+        spec: the spec computed.
+        units: unit, name_zh, name_en and `group:<column>` columns, in unit order.
+        periods: the periods in time order.
+        nodes: every node in pre-order (root first), with its kind, depth and labels.
+        scores: `unit, period, node, kind, depth, score, rank, change, growth_pct,
+            rank_change` (scores.csv).
+        stages: wide frames (unit, period, one column per indicator) for `raw`,
+            `denominated`, `imputed`, `treated`, `normalised`, and `aggregated`
+            (one column per node).
+        weights: `node, parent, weight, effective_weight, method` (weights.csv).
+        groups: `group_by, group, period, node, score, growth_pct, n_units`.
+        quadrants: `unit, period, node, score, growth_pct, quadrant`.
+        contributions: `unit, period, node, child, weight, contribution`
+            (percentage points of the parent's growth, arithmetic nodes).
+        cagr: `unit, node, first_period, last_period, cagr` (a fraction).
+        issues: warnings raised while computing.
+        inputs: the files read, with their SHA-256.
+    """
+
+    spec: IndexSpec
+    units: pl.DataFrame
+    periods: list[Period]
+    nodes: list[NodeInfo]
+    scores: pl.DataFrame
+    stages: dict[str, pl.DataFrame]
+    weights: pl.DataFrame
+    groups: pl.DataFrame
+    quadrants: pl.DataFrame
+    contributions: pl.DataFrame
+    cagr: pl.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+
+    @property
+    def latest_period(self) -> Period:
+        return self.periods[-1]
+
+    def indicator_table(self) -> pl.DataFrame:
+        """`unit, period, indicator, raw, prepared, normalised, flag` (long form)."""
+        ids = [ind.id for ind in self.spec.indicators]
+        keys = ["unit", "period"]
+        raw = self.stages["raw"].unpivot(ids, index=keys, variable_name="indicator",
+                                         value_name="raw")
+        prepared = self.stages["treated"].select(ids).unpivot(value_name="prepared")
+        norm = self.stages["normalised"].select(ids).unpivot(value_name="normalised")
+        table = raw.with_columns(
+            prepared["prepared"], norm["normalised"], flag=pl.lit(None, pl.String)
+        )
+        order = {ind: i for i, ind in enumerate(ids)}
+        return table.with_columns(
+            _ord=pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
+        ).sort(["_ord"], maintain_order=True).drop("_ord")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (NaN → null)."""
+        return {
+            "spec": {"id": self.spec.id, "name": self.spec.name.model_dump()},
+            "periods": list(self.periods),
+            "units": _records(self.units),
+            "nodes": [n.__dict__ for n in self.nodes],
+            "scores": _records(self.scores),
+            "weights": _records(self.weights),
+            "groups": _records(self.groups),
+            "quadrants": _records(self.quadrants),
+            "contributions": _records(self.contributions),
+            "cagr": _records(self.cagr),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Serialise `to_dict()` deterministically."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent,
+                          allow_nan=False)
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                row[key] = None
+    return rows
+
+
+def compute(
+    spec: IndexSpec | str | Path,
+    data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
+) -> IndexResult:
+    """Compute the index of `spec`.
+
+    Args:
+        spec: a spec (or the path of a spec file).
+        data: optional in-memory tables replacing the spec's `data` entries in order
+            (same columns as the files would have).
+
+    Raises:
+        SpecError: the spec is invalid.
+        DataError: the data do not fit the spec, or a method cannot be applied.
+    """
+    if not isinstance(spec, IndexSpec):
+        spec = load_spec(spec)
+    frames = [data] if isinstance(data, pl.DataFrame) else data
+    log = IssueLog()
+    log.extend(i for i in check_spec(spec) if i.severity == "warning")
+    dataset = load_data(spec, frames)
+    log.extend(dataset.issues)
+    units, periods = dataset.units, dataset.periods
+    raw = dataset.values
+
+    # Preparation stages (denominate, impute, treat) leave values unchanged for now.
+    prepared = raw
+    normalised = normalise_values(prepared, spec, units, periods, log)
+    log.raise_if_errors(DataError, "cannot normalise the data")
+
+    nodes, node_values = _aggregate_tree(spec, normalised, units, periods, log)
+    log.raise_if_errors(DataError, "cannot aggregate the tree")
+
+    S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
+    R = growth.ranks(S)
+    G = growth.growth_pct(S)
+    builder = _Frames(spec, dataset, nodes)
+    raw_frame = builder.wide(raw)
+    stages = {name: raw_frame for name in STAGES[:-1]}
+    stages["normalised"] = builder.wide(normalised)
+    stages["aggregated"] = builder.wide_nodes(S)
+    return IndexResult(
+        spec=spec,
+        units=dataset.unit_table,
+        periods=periods,
+        nodes=nodes,
+        scores=builder.scores(S, R, growth.changes(S), G, growth.rank_changes(R)),
+        stages=stages,
+        weights=_weights_frame(weight_rows(spec)),
+        groups=builder.groups(S),
+        quadrants=builder.quadrants(S, G),
+        contributions=builder.contributions(node_values),
+        cagr=builder.cagr(S),
+        issues=log.issues,
+        inputs=dataset.inputs,
+    )
+
+
+def _aggregate_tree(
+    spec: IndexSpec,
+    normalised: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> tuple[list[NodeInfo], dict[str, np.ndarray]]:
+    index_of = {ind.id: i for i, ind in enumerate(spec.indicators)}
+    indicators = spec.indicator_map
+    values: dict[str, np.ndarray] = {}
+    nodes: list[NodeInfo] = []
+
+    def visit(node: NodeSpec, depth: int, parent: str | None) -> np.ndarray:
+        if node.is_leaf:
+            ind = indicators[node.id]
+            method = spec.normalise_for(ind).method
+            nodes.append(NodeInfo(node.id, "indicator", depth, parent,
+                                  ind.name.get("zh"), ind.name.get("en"), method))
+            result = normalised[:, :, index_of[node.id]]
+        else:
+            agg = spec.aggregate_for(node)
+            kind = "index" if depth == 0 else "aggregate"
+            name = node.name
+            nodes.append(NodeInfo(node.id, kind, depth, parent,
+                                  name.get("zh") if name else node.id,
+                                  name.get("en") if name else node.id, agg.method))
+            children = [visit(c, depth + 1, node.id) for c in node.children or []]
+            X = np.stack(children, axis=-1)
+            result = aggregate_node(node.id, X, child_weights(spec, node), agg,
+                                    units, periods, log)
+        values[node.id] = result
+        return result
+
+    visit(spec.tree, 0, None)
+    return nodes, values
+
+
+def _weights_frame(rows: list[WeightRow]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "node": [r.node for r in rows],
+            "parent": [r.parent for r in rows],
+            "weight": [r.weight for r in rows],
+            "effective_weight": [r.effective_weight for r in rows],
+            "method": [r.method for r in rows],
+        },
+        schema={"node": pl.String, "parent": pl.String, "weight": pl.Float64,
+                "effective_weight": pl.Float64, "method": pl.String},
+    )
+
+
+def _float(values: np.ndarray, name: str) -> pl.Series:
+    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+
+def _int(values: np.ndarray, name: str) -> pl.Series:
+    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True).cast(pl.Int64)
+
+
+class _Frames:
+    """Turns `[node, unit, period]` arrays into the long output frames."""
+
+    def __init__(self, spec: IndexSpec, dataset: Dataset, nodes: list[NodeInfo]):
+        self.spec = spec
+        self.units = pl.Series("unit", dataset.units, dtype=pl.String)
+        self.periods = pl.Series("period", dataset.periods, dtype=dataset.period_dtype)
+        self.nodes = nodes
+        self.node_ids = pl.Series("node", [n.id for n in nodes], dtype=pl.String)
+        self.dataset = dataset
+
+    def _unit_period(self) -> tuple[pl.Series, pl.Series]:
+        U, P = len(self.units), len(self.periods)
+        u = np.repeat(np.arange(U), P)
+        p = np.tile(np.arange(P), U)
+        return self.units.gather(u), self.periods.gather(p)
+
+    def wide(self, values: np.ndarray) -> pl.DataFrame:
+        U, P, I = values.shape
+        unit, period = self._unit_period()
+        flat = values.reshape(U * P, I)
+        cols = [_float(flat[:, i], ind.id) for i, ind in enumerate(self.spec.indicators)]
+        return pl.DataFrame([unit, period, *cols])
+
+    def wide_nodes(self, S: np.ndarray) -> pl.DataFrame:
+        N, U, P = S.shape
+        unit, period = self._unit_period()
+        flat = S.reshape(N, U * P)
+        return pl.DataFrame([unit, period,
+                             *(_float(flat[n], node.id) for n, node in enumerate(self.nodes))])
+
+    def scores(self, S: np.ndarray, R: np.ndarray, C: np.ndarray, G: np.ndarray,
+               RC: np.ndarray) -> pl.DataFrame:
+        """Rows ordered by node (pre-order), period, unit."""
+        N, U, P = S.shape
+
+        def flat(a: np.ndarray) -> np.ndarray:
+            return a.transpose(0, 2, 1).reshape(-1)
+
+        n = np.repeat(np.arange(N), P * U)
+        p = np.tile(np.repeat(np.arange(P), U), N)
+        u = np.tile(np.arange(U), N * P)
+        kinds = pl.Series([nd.kind for nd in self.nodes], dtype=pl.String)
+        depths = pl.Series([nd.depth for nd in self.nodes], dtype=pl.Int64)
+        return pl.DataFrame([
+            self.units.gather(u),
+            self.periods.gather(p),
+            self.node_ids.gather(n),
+            kinds.gather(n).alias("kind"),
+            depths.gather(n).alias("depth"),
+            _float(flat(S), "score"),
+            _int(flat(R), "rank"),
+            _float(flat(C), "change"),
+            _float(flat(G), "growth_pct"),
+            _int(flat(RC), "rank_change"),
+        ])
+
+    def groups(self, S: np.ndarray) -> pl.DataFrame:
+        schema = {"group_by": pl.String, "group": pl.String,
+                  "period": self.periods.dtype, "node": pl.String,
+                  "score": pl.Float64, "growth_pct": pl.Float64, "n_units": pl.Int64}
+        units = self.spec.units
+        if units is None or not units.groups:
+            return pl.DataFrame(schema=schema)
+        table = self.dataset.unit_table
+        weights = (table["group_weight"].to_numpy().astype(np.float64)
+                   if "group_weight" in table.columns else None)
+        parts = []
+        N, _, P = S.shape
+        for g in units.groups:
+            labels = table[f"group:{g.column}"].to_list()
+            names, means, counts = growth.group_means(S, labels, weights)
+            if g.labels:  # declared order first
+                order = [k for k in g.labels if k in names] + \
+                        [k for k in names if k not in g.labels]
+                idx = [names.index(k) for k in order]
+                names, means, counts = order, means[idx], counts[idx]
+            if not names:
+                continue
+            M = len(names)
+            G = growth.growth_pct(means)
+            gi = np.repeat(np.arange(M), N * P)
+            ni = np.tile(np.repeat(np.arange(N), P), M)
+            pi = np.tile(np.arange(P), M * N)
+            parts.append(pl.DataFrame([
+                pl.Series("group_by", [g.column] * (M * N * P), dtype=pl.String),
+                pl.Series("group", names, dtype=pl.String).gather(gi),
+                self.periods.gather(pi),
+                self.node_ids.gather(ni),
+                _float(means.reshape(-1), "score"),
+                _float(G.reshape(-1), "growth_pct"),
+                pl.Series("n_units", counts.reshape(-1), dtype=pl.Int64),
+            ]))
+        return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+    def quadrants(self, S: np.ndarray, G: np.ndarray) -> pl.DataFrame:
+        frames = []
+        for n, node in enumerate(self.nodes):
+            if node.kind == "indicator":
+                continue
+            Q = growth.quadrants(S[n], G[n])  # [unit, period]
+            mask = Q != None  # noqa: E711 — object array comparison
+            u, p = np.nonzero(mask)
+            order = np.lexsort((u, p))
+            u, p = u[order], p[order]
+            frames.append(pl.DataFrame([
+                self.units.gather(u),
+                self.periods.gather(p),
+                pl.Series("node", [node.id] * len(u), dtype=pl.String),
+                _float(S[n][u, p], "score"),
+                _float(G[n][u, p], "growth_pct"),
+                pl.Series("quadrant", Q[u, p].tolist(), dtype=pl.String),
+            ]))
+        if not frames:
+            return pl.DataFrame(schema={"unit": pl.String, "period": self.periods.dtype,
+                                        "node": pl.String, "score": pl.Float64,
+                                        "growth_pct": pl.Float64, "quadrant": pl.String})
+        return pl.concat(frames)
+
+    def contributions(self, values: dict[str, np.ndarray]) -> pl.DataFrame:
+        frames = []
+        U, P = len(self.units), len(self.periods)
+        for node, _depth in self.spec.tree.walk():
+            if node.is_leaf or self.spec.aggregate_for(node).method != "arithmetic":
+                continue
+            kids = node.children or []
+            w = child_weights(self.spec, node)
+            C = growth.contributions(values[node.id],
+                                     np.stack([values[k.id] for k in kids], axis=-1), w)
+            K = len(kids)
+            # rows: child, period (from the second), unit
+            ki = np.repeat(np.arange(K), (P - 1) * U)
+            pi = np.tile(np.repeat(np.arange(1, P), U), K)
+            ui = np.tile(np.arange(U), K * (P - 1))
+            if len(ki) == 0:
+                continue
+            frames.append(pl.DataFrame([
+                self.units.gather(ui),
+                self.periods.gather(pi),
+                pl.Series("node", [node.id] * len(ki), dtype=pl.String),
+                pl.Series("child", [k.id for k in kids], dtype=pl.String).gather(ki),
+                pl.Series("weight", w, dtype=pl.Float64).gather(ki),
+                _float(C[ui, pi, ki], "contribution"),
+            ]))
+        if not frames:
+            return pl.DataFrame(schema={"unit": pl.String, "period": self.periods.dtype,
+                                        "node": pl.String, "child": pl.String,
+                                        "weight": pl.Float64,
+                                        "contribution": pl.Float64})
+        return pl.concat(frames)
+
+    def cagr(self, S: np.ndarray) -> pl.DataFrame:
+        N, U, P = S.shape
+        values = growth.cagr(S)  # [node, unit]
+        ni = np.repeat(np.arange(N), U)
+        ui = np.tile(np.arange(U), N)
+        first, last = self.periods[0], self.periods[P - 1]
+        return pl.DataFrame([
+            self.units.gather(ui),
+            self.node_ids.gather(ni),
+            pl.Series("first_period", [first] * (N * U), dtype=self.periods.dtype),
+            pl.Series("last_period", [last] * (N * U), dtype=self.periods.dtype),
+            _float(values.reshape(-1), "cagr"),
+        ])

@@ -1,0 +1,238 @@
+"""Rich terminal reports: the ranked table, group summary, warnings and errors."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gdindex.errors import GdindexError, Issue
+from gdindex.growth import QUADRANTS
+from gdindex.pipeline import IndexResult
+from gdindex.spec import Period
+
+LABELS = {
+    "rank": {"zh": "排名", "en": "Rank"},
+    "change": {"zh": "变动", "en": "Δ"},
+    "unit": {"zh": "城市", "en": "Unit"},
+    "score": {"zh": "指数", "en": "Score"},
+    "growth": {"zh": "增速%", "en": "Growth %"},
+    "quadrant": {"zh": "象限", "en": "Quadrant"},
+    "group": {"zh": "分组", "en": "Group"},
+    "n": {"zh": "数量", "en": "N"},
+    "period": {"zh": "时期", "en": "Period"},
+    "warnings": {"zh": "提示", "en": "Warnings"},
+    "units": {"zh": "个单位", "en": "units"},
+    "vs": {"zh": "较上期", "en": "vs previous period"},
+    "groups": {"zh": "分组汇总", "en": "Group summary"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    """A UI label in `lang`."""
+    return LABELS[key][lang]
+
+
+def fmt_num(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.{digits}f}"
+
+
+def fmt_growth(value: Any) -> Text:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Text("—", style="dim")
+    style = "green" if value > 0 else "red" if value < 0 else ""
+    return Text(f"{value:+.2f}", style=style)
+
+
+def fmt_rank_change(value: Any) -> Text:
+    if value is None:
+        return Text("")
+    if value > 0:
+        return Text(f"▲{value}", style="green")
+    if value < 0:
+        return Text(f"▼{-value}", style="red")
+    return Text("–", style="dim")
+
+
+def unit_label(row: dict[str, Any], lang: str) -> str:
+    zh, en = row.get("name_zh") or "", row.get("name_en") or ""
+    if zh == en or not en:
+        return zh or en
+    if not zh:
+        return en
+    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+
+
+def node_label(result: IndexResult, node_id: str, lang: str) -> str:
+    for node in result.nodes:
+        if node.id == node_id:
+            zh, en = node.name_zh, node.name_en
+            if zh == en:
+                return zh
+            return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+    return node_id
+
+
+def ranking_table(
+    result: IndexResult, period: Period, lang: str = "zh", top: int | None = None
+) -> Table:
+    """The ranked index table of one period with pillar scores and quadrants."""
+    root = result.nodes[0]
+    pillars = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    if not pillars:
+        pillars = [n for n in result.nodes if n.depth == 1]
+    scores = result.scores.filter(pl.col("period") == period)
+    index_rows = scores.filter(pl.col("node") == root.id)
+    units = result.units.select("unit", "name_zh", "name_en")
+    table_rows = (
+        index_rows.join(units, on="unit", how="left")
+        .with_columns(pl.col("rank").fill_null(10**9).alias("_r"))
+        .sort(["_r", "unit"])
+    )
+    by_node = {
+        p.id: {r["unit"]: r for r in scores.filter(pl.col("node") == p.id).to_dicts()}
+        for p in pillars
+    }
+    quads = {
+        r["unit"]: r["quadrant"]
+        for r in result.quadrants.filter(
+            (pl.col("period") == period) & (pl.col("node") == root.id)
+        ).to_dicts()
+    }
+    title = f"{result.spec.name.get(lang)} · {period}"
+    table = Table(title=title, title_style="bold", header_style="bold cyan",
+                  show_lines=False, pad_edge=False)
+    table.add_column(t("rank", lang), justify="right")
+    table.add_column(t("change", lang), justify="left")
+    table.add_column(t("unit", lang), no_wrap=True)
+    table.add_column(node_label(result, root.id, lang), justify="right", style="bold")
+    table.add_column(t("growth", lang), justify="right")
+    for p in pillars:
+        zh, en = p.name_zh, p.name_en
+        table.add_column(zh if lang == "zh" else en, justify="right")
+    table.add_column(t("quadrant", lang))
+    rows = table_rows.to_dicts()
+    if top is not None:
+        rows = rows[:top]
+    for row in rows:
+        cells: list[Any] = [
+            str(row["rank"]) if row["rank"] is not None else "—",
+            fmt_rank_change(row["rank_change"]),
+            unit_label(row, lang),
+            fmt_num(row["score"]),
+            fmt_growth(row["growth_pct"]),
+        ]
+        for p in pillars:
+            pr = by_node[p.id].get(row["unit"], {})
+            score, rank = pr.get("score"), pr.get("rank")
+            cells.append(
+                f"{fmt_num(score, 1)} ({rank})" if rank is not None else fmt_num(score, 1)
+            )
+        quad = quads.get(row["unit"])
+        cells.append(QUADRANTS[quad][lang] if quad else "")
+        table.add_row(*cells)
+    return table
+
+
+def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[Table]:
+    """One table per grouping column: mean score and growth of each group."""
+    spec_units = result.spec.units
+    if spec_units is None or result.groups.height == 0:
+        return []
+    root = result.nodes[0]
+    pillars = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    tables = []
+    rows = result.groups.filter(pl.col("period") == period)
+    for g in spec_units.groups:
+        sub = rows.filter(pl.col("group_by") == g.column)
+        if sub.height == 0:
+            continue
+        table = Table(title=f"{t('groups', lang)} · {g.title(lang)}",
+                      header_style="bold cyan", pad_edge=False)
+        table.add_column(t("group", lang), no_wrap=True)
+        table.add_column(t("n", lang), justify="right")
+        table.add_column(node_label(result, root.id, lang), justify="right",
+                         style="bold")
+        table.add_column(t("growth", lang), justify="right")
+        for p in pillars:
+            table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
+        for group in dict.fromkeys(sub["group"].to_list()):
+            cells = {r["node"]: r for r in sub.filter(pl.col("group") == group).to_dicts()}
+            head = cells.get(root.id, {})
+            label = g.label(group, lang)
+            other = g.label(group, "en" if lang == "zh" else "zh")
+            if other != label:
+                label = f"{label} {other}"
+            table.add_row(
+                label,
+                str(head.get("n_units", "")),
+                fmt_num(head.get("score")),
+                fmt_growth(head.get("growth_pct")),
+                *(fmt_num(cells.get(p.id, {}).get("score"), 1) for p in pillars),
+            )
+        tables.append(table)
+    return tables
+
+
+def issues_panel(issues: Sequence[Issue], lang: str = "zh") -> Panel | None:
+    """Warnings as a yellow panel (None when there are none)."""
+    if not issues:
+        return None
+    lines = [Text(f"• {issue}", style="yellow") for issue in issues]
+    return Panel(Group(*lines), title=f"{t('warnings', lang)} ({len(issues)})",
+                 border_style="yellow", expand=False)
+
+
+def render_result(
+    result: IndexResult,
+    console: Console,
+    period: Period | None = None,
+    lang: str = "zh",
+    top: int | None = None,
+) -> None:
+    """Print the ranked report of `period` (default: the latest)."""
+    period = result.latest_period if period is None else period
+    console.print(ranking_table(result, period, lang, top))
+    for table in group_tables(result, period, lang):
+        console.print(table)
+    panel = issues_panel(result.issues, lang)
+    if panel is not None:
+        console.print(panel)
+
+
+def render_issues(issues: Sequence[Issue], console: Console, title: str) -> None:
+    """Print validation issues: errors red, warnings yellow."""
+    if not issues:
+        return
+    table = Table(title=title, header_style="bold", show_lines=False, expand=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("where")
+    table.add_column("problem")
+    table.add_column("hint", style="dim")
+    for issue in issues:
+        style = "red" if issue.severity == "error" else "yellow"
+        table.add_row(Text(issue.severity, style=style), issue.where, issue.message,
+                      issue.hint or "")
+    console.print(table)
+
+
+def render_error(error: GdindexError, console: Console) -> None:
+    """Print an error and every issue it carries as a red panel."""
+    head = str(error).splitlines()[0]
+    body: list[Any] = [Text(head, style="bold red")]
+    for issue in error.issues:
+        line = Text("• ", style="red")
+        line.append(issue.where, style="bold")
+        line.append(f": {issue.message}")
+        if issue.hint:
+            line.append(f"\n  hint: {issue.hint}", style="dim")
+        body.append(line)
+    console.print(Panel(Group(*body), title="error", border_style="red", expand=False))

@@ -1,0 +1,912 @@
+"""The spec: pydantic models of the YAML index description, `load_spec()`, JSON Schema.
+
+A spec is a frozen value: the indicator tree, weights, methods and where the data is.
+This module validates the spec on its own (keys, types, ids, weights, method names)
+and reports every problem at once with its YAML path and line. It never reads data.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gdindex.errors import Issue, IssueLog, SpecError
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+Period = int | str
+Scope = Literal["period", "panel", "base"]
+
+
+class Model(BaseModel):
+    """Base of every spec model: frozen, unknown keys forbidden."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- Labels --- #
+
+
+def _label_from_str(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"zh": value, "en": value}
+    return value
+
+
+class Label(Model):
+    """A bilingual label; either language may be omitted, not both."""
+
+    zh: str | None = Field(None, description="Chinese label")
+    en: str | None = Field(None, description="English label")
+
+    @model_validator(mode="after")
+    def _one_language(self) -> Label:
+        if not self.zh and not self.en:
+            raise ValueError("a label needs `zh`, `en` or both")
+        return self
+
+    def get(self, lang: str = "zh") -> str:
+        """Return the label in `lang`, falling back to the other language."""
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or second or ""
+
+
+LabelField = Annotated[Label, BeforeValidator(_label_from_str)]
+
+
+# --- Normalisers (DESIGN §4.2) --- #
+
+
+class _NormaliseBase(Model):
+    scope: Scope = Field(
+        "panel",
+        description="Rows feeding the statistics: `period` (each period alone), "
+        "`panel` (all periods pooled) or `base` (those of `base_period`).",
+    )
+    base_period: Period | None = Field(
+        None, description="Period whose statistics are used when scope is `base`."
+    )
+
+    @model_validator(mode="after")
+    def _base_needs_period(self) -> _NormaliseBase:
+        if self.scope == "base" and self.base_period is None:
+            raise ValueError("scope `base` needs `base_period`, e.g. base_period: 2021")
+        return self
+
+
+class MinMaxSpec(_NormaliseBase):
+    """`(x − min) / (max − min) · (hi − lo) + lo`."""
+
+    method: Literal["minmax"] = "minmax"
+    range: tuple[float, float] = Field((0.0, 100.0), description="[lo, hi]")
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not value[0] < value[1]:
+            raise ValueError(f"range must be [lo, hi] with lo < hi, found {list(value)}")
+        return value
+
+
+class ZScoreSpec(_NormaliseBase):
+    """`(x − mean(x)) / sd(x) · sd' + mean'` (sample sd)."""
+
+    method: Literal["zscore"] = "zscore"
+    mean: float = Field(0.0, description="Mean of the output")
+    sd: float = Field(1.0, gt=0, description="Standard deviation of the output")
+
+
+class TargetSpec(_NormaliseBase):
+    """`(x − min) / (T' − min) · 100`, `T' = direction · T`, capped at 100."""
+
+    method: Literal["target"] = "target"
+    target: float = Field(description="Target in the indicator's raw units")
+    cap: bool = Field(True, description="Cap scores at 100 once the target is met")
+
+
+class GoalpostsSpec(_NormaliseBase):
+    """`(raw − W) / (B − W) · 100`, clipped to [0, 100]."""
+
+    method: Literal["goalposts"] = "goalposts"
+    worst: float = Field(description="Raw value scoring 0")
+    best: float = Field(description="Raw value scoring 100")
+    clip: bool = Field(True, description="Clip scores to [0, 100]")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> GoalpostsSpec:
+        if self.worst == self.best:
+            raise ValueError(f"worst and best must differ, both are {self.worst}")
+        return self
+
+
+class RankSpec(_NormaliseBase):
+    """Rank of x, ascending, ties share the lowest rank, 1 = worst."""
+
+    method: Literal["rank"] = "rank"
+
+
+class PercentileSpec(_NormaliseBase):
+    """`100 · (number of units with a lower x) / (n − 1)`."""
+
+    method: Literal["percentile"] = "percentile"
+
+
+class RatioSpec(_NormaliseBase):
+    """`100 · x / reference` (direction 1)."""
+
+    method: Literal["ratio"] = "ratio"
+    reference: str = Field(
+        "mean", description="`mean` of the scope, or a unit id whose value is 100"
+    )
+
+
+NormaliseSpec = Annotated[
+    MinMaxSpec
+    | ZScoreSpec
+    | TargetSpec
+    | GoalpostsSpec
+    | RankSpec
+    | PercentileSpec
+    | RatioSpec,
+    Field(discriminator="method"),
+]
+
+
+# --- Aggregators (DESIGN §4.3) --- #
+
+
+class _AggregateBase(Model):
+    min_coverage: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Minimum weight share of available children; below it the node "
+        "is missing for that unit and period.",
+    )
+
+
+ZeroPolicy = Literal["error", "shift", "floor"]
+
+
+class ArithmeticSpec(_AggregateBase):
+    """`Σ w_i x_i`."""
+
+    method: Literal["arithmetic"] = "arithmetic"
+
+
+class GeometricSpec(_AggregateBase):
+    """`exp(Σ w_i ln x_i)`."""
+
+    method: Literal["geometric"] = "geometric"
+    zero_policy: ZeroPolicy = Field(
+        "error", description="Values ≤ 0: `error`, `shift` (add epsilon), `floor`"
+    )
+    epsilon: float = Field(0.01, gt=0, description="Shift or floor value")
+
+
+class HarmonicSpec(_AggregateBase):
+    """`1 / Σ (w_i / x_i)`."""
+
+    method: Literal["harmonic"] = "harmonic"
+    zero_policy: ZeroPolicy = "error"
+    epsilon: float = Field(0.01, gt=0)
+
+
+class PowerMeanSpec(_AggregateBase):
+    """`(Σ w_i x_i^p)^(1/p)`."""
+
+    method: Literal["power_mean"] = "power_mean"
+    p: float = Field(description="Exponent (≠ 0; p = 1 is arithmetic)")
+    zero_policy: ZeroPolicy = "error"
+    epsilon: float = Field(0.01, gt=0)
+
+    @field_validator("p")
+    @classmethod
+    def _non_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("p = 0 is the geometric mean: use method: geometric")
+        return value
+
+
+class TopsisSpec(_AggregateBase):
+    """`100 · d⁻ / (d⁺ + d⁻)` with weighted Euclidean distances."""
+
+    method: Literal["topsis"] = "topsis"
+    scope: Scope = Field("panel", description="Units feeding the best/worst values")
+    base_period: Period | None = None
+
+    @model_validator(mode="after")
+    def _base_needs_period(self) -> TopsisSpec:
+        if self.scope == "base" and self.base_period is None:
+            raise ValueError("scope `base` needs `base_period`")
+        return self
+
+
+AggregateSpec = Annotated[
+    ArithmeticSpec | GeometricSpec | HarmonicSpec | PowerMeanSpec | TopsisSpec,
+    Field(discriminator="method"),
+]
+
+
+# --- Weights (DESIGN §4.4) --- #
+
+
+class ExplicitWeightsSpec(Model):
+    """The tree's `weight` values, rescaled to sum to 1 among siblings."""
+
+    method: Literal["explicit"] = "explicit"
+
+
+class EqualWeightsSpec(Model):
+    """`1/m` for m children."""
+
+    method: Literal["equal"] = "equal"
+
+
+WeightsSpec = Annotated[
+    ExplicitWeightsSpec | EqualWeightsSpec, Field(discriminator="method")
+]
+
+
+class Defaults(Model):
+    """Method defaults; any node or indicator may override them."""
+
+    normalise: NormaliseSpec = Field(default_factory=MinMaxSpec)
+    aggregate: AggregateSpec = Field(default_factory=ArithmeticSpec)
+    weights: WeightsSpec = Field(default_factory=ExplicitWeightsSpec)
+
+
+# --- Units and data tables --- #
+
+
+class NameColumns(Model):
+    """Columns of the units table holding the unit's labels."""
+
+    zh: str | None = None
+    en: str | None = None
+
+
+def _group_from_str(value: Any) -> Any:
+    return {"column": value} if isinstance(value, str) else value
+
+
+class GroupSpec(Model):
+    """A grouping column of the units table (e.g. region), with bilingual labels."""
+
+    column: str
+    name: LabelField | None = None
+    labels: dict[str, LabelField] = Field(
+        default_factory=dict, description="Labels of the column's values"
+    )
+
+    def label(self, value: str, lang: str = "zh") -> str:
+        """Return the label of one group value."""
+        found = self.labels.get(value)
+        return found.get(lang) if found else value
+
+    def title(self, lang: str = "zh") -> str:
+        return self.name.get(lang) if self.name else self.column
+
+
+Encoding = Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]
+
+
+class UnitsSpec(Model):
+    """The table of units (cities): ids, labels, grouping columns."""
+
+    file: str = Field(description="CSV or Parquet file, relative to the spec")
+    id: str = Field("unit", description="Unit id column")
+    name: NameColumns | None = Field(None, description="Label columns")
+    groups: list[Annotated[GroupSpec, BeforeValidator(_group_from_str)]] = Field(
+        default_factory=list, description="Grouping columns for group aggregates"
+    )
+    group_weight: str | None = Field(
+        None, description="Column weighting units in group means (e.g. population)"
+    )
+    encoding: Encoding = "auto"
+    separator: str = Field(",", min_length=1, max_length=1)
+
+
+class DataTable(Model):
+    """One input table; several are merged on (unit, period)."""
+
+    file: str = Field(description="CSV or Parquet file, relative to the spec")
+    format: Literal["wide", "long"] = Field(
+        "wide", description="wide: a column per indicator; long: indicator,value"
+    )
+    unit: str = Field("unit", description="Column holding the unit id")
+    period: str = Field("period", description="Column holding the period")
+    indicator: str = Field("indicator", description="Long form: indicator column")
+    value: str = Field("value", description="Long form: value column")
+    rename: dict[str, str] = Field(
+        default_factory=dict, description="Header (or long-form name) → indicator id"
+    )
+    na_values: list[str] = Field(
+        default_factory=list, description="Cell texts meaning 'missing' (e.g. '—')"
+    )
+    encoding: Encoding = "auto"
+    separator: str = Field(",", min_length=1, max_length=1)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, Mapping) else value
+
+
+# --- Indicators and the tree --- #
+
+
+class IndicatorSpec(Model):
+    """A measured indicator: a leaf of the tree."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Unique id, used as column name")
+    name: LabelField
+    unit: str | None = Field(None, description="Unit of measurement, e.g. 座/万人")
+    direction: Literal[1, -1] = Field(
+        1, description="1: higher is better; -1: lower is better"
+    )
+    source: str | None = None
+    description: LabelField | None = None
+    normalise: NormaliseSpec | None = Field(None, description="Override of defaults")
+
+
+def _leaf_from_str(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class NodeSpec(Model):
+    """A node of the indicator tree; a node without children is an indicator leaf."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: LabelField | None = None
+    weight: float = Field(1.0, ge=0, description="Relative to siblings")
+    children: list[Annotated[NodeSpec, BeforeValidator(_leaf_from_str)]] | None = None
+    aggregate: AggregateSpec | None = Field(None, description="Override of defaults")
+    weights: WeightsSpec | None = Field(None, description="How children are weighted")
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.children is None
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[NodeSpec, int]]:
+        """Yield (node, depth) in pre-order."""
+        yield self, depth
+        for child in self.children or ():
+            yield from child.walk(depth + 1)
+
+
+# --- The spec --- #
+
+
+_METHOD_DEFAULT_KEYS = {"normalise": "normalise", "aggregate": "aggregate"}
+
+
+class IndexSpec(Model):
+    """A composite index: units, data tables, indicators, tree and methods."""
+
+    spec_version: Literal[1] = Field(description="Spec format version")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: LabelField
+    description: LabelField | None = None
+    units: UnitsSpec | None = Field(
+        None, description="Units table; without it units come from the data"
+    )
+    data: Annotated[list[DataTable], BeforeValidator(_as_list)] = Field(min_length=1)
+    periods: list[Period] | None = Field(
+        None, description="Periods in time order; default: all found, sorted"
+    )
+    defaults: Defaults = Field(default_factory=Defaults)
+    indicators: list[IndicatorSpec] = Field(min_length=1)
+    tree: NodeSpec
+
+    _path: Path | None = PrivateAttr(None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_method_names(cls, data: Any) -> Any:
+        """Let overrides omit `method:` — it is taken from `defaults`."""
+        if not isinstance(data, dict):
+            return data
+        defaults = data.get("defaults") or {}
+        norm_method = (defaults.get("normalise") or {}).get("method", "minmax")
+        agg_method = (defaults.get("aggregate") or {}).get("method", "arithmetic")
+        indicators = data.get("indicators")
+        if isinstance(indicators, list):
+            data = dict(data)
+            data["indicators"] = [
+                _with_method(ind, "normalise", norm_method) for ind in indicators
+            ]
+        if isinstance(data.get("tree"), dict):
+            data = dict(data)
+            data["tree"] = _tree_with_method(data["tree"], agg_method)
+        return data
+
+    @field_validator("periods")
+    @classmethod
+    def _periods_consistent(cls, value: list[Period] | None) -> list[Period] | None:
+        if value is None:
+            return value
+        kinds = {type(p) for p in value}
+        if len(kinds) > 1:
+            raise ValueError("periods mix numbers and text; write them all one way")
+        if len(set(value)) != len(value):
+            raise ValueError("periods contain duplicates")
+        return value
+
+    @property
+    def path(self) -> Path | None:
+        """The spec file, when loaded from one."""
+        return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        """Directory that relative paths in the spec are resolved against."""
+        return self._path.parent if self._path else Path.cwd()
+
+    def resolve(self, file: str) -> Path:
+        """Resolve a path written in the spec."""
+        path = Path(file)
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def indicator_map(self) -> dict[str, IndicatorSpec]:
+        return {ind.id: ind for ind in self.indicators}
+
+    def normalise_for(self, indicator: IndicatorSpec) -> Any:
+        """The normaliser of an indicator: its override merged over the default."""
+        return merge_method(self.defaults.normalise, indicator.normalise)
+
+    def aggregate_for(self, node: NodeSpec) -> Any:
+        """The aggregator of a node: its override merged over the default."""
+        return merge_method(self.defaults.aggregate, node.aggregate)
+
+    def weights_for(self, node: NodeSpec) -> Any:
+        return node.weights or self.defaults.weights
+
+    def dump(self) -> dict[str, Any]:
+        """Return the spec as plain data (what `load_spec` would accept)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _with_method(item: Any, key: str, method: str) -> Any:
+    if isinstance(item, dict) and isinstance(item.get(key), dict):
+        if "method" not in item[key]:
+            item = dict(item)
+            item[key] = {"method": method, **item[key]}
+    return item
+
+
+def _tree_with_method(node: dict[str, Any], method: str) -> dict[str, Any]:
+    node = _with_method(node, "aggregate", method)
+    children = node.get("children")
+    if isinstance(children, list):
+        node = dict(node)
+        node["children"] = [
+            _tree_with_method(c, method) if isinstance(c, dict) else c
+            for c in children
+        ]
+    return node
+
+
+_SHARED_KEYS = ("scope", "base_period", "min_coverage")
+
+
+def merge_method(default: Any, override: Any) -> Any:
+    """Merge a method override over a default.
+
+    Same method: keys the override does not set come from the default. Another method:
+    only the shared keys (scope, base_period, min_coverage) are inherited, so that e.g.
+    a `target` indicator keeps the spec-wide scope.
+    """
+    if override is None:
+        return default
+    set_keys = override.model_fields_set
+    if override.method == default.method:
+        update = {k: getattr(override, k) for k in set_keys}
+        return default.model_copy(update=update)
+    inherit = {
+        k: getattr(default, k)
+        for k in _SHARED_KEYS
+        if k not in set_keys and k in type(override).model_fields
+        and k in type(default).model_fields
+    }
+    return override.model_copy(update=inherit) if inherit else override
+
+
+# --- Semantic checks (spec alone, no data) --- #
+
+
+def check_spec(spec: IndexSpec) -> list[Issue]:
+    """Cross-check ids, tree and weights; return every issue (errors and warnings)."""
+    log = IssueLog()
+    indicators = spec.indicator_map
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(spec.indicators):
+        if ind.id in seen:
+            log.error(
+                f"indicators[{i}].id",
+                f"duplicate indicator id '{ind.id}' (also indicators[{seen[ind.id]}])",
+                "give every indicator a unique id",
+                "duplicate-id",
+            )
+        seen.setdefault(ind.id, i)
+
+    leaves: dict[str, str] = {}
+    nodes: dict[str, str] = {}
+    _check_node(spec.tree, "tree", indicators, leaves, nodes, log, spec)
+
+    for ind_id in indicators:
+        if ind_id not in leaves:
+            log.warn(
+                "indicators",
+                f"indicator '{ind_id}' is declared but not used in the tree",
+                "add it to a node's children or remove it",
+                "unused-indicator",
+            )
+    if spec.periods is not None:
+        for where, base in _base_periods(spec):
+            if base is not None and base not in spec.periods:
+                log.error(
+                    where,
+                    f"base_period {base!r} is not one of the periods {spec.periods}",
+                    "use one of the listed periods",
+                    "bad-base-period",
+                )
+    if spec.units and spec.units.group_weight and not spec.units.groups:
+        log.warn(
+            "units.group_weight",
+            "group_weight is set but no groups are declared",
+            "add units.groups or remove group_weight",
+        )
+    return log.issues
+
+
+def _base_periods(spec: IndexSpec) -> Iterator[tuple[str, Period | None]]:
+    yield "defaults.normalise.base_period", spec.defaults.normalise.base_period
+    for i, ind in enumerate(spec.indicators):
+        if ind.normalise is not None:
+            yield f"indicators[{i}].normalise.base_period", ind.normalise.base_period
+
+
+def _check_node(
+    node: NodeSpec,
+    where: str,
+    indicators: Mapping[str, IndicatorSpec],
+    leaves: dict[str, str],
+    nodes: dict[str, str],
+    log: IssueLog,
+    spec: IndexSpec,
+) -> None:
+    if node.is_leaf:
+        if node.id not in indicators:
+            close = difflib.get_close_matches(node.id, list(indicators), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "declare it in indicators"
+            log.error(
+                f"{where}.id",
+                f"leaf '{node.id}' is not a declared indicator",
+                hint,
+                "unknown-indicator",
+            )
+        if node.id in leaves:
+            log.error(
+                f"{where}.id",
+                f"indicator '{node.id}' appears twice in the tree "
+                f"(also at {leaves[node.id]})",
+                "use each indicator once",
+                "duplicate-id",
+            )
+        leaves.setdefault(node.id, where)
+        extra = [k for k in ("name", "aggregate", "weights") if getattr(node, k)]
+        if extra and node.id in indicators:
+            log.error(
+                where,
+                f"leaf '{node.id}' sets {', '.join(extra)}, which leaves cannot take",
+                "set names and methods on the indicator in `indicators`",
+            )
+        return
+    if node.id in indicators:
+        log.error(
+            f"{where}.id",
+            f"'{node.id}' is both a tree node and an indicator",
+            "rename the node",
+            "duplicate-id",
+        )
+    if node.id in nodes:
+        log.error(
+            f"{where}.id",
+            f"duplicate node id '{node.id}' (also at {nodes[node.id]})",
+            "give every node a unique id",
+            "duplicate-id",
+        )
+    nodes.setdefault(node.id, where)
+    children = node.children or []
+    if not children:
+        log.error(f"{where}.children", f"node '{node.id}' has no children")
+        return
+    weights_method = spec.weights_for(node).method
+    if weights_method == "explicit" and sum(c.weight for c in children) <= 0:
+        log.error(
+            f"{where}.children",
+            f"the weights of the children of '{node.id}' sum to 0",
+            "give at least one child a positive weight",
+            "zero-weights",
+        )
+    for i, child in enumerate(children):
+        _check_node(
+            child, f"{where}.children[{i}]", indicators, leaves, nodes, log, spec
+        )
+
+
+# --- Loading --- #
+
+
+def load_spec(source: str | Path | Mapping[str, Any]) -> IndexSpec:
+    """Load and validate a spec from a YAML file (or from already-parsed data).
+
+    Raises:
+        SpecError: listing every problem with its YAML path (and line).
+    """
+    if isinstance(source, Mapping):
+        return _validate(dict(source), path=None, lines={})
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SpecError(
+            f"spec file not found: {path}",
+            [Issue(str(path), "file not found", "check the path to the spec")],
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"{path}: not UTF-8 text",
+            [Issue(str(path), f"cannot decode as UTF-8: {exc}", "save it as UTF-8")],
+        ) from None
+    data, lines, dup_issues = _parse_yaml(text, path)
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{path}: the spec must be a YAML mapping",
+            [Issue(str(path), f"found {type(data).__name__}", "start with spec_version")],
+        )
+    return _validate(data, path=path, lines=lines, pre_issues=dup_issues)
+
+
+def _validate(
+    data: dict[str, Any],
+    path: Path | None,
+    lines: dict[tuple[Any, ...], int],
+    pre_issues: list[Issue] | None = None,
+) -> IndexSpec:
+    label = str(path) if path else "spec"
+    issues = list(pre_issues or [])
+    try:
+        spec = IndexSpec.model_validate(data)
+    except ValidationError as exc:
+        issues.extend(_pydantic_issues(exc, data, label, lines))
+        raise SpecError(
+            f"{label}: invalid spec ({len(issues)} problems)"
+            if len(issues) != 1
+            else f"{label}: invalid spec",
+            issues,
+        ) from None
+    if path is not None:
+        spec._path = path.resolve()
+    for issue in check_spec(spec):
+        if issue.severity == "error":
+            issues.append(_locate(issue, label, lines))
+    if issues:
+        raise SpecError(f"{label}: invalid spec ({len(issues)} problems)", issues)
+    return spec
+
+
+def _parse_yaml(
+    text: str, path: Path
+) -> tuple[Any, dict[tuple[Any, ...], int], list[Issue]]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(
+            f"{path}: malformed YAML",
+            [Issue(where, f"malformed YAML: {problem}", "check indentation and quotes")],
+        ) from None
+    lines: dict[tuple[Any, ...], int] = {}
+    dups: list[Issue] = []
+    if root is not None:
+        _map_lines(root, (), lines, dups, str(path))
+    return data, lines, dups
+
+
+def _map_lines(
+    node: yaml.Node,
+    prefix: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    dups: list[Issue],
+    label: str,
+) -> None:
+    lines[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                dups.append(
+                    Issue(
+                        f"{label}:{key_node.start_mark.line + 1}: "
+                        f"{format_path(prefix + (key,))}",
+                        f"duplicate key '{key}'",
+                        "YAML keeps only the last one; remove the other",
+                        code="duplicate-key",
+                    )
+                )
+            seen.add(key)
+            _map_lines(value_node, prefix + (key,), lines, dups, label)
+            lines[prefix + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _map_lines(item, prefix + (i,), lines, dups, label)
+
+
+def format_path(loc: tuple[Any, ...]) -> str:
+    """Format a location tuple as `tree.children[1].weight`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union-tag and validator entries from a location."""
+    out: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict):
+            if part in current:
+                out.append(part)
+                current = current[part]
+                continue
+            if isinstance(part, str) and (
+                current.get("method") == part or "[" in part or "function" in part
+            ):
+                continue
+            out.append(part)
+            current = None
+        elif isinstance(current, list) and isinstance(part, int):
+            out.append(part)
+            current = current[part] if part < len(current) else None
+        elif isinstance(part, str) and ("[" in part or "function" in part):
+            continue
+        else:
+            out.append(part)
+            current = None
+    return tuple(out)
+
+
+def _line_of(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _where(label: str, loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> str:
+    line = _line_of(loc, lines)
+    head = f"{label}:{line}" if line else label
+    return f"{head}: {format_path(loc)}" if loc else head
+
+
+def _locate(issue: Issue, label: str, lines: Mapping[tuple[Any, ...], int]) -> Issue:
+    loc = _parse_path(issue.where)
+    return Issue(
+        _where(label, loc, lines), issue.message, issue.hint, issue.severity, issue.code
+    )
+
+
+def _parse_path(text: str) -> tuple[Any, ...]:
+    parts: list[Any] = []
+    for chunk in text.replace("]", "").split("."):
+        name, *indices = chunk.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indices)
+    return tuple(parts)
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [IndexSpec]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        names.update(model.model_fields)
+        for sub in Model.__subclasses__():
+            stack.append(sub)
+            stack.extend(sub.__subclasses__())
+    return sorted(names)
+
+
+def _pydantic_issues(
+    exc: ValidationError,
+    data: Any,
+    label: str,
+    lines: Mapping[tuple[Any, ...], int],
+) -> list[Issue]:
+    issues: list[Issue] = []
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(tuple(err["loc"]), data)
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        hint: str | None = None
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            key = loc[-1] if loc else "?"
+            message = f"unknown key '{key}'"
+            close = difflib.get_close_matches(str(key), _all_field_names(), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "remove it"
+        elif kind == "union_tag_invalid":
+            tag = ctx.get("tag")
+            expected = [t.strip(" '") for t in str(ctx.get("expected_tags")).split(",")]
+            what = _method_kind(loc)
+            message = f"unknown {what} method '{tag}'"
+            close = difflib.get_close_matches(str(tag), expected, n=1)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + (
+                "available: " + ", ".join(expected)
+            )
+        elif kind == "missing":
+            message = f"missing required key '{loc[-1]}'" if loc else "missing value"
+            hint = "add it"
+        elif kind == "literal_error":
+            message = f"{err['msg'].lower()}, found {value!r}"
+        elif kind in {"greater_than_equal", "greater_than"} and loc[-1:] == ("weight",):
+            message = f"negative weight {value!r}"
+            hint = "weights are relative to siblings and must be ≥ 0"
+        elif kind == "string_pattern_mismatch":
+            message = f"invalid id {value!r}"
+            hint = "ids start with a letter and use only letters, digits and _"
+        else:
+            msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, ") :]
+            shown = value if not isinstance(value, dict | list) else None
+            message = f"{msg}" + (f", found {shown!r}" if shown is not None else "")
+        issues.append(Issue(_where(label, loc, lines), message, hint))
+    return issues
+
+
+def _method_kind(loc: tuple[Any, ...]) -> str:
+    names = {"normalise": "normalisation", "aggregate": "aggregation"}
+    for part in reversed(loc):
+        if part in names:
+            return names[str(part)]
+        if part == "weights":
+            return "weighting"
+    return ""
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the spec, for editors and documentation."""
+    schema = IndexSpec.model_json_schema()
+    schema["title"] = "gdindex spec"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
