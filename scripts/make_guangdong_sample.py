@@ -32,10 +32,12 @@ and a ``MOMENTUM`` (its latent growth rate per year). ``PILLAR_TILT`` and
 of city c, pillar p, year t is::
 
     L[c, p, 2021] = STRENGTH[c] + PILLAR_TILT[c, p]
-    L[c, p, t]    = L[c, p, t-1] * (1 + MOMENTUM[c] + MOMENTUM_TILT[c, p] + small noise)
+    L[c, p, t]    = FLOOR + (L[c, p, t-1] - FLOOR)
+                          * (1 + MOMENTUM[c] + MOMENTUM_TILT[c, p] + small noise)
 
-An ordinary indicator takes ``L`` plus a persistent city-indicator effect and a small
-year-to-year noise, rescales that over the whole panel to [0, 1], optionally bends it
+An ordinary indicator takes ``L`` plus a persistent city-indicator effect (and, for
+a few cities, a named specialisation, ``INDICATOR_TILT``) and a small year-to-year
+noise, rescales that over the whole panel to [0, 1], optionally bends it
 (``gamma`` > 1 gives the right-skewed shape of per-capita counts), and maps it onto
 the indicator's plausible raw range ``[lo, hi]`` (reversed for lower-is-better ones).
 Per-capita indicators are then recomputed from an illustrative stock (base stations,
@@ -90,7 +92,16 @@ CITIES: list[tuple[str, str, str, str]] = [
 ]
 NAMES = [c[1] for c in CITIES]
 IDX = {name: i for i, name in enumerate(NAMES)}
-ZONE = {"珠三角": "核心区", "粤东": "沿海经济带", "粤西": "沿海经济带", "粤北": "北部生态发展区"}
+# PRD vs the rest (珠三角 / 粤东西北), and the disjoint "一核一带一区" split: the
+# PRD core, the east and west wings of the coastal belt, the northern zone.
+PRD_SPLIT = {
+    "珠三角": "珠三角",
+    "粤东": "粤东西北",
+    "粤西": "粤东西北",
+    "粤北": "粤东西北",
+}
+ZONE = {"珠三角": "核心区", "粤东": "沿海经济带", "粤西": "沿海经济带",
+        "粤北": "北部生态发展区"}  # fmt: skip
 
 # ---------------------------------------------------------------------------
 # Context anchors: illustrative GDP (亿元) and population (万人) of 2022, used only
@@ -99,7 +110,7 @@ ZONE = {"珠三角": "核心区", "粤东": "沿海经济带", "粤西": "沿海
 # ---------------------------------------------------------------------------
 GDP_ANCHOR_2022 = {"韶关": 1560, "梅州": 1310, "汕尾": 1320,
                    "清远": 2030, "潮州": 1310, "云浮": 1160}  # fmt: skip
-POP_ANCHOR_2022 = {"汕尾": 267, "阳江": 261, "揭阳": 560, "云浮": 239}
+POP_ANCHOR_2022 = {"汕尾": 267, "云浮": 239}
 GDP_GROWTH = (0.03, 0.06)  # seeded yearly nominal growth where no real pair exists
 POP_GROWTH = (-0.004, 0.006)  # resident population: roughly flat
 
@@ -109,10 +120,13 @@ POP_GROWTH = (-0.004, 0.006)  # resident population: roughly flat
 # STRENGTH: latent level in 2021 (0-100 score scale). Guangzhou and Shenzhen form
 #   the "twin peaks" (C08); the other Pearl River Delta (PRD) cities come next,
 #   the east, west and north (粤东西北) trail (C07 level).
-# MOMENTUM: latent growth per year. Foshan, Zhongshan and Zhaoqing grow fastest
-#   (C09); the non-PRD cities grow faster than the PRD average (C07 momentum), the
-#   big PRD cities slowest.
+# MOMENTUM: latent growth rate per year of the part of the level above FLOOR, which
+#   is about where the weakest city sits after normalisation; so MOMENTUM is close
+#   to the growth of the city's composite score. Foshan, Zhongshan and Zhaoqing
+#   grow fastest (C09); the non-PRD cities grow faster than the PRD average (C07
+#   momentum); Guangzhou, Shenzhen, Dongguan and Zhuhai slowest.
 # ---------------------------------------------------------------------------
+FLOOR = 9.0
 STRENGTH = {
     "广州": 88, "深圳": 92, "珠海": 52, "佛山": 56, "惠州": 45, "东莞": 58,
     "中山": 42, "江门": 33, "肇庆": 25,
@@ -153,7 +167,14 @@ MOMENTUM_TILT = {
     ("佛山", "livelihood"): -0.05, ("中山", "livelihood"): -0.05,
 }  # fmt: skip
 
-FLOOR = 9.0  # latent growth applies to the level above this floor (see MOMENTUM)
+# INDICATOR_TILT: a city's specialisation on one indicator (score points), e.g. the
+#   electronics-heavy industry of Huizhou, Heyuan (seed: 32.4% of industrial value
+#   added in 2021, S003 L1280) and Dongguan.
+INDICATOR_TILT = {
+    ("惠州", "ei_mfg_va_share"): 30, ("河源", "ei_mfg_va_share"): 34,
+    ("东莞", "ei_mfg_va_share"): 12,
+}  # fmt: skip
+
 PERSIST_SD = 5.0  # persistent city x indicator effect (score points)
 TRANSIENT_SD = 0.5  # year-to-year noise (score points)
 MOMENTUM_SD = 0.008  # yearly noise on each pillar's growth rate
@@ -219,16 +240,26 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator("logistics_cost_to_gdp", "industry", 13.2, 18.5, 2, direction=-1),
     # 双创 innovation & entrepreneurship
-    Indicator("high_tech_enterprises_per_10k", "innovation", 0.5, 13, 2, 1, 1.3, P10K),
-    Indicator("specialised_sme_per_10k", "innovation", 0.2, 4.5, 2, 1, 1.2, P10K),
-    Indicator("ai_enterprises_per_million", "innovation", 2, 95, 2, 1, 1.7, PMIL),
+    Indicator(
+        "high_tech_enterprises_per_10k", "innovation", 0.5, 13, 2, gamma=1.3, per=P10K
+    ),
+    Indicator(
+        "specialised_sme_per_10k", "innovation", 0.2, 4.5, 2, gamma=1.2, per=P10K
+    ),
+    Indicator(
+        "ai_enterprises_per_million", "innovation", 2, 95, 2, gamma=1.7, per=PMIL
+    ),
     Indicator("tech_contract_turnover_to_gdp", "innovation", 0.05, 9, 2, gamma=1.7),
     Indicator("digital_rnd_intensity", "innovation", 0.15, 3.6, 2, gamma=1.2),
-    Indicator("incubators_makerspaces_per_million", "innovation", 1, 20, 2, 1, 1.2, PMIL),
+    Indicator(
+        "incubators_makerspaces_per_million", "innovation", 1, 20, 2, 1, 1.2, PMIL
+    ),
     Indicator("internet_incubation_bases", "innovation", 0, 9, 0, gamma=1.3),
     Indicator("shuangchuang_talent_concentration", "innovation", 8, 98, 2),
     Indicator("digital_talent_trained_per_10k", "innovation", 5, 120, 2, gamma=1.3),
-    Indicator("online_financed_startups_per_million", "innovation", 1, 40, 2, 1, 1.4, PMIL),
+    Indicator(
+        "online_financed_startups_per_million", "innovation", 1, 40, 2, 1, 1.4, PMIL
+    ),
     # 智慧民生 smart livelihood
     Indicator("gov_approval_online_rate", "livelihood", 74, 99, 2),
     Indicator("social_service_online_rate", "livelihood", 58, 92, 2),
@@ -236,12 +267,16 @@ INDICATORS: list[Indicator] = [
     Indicator("online_shopping_penetration", "livelihood", 52, 85, 2),
     Indicator("public_digital_culture_coverage", "livelihood", 72, 99.5, 2),
     Indicator("emergency_db_sharing_rate", "livelihood", 50, 96, 2),
-    Indicator("gov_service_user_activity", "livelihood", 0, 100, 2, kind="gov_activity"),
+    Indicator(
+        "gov_service_user_activity", "livelihood", 0, 100, 2, kind="gov_activity"
+    ),
     Indicator("yueshengshi_users_per_100", "livelihood", 60, 185, 2),
     Indicator("medical_insurance_ecert_rate", "livelihood", 22, 78, 2),
-    Indicator("internet_hospitals_per_million", "livelihood", 0.3, 4.5, 2, 1, 1.2, PMIL),
+    Indicator(
+        "internet_hospitals_per_million", "livelihood", 0.3, 4.5, 2, 1, 1.2, PMIL
+    ),
     Indicator("care_wait_time", "livelihood", 14, 62, 1, direction=-1),
-]  # fmt: skip
+]
 
 
 def _read_real() -> dict[tuple[str, int, str], float]:
@@ -317,7 +352,9 @@ def _context(rng: np.random.Generator) -> list[dict[str, object]]:
                     "gdp": round(gdp[k], 2),
                     "population_resident": round(pop[k], 2),
                     "gdp_source": "real" if year in gdp_known else "illustrative",
-                    "population_source": "real" if year in pop_known else "illustrative",
+                    "population_source": "real"
+                    if year in pop_known
+                    else "illustrative",
                 }
             )
     return rows
@@ -350,17 +387,23 @@ def _indicators(
     persist = rng.standard_normal((n, m))
     transient = rng.standard_normal((n, t, m))
     special = rng.standard_normal((n, t, 3))
+    # Jitter the ends of each raw range a little, so that the panel's extremes are
+    # not suspiciously round numbers.
+    ends = rng.uniform(0.0, 0.03, size=(m, 2))
     values: dict[str, np.ndarray] = {}
     for col, ind in enumerate(INDICATORS):
         lv = level[:, PILLARS.index(ind.pillar), :]
         if ind.kind == "latent":
-            d = lv + PERSIST_SD * persist[:, col, None] + TRANSIENT_SD * transient[..., col]
-            u = (d - d.min()) / (d.max() - d.min())
-            u = u**ind.gamma
-            if ind.direction > 0:
-                raw = ind.lo + (ind.hi - ind.lo) * u
-            else:
-                raw = ind.hi - (ind.hi - ind.lo) * u
+            tilt = np.array([INDICATOR_TILT.get((c, ind.id), 0.0) for c in NAMES])
+            d = (
+                lv
+                + (tilt + PERSIST_SD * persist[:, col])[:, None]
+                + TRANSIENT_SD * transient[..., col]
+            )
+            u = ((d - d.min()) / (d.max() - d.min())) ** ind.gamma
+            span = ind.hi - ind.lo
+            lo, hi = ind.lo + span * ends[col, 0], ind.hi - span * ends[col, 1]
+            raw = lo + (hi - lo) * u if ind.direction > 0 else hi - (hi - lo) * u
         elif ind.kind in ("medical", "education"):
             # Index 0-100: a level tied to the industry pillar, grown each year at a
             # modest common rate, much faster in the cities the seeds name.
@@ -416,7 +459,7 @@ def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
 
     cities = [
-        [code, zh, en, region, "珠三角" if region == "珠三角" else "粤东西北", ZONE[region]]
+        [code, zh, en, region, PRD_SPLIT[region], ZONE[region]]
         for code, zh, en, region in CITIES
     ]
     _write(
@@ -451,7 +494,9 @@ def main() -> None:
     for i, (code, *_rest) in enumerate(CITIES):
         for k, year in enumerate(YEARS):
             row = [code, str(year)]
-            row += [_fmt(float(values[ind.id][i, k]), ind.decimals) for ind in INDICATORS]
+            row += [
+                _fmt(float(values[ind.id][i, k]), ind.decimals) for ind in INDICATORS
+            ]
             rows.append(row)
     _write(
         OUT_DIR / "indicators.csv",

@@ -1,0 +1,95 @@
+"""Shared fixtures: a tiny hand-computable project, sample spec paths, golden option."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"
+
+UNITS_CSV = """code,name_zh,name_en,region
+A,甲城,Alpha,北
+B,乙城,Beta,南
+C,丙城,Gamma,南
+"""
+
+# 3 units × 2 periods × 4 indicators; B's i3 in 2021 is missing.
+DATA_CSV = """unit,period,i1,i2,i3,i4
+A,2021,10,5,1,100
+A,2022,12,6,2,90
+B,2021,20,3,,80
+B,2022,22,4,3,70
+C,2021,30,1,4,60
+C,2022,35,2,5,50
+"""
+
+# Two pillars with unequal weights (2:1); i4 is lower-is-better and weighs 3 in p2.
+SPEC_YAML = """spec_version: 1
+id: tiny
+name: {zh: 小指数, en: Tiny index}
+units:
+  file: units.csv
+  id: code
+  name: {zh: name_zh, en: name_en}
+  groups: [region]
+data:
+  - file: data.csv
+periods: [2021, 2022]
+indicators:
+  - {id: i1, name: {zh: 指标一, en: One}, unit: 个}
+  - {id: i2, name: {zh: 指标二, en: Two}}
+  - {id: i3, name: {zh: 指标三, en: Three}}
+  - {id: i4, name: {zh: 指标四, en: Four}, direction: -1}
+tree:
+  id: idx
+  name: {zh: 总指数, en: Index}
+  children:
+    - id: p1
+      name: {zh: 甲, en: P1}
+      weight: 2
+      children: [i1, i2]
+    - id: p2
+      name: {zh: 乙, en: P2}
+      weight: 1
+      children: [i3, {id: i4, weight: 3}]
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files instead of comparing with them",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def write_project(
+    root: Path,
+    spec: str = SPEC_YAML,
+    data: str | bytes = DATA_CSV,
+    units: str | bytes = UNITS_CSV,
+) -> Path:
+    """Write a small project (spec, data, units) into `root`; return the spec path."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in (("data.csv", data), ("units.csv", units)):
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    spec_path = root / "spec.yaml"
+    spec_path.write_text(spec, encoding="utf-8")
+    return spec_path
+
+
+@pytest.fixture
+def tiny_spec(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "tiny")

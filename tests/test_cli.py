@@ -1,0 +1,206 @@
+"""The CLI is thin: exit codes 0/1/2, errors on stderr, JSON equal to the library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import gdindex
+from gdindex.cli import app
+from tests.conftest import SPEC_YAML, write_project
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+
+    assert code == 0 and out.strip() == f"gdindex {gdindex.__version__}"
+
+
+def test_version_does_not_import_polars() -> None:
+    probe = (
+        "import sys\n"
+        "from gdindex.cli import app\n"
+        "try:\n    app(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print('polars' in sys.modules, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+
+    assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_compute_prints_ranked_report(tiny_spec: Path) -> None:
+    code, out, _ = run("compute", str(tiny_spec), "--lang", "en")
+
+    assert code == 0
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if "Gamma" in line)
+    assert lines.index(next(x for x in lines if "Beta" in x)) > first
+    assert "丙城" in out and "Leader" in out and "Group summary" in out
+
+
+def test_compute_top_and_period(tiny_spec: Path) -> None:
+    code, out, _ = run("compute", str(tiny_spec), "--top", "1", "--period", "2021")
+
+    assert code == 0
+    assert "丙城" in out and "甲城" not in out and "2021" in out
+
+
+def test_compute_unknown_period_fails(tiny_spec: Path) -> None:
+    code, _, err = run("compute", str(tiny_spec), "--period", "1999")
+
+    assert code == 1 and "unknown period '1999'" in err
+
+
+def test_json_equals_library_result(tiny_spec: Path) -> None:
+    code, out, _ = run("compute", str(tiny_spec), "--format", "json")
+
+    assert code == 0
+    assert json.loads(out) == json.loads(gdindex.compute(tiny_spec).to_json())
+
+
+def test_quiet_prints_nothing(tiny_spec: Path, tmp_path: Path) -> None:
+    code, out, err = run("compute", str(tiny_spec), "--quiet", "--out",
+                         str(tmp_path / "o"))
+
+    assert code == 0 and out == "" and err == ""
+    assert (tmp_path / "o" / "scores.csv").exists()
+
+
+def test_out_writes_contract_files_byte_identical(tiny_spec: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+
+    assert run("compute", str(tiny_spec), "-q", "--out", str(first))[0] == 0
+    assert run("compute", str(tiny_spec), "-q", "--out", str(second))[0] == 0
+
+    names = {"scores.csv", "indicators.csv", "weights.csv", "groups.csv",
+             "manifest.json"}
+    assert names <= {p.name for p in first.iterdir()}
+    for path in first.iterdir():
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+    assert not [p for p in first.iterdir() if p.name.startswith(".")]
+
+
+def test_out_parquet_matches_csv(tiny_spec: Path, tmp_path: Path) -> None:
+    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path / "c"))
+    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path / "p"), "--format",
+        "parquet")
+
+    csv = pl.read_csv(tmp_path / "c" / "scores.csv")
+    parquet = pl.read_parquet(tmp_path / "p" / "scores.parquet")
+    assert csv.columns == parquet.columns
+    assert csv["score"].to_list() == pytest.approx(parquet["score"].to_list(),
+                                                   nan_ok=True)
+
+
+def test_manifest_records_inputs_and_methods(tiny_spec: Path, tmp_path: Path) -> None:
+    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path))
+
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["gdindex_version"] == gdindex.__version__
+    assert manifest["spec"]["id"] == "tiny" and len(manifest["spec"]["sha256"]) == 64
+    assert [i["path"] for i in manifest["inputs"]] == ["units.csv", "data.csv"]
+    assert manifest["periods"] == [2021, 2022]
+    assert manifest["rows"]["scores"] == 42
+    assert "created" not in manifest
+    assert manifest["methods"]["aggregate"]["idx"]["method"] == "arithmetic"
+
+
+def test_failed_compute_leaves_outputs_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    good = write_project(tmp_path / "good")
+    bad = write_project(tmp_path / "bad", SPEC_YAML.replace(
+        "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"))
+    run("compute", str(good), "-q", "--out", str(out))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    code, _, err = run("compute", str(bad), "-q", "--out", str(out))
+
+    assert code == 1 and "values ≤ 0" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_spec_error_exit_1_with_yaml_path(tmp_path: Path) -> None:
+    path = write_project(tmp_path, SPEC_YAML.replace("weight: 2", "weight: -2")
+                         .replace("id: tiny", "id: tiny\ncolour: red"))
+
+    code, out, err = run("compute", str(path))
+
+    assert code == 1 and out == ""
+    assert "tree.children[0].weight" in err and "unknown key 'colour'" in err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_traceback(tmp_path: Path) -> None:
+    path = write_project(tmp_path, SPEC_YAML.replace("weight: 2", "weight: -2"))
+
+    code, _, err = run("compute", str(path), "--debug")
+
+    assert code == 1 and "Traceback" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("compute",), ("compute", "x.yaml", "--format", "xml"), ("frobnicate",),
+     ("compute", "x.yaml", "--top", "0")],
+)
+def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+    assert run(*args)[0] == 2
+
+
+def test_validate_ok(tiny_spec: Path) -> None:
+    code, out, _ = run("validate", str(tiny_spec))
+
+    assert code == 0 and "valid" in out
+
+
+def test_validate_reports_data_errors(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV
+
+    path = write_project(tmp_path, SPEC_YAML, DATA_CSV.replace("A,2022,12", "A,2022,x"))
+
+    code, _, err = run("validate", str(path))
+
+    assert code == 1 and "not numbers" in err and "i1" in err
+
+
+def test_validate_warns_about_constant_indicator(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV
+
+    data = "\n".join(
+        line if i == 0 else ",".join(line.split(",")[:3] + ["7"] + line.split(",")[4:])
+        for i, line in enumerate(DATA_CSV.splitlines())
+    )
+    code, out, _ = run("validate", str(write_project(tmp_path, SPEC_YAML, data + "\n")))
+
+    assert code == 0 and "i2" in out and "constant" in out
+
+
+def test_schema_is_json() -> None:
+    code, out, _ = run("schema")
+
+    assert code == 0
+    schema = json.loads(out)
+    assert "tree" in schema["properties"]
+
+
+def test_console_script_runs(tiny_spec: Path) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    proc = subprocess.run([str(exe), "compute", str(tiny_spec), "--format", "json"],
+                          capture_output=True, text=True, check=False)
+
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["spec"]["id"] == "tiny"

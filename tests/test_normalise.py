@@ -1,0 +1,393 @@
+"""Normalisers (DESIGN §4.2): each method on hand-computed arrays, then scopes,
+direction, constant indicators and references through `normalise_values`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from gdindex.errors import IssueLog
+from gdindex.normalise import NORMALISERS, normalise_values
+from gdindex.spec import (
+    GoalpostsSpec,
+    IndexSpec,
+    MinMaxSpec,
+    PercentileSpec,
+    RankSpec,
+    RatioSpec,
+    TargetSpec,
+    ZScoreSpec,
+    load_spec,
+)
+
+nan = np.nan
+UNITS = ["a", "b", "c"]
+PERIODS = [2020, 2021]
+
+
+def make_spec(
+    indicators: list[dict[str, Any]],
+    tree: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> IndexSpec:
+    """A spec built from plain data; every indicator is a child of the root."""
+    data: dict[str, Any] = {
+        "spec_version": 1,
+        "id": "test",
+        "name": "Test",
+        "data": [{"file": "unused.csv", "format": "wide"}],
+        "indicators": [{"name": ind["id"], **ind} for ind in indicators],
+        "tree": tree or {"id": "root", "children": [ind["id"] for ind in indicators]},
+    }
+    if defaults is not None:
+        data["defaults"] = defaults
+    return load_spec(data)
+
+
+def one_indicator(values: list[list[float]], **indicator: Any) -> tuple[np.ndarray, IndexSpec]:
+    """values[unit][period] of one indicator `v` → (array[unit, period, 1], spec)."""
+    spec = make_spec([{"id": "v", **indicator}])
+    return np.array(values, dtype=np.float64)[:, :, None], spec
+
+
+# ---- the registry ---- #
+
+
+def test_registry_holds_the_seven_methods() -> None:
+    # act
+    names = set(NORMALISERS.names())
+
+    # assert
+    assert names == {
+        "minmax", "zscore", "target", "goalposts", "rank", "percentile", "ratio",
+    }
+
+
+# ---- each method called directly: fn(x, ref, params) ---- #
+
+
+@pytest.mark.parametrize(
+    ("method", "x", "params", "expected"),
+    [
+        # minmax [0, 100]: min 2, max 10 → (x − 2) / 8 · 100
+        ("minmax", [2, 4, 6, 10], MinMaxSpec(range=(0, 100)), [0, 25, 50, 100]),
+        # minmax [1, 100]: (x − 2) / 8 · 99 + 1 → 1, 2/8·99+1 = 25.75, 50.5, 100
+        ("minmax", [2, 4, 6, 10], MinMaxSpec(range=(1, 100)), [1, 25.75, 50.5, 100]),
+        # zscore: mean 4, sample sd sqrt((4 + 0 + 4) / 2) = 2 → (x − 4) / 2
+        # (the population sd sqrt(8/3) would give ±1.2247)
+        ("zscore", [2, 4, 6], ZScoreSpec(), [-1, 0, 1]),
+        # zscore rescaled: z · 10 + 100
+        ("zscore", [2, 4, 6], ZScoreSpec(mean=100, sd=10), [90, 100, 110]),
+        # target 30: min 10 → (x − 10) / (30 − 10) · 100 = 0, 50, 150 → capped 100
+        ("target", [10, 20, 40], TargetSpec(target=30), [0, 50, 100]),
+        ("target", [10, 20, 40], TargetSpec(target=30, cap=False), [0, 50, 150]),
+        # goalposts W=0, B=50: raw / 50 · 100 = −20, 50, 120 → clipped 0, 50, 100
+        ("goalposts", [-10, 25, 60], GoalpostsSpec(worst=0, best=50), [0, 50, 100]),
+        (
+            "goalposts",
+            [-10, 25, 60],
+            GoalpostsSpec(worst=0, best=50, clip=False),
+            [-20, 50, 120],
+        ),
+        # goalposts W=50 > B=0: (raw − 50) / (0 − 50) · 100
+        #   10 → 80, 25 → 50, 60 → −20 → clipped 0
+        ("goalposts", [10, 25, 60], GoalpostsSpec(worst=50, best=0), [80, 50, 0]),
+        # rank ascending, 1 = worst, ties share the lowest: sorted 1, 3, 5, 5
+        #   5 → 1 + #(<5) = 3, 3 → 2, 1 → 1
+        ("rank", [5, 3, 5, 1], RankSpec(), [3, 2, 3, 1]),
+        # percentile: 100 · #(lower) / (n − 1), n = 4 → 5: 200/3, 3: 100/3, 1: 0
+        ("percentile", [5, 3, 5, 1], PercentileSpec(), [200 / 3, 100 / 3, 200 / 3, 0]),
+        # ratio to the mean (1 + 2 + 3 + 6) / 4 = 3 → x / 3 · 100
+        ("ratio", [1, 2, 3, 6], RatioSpec(), [100 / 3, 200 / 3, 100, 200]),
+    ],
+)
+def test_normaliser_on_hand_computed_values(
+    method: str, x: list[float], params: Any, expected: list[float]
+) -> None:
+    # arrange
+    fn = NORMALISERS.get(method).fn
+    arr = np.array(x, dtype=np.float64)
+
+    # act
+    out = fn(arr, arr.copy(), params)
+
+    # assert
+    assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "expected"),
+    [
+        # finite ref 2, 6, 10: min 2, max 10 → 0, nan, 100, 50
+        ("minmax", MinMaxSpec(range=(0, 100)), [0, nan, 100, 50]),
+        # finite ref 2, 6, 10: mean 6, sd sqrt((16 + 0 + 16) / 2) = 4
+        ("zscore", ZScoreSpec(), [-1, nan, 1, 0]),
+        # target 10, min 2: (x − 2) / 8 · 100
+        ("target", TargetSpec(target=10), [0, nan, 100, 50]),
+        ("goalposts", GoalpostsSpec(worst=2, best=10), [0, nan, 100, 50]),
+        # sorted finite ref 2, 6, 10
+        ("rank", RankSpec(), [1, nan, 3, 2]),
+        # n = 3 non-missing: 100 · #(lower) / 2
+        ("percentile", PercentileSpec(), [0, nan, 100, 50]),
+        # mean of 2, 6, 10 = 6 → x / 6 · 100
+        ("ratio", RatioSpec(), [100 / 3, nan, 500 / 3, 100]),
+    ],
+)
+def test_missing_values_are_ignored_and_stay_missing(
+    method: str, params: Any, expected: list[float]
+) -> None:
+    # arrange
+    fn = NORMALISERS.get(method).fn
+    x = np.array([2.0, nan, 10.0, 6.0])
+
+    # act
+    with np.errstate(invalid="raise"):
+        out = fn(x, x.copy(), params)
+
+    # assert
+    assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_minmax_of_a_value_outside_the_reference_leaves_the_range() -> None:
+    # arrange: statistics from ref 2..10, as with the `base` scope
+    x = np.array([12.0, 0.0])
+    ref = np.array([2.0, 10.0])
+
+    # act
+    out = NORMALISERS.get("minmax").fn(x, ref, MinMaxSpec(range=(0, 100)))
+
+    # assert: (12 − 2) / 8 · 100 = 125, (0 − 2) / 8 · 100 = −25
+    assert_allclose(out, [125, -25])
+
+
+def test_ratio_to_a_unit_reference_divides_by_that_value() -> None:
+    # arrange: ref holds the reference unit's value 4
+    x = np.array([1.0, 2.0, 3.0, 6.0])
+
+    # act
+    out = NORMALISERS.get("ratio").fn(x, np.array([4.0]), RatioSpec(reference="b"))
+
+    # assert: x / 4 · 100
+    assert_allclose(out, [25, 50, 75, 150])
+
+
+# ---- normalise_values: scopes ---- #
+
+# values[unit][period], periods 2020, 2021
+SCOPED = [[1.0, 5.0], [3.0, 7.0], [5.0, 9.0]]
+
+
+@pytest.mark.parametrize(
+    ("normalise", "expected"),
+    [
+        # period: 2020 min 1 max 5 → (x − 1) / 4; 2021 min 5 max 9 → (x − 5) / 4
+        ({"scope": "period"}, [[0, 0], [50, 50], [100, 100]]),
+        # panel: pooled min 1 max 9 → (x − 1) / 8 · 100
+        ({"scope": "panel"}, [[0, 50], [25, 75], [50, 100]]),
+        # base 2020: min 1 max 5 for both periods → (x − 1) / 4 · 100
+        #   2021: (5 − 1) / 4 = 100, (7 − 1) / 4 = 150, (9 − 1) / 4 = 200
+        (
+            {"scope": "base", "base_period": 2020},
+            [[0, 100], [50, 150], [100, 200]],
+        ),
+    ],
+)
+def test_minmax_scopes(normalise: dict[str, Any], expected: list[list[float]]) -> None:
+    # arrange
+    values, spec = one_indicator(SCOPED, normalise={"method": "minmax", **normalise})
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert
+    assert_allclose(out[:, :, 0], expected)
+    assert log.issues == []
+
+
+def test_zscore_period_scope_uses_each_period_alone() -> None:
+    # arrange: 2020 values 1, 3, 5 (mean 3, sd 2); 2021 values 5, 7, 9 (mean 7, sd 2)
+    values, spec = one_indicator(SCOPED, normalise={"method": "zscore", "scope": "period"})
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert
+    assert_allclose(out[:, :, 0], [[-1, -1], [0, 0], [1, 1]])
+
+
+def test_percentile_panel_scope_pools_all_periods() -> None:
+    # arrange: pooled values 1, 5, 3, 7, 5, 9 (n = 6, n − 1 = 5)
+    values, spec = one_indicator(SCOPED, normalise={"method": "percentile"})
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert: #(lower) — 1: 0, 5: 2 (1, 3), 3: 1, 7: 4, 5: 2, 9: 5; · 100 / 5
+    assert_allclose(out[:, :, 0], [[0, 40], [20, 80], [40, 100]])
+
+
+def test_missing_raw_value_stays_missing_and_is_ignored_by_the_statistics() -> None:
+    # arrange: unit a has no 2021 value
+    values, spec = one_indicator([[1.0, nan], [3.0, 7.0], [5.0, 9.0]])
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert: panel min 1 max 9 → (x − 1) / 8 · 100
+    assert_allclose(out[:, :, 0], [[0, nan], [25, 75], [50, 100]])
+
+
+# ---- direction ---- #
+
+
+def test_direction_minus_one_makes_lower_raw_values_score_higher() -> None:
+    # arrange
+    values, spec = one_indicator(SCOPED, direction=-1)
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert: x = −raw, min −9 max −1 → (x + 9) / 8 · 100 = (9 − raw) / 8 · 100
+    #   a: 8/8, 4/8; b: 6/8, 2/8; c: 4/8, 0/8
+    assert_allclose(out[:, :, 0], [[100, 50], [75, 25], [50, 0]])
+
+
+def test_target_with_direction_minus_one_uses_the_negated_target() -> None:
+    # arrange: lower is better, target 30, raw 50, 40, 20 in one period
+    values, spec = one_indicator(
+        [[50.0], [40.0], [20.0]],
+        direction=-1,
+        normalise={"method": "target", "target": 30},
+    )
+
+    # act
+    out = normalise_values(values, spec, UNITS, [2020], IssueLog())
+
+    # assert: x = −50, −40, −20; T' = −30; min −50
+    #   (x + 50) / (−30 + 50) · 100 = 0, 50, 150 → capped 100
+    assert_allclose(out[:, :, 0], [[0], [50], [100]])
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_goalposts_with_worst_above_best_follow_the_raw_formula(direction: int) -> None:
+    # arrange: worst 50 > best 20, so lower raw values are better whatever direction
+    values, spec = one_indicator(
+        [[50.0], [35.0], [10.0], [60.0]],
+        direction=direction,
+        normalise={"method": "goalposts", "worst": 50, "best": 20},
+    )
+
+    # act
+    out = normalise_values(values, spec, ["a", "b", "c", "d"], [2020], IssueLog())
+
+    # assert: (raw − 50) / (20 − 50) · 100
+    #   50 → 0, 35 → 50, 10 → 133.3 → clipped 100, 60 → −33.3 → clipped 0
+    assert_allclose(out[:, :, 0], [[0], [50], [100], [0]])
+
+
+def test_direction_is_applied_per_indicator() -> None:
+    # arrange: same raw values, one indicator each way
+    spec = make_spec([{"id": "up"}, {"id": "down", "direction": -1}])
+    raw = np.array([[1.0], [3.0], [5.0]])
+    values = np.stack([raw, raw], axis=-1)
+
+    # act
+    out = normalise_values(values, spec, UNITS, [2020], IssueLog())
+
+    # assert: up (x − 1) / 4 · 100; down (5 − x) / 4 · 100
+    assert_allclose(out[:, 0, 0], [0, 50, 100])
+    assert_allclose(out[:, 0, 1], [100, 50, 0])
+
+
+# ---- constant indicators ---- #
+
+
+@pytest.mark.parametrize(
+    "normalise",
+    [
+        {"method": "minmax"},
+        {"method": "zscore"},
+        {"method": "rank"},
+        {"method": "percentile"},
+    ],
+)
+def test_constant_indicator_becomes_missing_with_a_warning(
+    normalise: dict[str, Any],
+) -> None:
+    # arrange: every value is 7
+    values, spec = one_indicator([[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]], normalise=normalise)
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert
+    assert np.isnan(out).all()
+    assert [i.code for i in log.issues] == ["constant-indicator"]
+    assert log.issues[0].severity == "warning"
+    assert "'v'" in str(log.issues[0])
+
+
+def test_constant_in_one_period_is_missing_only_there() -> None:
+    # arrange: 2020 all 4 (constant), 2021 values 1, 2, 3
+    values, spec = one_indicator(
+        [[4.0, 1.0], [4.0, 2.0], [4.0, 3.0]], normalise={"scope": "period"}
+    )
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert: 2021 min 1 max 3 → (x − 1) / 2 · 100
+    assert_allclose(out[:, :, 0], [[nan, 0], [nan, 50], [nan, 100]])
+    assert [i.code for i in log.warnings] == ["constant-indicator"]
+    assert "2020" in log.warnings[0].message
+
+
+# ---- ratio with a reference unit ---- #
+
+
+def test_ratio_to_a_reference_unit_per_period() -> None:
+    # arrange: reference unit b; 2020: 2, 4, 6; 2021: 3, 6, 12
+    values, spec = one_indicator(
+        [[2.0, 3.0], [4.0, 6.0], [6.0, 12.0]],
+        normalise={"method": "ratio", "reference": "b", "scope": "period"},
+    )
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert: 2020 x / 4 · 100; 2021 x / 6 · 100
+    assert_allclose(out[:, :, 0], [[50, 50], [100, 100], [150, 200]])
+
+
+def test_ratio_to_a_reference_unit_missing_in_a_period_leaves_that_period_missing() -> None:
+    # arrange: reference unit b has no 2021 value
+    values, spec = one_indicator(
+        [[2.0, 3.0], [4.0, nan], [6.0, 12.0]],
+        normalise={"method": "ratio", "reference": "b", "scope": "period"},
+    )
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
+
+    # assert: 2020 x / 4 · 100; 2021 has no reference value → missing
+    assert_allclose(out[:, :, 0], [[50, nan], [100, nan], [150, nan]])
+
+
+def test_ratio_to_an_unknown_unit_is_an_error() -> None:
+    # arrange
+    values, spec = one_indicator(SCOPED, normalise={"method": "ratio", "reference": "zz"})
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert
+    assert np.isnan(out).all()
+    assert [i.code for i in log.errors] == ["unknown-unit"]
+    assert "zz" in log.errors[0].message

@@ -1,0 +1,231 @@
+"""Spec models and `load_spec`: every problem reported at once, with its YAML path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gdindex.errors import SpecError
+from gdindex.spec import (
+    IndexSpec,
+    MinMaxSpec,
+    TargetSpec,
+    check_spec,
+    load_spec,
+    merge_method,
+    spec_json_schema,
+)
+from tests.conftest import SPEC_YAML
+
+BASE = {
+    "spec_version": 1,
+    "id": "t",
+    "name": {"en": "T"},
+    "data": [{"file": "d.csv"}],
+    "indicators": [
+        {"id": "a", "name": "A"},
+        {"id": "b", "name": {"zh": "乙"}, "direction": -1},
+    ],
+    "tree": {"id": "root", "name": "Root", "children": ["a", {"id": "b", "weight": 2}]},
+}
+
+
+def spec_with(**changes: object) -> dict:
+    data = json.loads(json.dumps(BASE))
+    data.update(changes)
+    return data
+
+
+def errors_of(source: object) -> str:
+    with pytest.raises(SpecError) as info:
+        load_spec(source)  # type: ignore[arg-type]
+    return str(info.value)
+
+
+def test_load_minimal_spec_from_mapping() -> None:
+    spec = load_spec(BASE)
+
+    assert isinstance(spec, IndexSpec)
+    assert [c.id for c in spec.tree.children or []] == ["a", "b"]
+    assert spec.tree.children[1].weight == 2  # type: ignore[index]
+    assert spec.indicators[0].name.get("zh") == "A"  # plain string → both languages
+    assert spec.indicators[1].name.get("en") == "乙"  # falls back to the other language
+
+
+def test_load_spec_file_with_lines(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SPEC_YAML.replace("weight: 2", "weight: -2"), encoding="utf-8")
+
+    text = errors_of(path)
+
+    line = SPEC_YAML.splitlines().index("      weight: 2") + 1
+    assert f"s.yaml:{line}: tree.children[0].weight" in text
+    assert "negative weight -2" in text
+
+
+def test_all_problems_reported_at_once() -> None:
+    data = spec_with(
+        colour="red",
+        tree={"id": "root", "children": [{"id": "a", "weight": -1}, "zz"]},
+        defaults={"normalise": {"method": "minmaxx"}},
+    )
+
+    text = errors_of(data)
+
+    assert "unknown key 'colour'" in text
+    assert "tree.children[0].weight" in text
+    assert "unknown normalisation method 'minmaxx'" in text
+    assert "did you mean 'minmax'?" in text
+
+
+def test_semantic_errors_reported_together() -> None:
+    data = spec_with(
+        tree={"id": "a", "children": ["a", "zz", "b", "b"]},
+        indicators=[{"id": "a", "name": "A"}, {"id": "b", "name": "B"},
+                    {"id": "b", "name": "B2"}],
+    )
+
+    text = errors_of(data)
+
+    assert "duplicate indicator id 'b'" in text
+    assert "'a' is both a tree node and an indicator" in text
+    assert "leaf 'zz' is not a declared indicator" in text
+    assert "indicator 'b' appears twice in the tree" in text
+
+
+def test_unknown_key_suggests_closest() -> None:
+    data = spec_with(defaults={"aggregate": {"method": "arithmetic", "min_coverag": 1}})
+
+    text = errors_of(data)
+
+    assert "defaults.aggregate.min_coverag" in text
+    assert "did you mean 'min_coverage'?" in text
+
+
+def test_unknown_aggregation_method() -> None:
+    data = spec_with(defaults={"aggregate": {"method": "geometrik"}})
+
+    assert "unknown aggregation method 'geometrik'" in errors_of(data)
+
+
+def test_weights_summing_to_zero() -> None:
+    data = spec_with(tree={"id": "root", "children": [{"id": "a", "weight": 0},
+                                                      {"id": "b", "weight": 0}]})
+
+    assert "sum to 0" in errors_of(data)
+
+
+def test_base_scope_needs_base_period() -> None:
+    data = spec_with(defaults={"normalise": {"method": "minmax", "scope": "base"}})
+
+    assert "needs `base_period`" in errors_of(data)
+
+
+def test_base_period_must_be_listed() -> None:
+    data = spec_with(
+        periods=[2021, 2022],
+        defaults={"normalise": {"method": "minmax", "scope": "base",
+                                "base_period": 2020}},
+    )
+
+    assert "base_period 2020 is not one of the periods" in errors_of(data)
+
+
+def test_bad_id_and_direction() -> None:
+    data = spec_with(indicators=[{"id": "1a", "name": "A", "direction": 2},
+                                 {"id": "b", "name": "B"}])
+
+    text = errors_of(data)
+
+    assert "indicators[0].id" in text and "invalid id '1a'" in text
+    assert "indicators[0].direction" in text
+
+
+def test_leaf_may_not_set_methods() -> None:
+    data = spec_with(tree={"id": "root", "children": [
+        {"id": "a", "aggregate": {"method": "geometric"}}, "b"]})
+
+    assert "leaf 'a' sets aggregate" in errors_of(data)
+
+
+def test_unused_indicator_is_a_warning() -> None:
+    data = spec_with(indicators=BASE["indicators"] + [{"id": "c", "name": "C"}])
+
+    spec = load_spec(data)
+    issues = check_spec(spec)
+
+    assert [i.code for i in issues] == ["unused-indicator"]
+    assert issues[0].severity == "warning"
+
+
+def test_malformed_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("spec_version: 1\ntree: [unclosed\n", encoding="utf-8")
+
+    text = errors_of(path)
+
+    assert "malformed YAML" in text and "bad.yaml:" in text
+
+
+def test_duplicate_yaml_keys(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text(SPEC_YAML.replace("id: tiny", "id: tiny\nid: other"),
+                    encoding="utf-8")
+
+    assert "duplicate key 'id'" in errors_of(path)
+
+
+def test_missing_spec_file(tmp_path: Path) -> None:
+    assert "spec file not found" in errors_of(tmp_path / "nope.yaml")
+
+
+def test_method_inherits_defaults() -> None:
+    data = spec_with(
+        defaults={"normalise": {"method": "minmax", "range": [1, 100], "scope": "base",
+                                "base_period": 2021}},
+        indicators=[
+            {"id": "a", "name": "A", "normalise": {"scope": "panel"}},
+            {"id": "b", "name": "B", "normalise": {"method": "target", "target": 5}},
+        ],
+    )
+
+    spec = load_spec(data)
+    a = spec.normalise_for(spec.indicators[0])
+    b = spec.normalise_for(spec.indicators[1])
+
+    assert isinstance(a, MinMaxSpec) and a.range == (1, 100) and a.scope == "panel"
+    assert isinstance(b, TargetSpec) and b.scope == "base" and b.base_period == 2021
+
+
+def test_merge_method_keeps_explicit_override() -> None:
+    default = MinMaxSpec(scope="period")
+    override = TargetSpec(target=3, scope="panel")
+
+    merged = merge_method(default, override)
+
+    assert merged.scope == "panel" and merged.target == 3
+
+
+def test_dump_round_trip() -> None:
+    spec = load_spec(BASE)
+
+    assert load_spec(spec.dump()) == spec
+
+
+def test_json_schema_documents_methods() -> None:
+    schema = spec_json_schema()
+
+    text = json.dumps(schema)
+    assert schema["title"] == "gdindex spec"
+    for name in ("minmax", "zscore", "target", "goalposts", "topsis", "geometric"):
+        assert f'"{name}"' in text
+    assert "spec_version" in schema["properties"]
+
+
+def test_spec_is_frozen() -> None:
+    spec = load_spec(BASE)
+
+    with pytest.raises(Exception, match="frozen"):
+        spec.id = "x"  # type: ignore[misc]
