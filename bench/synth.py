@@ -19,7 +19,10 @@ PILLARS = ("infrastructure", "industry", "innovation", "livelihood")
 
 
 def make_panel(
-    units: int = 3000, periods: int = 10, indicators: int = 60, seed: int = 7,
+    units: int = 3000,
+    periods: int = 10,
+    indicators: int = 60,
+    seed: int = 7,
     missing: float = 0.0,
 ) -> pl.DataFrame:
     """A wide frame `unit, period, x01..xNN` with trends, noise and optional holes."""
@@ -43,7 +46,7 @@ def make_panel(
 
 
 def make_spec(indicators: int = 60, data_file: str = "data.csv") -> dict:
-    """A spec dict: indicators split evenly over four pillars, every 7th one reversed."""
+    """A spec dict: indicators split evenly over 4 pillars, every 7th one reversed."""
     ids = [f"x{i + 1:02d}" for i in range(indicators)]
     per = -(-indicators // len(PILLARS))
     return {
@@ -72,8 +75,9 @@ def write(out: Path, units: int, periods: int, indicators: int) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     make_panel(units, periods, indicators).write_csv(out / "data.csv")
     spec = out / "spec.yaml"
-    spec.write_text(yaml.safe_dump(make_spec(indicators), allow_unicode=True),
-                    encoding="utf-8")
+    spec.write_text(
+        yaml.safe_dump(make_spec(indicators), allow_unicode=True), encoding="utf-8"
+    )
     return spec
 
 

@@ -95,11 +95,15 @@ def build(meta: list[dict[str, str]], periods: list[str]) -> str:
     for r in indicators + aggregates:
         if r["Parent"]:
             if r["Parent"] not in by_code:
-                raise SystemExit(f"{META}: {r['iCode']} has unknown parent {r['Parent']!r}")
+                raise SystemExit(
+                    f"{META}: {r['iCode']} has unknown parent {r['Parent']!r}"
+                )
             children.setdefault(r["Parent"], []).append(r)
     roots = [r for r in aggregates if not r["Parent"]]
     if len(roots) != 1:
-        raise SystemExit(f"{META}: expected one root aggregate, found {[r['iCode'] for r in roots]}")
+        raise SystemExit(
+            f"{META}: expected one root aggregate, found {[r['iCode'] for r in roots]}"
+        )
     # Keep iMeta row order everywhere: sort children by their row position.
     order = {r["iCode"]: i for i, r in enumerate(meta)}
     for kids in children.values():
@@ -109,7 +113,9 @@ def build(meta: list[dict[str, str]], periods: list[str]) -> str:
     out = lines.append
     out("spec_version: 1")
     out("id: asem-sc")
-    out(f"name: {{en: {q('ASEM Sustainable Connectivity (pipeline 1: min-max, arithmetic)')}}}")
+    out(
+        f"name: {{en: {q('ASEM Sustainable Connectivity (pipeline 1: min-max, arithmetic)')}}}"
+    )
     out("description:")
     out(
         "  en: "
@@ -148,7 +154,9 @@ def build(meta: list[dict[str, str]], periods: list[str]) -> str:
         if r["Unit"]:
             out(f"    unit: {q(r['Unit'])}")
         out(f"    direction: {num(r['Direction'])}")
-        out(f"    source: {q('COINr ASEM example data (ASEM_iMeta.csv / ASEM_iData.csv)')}")
+        out(
+            f"    source: {q('COINr ASEM example data (ASEM_iMeta.csv / ASEM_iData.csv)')}"
+        )
     out("")
     out("# Tree from iMeta `Parent` links: Index (level 4) -> sub-indices (level 3) ->")
     out("# pillars (level 2) -> indicators (level 1). Weights from iMeta `Weight`.")
@@ -160,7 +168,9 @@ def build(meta: list[dict[str, str]], periods: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _children(code: str, children: dict[str, list[dict[str, str]]], indent: str, out) -> None:
+def _children(
+    code: str, children: dict[str, list[dict[str, str]]], indent: str, out
+) -> None:
     out(f"{indent}children:")
     for r in children.get(code, []):
         if r["Type"] == "Indicator":
@@ -174,13 +184,18 @@ def _children(code: str, children: dict[str, list[dict[str, str]]], indent: str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the spec on disk differs")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the spec on disk differs"
+    )
     args = parser.parse_args(argv)
     text = build(read_meta(), read_periods())
     if args.check:
         current = OUT.read_text(encoding="utf-8") if OUT.exists() else None
         if current != text:
-            print(f"{OUT.relative_to(ROOT)} is out of date; run python scripts/make_asem_spec.py", file=sys.stderr)
+            print(
+                f"{OUT.relative_to(ROOT)} is out of date; run python scripts/make_asem_spec.py",
+                file=sys.stderr,
+            )
             return 1
         print(f"{OUT.relative_to(ROOT)} is up to date")
         return 0

@@ -36,8 +36,9 @@ def test_version_does_not_import_polars() -> None:
         "try:\n    app(['--version'])\nexcept SystemExit:\n    pass\n"
         "print('polars' in sys.modules, 'numpy' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
 
     assert out.strip().splitlines()[-1] == "False False"
 
@@ -73,21 +74,29 @@ def test_json_equals_library_result(tiny_spec: Path) -> None:
 
 
 def test_quiet_prints_nothing(tiny_spec: Path, tmp_path: Path) -> None:
-    code, out, err = run("compute", str(tiny_spec), "--quiet", "--out",
-                         str(tmp_path / "o"))
+    code, out, err = run(
+        "compute", str(tiny_spec), "--quiet", "--out", str(tmp_path / "o")
+    )
 
     assert code == 0 and out == "" and err == ""
     assert (tmp_path / "o" / "scores.csv").exists()
 
 
-def test_out_writes_contract_files_byte_identical(tiny_spec: Path, tmp_path: Path) -> None:
+def test_out_writes_contract_files_byte_identical(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
 
     assert run("compute", str(tiny_spec), "-q", "--out", str(first))[0] == 0
     assert run("compute", str(tiny_spec), "-q", "--out", str(second))[0] == 0
 
-    names = {"scores.csv", "indicators.csv", "weights.csv", "groups.csv",
-             "manifest.json"}
+    names = {
+        "scores.csv",
+        "indicators.csv",
+        "weights.csv",
+        "groups.csv",
+        "manifest.json",
+    }
     assert names <= {p.name for p in first.iterdir()}
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
@@ -96,14 +105,22 @@ def test_out_writes_contract_files_byte_identical(tiny_spec: Path, tmp_path: Pat
 
 def test_out_parquet_matches_csv(tiny_spec: Path, tmp_path: Path) -> None:
     run("compute", str(tiny_spec), "-q", "--out", str(tmp_path / "c"))
-    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path / "p"), "--format",
-        "parquet")
+    run(
+        "compute",
+        str(tiny_spec),
+        "-q",
+        "--out",
+        str(tmp_path / "p"),
+        "--format",
+        "parquet",
+    )
 
     csv = pl.read_csv(tmp_path / "c" / "scores.csv")
     parquet = pl.read_parquet(tmp_path / "p" / "scores.parquet")
     assert csv.columns == parquet.columns
-    assert csv["score"].to_list() == pytest.approx(parquet["score"].to_list(),
-                                                   nan_ok=True)
+    assert csv["score"].to_list() == pytest.approx(
+        parquet["score"].to_list(), nan_ok=True
+    )
 
 
 def test_manifest_records_inputs_and_methods(tiny_spec: Path, tmp_path: Path) -> None:
@@ -122,8 +139,12 @@ def test_manifest_records_inputs_and_methods(tiny_spec: Path, tmp_path: Path) ->
 def test_failed_compute_leaves_outputs_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     good = write_project(tmp_path / "good")
-    bad = write_project(tmp_path / "bad", SPEC_YAML.replace(
-        "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"))
+    bad = write_project(
+        tmp_path / "bad",
+        SPEC_YAML.replace(
+            "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"
+        ),
+    )
     run("compute", str(good), "-q", "--out", str(out))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
@@ -134,8 +155,12 @@ def test_failed_compute_leaves_outputs_untouched(tmp_path: Path) -> None:
 
 
 def test_spec_error_exit_1_with_yaml_path(tmp_path: Path) -> None:
-    path = write_project(tmp_path, SPEC_YAML.replace("weight: 2", "weight: -2")
-                         .replace("id: tiny", "id: tiny\ncolour: red"))
+    path = write_project(
+        tmp_path,
+        SPEC_YAML.replace("weight: 2", "weight: -2").replace(
+            "id: tiny", "id: tiny\ncolour: red"
+        ),
+    )
 
     code, out, err = run("compute", str(path))
 
@@ -154,8 +179,12 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("compute",), ("compute", "x.yaml", "--format", "xml"), ("frobnicate",),
-     ("compute", "x.yaml", "--top", "0")],
+    [
+        ("compute",),
+        ("compute", "x.yaml", "--format", "xml"),
+        ("frobnicate",),
+        ("compute", "x.yaml", "--top", "0"),
+    ],
 )
 def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     assert run(*args)[0] == 2
@@ -199,8 +228,12 @@ def test_schema_is_json() -> None:
 
 def test_console_script_runs(tiny_spec: Path) -> None:
     exe = Path(sys.executable).with_name("gdindex")
-    proc = subprocess.run([str(exe), "compute", str(tiny_spec), "--format", "json"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(exe), "compute", str(tiny_spec), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["spec"]["id"] == "tiny"

@@ -39,7 +39,9 @@ def idx_scores(spec_path: Path) -> list[float]:
         ("", None),
     ],
 )
-def test_parse_numbers_accepts_unambiguous_text(text: str, expected: float | None) -> None:
+def test_parse_numbers_accepts_unambiguous_text(
+    text: str, expected: float | None
+) -> None:
     values, bad = parse_numbers(pl.Series([text]))
 
     assert values[0] == (pytest.approx(expected) if expected is not None else None)
@@ -79,7 +81,9 @@ def test_chinese_headers_in_any_encoding(tmp_path: Path, encoding: str) -> None:
     units = UNITS_CSV.encode(encoding)
     path = write_project(tmp_path, spec, data.encode(encoding), units)
 
-    assert idx_scores(path) == pytest.approx(idx_scores(write_project(tmp_path / "ref")))
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
 
 
 def test_long_format_equals_wide(tmp_path: Path) -> None:
@@ -87,21 +91,33 @@ def test_long_format_equals_wide(tmp_path: Path) -> None:
     long = wide.unpivot(index=["unit", "period"], variable_name="indicator")
     long = long.filter(pl.col("value").is_not_null())
     long_csv = long.write_csv()
-    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.csv\n    format: long")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    format: long"
+    )
 
     path = write_project(tmp_path, spec, long_csv)
 
-    assert idx_scores(path) == pytest.approx(idx_scores(write_project(tmp_path / "ref")))
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
 
 
 def test_parquet_and_several_tables(tmp_path: Path) -> None:
     frame = pl.read_csv(DATA_CSV.encode())
-    path = write_project(tmp_path, SPEC_YAML.replace(
-        "  - file: data.csv", "  - file: part1.parquet\n  - file: part2.csv"))
+    path = write_project(
+        tmp_path,
+        SPEC_YAML.replace(
+            "  - file: data.csv", "  - file: part1.parquet\n  - file: part2.csv"
+        ),
+    )
     frame.select("unit", "period", "i1", "i2").write_parquet(tmp_path / "part1.parquet")
-    frame.select("unit", "period", "i3", "i4").reverse().write_csv(tmp_path / "part2.csv")
+    frame.select("unit", "period", "i3", "i4").reverse().write_csv(
+        tmp_path / "part2.csv"
+    )
 
-    assert idx_scores(path) == pytest.approx(idx_scores(write_project(tmp_path / "ref")))
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
 
 
 def test_dataset_alignment(tiny_spec: Path) -> None:
@@ -115,8 +131,9 @@ def test_dataset_alignment(tiny_spec: Path) -> None:
 
 
 def test_bad_cells_are_reported_by_row_and_column(tmp_path: Path) -> None:
-    data = DATA_CSV.replace("A,2022,12,6", "A,2022,—,6").replace("C,2021,30,1,4",
-                                                                  "C,2021,30,1,约4")
+    data = DATA_CSV.replace("A,2022,12,6", "A,2022,—,6").replace(
+        "C,2021,30,1,4", "C,2021,30,1,约4"
+    )
     text = data_errors(write_project(tmp_path, SPEC_YAML, data))
 
     assert "column 'i1'" in text and "row 3 (A, 2022): '—'" in text
@@ -125,12 +142,15 @@ def test_bad_cells_are_reported_by_row_and_column(tmp_path: Path) -> None:
 
 
 def test_thousands_and_percent_cells_are_read(tmp_path: Path) -> None:
-    data = DATA_CSV.replace("C,2022,35,", 'C,2022,"3,5",').replace("A,2021,10,5",
-                                                                    "A,2021,10,5%")
+    data = DATA_CSV.replace("C,2022,35,", 'C,2022,"3,5",').replace(
+        "A,2021,10,5", "A,2021,10,5%"
+    )
     text_data = data.replace('"3,5"', '"35"')
     path = write_project(tmp_path, SPEC_YAML, text_data)
 
-    assert idx_scores(path) == pytest.approx(idx_scores(write_project(tmp_path / "ref")))
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
     # "3,5" is not a thousands pattern: rejected, not guessed
     assert "'3,5'" in data_errors(write_project(tmp_path / "b", SPEC_YAML, data))
 
@@ -164,14 +184,16 @@ def test_missing_indicator_column(tmp_path: Path) -> None:
     data = DATA_CSV.replace(",i4", ",i_four")
 
     assert "indicator 'i4' is in no data table" in data_errors(
-        write_project(tmp_path, SPEC_YAML, data))
+        write_project(tmp_path, SPEC_YAML, data)
+    )
 
 
 def test_duplicate_header(tmp_path: Path) -> None:
     data = DATA_CSV.replace(",i4", ",i3")
 
     assert "duplicate column names: 'i3'" in data_errors(
-        write_project(tmp_path, SPEC_YAML, data))
+        write_project(tmp_path, SPEC_YAML, data)
+    )
 
 
 def test_missing_file(tmp_path: Path) -> None:

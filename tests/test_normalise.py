@@ -47,7 +47,9 @@ def make_spec(
     return load_spec(data)
 
 
-def one_indicator(values: list[list[float]], **indicator: Any) -> tuple[np.ndarray, IndexSpec]:
+def one_indicator(
+    values: list[list[float]], **indicator: Any
+) -> tuple[np.ndarray, IndexSpec]:
     """values[unit][period] of one indicator `v` → (array[unit, period, 1], spec)."""
     spec = make_spec([{"id": "v", **indicator}])
     return np.array(values, dtype=np.float64)[:, :, None], spec
@@ -62,7 +64,13 @@ def test_registry_holds_the_seven_methods() -> None:
 
     # assert
     assert names == {
-        "minmax", "zscore", "target", "goalposts", "rank", "percentile", "ratio",
+        "minmax",
+        "zscore",
+        "target",
+        "goalposts",
+        "rank",
+        "percentile",
+        "ratio",
     }
 
 
@@ -210,7 +218,9 @@ def test_minmax_scopes(normalise: dict[str, Any], expected: list[list[float]]) -
 
 def test_zscore_period_scope_uses_each_period_alone() -> None:
     # arrange: 2020 values 1, 3, 5 (mean 3, sd 2); 2021 values 5, 7, 9 (mean 7, sd 2)
-    values, spec = one_indicator(SCOPED, normalise={"method": "zscore", "scope": "period"})
+    values, spec = one_indicator(
+        SCOPED, normalise={"method": "zscore", "scope": "period"}
+    )
 
     # act
     out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
@@ -238,7 +248,7 @@ def test_missing_raw_value_stays_missing_and_is_ignored_by_the_statistics() -> N
     out = normalise_values(values, spec, UNITS, PERIODS, IssueLog())
 
     # assert: panel min 1 max 9 → (x − 1) / 8 · 100
-    assert_allclose(out[:, :, 0], [[0, nan], [25, 75], [50, 100]])
+    assert_allclose(out[:, :, 0], [[0.0, nan], [25.0, 75.0], [50.0, 100.0]])
 
 
 # ---- direction ---- #
@@ -319,7 +329,9 @@ def test_constant_indicator_becomes_missing_with_a_warning(
     normalise: dict[str, Any],
 ) -> None:
     # arrange: every value is 7
-    values, spec = one_indicator([[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]], normalise=normalise)
+    values, spec = one_indicator(
+        [[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]], normalise=normalise
+    )
     log = IssueLog()
 
     # act
@@ -330,6 +342,22 @@ def test_constant_indicator_becomes_missing_with_a_warning(
     assert [i.code for i in log.issues] == ["constant-indicator"]
     assert log.issues[0].severity == "warning"
     assert "'v'" in str(log.issues[0])
+
+
+def test_goalposts_need_no_spread_so_constant_data_are_scored() -> None:
+    # arrange: every value is 7; fixed goalposts 2 → 12
+    values, spec = one_indicator(
+        [[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]],
+        normalise={"method": "goalposts", "worst": 2, "best": 12},
+    )
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert: (7 − 2) / (12 − 2) · 100 = 50
+    assert_allclose(out[:, :, 0], np.full((3, 2), 50.0))
+    assert log.issues == []
 
 
 def test_constant_in_one_period_is_missing_only_there() -> None:
@@ -365,7 +393,7 @@ def test_ratio_to_a_reference_unit_per_period() -> None:
     assert_allclose(out[:, :, 0], [[50, 50], [100, 100], [150, 200]])
 
 
-def test_ratio_to_a_reference_unit_missing_in_a_period_leaves_that_period_missing() -> None:
+def test_ratio_reference_unit_missing_in_a_period_leaves_it_missing() -> None:
     # arrange: reference unit b has no 2021 value
     values, spec = one_indicator(
         [[2.0, 3.0], [4.0, nan], [6.0, 12.0]],
@@ -381,7 +409,9 @@ def test_ratio_to_a_reference_unit_missing_in_a_period_leaves_that_period_missin
 
 def test_ratio_to_an_unknown_unit_is_an_error() -> None:
     # arrange
-    values, spec = one_indicator(SCOPED, normalise={"method": "ratio", "reference": "zz"})
+    values, spec = one_indicator(
+        SCOPED, normalise={"method": "ratio", "reference": "zz"}
+    )
     log = IssueLog()
 
     # act

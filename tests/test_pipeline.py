@@ -24,14 +24,24 @@ import gdindex
 from gdindex.errors import DataError
 
 SCORE_COLUMNS = [
-    "unit", "period", "node", "kind", "depth", "score", "rank", "change",
-    "growth_pct", "rank_change",
+    "unit",
+    "period",
+    "node",
+    "kind",
+    "depth",
+    "score",
+    "rank",
+    "change",
+    "growth_pct",
+    "rank_change",
 ]
 
 
 def score(result: gdindex.IndexResult, unit: str, period: int, node: str) -> dict:
     rows = result.scores.filter(
-        (pl.col("unit") == unit) & (pl.col("period") == period) & (pl.col("node") == node)
+        (pl.col("unit") == unit)
+        & (pl.col("period") == period)
+        & (pl.col("node") == node)
     ).to_dicts()
     assert len(rows) == 1
     return rows[0]
@@ -41,9 +51,12 @@ def test_compute_hand_computed_scores(tiny_spec: Path) -> None:
     result = gdindex.compute(gdindex.load_spec(tiny_spec))
 
     expected = {
-        ("A", 2021): 80 / 3, ("A", 2022): (108 + 21.25) / 3,
-        ("B", 2021): 40.0, ("B", 2022): (108 + 57.5) / 3,
-        ("C", 2021): (80 + 78.75) / 3, ("C", 2022): 220 / 3,
+        ("A", 2021): 80 / 3,
+        ("A", 2022): (108 + 21.25) / 3,
+        ("B", 2021): 40.0,
+        ("B", 2022): (108 + 57.5) / 3,
+        ("C", 2021): (80 + 78.75) / 3,
+        ("C", 2022): 220 / 3,
     }
     for (unit, period), value in expected.items():
         assert score(result, unit, period, "idx")["score"] == pytest.approx(value)
@@ -77,9 +90,15 @@ def test_scores_frame_shape_and_columns(tiny_spec: Path) -> None:
     # 3 units × 2 periods × (1 index + 2 pillars + 4 indicators)
     assert result.scores.height == 3 * 2 * 7
     kinds = dict(result.scores.select("node", "kind").unique().iter_rows())
-    assert kinds == {"idx": "index", "p1": "aggregate", "p2": "aggregate",
-                     "i1": "indicator", "i2": "indicator", "i3": "indicator",
-                     "i4": "indicator"}
+    assert kinds == {
+        "idx": "index",
+        "p1": "aggregate",
+        "p2": "aggregate",
+        "i1": "indicator",
+        "i2": "indicator",
+        "i3": "indicator",
+        "i4": "indicator",
+    }
     depths = dict(result.scores.select("node", "depth").unique().iter_rows())
     assert depths["idx"] == 0 and depths["p1"] == 1 and depths["i4"] == 2
 
@@ -105,10 +124,15 @@ def test_groups_and_quadrants(tiny_spec: Path) -> None:
     ).sort("period")
     # 2021: (40 + 52.9167) / 2; 2022: (55.1667 + 73.3333) / 2 = 64.25
     assert south["score"].to_list() == pytest.approx([(40 + 158.75 / 3) / 2, 64.25])
-    assert south["growth_pct"][1] == pytest.approx(100 * (64.25 / ((40 + 158.75 / 3) / 2) - 1))
+    assert south["growth_pct"][1] == pytest.approx(
+        100 * (64.25 / ((40 + 158.75 / 3) / 2) - 1)
+    )
     assert south["n_units"].to_list() == [2, 2]
-    quads = dict(result.quadrants.filter(pl.col("node") == "idx")
-                 .select("unit", "quadrant").iter_rows())
+    quads = dict(
+        result.quadrants.filter(pl.col("node") == "idx")
+        .select("unit", "quadrant")
+        .iter_rows()
+    )
     # scores 43.08 / 55.17 / 73.33 (median 55.17); growth 61.56 / 37.92 / 38.58
     # (median 38.58): A low-high, B high-low, C high-high
     assert quads == {"A": "dark_horse", "B": "steady", "C": "leader"}
@@ -124,7 +148,9 @@ def test_cagr_over_two_periods(tiny_spec: Path) -> None:
 def test_effective_weights(tiny_spec: Path) -> None:
     result = gdindex.compute(tiny_spec)
 
-    w = dict(zip(result.weights["node"], result.weights["effective_weight"], strict=True))
+    w = dict(
+        zip(result.weights["node"], result.weights["effective_weight"], strict=True)
+    )
     # p1 = 2/3 → i1 = i2 = 1/3; p2 = 1/3 → i3 = 1/12, i4 = 3/12
     assert w["i1"] == pytest.approx(1 / 3)
     assert w["i3"] == pytest.approx(1 / 12)
@@ -135,8 +161,14 @@ def test_effective_weights(tiny_spec: Path) -> None:
 def test_stages_are_kept(tiny_spec: Path) -> None:
     result = gdindex.compute(tiny_spec)
 
-    assert set(result.stages) >= {"raw", "denominated", "imputed", "treated",
-                                  "normalised", "aggregated"}
+    assert set(result.stages) >= {
+        "raw",
+        "denominated",
+        "imputed",
+        "treated",
+        "normalised",
+        "aggregated",
+    }
     raw = result.stages["raw"]
     assert raw.columns == ["unit", "period", "i1", "i2", "i3", "i4"]
     assert raw.filter(pl.col("unit") == "B")["i3"].to_list() == [None, 3.0]
@@ -147,18 +179,26 @@ def test_stages_are_kept(tiny_spec: Path) -> None:
 def test_indicator_table(tiny_spec: Path) -> None:
     table = gdindex.compute(tiny_spec).indicator_table()
 
-    assert table.columns == ["unit", "period", "indicator", "raw", "prepared",
-                             "normalised", "flag"]
+    assert table.columns == [
+        "unit",
+        "period",
+        "indicator",
+        "raw",
+        "prepared",
+        "normalised",
+        "flag",
+    ]
     assert table.height == 3 * 2 * 4
-    row = table.filter((pl.col("unit") == "A") & (pl.col("period") == 2022)
-                       & (pl.col("indicator") == "i4"))
+    row = table.filter(
+        (pl.col("unit") == "A")
+        & (pl.col("period") == 2022)
+        & (pl.col("indicator") == "i4")
+    )
     assert row.row(0) == ("A", 2022, "i4", 90.0, 90.0, 20.0, None)
 
 
 def test_compute_with_in_memory_frames(tiny_spec: Path) -> None:
-    frame = pl.read_csv(tiny_spec.parent / "data.csv").with_columns(
-        pl.col("i1") * 2
-    )
+    frame = pl.read_csv(tiny_spec.parent / "data.csv").with_columns(pl.col("i1") * 2)
 
     from_file = gdindex.compute(tiny_spec)
     in_memory = gdindex.compute(gdindex.load_spec(tiny_spec), data=[frame])
@@ -186,8 +226,9 @@ def test_min_coverage_drops_thin_nodes(tmp_path: Path) -> None:
     del data
     from tests.conftest import DATA_CSV
 
-    path = write_project(tmp_path, spec, DATA_CSV.replace("B,2021,20,3,,80",
-                                                          "B,2021,20,3,7,"))
+    path = write_project(
+        tmp_path, spec, DATA_CSV.replace("B,2021,20,3,,80", "B,2021,20,3,7,")
+    )
     result = gdindex.compute(path)
     assert score(result, "B", 2021, "p2")["score"] is None
     # idx falls back to p1 alone: 2/3 of the weight is present
@@ -197,8 +238,9 @@ def test_min_coverage_drops_thin_nodes(tmp_path: Path) -> None:
 def test_geometric_zero_policy_error_names_units(tmp_path: Path) -> None:
     from tests.conftest import SPEC_YAML, write_project
 
-    spec = SPEC_YAML.replace("indicators:", "defaults:\n  aggregate: {method: geometric}\n"
-                             "indicators:")
+    spec = SPEC_YAML.replace(
+        "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"
+    )
     path = write_project(tmp_path, spec)
 
     with pytest.raises(DataError, match=r"range: \[1, 100\]") as info:

@@ -83,8 +83,11 @@ def test_all_problems_reported_at_once() -> None:
 def test_semantic_errors_reported_together() -> None:
     data = spec_with(
         tree={"id": "a", "children": ["a", "zz", "b", "b"]},
-        indicators=[{"id": "a", "name": "A"}, {"id": "b", "name": "B"},
-                    {"id": "b", "name": "B2"}],
+        indicators=[
+            {"id": "a", "name": "A"},
+            {"id": "b", "name": "B"},
+            {"id": "b", "name": "B2"},
+        ],
     )
 
     text = errors_of(data)
@@ -111,8 +114,12 @@ def test_unknown_aggregation_method() -> None:
 
 
 def test_weights_summing_to_zero() -> None:
-    data = spec_with(tree={"id": "root", "children": [{"id": "a", "weight": 0},
-                                                      {"id": "b", "weight": 0}]})
+    data = spec_with(
+        tree={
+            "id": "root",
+            "children": [{"id": "a", "weight": 0}, {"id": "b", "weight": 0}],
+        }
+    )
 
     assert "sum to 0" in errors_of(data)
 
@@ -126,16 +133,18 @@ def test_base_scope_needs_base_period() -> None:
 def test_base_period_must_be_listed() -> None:
     data = spec_with(
         periods=[2021, 2022],
-        defaults={"normalise": {"method": "minmax", "scope": "base",
-                                "base_period": 2020}},
+        defaults={
+            "normalise": {"method": "minmax", "scope": "base", "base_period": 2020}
+        },
     )
 
     assert "base_period 2020 is not one of the periods" in errors_of(data)
 
 
 def test_bad_id_and_direction() -> None:
-    data = spec_with(indicators=[{"id": "1a", "name": "A", "direction": 2},
-                                 {"id": "b", "name": "B"}])
+    data = spec_with(
+        indicators=[{"id": "1a", "name": "A", "direction": 2}, {"id": "b", "name": "B"}]
+    )
 
     text = errors_of(data)
 
@@ -144,8 +153,12 @@ def test_bad_id_and_direction() -> None:
 
 
 def test_leaf_may_not_set_methods() -> None:
-    data = spec_with(tree={"id": "root", "children": [
-        {"id": "a", "aggregate": {"method": "geometric"}}, "b"]})
+    data = spec_with(
+        tree={
+            "id": "root",
+            "children": [{"id": "a", "aggregate": {"method": "geometric"}}, "b"],
+        }
+    )
 
     assert "leaf 'a' sets aggregate" in errors_of(data)
 
@@ -171,8 +184,9 @@ def test_malformed_yaml(tmp_path: Path) -> None:
 
 def test_duplicate_yaml_keys(tmp_path: Path) -> None:
     path = tmp_path / "dup.yaml"
-    path.write_text(SPEC_YAML.replace("id: tiny", "id: tiny\nid: other"),
-                    encoding="utf-8")
+    path.write_text(
+        SPEC_YAML.replace("id: tiny", "id: tiny\nid: other"), encoding="utf-8"
+    )
 
     assert "duplicate key 'id'" in errors_of(path)
 
@@ -183,8 +197,14 @@ def test_missing_spec_file(tmp_path: Path) -> None:
 
 def test_method_inherits_defaults() -> None:
     data = spec_with(
-        defaults={"normalise": {"method": "minmax", "range": [1, 100], "scope": "base",
-                                "base_period": 2021}},
+        defaults={
+            "normalise": {
+                "method": "minmax",
+                "range": [1, 100],
+                "scope": "base",
+                "base_period": 2021,
+            }
+        },
         indicators=[
             {"id": "a", "name": "A", "normalise": {"scope": "panel"}},
             {"id": "b", "name": "B", "normalise": {"method": "target", "target": 5}},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,13 +31,13 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
@@ -85,7 +85,8 @@ def handle_errors(debug: bool) -> Iterator[None]:
 
             _console(stderr=True).print(
                 Panel(
-                    f"{type(exc).__name__}: {exc}\n(run with --debug for the traceback)",
+                    f"{type(exc).__name__}: {exc}\n"
+                    "(run with --debug for the traceback)",
                     title="unexpected error",
                     border_style="red",
                     expand=False,
@@ -122,8 +123,13 @@ def _period(text: str | None, periods: list[Any]) -> Any:
             return p
     raise GdindexError(
         f"period {text!r} is not in the data",
-        [Issue("--period", f"unknown period {text!r}",
-               f"use one of: {', '.join(str(p) for p in periods)}")],
+        [
+            Issue(
+                "--period",
+                f"unknown period {text!r}",
+                f"use one of: {', '.join(str(p) for p in periods)}",
+            )
+        ],
     )
 
 
@@ -190,9 +196,7 @@ def validate(spec: SpecArg, lang: LangOpt = Lang.zh, debug: DebugOpt = False) ->
             f"[red]{len(errors)} error(s), {len(issues) - len(errors)} warning(s)[/red]"
         )
         raise typer.Exit(1)
-    _console().print(
-        f"[green]✓ {spec}: valid[/green] ({len(issues)} warning(s))"
-    )
+    _console().print(f"[green]✓ {spec}: valid[/green] ({len(issues)} warning(s))")
 
 
 @app.command()
@@ -202,12 +206,28 @@ def schema() -> None:
 
     from gdindex.spec import spec_json_schema
 
-    sys.stdout.write(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(
+        json.dumps(spec_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Exits with `os._exit` once the output is flushed: tearing down the interpreter
+    with Polars, NumPy and pydantic loaded costs more than a small index takes to
+    compute, and every file has been written and closed by then.
+    """
+    import os
+
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

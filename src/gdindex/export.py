@@ -136,7 +136,11 @@ def write_outputs(
         writers[f"{name}.{fmt}"] = _frame_writer(frame, fmt)
     meta = manifest(result, tables, fmt, with_time)
     text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-    writers["manifest.json"] = lambda path: path.write_text(text, encoding="utf-8")
+
+    def write_manifest(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    writers["manifest.json"] = write_manifest
     return write_atomic(Path(out_dir), writers)
 
 

@@ -1,4 +1,4 @@
-"""Ranks, changes, growth, CAGR, contributions, group aggregates, quadrants (DESIGN §4.5).
+"""Ranks, changes, growth, CAGR, contributions, groups and quadrants (DESIGN §4.5).
 
 All functions work on score arrays `S[unit, period]` (NaN = missing) for one node, or
 on stacks `S[node, unit, period]`; periods are in the spec's time order.
@@ -19,20 +19,19 @@ QUADRANTS = {
 
 
 def ranks(S: np.ndarray) -> np.ndarray:
-    """Rank units per period (last-but-one axis = units): 1 = highest, ties share the
-    lowest rank ('min' method), missing scores get no rank."""
-    out = np.full(S.shape, np.nan)
-    flat_in = S.reshape(-1, S.shape[-2], S.shape[-1])
-    flat_out = out.reshape(flat_in.shape)
-    for n in range(flat_in.shape[0]):
-        for p in range(flat_in.shape[2]):
-            col = flat_in[n, :, p]
-            valid = ~np.isnan(col)
-            if not valid.any():
-                continue
-            ordered = np.sort(-col[valid])
-            flat_out[n, valid, p] = np.searchsorted(ordered, -col[valid], "left") + 1.0
-    return out
+    """Rank units per period (axis −2 = units): 1 = highest, ties share the lowest
+    rank ('min' method), missing scores get no rank."""
+    neg = np.ascontiguousarray(np.swapaxes(-S, -1, -2))  # units last: fast sorting
+    order = np.argsort(neg, axis=-1)  # NaN sorts last
+    ordered = np.take_along_axis(neg, order, axis=-1)
+    pos = np.broadcast_to(np.arange(neg.shape[-1]), neg.shape)
+    new = np.ones(neg.shape, dtype=bool)
+    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
+    sorted_ranks = np.where(np.isnan(ordered), np.nan, first + 1.0)
+    out = np.empty(neg.shape)
+    np.put_along_axis(out, order, sorted_ranks, axis=-1)
+    return np.swapaxes(out, -1, -2)
 
 
 def changes(S: np.ndarray) -> np.ndarray:
@@ -71,7 +70,9 @@ def cagr(S: np.ndarray) -> np.ndarray:
         return np.where(first > 0, np.power(last / first, 1.0 / T) - 1.0, np.nan)
 
 
-def contributions(parent: np.ndarray, children: np.ndarray, w: np.ndarray) -> np.ndarray:
+def contributions(
+    parent: np.ndarray, children: np.ndarray, w: np.ndarray
+) -> np.ndarray:
     """Contribution of each child to its parent's growth, in percentage points.
 
     `100 · w_k (S_k,t − S_k,t−1) / P_{t−1}`; with every child present they sum to the
@@ -112,8 +113,9 @@ def group_means(
         counts[g] = present.sum(axis=1)
         total = w.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            means[g] = np.where(total > 0, np.sum(w * np.nan_to_num(sub), axis=1) / total,
-                                np.nan)
+            means[g] = np.where(
+                total > 0, np.sum(w * np.nan_to_num(sub), axis=1) / total, np.nan
+            )
     return groups, means, counts
 
 
@@ -132,8 +134,12 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
             continue
         ms, mg = np.median(s[ok]), np.median(g[ok])
         high_s, high_g = s >= ms, g >= mg
-        q = np.where(high_s & high_g, "leader",
-                     np.where(~high_s & high_g, "dark_horse",
-                              np.where(high_s, "steady", "lagging")))
+        q = np.where(
+            high_s & high_g,
+            "leader",
+            np.where(
+                ~high_s & high_g, "dark_horse", np.where(high_s, "steady", "lagging")
+            ),
+        )
         out[ok, p] = q[ok]
     return out

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +26,14 @@ from gdindex.errors import DataError, Issue, IssueLog, examples
 from gdindex.spec import DataTable, IndexSpec, Period, UnitsSpec
 
 _BOM = b"\xef\xbb\xbf"
-_FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + ["．", "，", "－", "＋", "％", "　"]
+_FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + [
+    "．",
+    "，",
+    "－",
+    "＋",
+    "％",
+    "　",
+]
 _HALF_WIDTH = [str(i) for i in range(10)] + [".", ",", "-", "+", "%", " "]
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 
@@ -61,7 +67,9 @@ class Dataset:
 
     @property
     def period_dtype(self) -> pl.DataType:
-        return pl.Int64() if all(isinstance(p, int) for p in self.periods) else pl.String()
+        return (
+            pl.Int64() if all(isinstance(p, int) for p in self.periods) else pl.String()
+        )
 
 
 # --- Low-level reading --- #
@@ -94,67 +102,116 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
 
 
 def read_table(
-    path: Path, log: IssueLog, *, encoding: str = "auto", separator: str = ","
+    path: Path,
+    log: IssueLog,
+    *,
+    encoding: str = "auto",
+    separator: str = ",",
+    text_columns: Sequence[str] | None = None,
 ) -> tuple[pl.DataFrame | None, str]:
-    """Read a CSV (all columns as text) or Parquet file.
+    """Read a CSV or Parquet file.
+
+    `text_columns` are always read as text (ids keep leading zeros); the other
+    columns are typed by Polars when every cell parses, else read as text for
+    `parse_numbers`. With `text_columns=None` every column is text.
 
     Returns the frame (None when it cannot be read; the reason is logged) and the
     encoding used.
     """
     where = str(path)
     if not path.exists():
-        log.error(where, "file not found", "check the path (relative to the spec)",
-                  "missing-file")
+        log.error(
+            where,
+            "file not found",
+            "check the path (relative to the spec)",
+            "missing-file",
+        )
         return None, ""
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xls", ".xlsm"}:
-        log.error(where, "Excel files are not read yet",
-                  "export the sheet as CSV (UTF-8 or GBK) or Parquet", "unsupported")
+        log.error(
+            where,
+            "Excel files are not read yet",
+            "export the sheet as CSV (UTF-8 or GBK) or Parquet",
+            "unsupported",
+        )
         return None, ""
     if suffix in {".parquet", ".pq"}:
-        try:
-            frame = pl.read_parquet(path)
-        except Exception as exc:  # polars raises several types for bad files
-            log.error(where, f"cannot read Parquet: {exc}", "check the file")
-            return None, ""
-        if frame.height == 0:
-            log.error(where, "the table is empty", "add rows", "empty-table")
-            return None, "binary"
-        return frame, "binary"
+        return _read_parquet(path, log)
     raw = path.read_bytes()
     try:
         text, used = decode(raw, encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        log.error(where, f"cannot decode the file as {encoding}: {exc}",
-                  "set `encoding:` to utf-8 or gb18030, or re-save the file", "encoding")
+        log.error(
+            where,
+            f"cannot decode the file as {encoding}: {exc}",
+            "set `encoding:` to utf-8 or gb18030, or re-save the file",
+            "encoding",
+        )
         return None, ""
-    if not text.strip():
-        log.error(where, "the file is empty", "add a header row and data",
-                  "empty-table")
+    if not text or text.isspace():
+        log.error(
+            where, "the file is empty", "add a header row and data", "empty-table"
+        )
         return None, used
-    header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    end = text.find("\n")
+    first_line = text if end < 0 else text[: end + 1]
+    header = next(csv.reader(io.StringIO(first_line), delimiter=separator), [])
     names = [h.strip() for h in header]
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
-        log.error(where, f"duplicate column names: {examples(dups)}",
-                  "give every column a distinct header", "duplicate-column")
-        return None, used
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            infer_schema=False,
-            separator=separator,
-            new_columns=names,
+        log.error(
+            where,
+            f"duplicate column names: {examples(dups)}",
+            "give every column a distinct header",
+            "duplicate-column",
         )
-    except Exception as exc:  # polars' CSV errors carry the row
-        log.error(where, f"cannot parse CSV: {exc}",
-                  "check separators and quoting", "bad-csv")
         return None, used
+    body = raw if used == "utf-8" else text.encode("utf-8")
+    frame = None
+    if text_columns is not None:
+        overrides = {c: pl.String for c in text_columns if c in names}
+        try:  # fast path: Polars types the numeric columns itself
+            frame = pl.read_csv(
+                body,
+                separator=separator,
+                new_columns=names,
+                schema_overrides=overrides,
+                infer_schema_length=10000,
+            )
+        except Exception:  # a text cell further down: read everything as text
+            frame = None
+    if frame is None:
+        try:
+            frame = pl.read_csv(
+                body, infer_schema=False, separator=separator, new_columns=names
+            )
+        except Exception as exc:  # polars' CSV errors carry the row
+            log.error(
+                where,
+                f"cannot parse CSV: {exc}",
+                "check separators and quoting",
+                "bad-csv",
+            )
+            return None, used
     if frame.height == 0:
-        log.error(where, "the table has a header but no rows", "add data rows",
-                  "empty-table")
+        log.error(
+            where, "the table has a header but no rows", "add data rows", "empty-table"
+        )
         return None, used
     return frame, used
+
+
+def _read_parquet(path: Path, log: IssueLog) -> tuple[pl.DataFrame | None, str]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for bad files
+        log.error(str(path), f"cannot read Parquet: {exc}", "check the file")
+        return None, ""
+    if frame.height == 0:
+        log.error(str(path), "the table is empty", "add rows", "empty-table")
+        return None, "binary"
+    return frame, "binary"
 
 
 def parse_numbers(
@@ -173,6 +230,11 @@ def parse_numbers(
         values = column.cast(pl.Float64)
         bad = values.is_infinite().fill_null(False)
         return values.set(bad, None) if bad.any() else values, bad
+    if not list(na_values):
+        quick = column.cast(pl.Float64, strict=False)
+        if quick.null_count() == column.null_count():
+            bad = quick.is_infinite()
+            return (quick.set(bad, None) if bad.any() else quick), bad
     text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
     missing = text.is_null() | (text == "") | text.is_in(list(na_values))
     values = text.cast(pl.Float64, strict=False)
@@ -205,19 +267,17 @@ def parse_numbers(
     return values, bad
 
 
-def _parse_periods(raw: Sequence[str | None]) -> list[Period | None]:
+def _parse_periods(column: pl.Series) -> list[Period | None]:
+    """Periods as ints when they are whole numbers (2021, "2021", 2021.0), else text."""
+    text = column.cast(pl.String).str.strip_chars()
+    text = pl.select(pl.when(text == "").then(None).otherwise(text)).to_series()
+    as_float = text.cast(pl.Float64, strict=False)
+    whole = as_float.is_not_null() & (as_float == as_float.floor())
+    if whole.sum() == text.count():
+        return as_float.cast(pl.Int64).to_list()
     out: list[Period | None] = []
-    for value in raw:
-        if value is None or not str(value).strip():
-            out.append(None)
-            continue
-        text = str(value).strip()
-        if re.fullmatch(r"[+-]?\d+", text):
-            out.append(int(text))
-        elif re.fullmatch(r"\d+\.0+", text):
-            out.append(int(float(text)))
-        else:
-            out.append(text)
+    for value, is_int in zip(text.to_list(), whole.to_list(), strict=True):
+        out.append(None if value is None else int(float(value)) if is_int else value)
     return out
 
 
@@ -234,7 +294,8 @@ def _missing_columns(
                 f"{where}: column '{col}'",
                 f"the {key} column '{col}' is missing; columns are "
                 f"{examples(frame.columns, 8)}",
-                f"did you mean '{close}'? set `{key}:`" if close
+                f"did you mean '{close}'? set `{key}:`"
+                if close
                 else f"set `{key}:` to the right column name",
                 "missing-column",
             )
@@ -251,14 +312,17 @@ def _close(name: str, options: Sequence[str]) -> str | None:
 # --- Units table --- #
 
 
-def read_units(spec: IndexSpec, log: IssueLog) -> tuple[pl.DataFrame | None, InputFile | None]:
+def read_units(
+    spec: IndexSpec, log: IssueLog
+) -> tuple[pl.DataFrame | None, InputFile | None]:
     """Read the units table: `unit`, `name_zh`, `name_en`, group and weight columns."""
     units = spec.units
     if units is None:
         return None, None
     path = spec.resolve(units.file)
-    frame, encoding = read_table(path, log, encoding=units.encoding,
-                                 separator=units.separator)
+    frame, encoding = read_table(
+        path, log, encoding=units.encoding, separator=units.separator
+    )
     if frame is None:
         return None, None
     where = f"{path} (units.file)"
@@ -289,26 +353,38 @@ def _units_frame(
             frame[col].cast(pl.String).str.strip_chars() if col else ids.clone()
         )
     for group in units.groups:
-        cols[f"group:{group.column}"] = frame[group.column].cast(pl.String).str.strip_chars()
+        cols[f"group:{group.column}"] = (
+            frame[group.column].cast(pl.String).str.strip_chars()
+        )
     if units.group_weight:
         weights, bad = parse_numbers(frame[units.group_weight])
         if bad.any():
             rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
-            log.error(f"{where}: column '{units.group_weight}'",
-                      f"non-numeric group weights in rows {examples(rows)}",
-                      "write plain numbers")
+            log.error(
+                f"{where}: column '{units.group_weight}'",
+                f"non-numeric group weights in rows {examples(rows)}",
+                "write plain numbers",
+            )
         cols["group_weight"] = weights
     out = pl.DataFrame(cols)
-    empty = np.flatnonzero(out["unit"].is_null().to_numpy() | (out["unit"] == "").fill_null(True).to_numpy())
+    empty = np.flatnonzero(
+        out["unit"].is_null().to_numpy()
+        | (out["unit"] == "").fill_null(True).to_numpy()
+    )
     if len(empty):
-        log.error(f"{where}: column '{units.id}'",
-                  f"empty unit ids in rows {examples((empty + 2).tolist())}",
-                  "give every row an id or delete it")
+        log.error(
+            f"{where}: column '{units.id}'",
+            f"empty unit ids in rows {examples((empty + 2).tolist())}",
+            "give every row an id or delete it",
+        )
     dup = out.filter(pl.col("unit").is_duplicated() & pl.col("unit").is_not_null())
     if dup.height:
-        log.error(f"{where}: column '{units.id}'",
-                  f"duplicate unit ids: {examples(sorted(set(dup['unit'].to_list())))}",
-                  "each unit must appear once in the units table", "duplicate-unit")
+        log.error(
+            f"{where}: column '{units.id}'",
+            f"duplicate unit ids: {examples(sorted(set(dup['unit'].to_list())))}",
+            "each unit must appear once in the units table",
+            "duplicate-unit",
+        )
     return out.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
 
 
@@ -326,8 +402,16 @@ def _read_data_table(
     spec: IndexSpec, index: int, table: DataTable, wanted: set[str], log: IssueLog
 ) -> tuple[_Table | None, InputFile | None]:
     path = spec.resolve(table.file)
-    frame, encoding = read_table(path, log, encoding=table.encoding,
-                                 separator=table.separator)
+    text_cols = [table.unit, table.period]
+    if table.format == "long":
+        text_cols += [table.indicator, table.value]
+    frame, encoding = read_table(
+        path,
+        log,
+        encoding=table.encoding,
+        separator=table.separator,
+        text_columns=text_cols,
+    )
     if frame is None:
         return None, None
     where = f"{path} (data[{index}])"
@@ -347,29 +431,43 @@ def _read_data_table(
     return wide, info
 
 
-def _keys(frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog) -> pl.DataFrame:
+def _keys(
+    frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog
+) -> pl.DataFrame:
     units = frame[table.unit].cast(pl.String).str.strip_chars()
-    periods = _parse_periods(frame[table.period].cast(pl.String).to_list())
-    bad_unit = np.flatnonzero((units.is_null() | (units == "")).fill_null(True).to_numpy())
+    periods = _parse_periods(frame[table.period])
+    bad_unit = np.flatnonzero(
+        (units.is_null() | (units == "")).fill_null(True).to_numpy()
+    )
     if len(bad_unit):
-        log.error(f"{where}: column '{table.unit}'",
-                  f"empty unit ids in rows {examples((frame['_row'].gather(bad_unit)).to_list())}",
-                  "fill in the unit id or delete the rows", "missing-key")
+        log.error(
+            f"{where}: column '{table.unit}'",
+            "empty unit ids in rows "
+            + examples(frame["_row"].gather(bad_unit).to_list()),
+            "fill in the unit id or delete the rows",
+            "missing-key",
+        )
     bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
     if bad_period:
-        log.error(f"{where}: column '{table.period}'",
-                  f"empty periods in rows {examples(bad_period)}",
-                  "fill in the period or delete the rows", "missing-key")
+        log.error(
+            f"{where}: column '{table.period}'",
+            f"empty periods in rows {examples(bad_period)}",
+            "fill in the period or delete the rows",
+            "missing-key",
+        )
     kinds = {type(p) for p in periods if p is not None}
     if len(kinds) > 1:
-        log.error(f"{where}: column '{table.period}'",
-                  "periods mix numbers and text",
-                  "write periods one way, e.g. 2021 or 2021H1")
+        log.error(
+            f"{where}: column '{table.period}'",
+            "periods mix numbers and text",
+            "write periods one way, e.g. 2021 or 2021H1",
+        )
     period_series = (
         pl.Series("period", periods, dtype=pl.Int64)
         if kinds <= {int}
-        else pl.Series("period", [None if p is None else str(p) for p in periods],
-                       dtype=pl.String)
+        else pl.Series(
+            "period", [None if p is None else str(p) for p in periods], dtype=pl.String
+        )
     )
     return pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
 
@@ -379,12 +477,18 @@ def _wide(
 ) -> _Table | None:
     for header in table.rename:
         if header not in frame.columns:
-            log.warn(f"{where}: rename", f"header '{header}' not found in the table",
-                     "check the spelling of the alias", "unused-alias")
+            log.warn(
+                f"{where}: rename",
+                f"header '{header}' not found in the table",
+                "check the spelling of the alias",
+                "unused-alias",
+            )
     renamed = {h: i for h, i in table.rename.items() if h in frame.columns}
     frame = frame.rename(renamed)
     keys = _keys(frame, table, where, log)
-    cols = [c for c in frame.columns if c in wanted and c not in (table.unit, table.period)]
+    cols = [
+        c for c in frame.columns if c in wanted and c not in (table.unit, table.period)
+    ]
     parsed: dict[str, pl.Series] = {}
     for col in cols:
         values, bad = parse_numbers(frame[col], table.na_values)
@@ -412,11 +516,18 @@ def _long_to_wide(
     _check_duplicates(long, ["unit", "period", "indicator"], where, log)
     if long.height == 0:
         return _Table(keys.head(0), [], where)
-    long = long.unique(["unit", "period", "indicator"], keep="first", maintain_order=True)
-    wide = long.pivot(
-        on="indicator", index=["unit", "period"], values="value", aggregate_function=None
+    long = long.unique(
+        ["unit", "period", "indicator"], keep="first", maintain_order=True
     )
-    rows = long.group_by(["unit", "period"], maintain_order=True).agg(pl.col("_row").min())
+    wide = long.pivot(
+        on="indicator",
+        index=["unit", "period"],
+        values="value",
+        aggregate_function=None,
+    )
+    rows = long.group_by(["unit", "period"], maintain_order=True).agg(
+        pl.col("_row").min()
+    )
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
     return _Table(wide, inds, where)
@@ -434,7 +545,12 @@ def _report_bad_cells(
     idx = np.flatnonzero(bad.to_numpy())
     cells = []
     for i in idx[:5]:
-        label = f"row {frame['_row'][int(i)]} ({keys['unit'][int(i)]}, {keys['period'][int(i)]}"
+        row, unit, period = (
+            frame["_row"][int(i)],
+            keys["unit"][int(i)],
+            keys["period"][int(i)],
+        )
+        label = f"row {row} ({unit}, {period}"
         if names is not None:
             label += f", {names[int(i)]}"
         cells.append(f"{label}): {frame[col][int(i)]!r}")
@@ -536,26 +652,43 @@ def _assemble(
     for t in tables:
         for ind in t.indicators:
             if ind in owner:
-                log.error(t.where, f"indicator '{ind}' is also in {owner[ind]}",
-                          "keep each indicator in one table", "duplicate-column")
+                log.error(
+                    t.where,
+                    f"indicator '{ind}' is also in {owner[ind]}",
+                    "keep each indicator in one table",
+                    "duplicate-column",
+                )
             owner.setdefault(ind, t.where)
     for ind in indicators:
         if ind not in owner:
-            log.error("data", f"indicator '{ind}' is in no data table",
-                      "add its column (wide) or rows (long), or a `rename:` alias",
-                      "missing-indicator")
+            log.error(
+                "data",
+                f"indicator '{ind}' is in no data table",
+                "add its column (wide) or rows (long), or a `rename:` alias",
+                "missing-indicator",
+            )
 
-    keys = pl.concat([t.frame.select("unit", "period") for t in tables], how="vertical_relaxed") \
-        if tables else pl.DataFrame({"unit": [], "period": []})
-    found_periods = sorted({p for p in keys["period"].to_list() if p is not None},
-                           key=_period_key)
+    keys = (
+        pl.concat(
+            [t.frame.select("unit", "period") for t in tables], how="vertical_relaxed"
+        )
+        if tables
+        else pl.DataFrame({"unit": [], "period": []})
+    )
+    found_periods = sorted(
+        {p for p in keys["period"].to_list() if p is not None}, key=_period_key
+    )
     if spec.periods is not None:
         periods = list(spec.periods)
         extra = [p for p in found_periods if p not in periods]
         if extra:
-            log.warn("data", f"rows for periods {examples(extra)} are not in `periods` "
-                     "and are ignored", "add them to `periods:` to use them",
-                     "ignored-periods")
+            log.warn(
+                "data",
+                f"rows for periods {examples(extra)} are not in `periods` "
+                "and are ignored",
+                "add them to `periods:` to use them",
+                "ignored-periods",
+            )
     else:
         periods = found_periods
     data_units = sorted({u for u in keys["unit"].to_list() if u})
@@ -563,17 +696,32 @@ def _assemble(
         known = unit_table["unit"].to_list()
         unknown = [u for u in data_units if u not in set(known)]
         if unknown:
-            where = ", ".join(sorted({t.where for t in tables
-                                      if t.frame.filter(pl.col("unit").is_in(unknown)).height}))
-            log.error(where, f"units not in the units table: {examples(unknown)}",
-                      "add them to the units table or fix the ids (codes are text: "
-                      "check leading zeros)", "unknown-unit")
+            where = ", ".join(
+                sorted(
+                    {
+                        t.where
+                        for t in tables
+                        if t.frame.filter(pl.col("unit").is_in(unknown)).height
+                    }
+                )
+            )
+            log.error(
+                where,
+                f"units not in the units table: {examples(unknown)}",
+                "add them to the units table or fix the ids (codes are text: "
+                "check leading zeros)",
+                "unknown-unit",
+            )
         with_data = set(data_units)
         units = [u for u in known if u in with_data]
         no_data = [u for u in known if u not in with_data]
         if no_data:
-            log.warn("units", f"units without any data are left out: {examples(no_data)}",
-                     "add their rows to the data tables", "unit-without-data")
+            log.warn(
+                "units",
+                f"units without any data are left out: {examples(no_data)}",
+                "add their rows to the data tables",
+                "unit-without-data",
+            )
         table = unit_table.filter(pl.col("unit").is_in(units))
     else:
         units = data_units
@@ -581,8 +729,12 @@ def _assemble(
 
     values = np.full((len(units), len(periods), len(indicators)), np.nan)
     if not units or not periods:
-        log.error("data", "no rows to compute", "check the unit and period columns",
-                  "empty-table")
+        log.error(
+            "data",
+            "no rows to compute",
+            "check the unit and period columns",
+            "empty-table",
+        )
         return Dataset(units, periods, indicators, values, table)
     u_index = {u: i for i, u in enumerate(units)}
     p_index = {p: i for i, p in enumerate(periods)}
@@ -612,20 +764,29 @@ def _check_coverage(
     present = ~np.isnan(values)
     for p, period in enumerate(periods):
         if not present[:, p, :].any():
-            log.error("data", f"period {period!r} has no data",
-                      "add its rows or remove it from `periods:`", "empty-period")
+            log.error(
+                "data",
+                f"period {period!r} has no data",
+                "add its rows or remove it from `periods:`",
+                "empty-period",
+            )
     for i, ind in enumerate(indicators):
         if not present[:, :, i].any():
-            log.error(f"data: indicator '{ind}'", "every value is missing",
-                      "fill the column or remove the indicator from the tree",
-                      "all-missing")
+            log.error(
+                f"data: indicator '{ind}'",
+                "every value is missing",
+                "fill the column or remove the indicator from the tree",
+                "all-missing",
+            )
             continue
         for p, period in enumerate(periods):
             if present[:, p, :].any() and not present[:, p, i].any():
-                log.warn(f"data: indicator '{ind}'",
-                         f"every value is missing in period {period!r}",
-                         "its parent is computed from the other children there",
-                         "missing-period")
+                log.warn(
+                    f"data: indicator '{ind}'",
+                    f"every value is missing in period {period!r}",
+                    "its parent is computed from the other children there",
+                    "missing-period",
+                )
 
 
 # --- Writing --- #

@@ -112,11 +112,18 @@ def _oriented(p: Any, direction: int) -> Any:
     return p
 
 
-def _spread_problem(method: str, ref: np.ndarray, p: Any) -> str | None:
+def _scope_problem(
+    method: str, needs_spread: bool, ref: np.ndarray, p: Any
+) -> str | None:
+    """Why a scope's reference values cannot feed `method` (None when they can)."""
+    if method == "goalposts":
+        return None  # fixed goalposts need no statistics
     r = _finite(ref)
     if r.size == 0:
-        return "no values in scope"
-    if r.max() == r.min():
+        return "no reference values in scope"
+    if method == "ratio":
+        return "the reference value is 0" if r.mean() == 0 else None
+    if needs_spread and r.max() == r.min():
         return f"constant (every value is {r[0]:g})"
     if method == "target" and p.target <= r.min():
         return f"the target is not above the scope minimum {r.min():g}"
@@ -124,7 +131,10 @@ def _spread_problem(method: str, ref: np.ndarray, p: Any) -> str | None:
 
 
 def normalise_values(
-    values: np.ndarray, spec: IndexSpec, units: list[str], periods: list[Any],
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: list[str],
+    periods: list[Any],
     log: IssueLog,
 ) -> np.ndarray:
     """Normalise every indicator of `values[unit, period, indicator]`.
@@ -139,9 +149,7 @@ def normalise_values(
         x = values[:, :, i] * ind.direction
         p = _oriented(params, ind.direction)
         for cols, ref, label in _scopes(x, p, units, periods, ind.id, log):
-            problem = _spread_problem(p.method, ref, p) if method.needs_spread else None
-            if problem is None and p.method == "ratio" and abs(np.nanmean(ref)) == 0:
-                problem = "the reference value is 0"
+            problem = _scope_problem(p.method, method.needs_spread, ref, p)
             if problem is not None:
                 if _finite(x[:, cols]).size:
                     log.warn(
@@ -157,7 +165,11 @@ def normalise_values(
 
 
 def _scopes(
-    x: np.ndarray, p: Any, units: list[str], periods: list[Any], ind: str,
+    x: np.ndarray,
+    p: Any,
+    units: list[str],
+    periods: list[Any],
+    ind: str,
     log: IssueLog,
 ) -> list[tuple[Any, np.ndarray, str]]:
     """Return (period selector, reference values, label) per scope block."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,17 @@ class IndexResult:
     weights: pl.DataFrame
     groups: pl.DataFrame
     quadrants: pl.DataFrame
-    contributions: pl.DataFrame
     cagr: pl.DataFrame
     issues: list[Issue] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
+    _contributions: Callable[[], pl.DataFrame] | None = field(default=None, repr=False)
+
+    @cached_property
+    def contributions(self) -> pl.DataFrame:
+        """`unit, period, node, child, weight, contribution` (built on first use)."""
+        if self._contributions is None:
+            raise AttributeError("contributions are not available")
+        return self._contributions()
 
     @property
     def latest_period(self) -> Period:
@@ -86,17 +94,22 @@ class IndexResult:
         """`unit, period, indicator, raw, prepared, normalised, flag` (long form)."""
         ids = [ind.id for ind in self.spec.indicators]
         keys = ["unit", "period"]
-        raw = self.stages["raw"].unpivot(ids, index=keys, variable_name="indicator",
-                                         value_name="raw")
+        raw = self.stages["raw"].unpivot(
+            ids, index=keys, variable_name="indicator", value_name="raw"
+        )
         prepared = self.stages["treated"].select(ids).unpivot(value_name="prepared")
         norm = self.stages["normalised"].select(ids).unpivot(value_name="normalised")
         table = raw.with_columns(
             prepared["prepared"], norm["normalised"], flag=pl.lit(None, pl.String)
         )
         order = {ind: i for i, ind in enumerate(ids)}
-        return table.with_columns(
-            _ord=pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
-        ).sort(["_ord"], maintain_order=True).drop("_ord")
+        return (
+            table.with_columns(
+                _ord=pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
+            )
+            .sort(["_ord"], maintain_order=True)
+            .drop("_ord")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (NaN → null)."""
@@ -116,8 +129,9 @@ class IndexResult:
 
     def to_json(self, indent: int | None = None) -> str:
         """Serialise `to_dict()` deterministically."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent,
-                          allow_nan=False)
+        return json.dumps(
+            self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False
+        )
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -180,7 +194,7 @@ def compute(
         weights=_weights_frame(weight_rows(spec)),
         groups=builder.groups(S),
         quadrants=builder.quadrants(S, G),
-        contributions=builder.contributions(node_values),
+        _contributions=lambda: builder.contributions(node_values),
         cagr=builder.cagr(S),
         issues=log.issues,
         inputs=dataset.inputs,
@@ -203,20 +217,38 @@ def _aggregate_tree(
         if node.is_leaf:
             ind = indicators[node.id]
             method = spec.normalise_for(ind).method
-            nodes.append(NodeInfo(node.id, "indicator", depth, parent,
-                                  ind.name.get("zh"), ind.name.get("en"), method))
+            nodes.append(
+                NodeInfo(
+                    node.id,
+                    "indicator",
+                    depth,
+                    parent,
+                    ind.name.get("zh"),
+                    ind.name.get("en"),
+                    method,
+                )
+            )
             result = normalised[:, :, index_of[node.id]]
         else:
             agg = spec.aggregate_for(node)
             kind = "index" if depth == 0 else "aggregate"
             name = node.name
-            nodes.append(NodeInfo(node.id, kind, depth, parent,
-                                  name.get("zh") if name else node.id,
-                                  name.get("en") if name else node.id, agg.method))
+            nodes.append(
+                NodeInfo(
+                    node.id,
+                    kind,
+                    depth,
+                    parent,
+                    name.get("zh") if name else node.id,
+                    name.get("en") if name else node.id,
+                    agg.method,
+                )
+            )
             children = [visit(c, depth + 1, node.id) for c in node.children or []]
             X = np.stack(children, axis=-1)
-            result = aggregate_node(node.id, X, child_weights(spec, node), agg,
-                                    units, periods, log)
+            result = aggregate_node(
+                node.id, X, child_weights(spec, node), agg, units, periods, log
+            )
         values[node.id] = result
         return result
 
@@ -233,8 +265,13 @@ def _weights_frame(rows: list[WeightRow]) -> pl.DataFrame:
             "effective_weight": [r.effective_weight for r in rows],
             "method": [r.method for r in rows],
         },
-        schema={"node": pl.String, "parent": pl.String, "weight": pl.Float64,
-                "effective_weight": pl.Float64, "method": pl.String},
+        schema={
+            "node": pl.String,
+            "parent": pl.String,
+            "weight": pl.Float64,
+            "effective_weight": pl.Float64,
+            "method": pl.String,
+        },
     )
 
 
@@ -264,63 +301,83 @@ class _Frames:
         return self.units.gather(u), self.periods.gather(p)
 
     def wide(self, values: np.ndarray) -> pl.DataFrame:
-        U, P, I = values.shape
+        U, P, n_ind = values.shape
         unit, period = self._unit_period()
-        flat = values.reshape(U * P, I)
-        cols = [_float(flat[:, i], ind.id) for i, ind in enumerate(self.spec.indicators)]
+        flat = values.reshape(U * P, n_ind)
+        cols = [
+            _float(flat[:, i], ind.id) for i, ind in enumerate(self.spec.indicators)
+        ]
         return pl.DataFrame([unit, period, *cols])
 
     def wide_nodes(self, S: np.ndarray) -> pl.DataFrame:
         N, U, P = S.shape
         unit, period = self._unit_period()
         flat = S.reshape(N, U * P)
-        return pl.DataFrame([unit, period,
-                             *(_float(flat[n], node.id) for n, node in enumerate(self.nodes))])
+        return pl.DataFrame(
+            [
+                unit,
+                period,
+                *(_float(flat[n], node.id) for n, node in enumerate(self.nodes)),
+            ]
+        )
 
-    def scores(self, S: np.ndarray, R: np.ndarray, C: np.ndarray, G: np.ndarray,
-               RC: np.ndarray) -> pl.DataFrame:
-        """Rows ordered by node (pre-order), period, unit."""
+    def scores(
+        self, S: np.ndarray, R: np.ndarray, C: np.ndarray, G: np.ndarray, RC: np.ndarray
+    ) -> pl.DataFrame:
+        """Rows ordered by node (pre-order), unit, period."""
         N, U, P = S.shape
 
         def flat(a: np.ndarray) -> np.ndarray:
-            return a.transpose(0, 2, 1).reshape(-1)
+            return a.reshape(-1)
 
-        n = np.repeat(np.arange(N), P * U)
-        p = np.tile(np.repeat(np.arange(P), U), N)
-        u = np.tile(np.arange(U), N * P)
+        n = np.repeat(np.arange(N), U * P)
+        u = np.tile(np.repeat(np.arange(U), P), N)
+        p = np.tile(np.arange(P), N * U)
         kinds = pl.Series([nd.kind for nd in self.nodes], dtype=pl.String)
         depths = pl.Series([nd.depth for nd in self.nodes], dtype=pl.Int64)
-        return pl.DataFrame([
-            self.units.gather(u),
-            self.periods.gather(p),
-            self.node_ids.gather(n),
-            kinds.gather(n).alias("kind"),
-            depths.gather(n).alias("depth"),
-            _float(flat(S), "score"),
-            _int(flat(R), "rank"),
-            _float(flat(C), "change"),
-            _float(flat(G), "growth_pct"),
-            _int(flat(RC), "rank_change"),
-        ])
+        return pl.DataFrame(
+            [
+                self.units.gather(u),
+                self.periods.gather(p),
+                self.node_ids.gather(n),
+                kinds.gather(n).alias("kind"),
+                depths.gather(n).alias("depth"),
+                _float(flat(S), "score"),
+                _int(flat(R), "rank"),
+                _float(flat(C), "change"),
+                _float(flat(G), "growth_pct"),
+                _int(flat(RC), "rank_change"),
+            ]
+        )
 
     def groups(self, S: np.ndarray) -> pl.DataFrame:
-        schema = {"group_by": pl.String, "group": pl.String,
-                  "period": self.periods.dtype, "node": pl.String,
-                  "score": pl.Float64, "growth_pct": pl.Float64, "n_units": pl.Int64}
+        schema: dict[str, Any] = {
+            "group_by": pl.String,
+            "group": pl.String,
+            "period": self.periods.dtype,
+            "node": pl.String,
+            "score": pl.Float64,
+            "growth_pct": pl.Float64,
+            "n_units": pl.Int64,
+        }
         units = self.spec.units
         if units is None or not units.groups:
             return pl.DataFrame(schema=schema)
         table = self.dataset.unit_table
-        weights = (table["group_weight"].to_numpy().astype(np.float64)
-                   if "group_weight" in table.columns else None)
+        weights = (
+            table["group_weight"].to_numpy().astype(np.float64)
+            if "group_weight" in table.columns
+            else None
+        )
         parts = []
         N, _, P = S.shape
         for g in units.groups:
             labels = table[f"group:{g.column}"].to_list()
             names, means, counts = growth.group_means(S, labels, weights)
             if g.labels:  # declared order first
-                order = [k for k in g.labels if k in names] + \
-                        [k for k in names if k not in g.labels]
+                order = [k for k in g.labels if k in names] + [
+                    k for k in names if k not in g.labels
+                ]
                 idx = [names.index(k) for k in order]
                 names, means, counts = order, means[idx], counts[idx]
             if not names:
@@ -330,15 +387,21 @@ class _Frames:
             gi = np.repeat(np.arange(M), N * P)
             ni = np.tile(np.repeat(np.arange(N), P), M)
             pi = np.tile(np.arange(P), M * N)
-            parts.append(pl.DataFrame([
-                pl.Series("group_by", [g.column] * (M * N * P), dtype=pl.String),
-                pl.Series("group", names, dtype=pl.String).gather(gi),
-                self.periods.gather(pi),
-                self.node_ids.gather(ni),
-                _float(means.reshape(-1), "score"),
-                _float(G.reshape(-1), "growth_pct"),
-                pl.Series("n_units", counts.reshape(-1), dtype=pl.Int64),
-            ]))
+            parts.append(
+                pl.DataFrame(
+                    [
+                        pl.Series(
+                            "group_by", [g.column] * (M * N * P), dtype=pl.String
+                        ),
+                        pl.Series("group", names, dtype=pl.String).gather(gi),
+                        self.periods.gather(pi),
+                        self.node_ids.gather(ni),
+                        _float(means.reshape(-1), "score"),
+                        _float(G.reshape(-1), "growth_pct"),
+                        pl.Series("n_units", counts.reshape(-1), dtype=pl.Int64),
+                    ]
+                )
+            )
         return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
     def quadrants(self, S: np.ndarray, G: np.ndarray) -> pl.DataFrame:
@@ -351,18 +414,29 @@ class _Frames:
             u, p = np.nonzero(mask)
             order = np.lexsort((u, p))
             u, p = u[order], p[order]
-            frames.append(pl.DataFrame([
-                self.units.gather(u),
-                self.periods.gather(p),
-                pl.Series("node", [node.id] * len(u), dtype=pl.String),
-                _float(S[n][u, p], "score"),
-                _float(G[n][u, p], "growth_pct"),
-                pl.Series("quadrant", Q[u, p].tolist(), dtype=pl.String),
-            ]))
+            frames.append(
+                pl.DataFrame(
+                    [
+                        self.units.gather(u),
+                        self.periods.gather(p),
+                        pl.Series("node", [node.id] * len(u), dtype=pl.String),
+                        _float(S[n][u, p], "score"),
+                        _float(G[n][u, p], "growth_pct"),
+                        pl.Series("quadrant", Q[u, p].tolist(), dtype=pl.String),
+                    ]
+                )
+            )
         if not frames:
-            return pl.DataFrame(schema={"unit": pl.String, "period": self.periods.dtype,
-                                        "node": pl.String, "score": pl.Float64,
-                                        "growth_pct": pl.Float64, "quadrant": pl.String})
+            return pl.DataFrame(
+                schema={
+                    "unit": pl.String,
+                    "period": self.periods.dtype,
+                    "node": pl.String,
+                    "score": pl.Float64,
+                    "growth_pct": pl.Float64,
+                    "quadrant": pl.String,
+                }
+            )
         return pl.concat(frames)
 
     def contributions(self, values: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -373,8 +447,9 @@ class _Frames:
                 continue
             kids = node.children or []
             w = child_weights(self.spec, node)
-            C = growth.contributions(values[node.id],
-                                     np.stack([values[k.id] for k in kids], axis=-1), w)
+            C = growth.contributions(
+                values[node.id], np.stack([values[k.id] for k in kids], axis=-1), w
+            )
             K = len(kids)
             # rows: child, period (from the second), unit
             ki = np.repeat(np.arange(K), (P - 1) * U)
@@ -382,19 +457,31 @@ class _Frames:
             ui = np.tile(np.arange(U), K * (P - 1))
             if len(ki) == 0:
                 continue
-            frames.append(pl.DataFrame([
-                self.units.gather(ui),
-                self.periods.gather(pi),
-                pl.Series("node", [node.id] * len(ki), dtype=pl.String),
-                pl.Series("child", [k.id for k in kids], dtype=pl.String).gather(ki),
-                pl.Series("weight", w, dtype=pl.Float64).gather(ki),
-                _float(C[ui, pi, ki], "contribution"),
-            ]))
+            frames.append(
+                pl.DataFrame(
+                    [
+                        self.units.gather(ui),
+                        self.periods.gather(pi),
+                        pl.Series("node", [node.id] * len(ki), dtype=pl.String),
+                        pl.Series(
+                            "child", [k.id for k in kids], dtype=pl.String
+                        ).gather(ki),
+                        pl.Series("weight", w, dtype=pl.Float64).gather(ki),
+                        _float(C[ui, pi, ki], "contribution"),
+                    ]
+                )
+            )
         if not frames:
-            return pl.DataFrame(schema={"unit": pl.String, "period": self.periods.dtype,
-                                        "node": pl.String, "child": pl.String,
-                                        "weight": pl.Float64,
-                                        "contribution": pl.Float64})
+            return pl.DataFrame(
+                schema={
+                    "unit": pl.String,
+                    "period": self.periods.dtype,
+                    "node": pl.String,
+                    "child": pl.String,
+                    "weight": pl.Float64,
+                    "contribution": pl.Float64,
+                }
+            )
         return pl.concat(frames)
 
     def cagr(self, S: np.ndarray) -> pl.DataFrame:
@@ -403,10 +490,12 @@ class _Frames:
         ni = np.repeat(np.arange(N), U)
         ui = np.tile(np.arange(U), N)
         first, last = self.periods[0], self.periods[P - 1]
-        return pl.DataFrame([
-            self.units.gather(ui),
-            self.node_ids.gather(ni),
-            pl.Series("first_period", [first] * (N * U), dtype=self.periods.dtype),
-            pl.Series("last_period", [last] * (N * U), dtype=self.periods.dtype),
-            _float(values.reshape(-1), "cagr"),
-        ])
+        return pl.DataFrame(
+            [
+                self.units.gather(ui),
+                self.node_ids.gather(ni),
+                pl.Series("first_period", [first] * (N * U), dtype=self.periods.dtype),
+                pl.Series("last_period", [last] * (N * U), dtype=self.periods.dtype),
+                _float(values.reshape(-1), "cagr"),
+            ]
+        )

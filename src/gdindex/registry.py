@@ -28,7 +28,9 @@ class Method(Generic[F]):
     @property
     def summary(self) -> str:
         """First line of the function's docstring."""
-        return (self.fn.__doc__ or "").strip().splitlines()[0] if self.fn.__doc__ else ""
+        return (
+            (self.fn.__doc__ or "").strip().splitlines()[0] if self.fn.__doc__ else ""
+        )
 
 
 class Registry(Generic[F]):

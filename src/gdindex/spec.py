@@ -98,7 +98,9 @@ class MinMaxSpec(_NormaliseBase):
     @classmethod
     def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
         if not value[0] < value[1]:
-            raise ValueError(f"range must be [lo, hi] with lo < hi, found {list(value)}")
+            raise ValueError(
+                f"range must be [lo, hi] with lo < hi, found {list(value)}"
+            )
         return value
 
 
@@ -495,8 +497,7 @@ def _tree_with_method(node: dict[str, Any], method: str) -> dict[str, Any]:
     if isinstance(children, list):
         node = dict(node)
         node["children"] = [
-            _tree_with_method(c, method) if isinstance(c, dict) else c
-            for c in children
+            _tree_with_method(c, method) if isinstance(c, dict) else c for c in children
         ]
     return node
 
@@ -520,7 +521,8 @@ def merge_method(default: Any, override: Any) -> Any:
     inherit = {
         k: getattr(default, k)
         for k in _SHARED_KEYS
-        if k not in set_keys and k in type(override).model_fields
+        if k not in set_keys
+        and k in type(override).model_fields
         and k in type(default).model_fields
     }
     return override.model_copy(update=inherit) if inherit else override
@@ -593,7 +595,9 @@ def _check_node(
     if node.is_leaf:
         if node.id not in indicators:
             close = difflib.get_close_matches(node.id, list(indicators), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "declare it in indicators"
+            hint = (
+                f"did you mean '{close[0]}'?" if close else "declare it in indicators"
+            )
             log.error(
                 f"{where}.id",
                 f"leaf '{node.id}' is not a declared indicator",
@@ -678,7 +682,11 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> IndexSpec:
     if not isinstance(data, dict):
         raise SpecError(
             f"{path}: the spec must be a YAML mapping",
-            [Issue(str(path), f"found {type(data).__name__}", "start with spec_version")],
+            [
+                Issue(
+                    str(path), f"found {type(data).__name__}", "start with spec_version"
+                )
+            ],
         )
     return _validate(data, path=path, lines=lines, pre_issues=dup_issues)
 
@@ -711,20 +719,31 @@ def _validate(
     return spec
 
 
+# libyaml's C loader when PyYAML was built with it (the wheels are): ~10× faster.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse_yaml(
     text: str, path: Path
 ) -> tuple[Any, dict[tuple[Any, ...], int], list[Issue]]:
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
         raise SpecError(
             f"{path}: malformed YAML",
-            [Issue(where, f"malformed YAML: {problem}", "check indentation and quotes")],
+            [
+                Issue(
+                    where, f"malformed YAML: {problem}", "check indentation and quotes"
+                )
+            ],
         ) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
     dups: list[Issue] = []
     if root is not None:
@@ -807,7 +826,9 @@ def _line_of(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> int 
     return None
 
 
-def _where(label: str, loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> str:
+def _where(
+    label: str, loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]
+) -> str:
     line = _line_of(loc, lines)
     head = f"{label}:{line}" if line else label
     return f"{head}: {format_path(loc)}" if loc else head

@@ -8,7 +8,7 @@ indicators sum to 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,8 @@ import numpy as np
 from gdindex.registry import Registry
 from gdindex.spec import EqualWeightsSpec, ExplicitWeightsSpec, IndexSpec, NodeSpec
 
-WEIGHTS: Registry[object] = Registry("weighting")
+WeightsFn = Callable[[np.ndarray], np.ndarray]
+WEIGHTS: Registry[WeightsFn] = Registry("weighting")
 
 
 @WEIGHTS.register("explicit", ExplicitWeightsSpec)
@@ -46,10 +47,7 @@ class WeightRow:
 def child_weights(spec: IndexSpec, node: NodeSpec) -> np.ndarray:
     """Rescaled weights of `node`'s children, in tree order."""
     nominal = np.array([c.weight for c in node.children or []], dtype=np.float64)
-    method = spec.weights_for(node).method
-    if method == "explicit":
-        return explicit(nominal)
-    return equal(nominal)
+    return WEIGHTS.get(spec.weights_for(node).method).fn(nominal)
 
 
 def weight_rows(spec: IndexSpec) -> list[WeightRow]:
@@ -65,5 +63,7 @@ def _walk(spec: IndexSpec, node: NodeSpec, effective: float) -> Iterator[WeightR
     weights = child_weights(spec, node)
     method = spec.weights_for(node).method
     for child, w in zip(node.children or [], weights, strict=True):
-        yield WeightRow(child.id, node.id, child.weight, float(w), effective * w, method)
+        yield WeightRow(
+            child.id, node.id, child.weight, float(w), effective * w, method
+        )
         yield from _walk(spec, child, effective * float(w))

@@ -108,8 +108,13 @@ def ranking_table(
         ).to_dicts()
     }
     title = f"{result.spec.name.get(lang)} · {period}"
-    table = Table(title=title, title_style="bold", header_style="bold cyan",
-                  show_lines=False, pad_edge=False)
+    table = Table(
+        title=title,
+        title_style="bold",
+        header_style="bold cyan",
+        show_lines=False,
+        pad_edge=False,
+    )
     table.add_column(t("rank", lang), justify="right")
     table.add_column(t("change", lang), justify="left")
     table.add_column(t("unit", lang), no_wrap=True)
@@ -134,7 +139,9 @@ def ranking_table(
             pr = by_node[p.id].get(row["unit"], {})
             score, rank = pr.get("score"), pr.get("rank")
             cells.append(
-                f"{fmt_num(score, 1)} ({rank})" if rank is not None else fmt_num(score, 1)
+                f"{fmt_num(score, 1)} ({rank})"
+                if rank is not None
+                else fmt_num(score, 1)
             )
         quad = quads.get(row["unit"])
         cells.append(QUADRANTS[quad][lang] if quad else "")
@@ -155,17 +162,23 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
         sub = rows.filter(pl.col("group_by") == g.column)
         if sub.height == 0:
             continue
-        table = Table(title=f"{t('groups', lang)} · {g.title(lang)}",
-                      header_style="bold cyan", pad_edge=False)
+        table = Table(
+            title=f"{t('groups', lang)} · {g.title(lang)}",
+            header_style="bold cyan",
+            pad_edge=False,
+        )
         table.add_column(t("group", lang), no_wrap=True)
         table.add_column(t("n", lang), justify="right")
-        table.add_column(node_label(result, root.id, lang), justify="right",
-                         style="bold")
+        table.add_column(
+            node_label(result, root.id, lang), justify="right", style="bold"
+        )
         table.add_column(t("growth", lang), justify="right")
         for p in pillars:
             table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
         for group in dict.fromkeys(sub["group"].to_list()):
-            cells = {r["node"]: r for r in sub.filter(pl.col("group") == group).to_dicts()}
+            cells = {
+                r["node"]: r for r in sub.filter(pl.col("group") == group).to_dicts()
+            }
             head = cells.get(root.id, {})
             label = g.label(group, lang)
             other = g.label(group, "en" if lang == "zh" else "zh")
@@ -187,8 +200,12 @@ def issues_panel(issues: Sequence[Issue], lang: str = "zh") -> Panel | None:
     if not issues:
         return None
     lines = [Text(f"• {issue}", style="yellow") for issue in issues]
-    return Panel(Group(*lines), title=f"{t('warnings', lang)} ({len(issues)})",
-                 border_style="yellow", expand=False)
+    return Panel(
+        Group(*lines),
+        title=f"{t('warnings', lang)} ({len(issues)})",
+        border_style="yellow",
+        expand=False,
+    )
 
 
 def render_result(
@@ -219,8 +236,12 @@ def render_issues(issues: Sequence[Issue], console: Console, title: str) -> None
     table.add_column("hint", style="dim")
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow"
-        table.add_row(Text(issue.severity, style=style), issue.where, issue.message,
-                      issue.hint or "")
+        table.add_row(
+            Text(issue.severity, style=style),
+            issue.where,
+            issue.message,
+            issue.hint or "",
+        )
     console.print(table)
 
 
