@@ -606,6 +606,7 @@ def load_data(spec: IndexSpec, frames: Sequence[pl.DataFrame] | None = None) -> 
     unit_table, units_info = read_units(spec, log)
     inputs: list[InputFile] = [units_info] if units_info else []
     tables: list[_Table] = []
+    unreadable = False
     for i, table in enumerate(spec.data):
         if frames is not None and i < len(frames):
             t = _from_frame(frames[i], table, wanted, f"data[{i}] (in memory)", log)
@@ -615,7 +616,12 @@ def load_data(spec: IndexSpec, frames: Sequence[pl.DataFrame] | None = None) -> 
                 inputs.append(info)
         if t is not None:
             tables.append(t)
-    log.raise_if_errors(DataError, "cannot read the data")
+        else:
+            unreadable = True
+    # Bad cells still leave a table to check; a table that could not be read at all
+    # would only cause follow-up errors (its indicators "missing"), so stop here.
+    if unreadable or unit_table is None and spec.units is not None:
+        log.raise_if_errors(DataError, "cannot read the data")
     dataset = _assemble(spec, tables, unit_table, log)
     dataset.inputs = inputs
     log.raise_if_errors(DataError, "the data do not fit the spec")

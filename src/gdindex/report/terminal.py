@@ -20,7 +20,7 @@ from gdindex.spec import Period
 LABELS = {
     "rank": {"zh": "排名", "en": "Rank"},
     "change": {"zh": "变动", "en": "Δ"},
-    "unit": {"zh": "城市", "en": "Unit"},
+    "unit": {"zh": "地区", "en": "Unit"},
     "score": {"zh": "指数", "en": "Score"},
     "growth": {"zh": "增速%", "en": "Growth %"},
     "quadrant": {"zh": "象限", "en": "Quadrant"},
@@ -72,12 +72,10 @@ def unit_label(row: dict[str, Any], lang: str) -> str:
 
 
 def node_label(result: IndexResult, node_id: str, lang: str) -> str:
+    """A node's name in `lang`."""
     for node in result.nodes:
         if node.id == node_id:
-            zh, en = node.name_zh, node.name_en
-            if zh == en:
-                return zh
-            return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+            return node.name_zh if lang == "zh" else node.name_en
     return node_id
 
 
@@ -107,6 +105,7 @@ def ranking_table(
             (pl.col("period") == period) & (pl.col("node") == root.id)
         ).to_dicts()
     }
+    has_growth = result.periods.index(period) > 0
     title = f"{result.spec.name.get(lang)} · {period}"
     table = Table(
         title=title,
@@ -116,25 +115,26 @@ def ranking_table(
         pad_edge=False,
     )
     table.add_column(t("rank", lang), justify="right")
-    table.add_column(t("change", lang), justify="left")
+    if has_growth:
+        table.add_column(t("change", lang), justify="left")
     table.add_column(t("unit", lang), no_wrap=True)
     table.add_column(node_label(result, root.id, lang), justify="right", style="bold")
-    table.add_column(t("growth", lang), justify="right")
+    if has_growth:
+        table.add_column(t("growth", lang), justify="right")
     for p in pillars:
-        zh, en = p.name_zh, p.name_en
-        table.add_column(zh if lang == "zh" else en, justify="right")
-    table.add_column(t("quadrant", lang))
+        table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
+    if has_growth:
+        table.add_column(t("quadrant", lang), no_wrap=True)
     rows = table_rows.to_dicts()
     if top is not None:
         rows = rows[:top]
     for row in rows:
-        cells: list[Any] = [
-            str(row["rank"]) if row["rank"] is not None else "—",
-            fmt_rank_change(row["rank_change"]),
-            unit_label(row, lang),
-            fmt_num(row["score"]),
-            fmt_growth(row["growth_pct"]),
-        ]
+        cells: list[Any] = [str(row["rank"]) if row["rank"] is not None else "—"]
+        if has_growth:
+            cells.append(fmt_rank_change(row["rank_change"]))
+        cells += [unit_label(row, lang), fmt_num(row["score"])]
+        if has_growth:
+            cells.append(fmt_growth(row["growth_pct"]))
         for p in pillars:
             pr = by_node[p.id].get(row["unit"], {})
             score, rank = pr.get("score"), pr.get("rank")
@@ -143,8 +143,9 @@ def ranking_table(
                 if rank is not None
                 else fmt_num(score, 1)
             )
-        quad = quads.get(row["unit"])
-        cells.append(QUADRANTS[quad][lang] if quad else "")
+        if has_growth:
+            quad = quads.get(row["unit"])
+            cells.append(QUADRANTS[quad][lang] if quad else "")
         table.add_row(*cells)
     return table
 
@@ -156,6 +157,7 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
         return []
     root = result.nodes[0]
     pillars = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    has_growth = result.periods.index(period) > 0
     tables = []
     rows = result.groups.filter(pl.col("period") == period)
     for g in spec_units.groups:
@@ -172,7 +174,8 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
         table.add_column(
             node_label(result, root.id, lang), justify="right", style="bold"
         )
-        table.add_column(t("growth", lang), justify="right")
+        if has_growth:
+            table.add_column(t("growth", lang), justify="right")
         for p in pillars:
             table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
         for group in dict.fromkeys(sub["group"].to_list()):
@@ -184,13 +187,15 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
             other = g.label(group, "en" if lang == "zh" else "zh")
             if other != label:
                 label = f"{label} {other}"
-            table.add_row(
+            cells_out: list[Any] = [
                 label,
                 str(head.get("n_units", "")),
                 fmt_num(head.get("score")),
-                fmt_growth(head.get("growth_pct")),
-                *(fmt_num(cells.get(p.id, {}).get("score"), 1) for p in pillars),
-            )
+            ]
+            if has_growth:
+                cells_out.append(fmt_growth(head.get("growth_pct")))
+            cells_out += [fmt_num(cells.get(p.id, {}).get("score"), 1) for p in pillars]
+            table.add_row(*cells_out)
         tables.append(table)
     return tables
 

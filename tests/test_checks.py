@@ -1,0 +1,48 @@
+"""`validate`: all issues of spec and data, returned, never raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import gdindex
+from tests.conftest import DATA_CSV, SPEC_YAML, SPECS, write_project
+
+
+@pytest.mark.parametrize("name", ["guangdong", "provinces_innovation", "asem"])
+def test_shipped_specs_are_valid(name: str) -> None:
+    issues = gdindex.validate(SPECS / f"{name}.yaml")
+
+    assert [i for i in issues if i.severity == "error"] == []
+
+
+def test_spec_errors_are_returned(tmp_path: Path) -> None:
+    path = write_project(tmp_path, SPEC_YAML.replace("weight: 2", "weight: -2"))
+
+    issues = gdindex.validate(path)
+
+    assert len(issues) == 1 and "negative weight" in issues[0].message
+
+
+def test_data_errors_are_all_returned(tmp_path: Path) -> None:
+    data = DATA_CSV.replace("A,2022,12", "A,2022,x") + "Z,2021,1,1,1,1\n"
+    path = write_project(tmp_path, SPEC_YAML, data)
+
+    issues = gdindex.validate(path)
+
+    messages = " | ".join(i.message for i in issues)
+    assert "not numbers" in messages
+    assert "units not in the units table: 'Z'" in messages
+
+
+def test_warnings_include_constant_indicators(tmp_path: Path) -> None:
+    data = "\n".join(
+        line if i == 0 else ",".join(line.split(",")[:5] + ["5"])
+        for i, line in enumerate(DATA_CSV.splitlines())
+    )
+
+    issues = gdindex.validate(write_project(tmp_path, SPEC_YAML, data + "\n"))
+
+    assert [i.code for i in issues] == ["constant-indicator"]
+    assert "'i4'" in issues[0].where

@@ -1,0 +1,150 @@
+"""Rich terminal reports: content, language, CJK alignment, errors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+import gdindex
+from gdindex.errors import Issue, SpecError
+from gdindex.report.terminal import (
+    group_tables,
+    ranking_table,
+    render_error,
+    render_issues,
+    render_result,
+)
+from tests.conftest import SPECS
+
+
+def render(renderable: object, width: int = 150) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None)
+    console.print(renderable)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def guangdong() -> gdindex.IndexResult:
+    return gdindex.compute(SPECS / "guangdong.yaml")
+
+
+def table_blocks(text: str) -> list[list[str]]:
+    """Lines of each box-drawn table (from its top border to its bottom border)."""
+    blocks, current = [], None
+    for line in text.splitlines():
+        if line.startswith("┏"):
+            current = [line]
+        elif current is not None:
+            current.append(line)
+            if line.startswith("└"):
+                blocks.append(current)
+                current = None
+    return blocks
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cjk_columns_align(guangdong: gdindex.IndexResult, lang: str) -> None:
+    buffer = io.StringIO()
+    render_result(
+        guangdong, Console(file=buffer, width=150, color_system=None), lang=lang
+    )
+
+    blocks = table_blocks(buffer.getvalue())
+
+    assert len(blocks) == 4  # ranking + three groupings
+    for block in blocks:
+        widths = {cell_len(line) for line in block}
+        assert len(widths) == 1, widths
+        # every row has its column separators at the same display positions
+        seps = {
+            tuple(i for i, ch in enumerate(_cells(line)) if ch and ch in "│┃")
+            for line in block[1:-1]
+            if not line.startswith(("┡", "├"))
+        }
+        assert len(seps) == 1
+
+
+def _cells(line: str) -> list[str]:
+    out: list[str] = []
+    for ch in line:
+        out.extend([ch] + [""] * (cell_len(ch) - 1))
+    return out
+
+
+def test_ranking_table_content(guangdong: gdindex.IndexResult) -> None:
+    text = render(ranking_table(guangdong, 2023, "zh"))
+
+    lines = [line for line in text.splitlines() if line.startswith("│")]
+    assert len(lines) == 21
+    assert "深圳 Shenzhen" in lines[0] and "广州 Guangzhou" in lines[1]
+    assert "▲1" in text and "▼1" in text
+    for header in ("排名", "地区", "增速%", "基础", "产业", "双创", "智慧民生", "象限"):
+        assert header in text
+    assert "黑马" in text and "双高" in text
+
+
+def test_ranking_table_english_and_top(guangdong: gdindex.IndexResult) -> None:
+    text = render(ranking_table(guangdong, 2023, "en", top=3))
+
+    assert sum(line.startswith("│") for line in text.splitlines()) == 3
+    assert "Shenzhen 深圳" in text
+    for header in ("Rank", "Growth %", "Infrastructure", "Smart livelihood"):
+        assert header in text
+
+
+def test_first_period_has_no_growth_columns(guangdong: gdindex.IndexResult) -> None:
+    text = render(ranking_table(guangdong, 2021, "en"))
+
+    assert "Growth %" not in text and "Quadrant" not in text and "▲" not in text
+    assert "2021" in text
+
+
+def test_group_tables(guangdong: gdindex.IndexResult) -> None:
+    tables = group_tables(guangdong, 2023, "zh")
+
+    text = render(tables[0])
+    assert "珠三角 Pearl River Delta" in text and "粤东西北" in text
+    assert len(tables) == 3
+
+
+def test_warnings_panel(tiny_spec: Path) -> None:
+    from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+
+    data = DATA_CSV + "A,2020,1,1,1,1\n"
+    result = gdindex.compute(write_project(tiny_spec.parent / "w", SPEC_YAML, data))
+    buffer = io.StringIO()
+
+    render_result(result, Console(file=buffer, width=150, color_system=None))
+
+    assert "提示 (1)" in buffer.getvalue() and "2020" in buffer.getvalue()
+
+
+def test_render_error_lists_every_issue() -> None:
+    error = SpecError(
+        "bad spec",
+        [Issue("a.yaml:3: tree", "one", "fix one"), Issue("a.yaml:9: data", "two")],
+    )
+
+    text = render_to_text(lambda c: render_error(error, c))
+
+    assert "bad spec" in text and "a.yaml:3: tree" in text and "fix one" in text
+    assert "a.yaml:9: data" in text and "two" in text
+
+
+def test_render_issues_table() -> None:
+    issues = [Issue("x", "broken"), Issue("y", "odd", severity="warning")]
+
+    text = render_to_text(lambda c: render_issues(issues, c, "check"))
+
+    assert "error" in text and "warning" in text and "broken" in text
+
+
+def render_to_text(fn: object) -> str:
+    buffer = io.StringIO()
+    fn(Console(file=buffer, width=150, color_system=None))  # type: ignore[operator]
+    return buffer.getvalue()
