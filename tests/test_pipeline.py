@@ -270,3 +270,35 @@ def test_all_nan_node_is_missing_not_zero(tmp_path: Path) -> None:
     result = gdindex.compute(write_project(tmp_path, SPEC_YAML, data))
     assert score(result, "B", 2021, "p2")["score"] is None
     assert np.isfinite(score(result, "B", 2021, "idx")["score"])
+
+
+def test_group_means_weighted_by_units_column(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
+
+    units = UNITS_CSV.replace("region\n", "region,pop\n").replace("北\n", "北,1\n")
+    units = units.replace("B,乙城,Beta,南\n", "B,乙城,Beta,南,3\n").replace(
+        "C,丙城,Gamma,南\n", "C,丙城,Gamma,南,1\n"
+    )
+    spec = SPEC_YAML.replace(
+        "groups: [region]", "groups: [region]\n  group_weight: pop"
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec, DATA_CSV, units))
+
+    south = result.groups.filter((pl.col("group") == "南") & (pl.col("node") == "idx"))
+    # 2021: (3 · 40 + 1 · 52.9167) / 4
+    assert south["score"][0] == pytest.approx((3 * 40 + 158.75 / 3) / 4)
+
+
+def test_text_periods_keep_their_order(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+
+    data = DATA_CSV.replace(",2021,", ",2021H2,").replace(",2022,", ",2022H1,")
+    spec = SPEC_YAML.replace("periods: [2021, 2022]", "periods: [2021H2, 2022H1]")
+
+    result = gdindex.compute(write_project(tmp_path, spec, data))
+
+    assert result.periods == ["2021H2", "2022H1"]
+    a = result.scores.filter((pl.col("unit") == "A") & (pl.col("node") == "idx"))
+    assert a["period"].to_list() == ["2021H2", "2022H1"]
+    assert a["growth_pct"][1] == pytest.approx(61.5625)

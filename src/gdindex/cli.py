@@ -54,7 +54,10 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # Labels are data, not markup: no markup/emoji parsing (also faster).
+    console = Console(
+        stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
+    )
     if not console.is_terminal and console.width < 160:
         # Piped or captured output: do not squeeze wide tables into 80 columns.
         console.width = 160
@@ -172,7 +175,7 @@ def compute(
             written = gdindex.write_outputs(result, out, fmt.value, manifest_time)
             if not quiet:
                 _console(stderr=True).print(
-                    f"[green]wrote {len(written)} files to {out}[/green]"
+                    f"wrote {len(written)} files to {out}", style="green"
                 )
     if fmt is Format.json:
         sys.stdout.write(result.to_json() + "\n")
@@ -193,10 +196,11 @@ def validate(spec: SpecArg, lang: LangOpt = Lang.zh, debug: DebugOpt = False) ->
     render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
     if errors:
         _console(stderr=True).print(
-            f"[red]{len(errors)} error(s), {len(issues) - len(errors)} warning(s)[/red]"
+            f"{len(errors)} error(s), {len(issues) - len(errors)} warning(s)",
+            style="red",
         )
         raise typer.Exit(1)
-    _console().print(f"[green]✓ {spec}: valid[/green] ({len(issues)} warning(s))")
+    _console().print(f"✓ {spec}: valid ({len(issues)} warning(s))", style="green")
 
 
 @app.command()
