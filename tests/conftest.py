@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from gdindex.spec import IndexSpec, load_spec
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# scores.csv columns (DESIGN §6, contract)
+SCORE_COLUMNS = [
+    "unit",
+    "period",
+    "node",
+    "kind",
+    "depth",
+    "score",
+    "rank",
+    "change",
+    "growth_pct",
+    "rank_change",
+]
 SPECS = ROOT / "specs"
 
 UNITS_CSV = """code,name_zh,name_en,region
@@ -93,3 +110,27 @@ def write_project(
 @pytest.fixture
 def tiny_spec(tmp_path: Path) -> Path:
     return write_project(tmp_path / "tiny")
+
+
+def make_spec(
+    indicators: list[dict[str, Any]] | list[str],
+    tree: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> IndexSpec:
+    """A spec from plain data, without a units table; data come in memory.
+
+    Indicators are ids or mappings (name defaults to the id); without `tree` every
+    indicator is a child of the root.
+    """
+    inds = [{"id": i} if isinstance(i, str) else i for i in indicators]
+    data: dict[str, Any] = {
+        "spec_version": 1,
+        "id": "test",
+        "name": "Test",
+        "data": [{"file": "unused.csv", "format": "wide"}],
+        "indicators": [{"name": ind["id"], **ind} for ind in inds],
+        "tree": tree or {"id": "root", "children": [ind["id"] for ind in inds]},
+    }
+    if defaults is not None:
+        data["defaults"] = defaults
+    return load_spec(data)

@@ -10,20 +10,10 @@ import pytest
 
 import gdindex
 from gdindex import export, io
+from tests.conftest import SCORE_COLUMNS
 
 CONTRACT = {
-    "scores": [
-        "unit",
-        "period",
-        "node",
-        "kind",
-        "depth",
-        "score",
-        "rank",
-        "change",
-        "growth_pct",
-        "rank_change",
-    ],
+    "scores": SCORE_COLUMNS,
     "indicators": [
         "unit",
         "period",

@@ -20,31 +20,12 @@ from gdindex.spec import (
     RatioSpec,
     TargetSpec,
     ZScoreSpec,
-    load_spec,
 )
+from tests.conftest import make_spec
 
 nan = np.nan
 UNITS = ["a", "b", "c"]
 PERIODS = [2020, 2021]
-
-
-def make_spec(
-    indicators: list[dict[str, Any]],
-    tree: dict[str, Any] | None = None,
-    defaults: dict[str, Any] | None = None,
-) -> IndexSpec:
-    """A spec built from plain data; every indicator is a child of the root."""
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "test",
-        "name": "Test",
-        "data": [{"file": "unused.csv", "format": "wide"}],
-        "indicators": [{"name": ind["id"], **ind} for ind in indicators],
-        "tree": tree or {"id": "root", "children": [ind["id"] for ind in indicators]},
-    }
-    if defaults is not None:
-        data["defaults"] = defaults
-    return load_spec(data)
 
 
 def one_indicator(

@@ -22,19 +22,7 @@ from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.errors import DataError
-
-SCORE_COLUMNS = [
-    "unit",
-    "period",
-    "node",
-    "kind",
-    "depth",
-    "score",
-    "rank",
-    "change",
-    "growth_pct",
-    "rank_change",
-]
+from tests.conftest import SCORE_COLUMNS
 
 
 def score(result: gdindex.IndexResult, unit: str, period: int, node: str) -> dict:
@@ -302,3 +290,23 @@ def test_text_periods_keep_their_order(tmp_path: Path) -> None:
     a = result.scores.filter((pl.col("unit") == "A") & (pl.col("node") == "idx"))
     assert a["period"].to_list() == ["2021H2", "2022H1"]
     assert a["growth_pct"][1] == pytest.approx(61.5625)
+
+
+def test_single_period_has_no_growth_outputs(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+
+    spec = SPEC_YAML.replace("periods: [2021, 2022]", "periods: [2021]")
+    result = gdindex.compute(write_project(tmp_path, spec, DATA_CSV))
+
+    assert result.scores["growth_pct"].null_count() == result.scores.height
+    assert result.contributions.columns == [
+        "unit",
+        "period",
+        "node",
+        "child",
+        "weight",
+        "contribution",
+    ]
+    assert result.contributions.height == 0
+    assert result.quadrants.height == 0
+    assert result.cagr["cagr"].null_count() == result.cagr.height

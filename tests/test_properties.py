@@ -16,34 +16,13 @@ from polars.testing import assert_frame_equal
 import gdindex
 from gdindex.errors import IssueLog
 from gdindex.normalise import normalise_values
-from gdindex.spec import IndexSpec, load_spec
 from gdindex.weights import child_weights, weight_rows
+from tests.conftest import make_spec
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True)
 
 UNITS = ["u1", "u2", "u3", "u4"]
 PERIODS = [2020, 2021, 2022]
-
-
-def make_spec(
-    indicators: list[dict[str, Any]],
-    tree: dict[str, Any] | None = None,
-    defaults: dict[str, Any] | None = None,
-) -> IndexSpec:
-    """A spec without a units table whose single data table is given in memory."""
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "prop",
-        "name": "Property",
-        "data": [
-            {"file": "unused.csv", "format": "wide", "unit": "unit", "period": "period"}
-        ],
-        "indicators": [{"name": ind["id"], **ind} for ind in indicators],
-        "tree": tree or {"id": "root", "children": [ind["id"] for ind in indicators]},
-    }
-    if defaults is not None:
-        data["defaults"] = defaults
-    return load_spec(data)
 
 
 def frame(columns: dict[str, list[float]]) -> pl.DataFrame:

@@ -8,27 +8,8 @@ from typing import Any
 import pytest
 from numpy.testing import assert_allclose
 
-from gdindex.spec import IndexSpec, load_spec
 from gdindex.weights import child_weights, weight_rows
-
-
-def make_spec(
-    indicators: list[str],
-    tree: dict[str, Any],
-    defaults: dict[str, Any] | None = None,
-) -> IndexSpec:
-    """A spec built from plain data with the given indicator ids and tree."""
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "test",
-        "name": "Test",
-        "data": [{"file": "unused.csv", "format": "wide"}],
-        "indicators": [{"id": i, "name": i} for i in indicators],
-        "tree": tree,
-    }
-    if defaults is not None:
-        data["defaults"] = defaults
-    return load_spec(data)
+from tests.conftest import make_spec
 
 
 def flat_tree(nominal: list[float], **node: Any) -> dict[str, Any]:

@@ -294,6 +294,17 @@ class _Frames:
         self.node_ids = pl.Series("node", [n.id for n in nodes], dtype=pl.String)
         self.dataset = dataset
 
+    def _empty(self, *columns: str) -> pl.DataFrame:
+        """An empty frame `unit, period, *columns` with the output dtypes."""
+        types: dict[str, Any] = {"unit": pl.String, "period": self.periods.dtype}
+        for col in columns:
+            types[col] = (
+                pl.Float64
+                if col in ("score", "growth_pct", "weight", "contribution")
+                else pl.String
+            )
+        return pl.DataFrame(schema=types)
+
     def _unit_period(self) -> tuple[pl.Series, pl.Series]:
         U, P = len(self.units), len(self.periods)
         u = np.repeat(np.arange(U), P)
@@ -427,16 +438,7 @@ class _Frames:
                 )
             )
         if not frames:
-            return pl.DataFrame(
-                schema={
-                    "unit": pl.String,
-                    "period": self.periods.dtype,
-                    "node": pl.String,
-                    "score": pl.Float64,
-                    "growth_pct": pl.Float64,
-                    "quadrant": pl.String,
-                }
-            )
+            return self._empty("node", "score", "growth_pct", "quadrant")
         return pl.concat(frames)
 
     def contributions(self, values: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -472,16 +474,7 @@ class _Frames:
                 )
             )
         if not frames:
-            return pl.DataFrame(
-                schema={
-                    "unit": pl.String,
-                    "period": self.periods.dtype,
-                    "node": pl.String,
-                    "child": pl.String,
-                    "weight": pl.Float64,
-                    "contribution": pl.Float64,
-                }
-            )
+            return self._empty("node", "child", "weight", "contribution")
         return pl.concat(frames)
 
     def cagr(self, S: np.ndarray) -> pl.DataFrame:

@@ -71,7 +71,9 @@ LabelField = Annotated[Label, BeforeValidator(_label_from_str)]
 # --- Normalisers (DESIGN §4.2) --- #
 
 
-class _NormaliseBase(Model):
+class _Scoped(Model):
+    """Methods whose statistics come from a scope of rows."""
+
     scope: Scope = Field(
         "panel",
         description="Rows feeding the statistics: `period` (each period alone), "
@@ -82,10 +84,14 @@ class _NormaliseBase(Model):
     )
 
     @model_validator(mode="after")
-    def _base_needs_period(self) -> _NormaliseBase:
+    def _base_needs_period(self) -> _Scoped:
         if self.scope == "base" and self.base_period is None:
             raise ValueError("scope `base` needs `base_period`, e.g. base_period: 2021")
         return self
+
+
+class _NormaliseBase(_Scoped):
+    pass
 
 
 class MinMaxSpec(_NormaliseBase):
@@ -224,18 +230,11 @@ class PowerMeanSpec(_AggregateBase):
         return value
 
 
-class TopsisSpec(_AggregateBase):
-    """`100 · d⁻ / (d⁺ + d⁻)` with weighted Euclidean distances."""
+class TopsisSpec(_AggregateBase, _Scoped):
+    """`100 · d⁻ / (d⁺ + d⁻)` with weighted Euclidean distances; the scope gives the
+    units whose best and worst values are the ideal points."""
 
     method: Literal["topsis"] = "topsis"
-    scope: Scope = Field("panel", description="Units feeding the best/worst values")
-    base_period: Period | None = None
-
-    @model_validator(mode="after")
-    def _base_needs_period(self) -> TopsisSpec:
-        if self.scope == "base" and self.base_period is None:
-            raise ValueError("scope `base` needs `base_period`")
-        return self
 
 
 AggregateSpec = Annotated[
