@@ -255,3 +255,11 @@ def test_extra_periods_are_ignored_with_warning(tmp_path: Path) -> None:
 
     assert result.periods == [2021, 2022]
     assert "ignored-periods" in [i.code for i in result.issues]
+
+
+def test_infinite_numbers_are_rejected(tmp_path: Path) -> None:
+    data = DATA_CSV.replace("C,2022,35,", "C,2022,inf,")
+
+    text = data_errors(write_project(tmp_path, SPEC_YAML, data))
+
+    assert "column 'i1'" in text and "row 7 (C, 2022)" in text

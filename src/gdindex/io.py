@@ -490,7 +490,22 @@ def _wide(
         c for c in frame.columns if c in wanted and c not in (table.unit, table.period)
     ]
     parsed: dict[str, pl.Series] = {}
+    # Columns Polars already typed as numbers need no parsing: cast them at once.
+    numeric = [c for c in cols if frame[c].dtype.is_numeric()]
+    if numeric:
+        cast = frame.select(pl.col(numeric).cast(pl.Float64))
+        block = cast.to_numpy()
+        infinite = np.isinf(block)
+        for j in np.flatnonzero(infinite.any(axis=0)):
+            col = numeric[int(j)]
+            _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
+        if infinite.any():
+            block = np.where(infinite, np.nan, block)
+            cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
+        parsed.update(cast.to_dict())
     for col in cols:
+        if col in parsed:
+            continue
         values, bad = parse_numbers(frame[col], table.na_values)
         if bad.any():
             _report_bad_cells(frame, col, bad, keys, where, log)

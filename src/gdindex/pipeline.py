@@ -279,6 +279,18 @@ def _float(values: np.ndarray, name: str) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
 
 
+def _with_keys(
+    unit: pl.Series, period: pl.Series, block: np.ndarray, names: list[str]
+) -> pl.DataFrame:
+    """`unit, period` plus one Float64 column per name from a 2-D block (NaN → null)."""
+    frame = pl.from_numpy(np.ascontiguousarray(block), schema=names, orient="row")
+    return (
+        frame.select(pl.all().fill_nan(None))
+        .insert_column(0, period)
+        .insert_column(0, unit)
+    )
+
+
 def _int(values: np.ndarray, name: str) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True).cast(pl.Int64)
 
@@ -314,23 +326,14 @@ class _Frames:
     def wide(self, values: np.ndarray) -> pl.DataFrame:
         U, P, n_ind = values.shape
         unit, period = self._unit_period()
-        flat = values.reshape(U * P, n_ind)
-        cols = [
-            _float(flat[:, i], ind.id) for i, ind in enumerate(self.spec.indicators)
-        ]
-        return pl.DataFrame([unit, period, *cols])
+        ids = [ind.id for ind in self.spec.indicators]
+        return _with_keys(unit, period, values.reshape(U * P, n_ind), ids)
 
     def wide_nodes(self, S: np.ndarray) -> pl.DataFrame:
         N, U, P = S.shape
         unit, period = self._unit_period()
-        flat = S.reshape(N, U * P)
-        return pl.DataFrame(
-            [
-                unit,
-                period,
-                *(_float(flat[n], node.id) for n, node in enumerate(self.nodes)),
-            ]
-        )
+        flat = S.reshape(N, U * P).T
+        return _with_keys(unit, period, flat, [node.id for node in self.nodes])
 
     def scores(
         self, S: np.ndarray, R: np.ndarray, C: np.ndarray, G: np.ndarray, RC: np.ndarray
