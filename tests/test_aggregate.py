@@ -270,3 +270,23 @@ def test_arithmetic_accepts_zero_and_negative_values() -> None:
     # assert: 0 − 2 + 1 = −1
     assert out[0, 0] == pytest.approx(-1)
     assert log.issues == []
+
+
+def test_topsis_unknown_base_period_is_an_error() -> None:
+    from gdindex.spec import TopsisSpec
+
+    log = IssueLog()
+    X = np.array([[[1.0, 2.0]], [[3.0, 4.0]]])
+
+    out = aggregate_node(
+        "n",
+        X,
+        np.array([1.0, 1.0]),
+        TopsisSpec(scope="base", base_period=2019),
+        ["a", "b"],
+        [2021],
+        log,
+    )
+
+    assert np.isnan(out).all()
+    assert log.errors and "2019" in log.errors[0].message

@@ -249,3 +249,38 @@ def test_spec_is_frozen() -> None:
 
     with pytest.raises(Exception, match="frozen"):
         spec.id = "x"  # type: ignore[misc]
+
+
+def test_missing_method_is_named() -> None:
+    data = spec_with(defaults={"normalise": {"range": [0, 1]}})
+
+    text = errors_of(data)
+
+    assert "defaults.normalise: missing `method:`" in text and "minmax" in text
+
+
+def test_parameter_of_another_method_points_to_it() -> None:
+    data = spec_with(
+        indicators=[
+            {"id": "a", "name": "A", "normalise": {"target": 9}},
+            {"id": "b", "name": "B"},
+        ]
+    )
+
+    text = errors_of(data)
+
+    assert "indicators[0].normalise.target: unknown key 'target'" in text
+    assert "belongs to method 'target'" in text
+
+
+def test_topsis_base_period_must_be_listed() -> None:
+    data = spec_with(
+        periods=[2021],
+        tree={
+            "id": "root",
+            "aggregate": {"method": "topsis", "scope": "base", "base_period": 2019},
+            "children": ["a", "b"],
+        },
+    )
+
+    assert "tree.aggregate.base_period" in errors_of(data)

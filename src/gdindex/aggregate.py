@@ -112,6 +112,14 @@ def aggregate_node(
     missing for that unit and period.
     """
     method = AGGREGATORS.get(p.method)
+    if getattr(p, "scope", None) == "base" and p.base_period not in periods:
+        log.error(
+            f"tree node '{node_id}' ({p.method})",
+            f"base period {p.base_period!r} is not among the periods {periods}",
+            "set aggregate.base_period to a period with data",
+            "bad-base-period",
+        )
+        return np.full(X.shape[:2], np.nan)
     X = _apply_zero_policy(node_id, X, p, units, periods, log)
     present = ~np.isnan(X)
     raw_w = np.where(present, weights, 0.0)

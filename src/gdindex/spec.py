@@ -5,8 +5,6 @@ This module validates the spec on its own (keys, types, ids, weights, method nam
 and reports every problem at once with its YAML path and line. It never reads data.
 """
 
-from __future__ import annotations
-
 import difflib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -54,7 +52,7 @@ class Label(Model):
     en: str | None = Field(None, description="English label")
 
     @model_validator(mode="after")
-    def _one_language(self) -> Label:
+    def _one_language(self) -> "Label":
         if not self.zh and not self.en:
             raise ValueError("a label needs `zh`, `en` or both")
         return self
@@ -84,7 +82,7 @@ class _Scoped(Model):
     )
 
     @model_validator(mode="after")
-    def _base_needs_period(self) -> _Scoped:
+    def _base_needs_period(self) -> "_Scoped":
         if self.scope == "base" and self.base_period is None:
             raise ValueError("scope `base` needs `base_period`, e.g. base_period: 2021")
         return self
@@ -135,7 +133,7 @@ class GoalpostsSpec(_NormaliseBase):
     clip: bool = Field(True, description="Clip scores to [0, 100]")
 
     @model_validator(mode="after")
-    def _distinct(self) -> GoalpostsSpec:
+    def _distinct(self) -> "GoalpostsSpec":
         if self.worst == self.best:
             raise ValueError(f"worst and best must differ, both are {self.worst}")
         return self
@@ -374,7 +372,7 @@ class NodeSpec(Model):
     id: str = Field(pattern=ID_PATTERN)
     name: LabelField | None = None
     weight: float = Field(1.0, ge=0, description="Relative to siblings")
-    children: list[Annotated[NodeSpec, BeforeValidator(_leaf_from_str)]] | None = None
+    children: "list[Annotated[NodeSpec, BeforeValidator(_leaf_from_str)]] | None" = None
     aggregate: AggregateSpec | None = Field(None, description="Override of defaults")
     weights: WeightsSpec | None = Field(None, description="How children are weighted")
 
@@ -382,7 +380,7 @@ class NodeSpec(Model):
     def is_leaf(self) -> bool:
         return self.children is None
 
-    def walk(self, depth: int = 0) -> Iterator[tuple[NodeSpec, int]]:
+    def walk(self, depth: int = 0) -> "Iterator[tuple[NodeSpec, int]]":
         """Yield (node, depth) in pre-order."""
         yield self, depth
         for child in self.children or ():
@@ -580,6 +578,19 @@ def _base_periods(spec: IndexSpec) -> Iterator[tuple[str, Period | None]]:
     for i, ind in enumerate(spec.indicators):
         if ind.normalise is not None:
             yield f"indicators[{i}].normalise.base_period", ind.normalise.base_period
+    yield from _tree_base_periods(spec.tree, "tree")
+
+
+def _tree_base_periods(
+    node: NodeSpec, where: str
+) -> Iterator[tuple[str, Period | None]]:
+    if node.aggregate is not None:
+        yield (
+            f"{where}.aggregate.base_period",
+            getattr(node.aggregate, "base_period", None),
+        )
+    for i, child in enumerate(node.children or []):
+        yield from _tree_base_periods(child, f"{where}.children[{i}]")
 
 
 def _check_node(
@@ -656,7 +667,7 @@ def _check_node(
 # --- Loading --- #
 
 
-def load_spec(source: str | Path | Mapping[str, Any]) -> IndexSpec:
+def load_spec(source: str | Path | Mapping[str, Any]) -> "IndexSpec":
     """Load and validate a spec from a YAML file (or from already-parsed data).
 
     Raises:
@@ -695,7 +706,7 @@ def _validate(
     path: Path | None,
     lines: dict[tuple[Any, ...], int],
     pre_issues: list[Issue] | None = None,
-) -> IndexSpec:
+) -> "IndexSpec":
     label = str(path) if path else "spec"
     issues = list(pre_issues or [])
     try:
@@ -802,7 +813,10 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
                 current = current[part]
                 continue
             if isinstance(part, str) and (
-                current.get("method") == part or "[" in part or "function" in part
+                current.get("method", part) == part  # union tag (maybe inherited)
+                and part in _method_names()
+                or "[" in part
+                or "function" in part
             ):
                 continue
             out.append(part)
@@ -880,10 +894,18 @@ def _pydantic_issues(
         hint: str | None = None
         value = err.get("input")
         if kind == "extra_forbidden":
-            key = loc[-1] if loc else "?"
+            key = str(loc[-1]) if loc else "?"
             message = f"unknown key '{key}'"
-            close = difflib.get_close_matches(str(key), _all_field_names(), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "remove it"
+            owners = _methods_with_param(key)
+            close = difflib.get_close_matches(key, _all_field_names(), n=1)
+            if owners:
+                hint = f"'{key}' belongs to method {' or '.join(owners)}: set `method:`"
+            else:
+                hint = f"did you mean '{close[0]}'?" if close else "remove it"
+        elif kind == "union_tag_not_found":
+            what = _method_kind(loc)
+            message = f"missing `method:` for the {what} settings".replace("  ", " ")
+            hint = "add `method:`, e.g. " + _method_example(what)
         elif kind == "union_tag_invalid":
             tag = ctx.get("tag")
             expected = [t.strip(" '") for t in str(ctx.get("expected_tags")).split(",")]
@@ -912,6 +934,55 @@ def _pydantic_issues(
             message = f"{msg}" + (f", found {shown!r}" if shown is not None else "")
         issues.append(Issue(_where(label, loc, lines), message, hint))
     return issues
+
+
+_METHOD_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
+    "normalisation": (
+        MinMaxSpec,
+        ZScoreSpec,
+        TargetSpec,
+        GoalpostsSpec,
+        RankSpec,
+        PercentileSpec,
+        RatioSpec,
+    ),
+    "aggregation": (
+        ArithmeticSpec,
+        GeometricSpec,
+        HarmonicSpec,
+        PowerMeanSpec,
+        TopsisSpec,
+    ),
+    "weighting": (ExplicitWeightsSpec, EqualWeightsSpec),
+}
+
+
+def _method_names() -> set[str]:
+    return {
+        m.model_fields["method"].default
+        for models in _METHOD_MODELS.values()
+        for m in models
+    }
+
+
+def _methods_with_param(key: str) -> list[str]:
+    """Methods that take `key` as a parameter (for hints on misplaced keys)."""
+    if key in {"method", "scope", "base_period", "min_coverage"}:
+        return []
+    return [
+        f"'{m.model_fields['method'].default}'"
+        for models in _METHOD_MODELS.values()
+        for m in models
+        if key in m.model_fields
+    ]
+
+
+def _method_example(what: str) -> str:
+    models = _METHOD_MODELS.get(what)
+    if not models:
+        return "method: minmax"
+    names = [m.model_fields["method"].default for m in models]
+    return f"method: {names[0]} (one of {', '.join(names)})"
 
 
 def _method_kind(loc: tuple[Any, ...]) -> str:
