@@ -12,8 +12,6 @@ import csv
 import hashlib
 import io
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -819,6 +817,9 @@ def write_atomic(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> lis
     Each writer writes into a temporary directory beside `out_dir`; only when all have
     succeeded are the files moved into place (a rename each).
     """
+    import shutil
+    import tempfile
+
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".gdindex-", dir=out_dir))
     try:

@@ -70,21 +70,31 @@ class IndexResult:
     periods: list[Period]
     nodes: list[NodeInfo]
     scores: pl.DataFrame
-    stages: dict[str, pl.DataFrame]
     weights: pl.DataFrame
     groups: pl.DataFrame
     quadrants: pl.DataFrame
-    cagr: pl.DataFrame
     issues: list[Issue] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
-    _contributions: Callable[[], pl.DataFrame] | None = field(default=None, repr=False)
+    _lazy: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False)
+
+    # The frames below are built from the computed arrays on first use: a report
+    # that only needs the scores does not pay for them.
+
+    @cached_property
+    def stages(self) -> dict[str, pl.DataFrame]:
+        """Wide frame of every stage: raw, denominated, imputed, treated, normalised,
+        aggregated."""
+        return self._lazy["stages"]()
 
     @cached_property
     def contributions(self) -> pl.DataFrame:
-        """`unit, period, node, child, weight, contribution` (built on first use)."""
-        if self._contributions is None:
-            raise AttributeError("contributions are not available")
-        return self._contributions()
+        """`unit, period, node, child, weight, contribution`."""
+        return self._lazy["contributions"]()
+
+    @cached_property
+    def cagr(self) -> pl.DataFrame:
+        """`unit, node, first_period, last_period, cagr`."""
+        return self._lazy["cagr"]()
 
     @property
     def latest_period(self) -> Period:
@@ -180,24 +190,30 @@ def compute(
     R = growth.ranks(S)
     G = growth.growth_pct(S)
     builder = _Frames(spec, dataset, nodes)
-    raw_frame = builder.wide(raw)
-    stages = {name: raw_frame for name in STAGES[:-1]}
-    stages["normalised"] = builder.wide(normalised)
-    stages["aggregated"] = builder.wide_nodes(S)
+
+    def stages() -> dict[str, pl.DataFrame]:
+        raw_frame = builder.wide(raw)
+        out = {name: raw_frame for name in STAGES[:-1]}
+        out["normalised"] = builder.wide(normalised)
+        out["aggregated"] = builder.wide_nodes(S)
+        return out
+
     return IndexResult(
         spec=spec,
         units=dataset.unit_table,
         periods=periods,
         nodes=nodes,
         scores=builder.scores(S, R, growth.changes(S), G, growth.rank_changes(R)),
-        stages=stages,
         weights=_weights_frame(weight_rows(spec)),
         groups=builder.groups(S),
         quadrants=builder.quadrants(S, G),
-        _contributions=lambda: builder.contributions(node_values),
-        cagr=builder.cagr(S),
         issues=log.issues,
         inputs=dataset.inputs,
+        _lazy={
+            "stages": stages,
+            "contributions": lambda: builder.contributions(node_values),
+            "cagr": lambda: builder.cagr(S),
+        },
     )
 
 
