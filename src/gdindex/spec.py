@@ -194,31 +194,34 @@ class ArithmeticSpec(_AggregateBase):
     method: Literal["arithmetic"] = "arithmetic"
 
 
-class GeometricSpec(_AggregateBase):
-    """`exp(Σ w_i ln x_i)`."""
+class _PositiveMean(_AggregateBase):
+    """Means that need positive inputs: what to do with values ≤ 0."""
 
-    method: Literal["geometric"] = "geometric"
     zero_policy: ZeroPolicy = Field(
-        "error", description="Values ≤ 0: `error`, `shift` (add epsilon), `floor`"
+        "error",
+        description="Values ≤ 0: `error`, `shift` (add epsilon to every value of the "
+        "node) or `floor` (replace them by epsilon)",
     )
     epsilon: float = Field(0.01, gt=0, description="Shift or floor value")
 
 
-class HarmonicSpec(_AggregateBase):
+class GeometricSpec(_PositiveMean):
+    """`exp(Σ w_i ln x_i)`."""
+
+    method: Literal["geometric"] = "geometric"
+
+
+class HarmonicSpec(_PositiveMean):
     """`1 / Σ (w_i / x_i)`."""
 
     method: Literal["harmonic"] = "harmonic"
-    zero_policy: ZeroPolicy = "error"
-    epsilon: float = Field(0.01, gt=0)
 
 
-class PowerMeanSpec(_AggregateBase):
-    """`(Σ w_i x_i^p)^(1/p)`."""
+class PowerMeanSpec(_PositiveMean):
+    """`(Σ w_i x_i^p)^(1/p)`; the zero policy applies when p < 0 or p is fractional."""
 
     method: Literal["power_mean"] = "power_mean"
     p: float = Field(description="Exponent (≠ 0; p = 1 is arithmetic)")
-    zero_policy: ZeroPolicy = "error"
-    epsilon: float = Field(0.01, gt=0)
 
     @field_validator("p")
     @classmethod
