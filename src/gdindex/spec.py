@@ -393,9 +393,6 @@ class NodeSpec(Model):
 # --- The spec --- #
 
 
-_METHOD_DEFAULT_KEYS = {"normalise": "normalise", "aggregate": "aggregate"}
-
-
 class IndexSpec(Model):
     """A composite index: units, data tables, indicators, tree and methods."""
 
