@@ -271,3 +271,13 @@ def test_quadrants_undefined_without_growth() -> None:
     # assert: medians over a and b only: score 60, growth −6.25
     assert Q[:, 0].tolist() == [None, None, None]
     assert Q[:, 1].tolist() == ["leader", "lagging", None]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([3.0, 1.0, 2.0], 2.0), ([4.0, 1.0, 3.0, 2.0], 2.5), ([7.0], 7.0)],
+)
+def test_median_odd_and_even(values: list[float], expected: float) -> None:
+    from gdindex.growth import _median
+
+    assert _median(np.array(values)) == expected

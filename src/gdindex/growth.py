@@ -119,6 +119,13 @@ def group_means(
     return groups, means, counts
 
 
+def _median(x: np.ndarray) -> float:
+    """Median of non-missing values (np.median would import numpy.ma: ~10 ms)."""
+    v = np.sort(x)
+    mid = len(v) // 2
+    return float(v[mid]) if len(v) % 2 else float((v[mid - 1] + v[mid]) / 2)
+
+
 def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
     """Level × growth quadrant per unit and period (object array; None = undefined).
 
@@ -132,7 +139,7 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
         ok = ~np.isnan(s) & ~np.isnan(g)
         if not ok.any():
             continue
-        ms, mg = np.median(s[ok]), np.median(g[ok])
+        ms, mg = _median(s[ok]), _median(g[ok])
         high_s, high_g = s >= ms, g >= mg
         q = np.where(
             high_s & high_g,

@@ -291,8 +291,23 @@ def _weights_frame(rows: list[WeightRow]) -> pl.DataFrame:
     )
 
 
+# Small arrays reach Polars through a list: its NumPy path imports numpy.ma
+# (~10 ms), more than a 21-city index takes to compute.
+_LIST_LIMIT = 1 << 16
+
+
 def _float(values: np.ndarray, name: str) -> pl.Series:
+    """A Float64 Series from an array, NaN → null."""
+    if values.size <= _LIST_LIMIT:
+        return pl.Series(name, values.tolist(), dtype=pl.Float64).fill_nan(None)
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+
+def _idx(values: np.ndarray) -> pl.Series:
+    """Row indices for `Series.gather`."""
+    if values.size <= _LIST_LIMIT:
+        return pl.Series("", values.tolist(), dtype=pl.UInt32)
+    return pl.Series("", values.astype(np.uint32))
 
 
 def _with_keys(
@@ -308,7 +323,8 @@ def _with_keys(
 
 
 def _int(values: np.ndarray, name: str) -> pl.Series:
-    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True).cast(pl.Int64)
+    """An Int64 Series from a float array (NaN → null)."""
+    return _float(values, name).cast(pl.Int64)
 
 
 class _Frames:
@@ -337,7 +353,7 @@ class _Frames:
         U, P = len(self.units), len(self.periods)
         u = np.repeat(np.arange(U), P)
         p = np.tile(np.arange(P), U)
-        return self.units.gather(u), self.periods.gather(p)
+        return self.units.gather(_idx(u)), self.periods.gather(_idx(p))
 
     def wide(self, values: np.ndarray) -> pl.DataFrame:
         U, P, n_ind = values.shape
@@ -367,11 +383,11 @@ class _Frames:
         depths = pl.Series([nd.depth for nd in self.nodes], dtype=pl.Int64)
         return pl.DataFrame(
             [
-                self.units.gather(u),
-                self.periods.gather(p),
-                self.node_ids.gather(n),
-                kinds.gather(n).alias("kind"),
-                depths.gather(n).alias("depth"),
+                self.units.gather(_idx(u)),
+                self.periods.gather(_idx(p)),
+                self.node_ids.gather(_idx(n)),
+                kinds.gather(_idx(n)).alias("kind"),
+                depths.gather(_idx(n)).alias("depth"),
                 _float(flat(S), "score"),
                 _int(flat(R), "rank"),
                 _float(flat(C), "change"),
@@ -423,12 +439,12 @@ class _Frames:
                         pl.Series(
                             "group_by", [g.column] * (M * N * P), dtype=pl.String
                         ),
-                        pl.Series("group", names, dtype=pl.String).gather(gi),
-                        self.periods.gather(pi),
-                        self.node_ids.gather(ni),
+                        pl.Series("group", names, dtype=pl.String).gather(_idx(gi)),
+                        self.periods.gather(_idx(pi)),
+                        self.node_ids.gather(_idx(ni)),
                         _float(means.reshape(-1), "score"),
                         _float(G.reshape(-1), "growth_pct"),
-                        pl.Series("n_units", counts.reshape(-1), dtype=pl.Int64),
+                        _int(counts.reshape(-1).astype(np.float64), "n_units"),
                     ]
                 )
             )
@@ -447,8 +463,8 @@ class _Frames:
             frames.append(
                 pl.DataFrame(
                     [
-                        self.units.gather(u),
-                        self.periods.gather(p),
+                        self.units.gather(_idx(u)),
+                        self.periods.gather(_idx(p)),
                         pl.Series("node", [node.id] * len(u), dtype=pl.String),
                         _float(S[n][u, p], "score"),
                         _float(G[n][u, p], "growth_pct"),
@@ -481,13 +497,13 @@ class _Frames:
             frames.append(
                 pl.DataFrame(
                     [
-                        self.units.gather(ui),
-                        self.periods.gather(pi),
+                        self.units.gather(_idx(ui)),
+                        self.periods.gather(_idx(pi)),
                         pl.Series("node", [node.id] * len(ki), dtype=pl.String),
                         pl.Series(
                             "child", [k.id for k in kids], dtype=pl.String
-                        ).gather(ki),
-                        pl.Series("weight", w, dtype=pl.Float64).gather(ki),
+                        ).gather(_idx(ki)),
+                        _float(w, "weight").gather(_idx(ki)),
                         _float(C[ui, pi, ki], "contribution"),
                     ]
                 )
@@ -504,8 +520,8 @@ class _Frames:
         first, last = self.periods[0], self.periods[P - 1]
         return pl.DataFrame(
             [
-                self.units.gather(ui),
-                self.node_ids.gather(ni),
+                self.units.gather(_idx(ui)),
+                self.node_ids.gather(_idx(ni)),
                 pl.Series("first_period", [first] * (N * U), dtype=self.periods.dtype),
                 pl.Series("last_period", [last] * (N * U), dtype=self.periods.dtype),
                 _float(values.reshape(-1), "cagr"),
