@@ -101,9 +101,12 @@ def test_failed_write_leaves_directory_unchanged(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_rewrite_is_byte_identical(result: gdindex.IndexResult, tmp_path: Path) -> None:
-    gdindex.write_outputs(result, tmp_path / "a")
-    gdindex.write_outputs(gdindex.compute(result.spec), tmp_path / "b")
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_rewrite_is_byte_identical(
+    result: gdindex.IndexResult, tmp_path: Path, fmt: str
+) -> None:
+    gdindex.write_outputs(result, tmp_path / "a", fmt)
+    gdindex.write_outputs(gdindex.compute(result.spec), tmp_path / "b", fmt)
 
     for path in (tmp_path / "a").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
