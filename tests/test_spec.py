@@ -284,3 +284,52 @@ def test_topsis_base_period_must_be_listed() -> None:
     )
 
     assert "tree.aggregate.base_period" in errors_of(data)
+
+
+@pytest.mark.parametrize("defaults", [5, {"normalise": "minmax"}])
+def test_defaults_must_be_mappings(defaults: object) -> None:
+    text = errors_of(spec_with(defaults=defaults))
+
+    assert "defaults" in text and "valid dictionary" in text
+
+
+def test_type_errors_and_tree_errors_reported_together() -> None:
+    data = spec_with(colour="red", tree={"id": "root", "children": ["a", "zz", "a"]})
+
+    text = errors_of(data)
+
+    assert "unknown key 'colour'" in text
+    assert "leaf 'zz' is not a declared indicator" in text
+    assert "indicator 'a' appears twice" in text
+
+
+def test_non_finite_weight() -> None:
+    data = spec_with(
+        tree={"id": "root", "children": [{"id": "a", "weight": ".inf"}, "b"]}
+    )
+    data["tree"]["children"][0]["weight"] = float("inf")
+
+    assert "finite number" in errors_of(data)
+
+
+def test_tree_root_needs_children() -> None:
+    assert "the tree root has no children" in errors_of(spec_with(tree={"id": "a"}))
+
+
+def test_quoted_periods_and_numeric_unit_references() -> None:
+    data = spec_with(
+        periods=["2021", "2022"],
+        indicators=[
+            {
+                "id": "a",
+                "name": "A",
+                "normalise": {"method": "ratio", "reference": 440100},
+            },
+            {"id": "b", "name": "B"},
+        ],
+    )
+
+    spec = load_spec(data)
+
+    assert spec.periods == [2021, 2022]
+    assert spec.indicators[0].normalise.reference == "440100"  # type: ignore[union-attr]

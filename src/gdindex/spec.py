@@ -27,6 +27,16 @@ from gdindex.errors import Issue, IssueLog, SpecError
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 Period = int | str
+
+
+def _period_value(value: Any) -> Any:
+    """Periods written as digit strings ("2021") are the years they spell."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+PeriodField = Annotated[int | str, BeforeValidator(_period_value)]
 Scope = Literal["period", "panel", "base"]
 
 
@@ -77,7 +87,7 @@ class _Scoped(Model):
         description="Rows feeding the statistics: `period` (each period alone), "
         "`panel` (all periods pooled) or `base` (those of `base_period`).",
     )
-    base_period: Period | None = Field(
+    base_period: PeriodField | None = Field(
         None, description="Period whose statistics are used when scope is `base`."
     )
 
@@ -151,11 +161,18 @@ class PercentileSpec(_NormaliseBase):
     method: Literal["percentile"] = "percentile"
 
 
+def _as_text(value: Any) -> Any:
+    """Unit ids are text, even when YAML reads 440100 as a number."""
+    return (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+
+
 class RatioSpec(_NormaliseBase):
     """`100 · x / reference` (direction 1)."""
 
     method: Literal["ratio"] = "ratio"
-    reference: str = Field(
+    reference: Annotated[str, BeforeValidator(_as_text)] = Field(
         "mean", description="`mean` of the scope, or a unit id whose value is 100"
     )
 
@@ -374,7 +391,9 @@ class NodeSpec(Model):
 
     id: str = Field(pattern=ID_PATTERN)
     name: LabelField | None = None
-    weight: float = Field(1.0, ge=0, description="Relative to siblings")
+    weight: float = Field(
+        1.0, ge=0, allow_inf_nan=False, description="Relative to siblings"
+    )
     children: "list[Annotated[NodeSpec, BeforeValidator(_leaf_from_str)]] | None" = None
     aggregate: AggregateSpec | None = Field(None, description="Override of defaults")
     weights: WeightsSpec | None = Field(None, description="How children are weighted")
@@ -404,7 +423,7 @@ class IndexSpec(Model):
         None, description="Units table; without it units come from the data"
     )
     data: Annotated[list[DataTable], BeforeValidator(_as_list)] = Field(min_length=1)
-    periods: list[Period] | None = Field(
+    periods: list[PeriodField] | None = Field(
         None, description="Periods in time order; default: all found, sorted"
     )
     defaults: Defaults = Field(default_factory=Defaults)
@@ -419,9 +438,15 @@ class IndexSpec(Model):
         """Let overrides omit `method:` — it is taken from `defaults`."""
         if not isinstance(data, dict):
             return data
-        defaults = data.get("defaults") or {}
-        norm_method = (defaults.get("normalise") or {}).get("method", "minmax")
-        agg_method = (defaults.get("aggregate") or {}).get("method", "arithmetic")
+
+        def method_of(key: str, fallback: str) -> str:
+            defaults = data.get("defaults")
+            block = defaults.get(key) if isinstance(defaults, dict) else None
+            found = block.get("method") if isinstance(block, dict) else None
+            return found if isinstance(found, str) else fallback
+
+        norm_method = method_of("normalise", "minmax")
+        agg_method = method_of("aggregate", "arithmetic")
         indicators = data.get("indicators")
         if isinstance(indicators, list):
             data = dict(data)
@@ -531,30 +556,7 @@ def merge_method(default: Any, override: Any) -> Any:
 def check_spec(spec: IndexSpec) -> list[Issue]:
     """Cross-check ids, tree and weights; return every issue (errors and warnings)."""
     log = IssueLog()
-    indicators = spec.indicator_map
-    seen: dict[str, int] = {}
-    for i, ind in enumerate(spec.indicators):
-        if ind.id in seen:
-            log.error(
-                f"indicators[{i}].id",
-                f"duplicate indicator id '{ind.id}' (also indicators[{seen[ind.id]}])",
-                "give every indicator a unique id",
-                "duplicate-id",
-            )
-        seen.setdefault(ind.id, i)
-
-    leaves: dict[str, str] = {}
-    nodes: dict[str, str] = {}
-    _check_node(spec.tree, "tree", indicators, leaves, nodes, log, spec)
-
-    for ind_id in indicators:
-        if ind_id not in leaves:
-            log.warn(
-                "indicators",
-                f"indicator '{ind_id}' is declared but not used in the tree",
-                "add it to a node's children or remove it",
-                "unused-indicator",
-            )
+    check_structure(spec.model_dump(mode="python", exclude_none=True), log)
     if spec.periods is not None:
         for where, base in _base_periods(spec):
             if base is not None and base not in spec.periods:
@@ -571,6 +573,55 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
             "add units.groups or remove group_weight",
         )
     return log.issues
+
+
+def check_structure(data: Mapping[str, Any], log: IssueLog) -> None:
+    """Check indicator ids and the tree on plain spec data.
+
+    Works on raw YAML data too (defensively), so that a spec whose types are wrong
+    still gets its tree problems reported in the same run.
+    """
+    raw = data.get("indicators")
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(raw if isinstance(raw, list) else []):
+        ind_id = ind.get("id") if isinstance(ind, dict) else None
+        if not isinstance(ind_id, str):
+            continue
+        if ind_id in seen:
+            log.error(
+                f"indicators[{i}].id",
+                f"duplicate indicator id '{ind_id}' (also indicators[{seen[ind_id]}])",
+                "give every indicator a unique id",
+                "duplicate-id",
+            )
+        seen.setdefault(ind_id, i)
+        ids.append(ind_id)
+    tree = data.get("tree")
+    if not isinstance(tree, dict):
+        return
+    defaults = data.get("defaults")
+    weights = defaults.get("weights") if isinstance(defaults, dict) else None
+    default_method = weights.get("method") if isinstance(weights, dict) else None
+    if not isinstance(tree.get("children"), list):
+        log.error(
+            "tree",
+            "the tree root has no children",
+            "the root is the index: give it pillars or indicators as children",
+            "empty-tree",
+        )
+        return
+    leaves: dict[str, str] = {}
+    nodes: dict[str, str] = {}
+    _check_node(tree, "tree", set(ids), leaves, nodes, log, default_method)
+    for ind_id in ids:
+        if ind_id not in leaves:
+            log.warn(
+                "indicators",
+                f"indicator '{ind_id}' is declared but not used in the tree",
+                "add it to a node's children or remove it",
+                "unused-indicator",
+            )
 
 
 def _base_periods(spec: IndexSpec) -> Iterator[tuple[str, Period | None]]:
@@ -594,74 +645,93 @@ def _tree_base_periods(
 
 
 def _check_node(
-    node: NodeSpec,
+    node: dict[str, Any],
     where: str,
-    indicators: Mapping[str, IndicatorSpec],
+    indicators: set[str],
     leaves: dict[str, str],
     nodes: dict[str, str],
     log: IssueLog,
-    spec: IndexSpec,
+    default_method: str | None,
 ) -> None:
-    if node.is_leaf:
-        if node.id not in indicators:
-            close = difflib.get_close_matches(node.id, list(indicators), n=1)
+    node_id = node.get("id")
+    if not isinstance(node_id, str):
+        return  # pydantic reports the missing or malformed id
+    children = node.get("children")
+    if children is None:
+        if node_id not in indicators:
+            close = difflib.get_close_matches(node_id, sorted(indicators), n=1)
             hint = (
                 f"did you mean '{close[0]}'?" if close else "declare it in indicators"
             )
             log.error(
                 f"{where}.id",
-                f"leaf '{node.id}' is not a declared indicator",
+                f"leaf '{node_id}' is not a declared indicator",
                 hint,
                 "unknown-indicator",
             )
-        if node.id in leaves:
+        if node_id in leaves:
             log.error(
                 f"{where}.id",
-                f"indicator '{node.id}' appears twice in the tree "
-                f"(also at {leaves[node.id]})",
+                f"indicator '{node_id}' appears twice in the tree "
+                f"(also at {leaves[node_id]})",
                 "use each indicator once",
                 "duplicate-id",
             )
-        leaves.setdefault(node.id, where)
-        extra = [k for k in ("name", "aggregate", "weights") if getattr(node, k)]
-        if extra and node.id in indicators:
+        leaves.setdefault(node_id, where)
+        extra = [k for k in ("name", "aggregate", "weights") if node.get(k)]
+        if extra and node_id in indicators:
             log.error(
                 where,
-                f"leaf '{node.id}' sets {', '.join(extra)}, which leaves cannot take",
+                f"leaf '{node_id}' sets {', '.join(extra)}, which leaves cannot take",
                 "set names and methods on the indicator in `indicators`",
             )
         return
-    if node.id in indicators:
+    if node_id in indicators:
         log.error(
             f"{where}.id",
-            f"'{node.id}' is both a tree node and an indicator",
+            f"'{node_id}' is both a tree node and an indicator",
             "rename the node",
             "duplicate-id",
         )
-    if node.id in nodes:
+    if node_id in nodes:
         log.error(
             f"{where}.id",
-            f"duplicate node id '{node.id}' (also at {nodes[node.id]})",
+            f"duplicate node id '{node_id}' (also at {nodes[node_id]})",
             "give every node a unique id",
             "duplicate-id",
         )
-    nodes.setdefault(node.id, where)
-    children = node.children or []
-    if not children:
-        log.error(f"{where}.children", f"node '{node.id}' has no children")
+    nodes.setdefault(node_id, where)
+    kids = [{"id": c} if isinstance(c, str) else c for c in children]
+    kids_ok = [c for c in kids if isinstance(c, dict)]
+    if not kids:
+        log.error(f"{where}.children", f"node '{node_id}' has no children")
         return
-    weights_method = spec.weights_for(node).method
-    if weights_method == "explicit" and sum(c.weight for c in children) <= 0:
+    own = node.get("weights")
+    method = own.get("method") if isinstance(own, dict) else default_method
+    weights: list[float] = [
+        float(w)
+        for w in (c.get("weight", 1.0) for c in kids_ok)
+        if isinstance(w, int | float) and not isinstance(w, bool) and w >= 0
+    ]
+    valid = len(weights) == len(kids_ok)  # negative or malformed: reported elsewhere
+    if (method or "explicit") == "explicit" and valid and sum(weights) <= 0:
         log.error(
             f"{where}.children",
-            f"the weights of the children of '{node.id}' sum to 0",
+            f"the weights of the children of '{node_id}' sum to 0",
             "give at least one child a positive weight",
             "zero-weights",
         )
-    for i, child in enumerate(children):
-        _check_node(
-            child, f"{where}.children[{i}]", indicators, leaves, nodes, log, spec
-        )
+    for i, child in enumerate(kids):
+        if isinstance(child, dict):
+            _check_node(
+                child,
+                f"{where}.children[{i}]",
+                indicators,
+                leaves,
+                nodes,
+                log,
+                default_method,
+            )
 
 
 # --- Loading --- #
@@ -713,6 +783,9 @@ def _validate(
         spec = IndexSpec.model_validate(data)
     except ValidationError as exc:
         issues.extend(_pydantic_issues(exc, data, label, lines))
+        raw_log = IssueLog()
+        check_structure(data, raw_log)  # tree problems too, in the same report
+        issues.extend(_locate(i, label, lines) for i in raw_log.errors)
         raise SpecError(
             f"{label}: invalid spec ({len(issues)} problems)"
             if len(issues) != 1
