@@ -263,3 +263,92 @@ def test_infinite_numbers_are_rejected(tmp_path: Path) -> None:
     text = data_errors(write_project(tmp_path, SPEC_YAML, data))
 
     assert "column 'i1'" in text and "row 7 (C, 2022)" in text
+
+
+def test_bom_in_front_of_gbk_text(tmp_path: Path) -> None:
+    units = b"\xef\xbb\xbf" + UNITS_CSV.encode("gbk")
+
+    path = write_project(tmp_path, SPEC_YAML, DATA_CSV, units)
+
+    assert idx_scores(path) == pytest.approx(idx_scores(write_project(tmp_path / "r")))
+
+
+def test_rename_onto_existing_column(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    rename: {i3: i1}"
+    )
+
+    text = data_errors(write_project(tmp_path, spec))
+
+    assert "aliases onto columns that already exist: 'i3 → i1'" in text
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"), [("A,2021,10,5,1,100,9", 7), ("A,2021,10,5,1", 5)]
+)
+def test_ragged_rows_are_named(tmp_path: Path, row: str, fields: int) -> None:
+    data = DATA_CSV.replace("A,2021,10,5,1,100", row)
+
+    text = data_errors(write_project(tmp_path, SPEC_YAML, data))
+
+    assert f"line 2 has {fields} fields" in text and "header's 6 fields" in text
+
+
+def test_group_weights_must_be_present_and_non_negative(tmp_path: Path) -> None:
+    units = UNITS_CSV.replace("region\n", "region,pop\n").replace("北\n", "北,\n")
+    units = units.replace("Beta,南\n", "Beta,南,-3\n").replace(
+        "Gamma,南\n", "Gamma,南,1\n"
+    )
+    spec = SPEC_YAML.replace(
+        "groups: [region]", "groups: [region]\n  group_weight: pop"
+    )
+
+    text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
+
+    assert "missing or negative group weights in rows 2, 3" in text
+
+
+def test_unused_indicator_without_data_is_only_a_warning(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace("indicators:\n", "indicators:\n  - {id: spare, name: S}\n")
+
+    result = gdindex.compute(write_project(tmp_path, spec))
+
+    assert [i.code for i in result.issues] == ["unused-indicator"]
+
+
+def test_period_types_must_agree_across_tables(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: part1.csv\n  - file: part2.csv"
+    ).replace("periods: [2021, 2022]\n", "")
+    frame = pl.read_csv(DATA_CSV.encode())
+    path = write_project(tmp_path, spec)
+    frame.select("unit", "period", "i1", "i2").write_csv(tmp_path / "part1.csv")
+    frame.select("unit", "period", "i3", "i4").with_columns(
+        pl.col("period").cast(pl.String) + "H1"
+    ).write_csv(tmp_path / "part2.csv")
+
+    text = data_errors(path)
+
+    assert "periods are numbers in part1.csv (data[0]) but text in part2.csv" in text
+
+
+def test_nested_parquet_columns_are_refused(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace("file: data.csv", "file: data.parquet")
+    path = write_project(tmp_path, spec)
+    pl.read_csv(DATA_CSV.encode()).with_columns(
+        pl.concat_list("i1", "i2")
+    ).write_parquet(tmp_path / "data.parquet")
+
+    assert "nested (list/struct) columns" in data_errors(path)
+
+
+def test_messages_name_files_as_the_spec_writes_them(tmp_path: Path) -> None:
+    data = DATA_CSV + "A,2020,1,1,1,1\n"
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    rename: {x: i1}"
+    )
+    one = gdindex.compute(write_project(tmp_path / "one", spec, data))
+    two = gdindex.compute(write_project(tmp_path / "two", spec, data))
+
+    assert [i.where for i in one.issues] == [i.where for i in two.issues]
+    assert any(i.where.startswith("data.csv (data[0])") for i in one.issues)

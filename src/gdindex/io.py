@@ -86,17 +86,17 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
 
     GB18030 is a superset of GBK and GB2312, which Excel on Chinese Windows writes.
     """
+    bom = raw.startswith(_BOM)
+    body = raw[len(_BOM) :] if bom else raw
     if encoding == "auto":
-        if raw.startswith(_BOM):
-            return raw[len(_BOM) :].decode("utf-8"), "utf-8-sig"
         try:
-            return raw.decode("utf-8"), "utf-8"
+            return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
         except UnicodeDecodeError:
-            return raw.decode("gb18030"), "gb18030"
-    text = raw.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, encoding
+            # Some tools put a UTF-8 BOM in front of GBK text: the body decides.
+            return body.decode("gb18030"), "gb18030"
+    if encoding in ("utf-8", "utf-8-sig"):
+        return body.decode("utf-8"), encoding
+    return body.decode(encoding), encoding
 
 
 def read_table(
@@ -106,6 +106,7 @@ def read_table(
     encoding: str = "auto",
     separator: str = ",",
     text_columns: Sequence[str] | None = None,
+    label: str | None = None,
 ) -> tuple[pl.DataFrame | None, str]:
     """Read a CSV or Parquet file.
 
@@ -114,9 +115,9 @@ def read_table(
     `parse_numbers`. With `text_columns=None` every column is text.
 
     Returns the frame (None when it cannot be read; the reason is logged) and the
-    encoding used.
+    encoding used. `label` names the file in messages (default: its path).
     """
-    where = str(path)
+    where = label or str(path)
     if not path.exists():
         log.error(
             where,
@@ -135,7 +136,7 @@ def read_table(
         )
         return None, ""
     if suffix in {".parquet", ".pq"}:
-        return _read_parquet(path, log)
+        return _read_parquet(path, log, where)
     raw = path.read_bytes()
     try:
         text, used = decode(raw, encoding)
@@ -163,6 +164,18 @@ def read_table(
             f"duplicate column names: {examples(dups)}",
             "give every column a distinct header",
             "duplicate-column",
+        )
+        return None, used
+    ragged = _ragged_rows(text, separator, len(names))
+    if ragged:
+        lines = [f"line {n} has {k} fields" for n, k in ragged]
+        log.error(
+            where,
+            f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
+            + examples(lines),
+            "check separators and quotes in those rows (a missing value is an "
+            "empty field between two separators)",
+            "ragged-rows",
         )
         return None, used
     body = raw if used == "utf-8" else text.encode("utf-8")
@@ -200,14 +213,39 @@ def read_table(
     return frame, used
 
 
-def _read_parquet(path: Path, log: IssueLog) -> tuple[pl.DataFrame | None, str]:
+def _ragged_rows(text: str, separator: str, width: int) -> list[tuple[int, int]]:
+    """(line, field count) of the data rows whose field count differs from `width`."""
+    if '"' not in text:  # no quoting: counting separators is exact (and fast)
+        rows = (
+            (n, line.count(separator) + 1)
+            for n, line in enumerate(text.split("\n"), start=1)
+            if line.strip("\r")
+        )
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        rows = ((reader.line_num, len(row)) for row in reader if row)
+    return [(n, k) for n, k in rows if n > 1 and k != width]
+
+
+def _read_parquet(
+    path: Path, log: IssueLog, where: str
+) -> tuple[pl.DataFrame | None, str]:
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars raises several types for bad files
-        log.error(str(path), f"cannot read Parquet: {exc}", "check the file")
+        log.error(where, f"cannot read Parquet: {exc}", "check the file")
         return None, ""
     if frame.height == 0:
-        log.error(str(path), "the table is empty", "add rows", "empty-table")
+        log.error(where, "the table is empty", "add rows", "empty-table")
+        return None, "binary"
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if nested:
+        log.error(
+            where,
+            f"nested (list/struct) columns: {examples(nested)}",
+            "store one plain value per cell",
+            "bad-column-type",
+        )
         return None, "binary"
     return frame, "binary"
 
@@ -231,7 +269,7 @@ def parse_numbers(
     if not list(na_values):
         quick = column.cast(pl.Float64, strict=False)
         if quick.null_count() == column.null_count():
-            bad = quick.is_infinite()
+            bad = quick.is_infinite().fill_null(False)
             return (quick.set(bad, None) if bad.any() else quick), bad
     text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
     missing = text.is_null() | (text == "") | text.is_in(list(na_values))
@@ -318,12 +356,12 @@ def read_units(
     if units is None:
         return None, None
     path = spec.resolve(units.file)
+    where = f"{units.file} (units.file)"
     frame, encoding = read_table(
-        path, log, encoding=units.encoding, separator=units.separator
+        path, log, encoding=units.encoding, separator=units.separator, label=where
     )
     if frame is None:
         return None, None
-    where = f"{path} (units.file)"
     wanted = {"id": units.id}
     if units.name and units.name.zh:
         wanted["name.zh"] = units.name.zh
@@ -356,6 +394,14 @@ def _units_frame(
         )
     if units.group_weight:
         weights, bad = parse_numbers(frame[units.group_weight])
+        invalid = (weights.is_null() & ~bad) | (weights < 0).fill_null(False)
+        if invalid.any():
+            rows = (np.flatnonzero(invalid.to_numpy()) + 2).tolist()
+            log.error(
+                f"{where}: column '{units.group_weight}'",
+                f"missing or negative group weights in rows {examples(rows)}",
+                "give every unit a weight ≥ 0 (e.g. its population)",
+            )
         if bad.any():
             rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
             log.error(
@@ -403,23 +449,26 @@ def _read_data_table(
     text_cols = [table.unit, table.period]
     if table.format == "long":
         text_cols += [table.indicator, table.value]
+    where = f"{table.file} (data[{index}])"
     frame, encoding = read_table(
         path,
         log,
         encoding=table.encoding,
         separator=table.separator,
         text_columns=text_cols,
+        label=where,
     )
     if frame is None:
         return None, None
-    where = f"{path} (data[{index}])"
     info = InputFile(f"data[{index}]", path, sha256_of(path), encoding, frame.height)
     key_cols = {"unit": table.unit, "period": table.period}
     if table.format == "long":
         key_cols |= {"indicator": table.indicator, "value": table.value}
     if not _missing_columns(frame, key_cols, where, log):
         return None, info
-    frame = frame.with_row_index("_row", offset=2)  # file line (header is line 1)
+    # rows are file lines in a CSV (the header is line 1), record numbers in Parquet
+    offset = 1 if encoding == "binary" else 2
+    frame = frame.with_row_index("_row", offset=offset)
     if table.format == "long":
         wide = _long_to_wide(frame, table, wanted, where, log)
     else:
@@ -482,6 +531,19 @@ def _wide(
                 "unused-alias",
             )
     renamed = {h: i for h, i in table.rename.items() if h in frame.columns}
+    clashes = [
+        f"{h} → {i}"
+        for h, i in renamed.items()
+        if i in frame.columns and i not in renamed
+    ]
+    if clashes:
+        log.error(
+            f"{where}: rename",
+            f"aliases onto columns that already exist: {examples(clashes)}",
+            "drop the alias or the other column",
+            "duplicate-column",
+        )
+        return None
     frame = frame.rename(renamed)
     keys = _keys(frame, table, where, log)
     cols = [
@@ -667,6 +729,7 @@ def _assemble(
     log: IssueLog,
 ) -> Dataset:
     indicators = [ind.id for ind in spec.indicators]
+    used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
     owner: dict[str, str] = {}
     for t in tables:
         for ind in t.indicators:
@@ -679,7 +742,7 @@ def _assemble(
                 )
             owner.setdefault(ind, t.where)
     for ind in indicators:
-        if ind not in owner:
+        if ind not in owner and ind in used:  # unused ones are a spec warning
             log.error(
                 "data",
                 f"indicator '{ind}' is in no data table",
@@ -687,6 +750,18 @@ def _assemble(
                 "missing-indicator",
             )
 
+    kinds = {t.where: t.frame["period"].dtype == pl.String for t in tables}
+    if len(set(kinds.values())) > 1:
+        log.error(
+            "data",
+            "periods are numbers in "
+            + ", ".join(w for w, text in kinds.items() if not text)
+            + " but text in "
+            + ", ".join(w for w, text in kinds.items() if text),
+            "write periods one way in every table (2021, or 2021H1 everywhere)",
+            "period-types",
+        )
+        return Dataset([], [], indicators, np.empty((0, 0, len(indicators))), _EMPTY)
     keys = (
         pl.concat(
             [t.frame.select("unit", "period") for t in tables], how="vertical_relaxed"
@@ -769,7 +844,7 @@ def _assemble(
         sub = values[ui[keep], pi[keep]]
         sub[:, cols] = block[keep]
         values[ui[keep], pi[keep]] = sub
-    _check_coverage(values, units, periods, indicators, log)
+    _check_coverage(values, units, periods, indicators, used, log)
     return Dataset(units, periods, indicators, values, table)
 
 
@@ -778,6 +853,7 @@ def _check_coverage(
     units: list[str],
     periods: list[Period],
     indicators: list[str],
+    used: set[str],
     log: IssueLog,
 ) -> None:
     present = ~np.isnan(values)
@@ -790,6 +866,8 @@ def _check_coverage(
                 "empty-period",
             )
     for i, ind in enumerate(indicators):
+        if ind not in used:
+            continue
         if not present[:, :, i].any():
             log.error(
                 f"data: indicator '{ind}'",
@@ -806,6 +884,11 @@ def _check_coverage(
                     "its parent is computed from the other children there",
                     "missing-period",
                 )
+
+
+_EMPTY = pl.DataFrame(
+    schema={"unit": pl.String, "name_zh": pl.String, "name_en": pl.String}
+)
 
 
 # --- Writing --- #
