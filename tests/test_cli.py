@@ -237,3 +237,52 @@ def test_console_script_runs(tiny_spec: Path) -> None:
 
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["spec"]["id"] == "tiny"
+
+
+def test_out_that_is_a_file_is_a_clear_error(tiny_spec: Path, tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a directory", encoding="utf-8")
+
+    code, _, err = run("compute", str(tiny_spec), "-q", "--out", str(target))
+
+    assert code == 1 and "cannot write the results" in err and "--out" in err
+
+
+def test_spec_path_that_is_a_directory(tmp_path: Path) -> None:
+    code, _, err = run("compute", str(tmp_path))
+
+    assert code == 1 and "cannot read the spec" in err
+
+
+def test_recursive_yaml_alias(tmp_path: Path) -> None:
+    path = write_project(
+        tmp_path,
+        SPEC_YAML.replace("name: {zh: 小指数, en: Tiny index}", "name: &n [a, *n]"),
+    )
+
+    code, _, err = run("validate", str(path))
+
+    assert code == 1 and "unexpected error" not in err
+
+
+def test_other_format_files_are_replaced(tiny_spec: Path, tmp_path: Path) -> None:
+    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path))
+    run("compute", str(tiny_spec), "-q", "--out", str(tmp_path), "--format", "parquet")
+
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "scores.parquet" in names and "scores.csv" not in names
+
+
+def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    proc = subprocess.Popen(
+        [str(exe), "compute", str(tiny_spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    _, err = proc.communicate()
+
+    assert proc.returncode == 0 and b"Error" not in err

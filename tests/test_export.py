@@ -95,7 +95,7 @@ def test_failed_write_leaves_directory_unchanged(
         original(frame, path, fmt)
 
     monkeypatch.setattr(export, "write_frame", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(gdindex.GdindexError, match="cannot write the results"):
         gdindex.write_outputs(result, out)
 
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

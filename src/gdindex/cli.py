@@ -52,10 +52,19 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
 
 
 def _console(stderr: bool = False) -> Console:
+    import os
+
     from rich.console import Console
 
+    class QuietOnBrokenPipe(Console):
+        def on_broken_pipe(self) -> None:
+            # `gdindex compute … | head`: the reader has what it wanted; Rich's
+            # default exits with 1, which would fail a `set -o pipefail` job.
+            self.quiet = True
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
     # Labels are data, not markup: no markup/emoji parsing (also faster).
-    console = Console(
+    console = QuietOnBrokenPipe(
         stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
     )
     if not console.is_terminal and console.width < 160:
@@ -96,6 +105,19 @@ def handle_errors(debug: bool) -> Iterator[None]:
                 )
             )
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """`gdindex compute … | head`: a reader that stops early is not an error."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so that later flushes do not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -177,10 +199,11 @@ def compute(
                 _console(stderr=True).print(
                     f"wrote {len(written)} files to {out}", style="green"
                 )
-    if fmt is Format.json:
-        sys.stdout.write(result.to_json() + "\n")
-    elif not quiet:
-        render_result(result, _console(), chosen, lang.value, top)
+    with _reader_may_leave():
+        if fmt is Format.json:
+            sys.stdout.write(result.to_json() + "\n")
+        elif not quiet:
+            render_result(result, _console(), chosen, lang.value, top)
 
 
 @app.command()
@@ -229,8 +252,13 @@ def main() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    except BrokenPipeError:  # `gdindex compute … | head`: the reader has gone
+        code = 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
     os._exit(code)
 
 

@@ -76,6 +76,10 @@ class DataError(GdindexError):
     """The input tables do not fit the spec or cannot be computed."""
 
 
+class OutputError(GdindexError):
+    """The result files cannot be written."""
+
+
 class MethodError(SpecError):
     """An unknown method name or invalid method parameters."""
 

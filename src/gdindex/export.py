@@ -17,10 +17,20 @@ from typing import Any
 import polars as pl
 
 from gdindex import __version__
+from gdindex.errors import Issue, OutputError
 from gdindex.io import write_atomic, write_frame
 from gdindex.pipeline import IndexResult
 
 FORMATS = ("csv", "parquet", "json")
+RESULT_TABLES = (
+    "scores",
+    "indicators",
+    "weights",
+    "groups",
+    "quadrants",
+    "contributions",
+    "cagr",
+)
 
 
 def result_tables(result: IndexResult) -> dict[str, pl.DataFrame]:
@@ -141,7 +151,31 @@ def write_outputs(
         path.write_text(text, encoding="utf-8")
 
     writers["manifest.json"] = write_manifest
-    return write_atomic(Path(out_dir), writers)
+    out = Path(out_dir)
+    try:
+        written = write_atomic(out, writers)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the results to {out}",
+            [
+                Issue(
+                    str(out),
+                    f"{type(exc).__name__}: {exc.strerror or exc}",
+                    "choose a directory you can write to (--out), or free some space",
+                )
+            ],
+        ) from exc
+    _remove_stale(out, fmt)
+    return written
+
+
+def _remove_stale(out: Path, fmt: str) -> None:
+    """Remove result tables left in `out` by an earlier run in another format, so
+    the directory holds one consistent result set (the manifest names the format)."""
+    for name in RESULT_TABLES:
+        for other in FORMATS:
+            if other != fmt:
+                (out / f"{name}.{other}").unlink(missing_ok=True)
 
 
 def _frame_writer(frame: pl.DataFrame, fmt: str) -> Callable[[Path], None]:

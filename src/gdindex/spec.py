@@ -753,6 +753,17 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> "IndexSpec":
             f"spec file not found: {path}",
             [Issue(str(path), "file not found", "check the path to the spec")],
         ) from None
+    except OSError as exc:  # a directory, no permission, …
+        raise SpecError(
+            f"cannot read the spec {path}",
+            [
+                Issue(
+                    str(path),
+                    f"{type(exc).__name__}: {exc.strerror or exc}",
+                    "give the path of a YAML spec file",
+                )
+            ],
+        ) from None
     except UnicodeDecodeError as exc:
         raise SpecError(
             f"{path}: not UTF-8 text",
@@ -830,7 +841,19 @@ def _parse_yaml(
     lines: dict[tuple[Any, ...], int] = {}
     dups: list[Issue] = []
     if root is not None:
-        _map_lines(root, (), lines, dups, str(path))
+        try:
+            _map_lines(root, (), lines, dups, str(path))
+        except RecursionError:
+            raise SpecError(
+                f"{path}: recursive YAML",
+                [
+                    Issue(
+                        str(path),
+                        "a YAML alias refers to itself",
+                        "write the value out instead of using a recursive alias",
+                    )
+                ],
+            ) from None
     return data, lines, dups
 
 
