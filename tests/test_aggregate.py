@@ -290,3 +290,63 @@ def test_topsis_unknown_base_period_is_an_error() -> None:
 
     assert np.isnan(out).all()
     assert log.errors and "2019" in log.errors[0].message
+
+
+def test_zero_in_a_zero_weight_child_is_ignored() -> None:
+    from gdindex.spec import GeometricSpec
+
+    log = IssueLog()
+    X = np.array([[[4.0, 0.0, 9.0]]])
+
+    out = aggregate_node(
+        "n", X, np.array([1.0, 0.0, 1.0]), GeometricSpec(), ["a"], [2021], log
+    )
+
+    assert log.errors == []
+    assert out[0, 0] == pytest.approx(6.0)  # sqrt(4 · 9)
+
+
+def test_power_mean_half_accepts_zero_and_odd_p_keeps_sign() -> None:
+    from gdindex.spec import PowerMeanSpec
+
+    log = IssueLog()
+    half = aggregate_node(
+        "n",
+        np.array([[[0.0, 4.0]]]),
+        np.array([1.0, 1.0]),
+        PowerMeanSpec(p=0.5),
+        ["a"],
+        [2021],
+        log,
+    )
+    cubic = aggregate_node(
+        "n",
+        np.array([[[-2.0, -2.0]]]),
+        np.array([1.0, 1.0]),
+        PowerMeanSpec(p=3),
+        ["a"],
+        [2021],
+        log,
+    )
+
+    assert log.errors == []
+    assert half[0, 0] == pytest.approx(1.0)  # ((0 + 2) / 2)^2
+    assert cubic[0, 0] == pytest.approx(-2.0)  # cube root of −8
+
+
+def test_zero_policy_error_names_the_child() -> None:
+    from gdindex.spec import HarmonicSpec
+
+    log = IssueLog()
+    aggregate_node(
+        "n",
+        np.array([[[1.0, 0.0]]]),
+        np.array([1.0, 1.0]),
+        HarmonicSpec(),
+        ["a"],
+        [2021],
+        log,
+        children=["x1", "x2"],
+    )
+
+    assert "('a', 2021, 'x2')" in log.errors[0].message

@@ -9,7 +9,7 @@ handled here, centrally, before a method runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,9 +60,16 @@ def harmonic(
 def power_mean(
     X: np.ndarray, W: np.ndarray, p: PowerMeanSpec, periods: list[Any]
 ) -> np.ndarray:
-    """Weighted power mean: `(Σ w_i x_i^p)^(1/p)`."""
+    """Weighted power mean: `(Σ w_i x_i^p)^(1/p)`.
+
+    For an odd integer p the root keeps the sign, so negative inputs (z-scores)
+    give a real mean.
+    """
     powered = np.power(np.where(W > 0, X, 1.0), p.p)
-    return np.power(np.sum(W * powered, axis=-1), 1.0 / p.p)
+    total = np.sum(W * powered, axis=-1)
+    if float(p.p).is_integer() and int(p.p) % 2 == 1:
+        return np.sign(total) * np.power(np.abs(total), 1.0 / p.p)
+    return np.power(total, 1.0 / p.p)
 
 
 @AGGREGATORS.register("topsis", TopsisSpec)
@@ -104,6 +111,7 @@ def aggregate_node(
     units: list[str],
     periods: list[Any],
     log: IssueLog,
+    children: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Aggregate one node's children `X[unit, period, child]` with sibling `weights`.
 
@@ -120,7 +128,12 @@ def aggregate_node(
             "bad-base-period",
         )
         return np.full(X.shape[:2], np.nan)
-    X = _apply_zero_policy(node_id, X, p, units, periods, log)
+    names = (
+        list(children)
+        if children is not None
+        else [f"child {k + 1}" for k in range(X.shape[-1])]
+    )
+    X = _apply_zero_policy(node_id, X, weights, p, units, periods, names, log)
     present = ~np.isnan(X)
     raw_w = np.where(present, weights, 0.0)
     total = weights.sum()
@@ -135,20 +148,30 @@ def aggregate_node(
     return np.where(covered, result, np.nan)
 
 
+def _invalid_inputs(X: np.ndarray, p: Any) -> np.ndarray | None:
+    """Cells a mean cannot take (None when it takes any value)."""
+    if p.method in POSITIVE_ONLY or (p.method == "power_mean" and p.p < 0):
+        return X <= 0
+    if p.method == "power_mean" and not float(p.p).is_integer():
+        return X < 0  # 0^p = 0 for p > 0; negative bases have no real power
+    return None
+
+
 def _apply_zero_policy(
     node_id: str,
     X: np.ndarray,
+    weights: np.ndarray,
     p: Any,
     units: list[str],
     periods: list[Any],
+    children: list[str],
     log: IssueLog,
 ) -> np.ndarray:
-    needs_positive = p.method in POSITIVE_ONLY or (
-        p.method == "power_mean" and (p.p < 0 or not float(p.p).is_integer())
-    )
-    if not needs_positive:
+    invalid = _invalid_inputs(X, p)
+    if invalid is None:
         return X
-    bad = (X <= 0) & ~np.isnan(X)
+    counts = weights > 0  # a child with weight 0 does not enter the mean
+    bad = invalid & ~np.isnan(X) & counts
     if not bad.any():
         return X
     policy = p.zero_policy
@@ -156,10 +179,14 @@ def _apply_zero_policy(
         X = X + p.epsilon
     elif policy == "floor":
         X = np.where(bad, p.epsilon, X)
-    still = (X <= 0) & ~np.isnan(X)
-    if policy == "error" or still.any():
+    still = _invalid_inputs(X, p)
+    still = bad if policy == "error" else (still & ~np.isnan(X) & counts)
+    if still.any():
         cells = sorted(
-            {(units[u], periods[t]) for u, t, _ in zip(*np.nonzero(still), strict=True)}
+            {
+                (units[u], periods[t], children[k])
+                for u, t, k in zip(*np.nonzero(still), strict=True)
+            }
         )
         log.error(
             f"tree node '{node_id}' ({p.method})",

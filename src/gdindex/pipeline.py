@@ -263,7 +263,14 @@ def _aggregate_tree(
             children = [visit(c, depth + 1, node.id) for c in node.children or []]
             X = np.stack(children, axis=-1)
             result = aggregate_node(
-                node.id, X, child_weights(spec, node), agg, units, periods, log
+                node.id,
+                X,
+                child_weights(spec, node),
+                agg,
+                units,
+                periods,
+                log,
+                children=[c.id for c in node.children or []],
             )
         values[node.id] = result
         return result
