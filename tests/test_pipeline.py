@@ -310,3 +310,18 @@ def test_single_period_has_no_growth_outputs(tmp_path: Path) -> None:
     assert result.contributions.height == 0
     assert result.quadrants.height == 0
     assert result.cagr["cagr"].null_count() == result.cagr.height
+
+
+def test_bad_default_base_period_is_reported_once(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+
+    spec = SPEC_YAML.replace("periods: [2021, 2022]\n", "").replace(
+        "indicators:",
+        "defaults:\n  normalise: {method: minmax, scope: base, base_period: 2019}\n"
+        "indicators:",
+    )
+
+    with pytest.raises(DataError) as info:
+        gdindex.compute(write_project(tmp_path, spec, DATA_CSV))
+
+    assert [i.where for i in info.value.issues] == ["defaults.normalise.base_period"]

@@ -143,12 +143,22 @@ def normalise_values(
     scope where they are constant, with a warning naming them.
     """
     out = np.full_like(values, np.nan)
+    reported: set[str] = set()  # a bad default is one problem, not one per indicator
     for i, ind in enumerate(spec.indicators):
         params = spec.normalise_for(ind)
         method = NORMALISERS.get(params.method)
         x = values[:, :, i] * ind.direction
         p = _oriented(params, ind.direction)
-        for cols, ref, label in _scopes(x, p, units, periods, ind.id, log):
+        own = ind.normalise.model_fields_set if ind.normalise is not None else set()
+
+        def where(key: str, i: int = i, own: set[str] = own) -> str:
+            return (
+                f"indicators[{i}].normalise.{key}"
+                if key in own
+                else f"defaults.normalise.{key}"
+            )
+
+        for cols, ref, label in _scopes(x, p, units, periods, where, reported, log):
             problem = _scope_problem(p.method, method.needs_spread, ref, p)
             if problem is not None:
                 if _finite(x[:, cols]).size:
@@ -169,19 +179,22 @@ def _scopes(
     p: Any,
     units: list[str],
     periods: list[Any],
-    ind: str,
+    where: Callable[[str], str],
+    reported: set[str],
     log: IssueLog,
 ) -> list[tuple[Any, np.ndarray, str]]:
     """Return (period selector, reference values, label) per scope block."""
     unit_ref: int | None = None
     if isinstance(p, RatioSpec) and p.reference != "mean":
         if p.reference not in units:
-            log.error(
-                f"indicator '{ind}': normalise.reference",
-                f"reference unit '{p.reference}' has no data",
-                "use `mean` or the id of a unit in the data",
-                "unknown-unit",
-            )
+            if where("reference") not in reported:
+                reported.add(where("reference"))
+                log.error(
+                    where("reference"),
+                    f"reference unit '{p.reference}' has no data",
+                    "use `mean` or the id of a unit in the data",
+                    "unknown-unit",
+                )
             return []
         unit_ref = units.index(p.reference)
 
@@ -196,12 +209,14 @@ def _scopes(
             for j, period in enumerate(periods)
         ]
     if p.base_period not in periods:
-        log.error(
-            f"indicator '{ind}': normalise.base_period",
-            f"base period {p.base_period!r} is not among the periods {periods}",
-            "set base_period to a period with data",
-            "bad-base-period",
-        )
+        if where("base_period") not in reported:
+            reported.add(where("base_period"))
+            log.error(
+                where("base_period"),
+                f"base period {p.base_period!r} is not among the periods {periods}",
+                "set base_period to a period with data",
+                "bad-base-period",
+            )
         return []
     b = periods.index(p.base_period)
     return [(slice(None), ref_of(x[:, [b]]), f"in base period {p.base_period!r}")]
