@@ -24,6 +24,16 @@ SCORE_COLUMNS = [
     "growth_pct",
     "rank_change",
 ]
+# indicators.csv columns (DESIGN §6, contract)
+INDICATOR_COLUMNS = [
+    "unit",
+    "period",
+    "indicator",
+    "raw",
+    "prepared",
+    "normalised",
+    "flag",
+]
 SPECS = ROOT / "specs"
 
 UNITS_CSV = """code,name_zh,name_en,region

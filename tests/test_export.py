@@ -10,19 +10,11 @@ import pytest
 
 import gdindex
 from gdindex import export, io
-from tests.conftest import SCORE_COLUMNS
+from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS
 
 CONTRACT = {
     "scores": SCORE_COLUMNS,
-    "indicators": [
-        "unit",
-        "period",
-        "indicator",
-        "raw",
-        "prepared",
-        "normalised",
-        "flag",
-    ],
+    "indicators": INDICATOR_COLUMNS,
     "weights": ["node", "parent", "weight", "effective_weight", "method"],
     "groups": ["group_by", "group", "period", "node", "score", "growth_pct", "n_units"],
 }

@@ -305,7 +305,7 @@ def test_group_weights_must_be_present_and_non_negative(tmp_path: Path) -> None:
 
     text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
 
-    assert "missing or negative group weights in rows 2, 3" in text
+    assert "missing, negative or non-numeric group weights in rows 2, 3" in text
 
 
 def test_unused_indicator_without_data_is_only_a_warning(tmp_path: Path) -> None:
@@ -352,3 +352,17 @@ def test_messages_name_files_as_the_spec_writes_them(tmp_path: Path) -> None:
 
     assert [i.where for i in one.issues] == [i.where for i in two.issues]
     assert any(i.where.startswith("data.csv (data[0])") for i in one.issues)
+
+
+def test_non_numeric_group_weight_is_reported(tmp_path: Path) -> None:
+    units = UNITS_CSV.replace("region\n", "region,pop\n").replace("北\n", "北,很多\n")
+    units = units.replace("Beta,南\n", "Beta,南,2\n").replace(
+        "Gamma,南\n", "Gamma,南,1\n"
+    )
+    spec = SPEC_YAML.replace(
+        "groups: [region]", "groups: [region]\n  group_weight: pop"
+    )
+
+    text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
+
+    assert "non-numeric group weights in rows 2" in text

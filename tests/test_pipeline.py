@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.errors import DataError
-from tests.conftest import SCORE_COLUMNS
+from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS
 
 
 def score(result: gdindex.IndexResult, unit: str, period: int, node: str) -> dict:
@@ -167,15 +167,7 @@ def test_stages_are_kept(tiny_spec: Path) -> None:
 def test_indicator_table(tiny_spec: Path) -> None:
     table = gdindex.compute(tiny_spec).indicator_table()
 
-    assert table.columns == [
-        "unit",
-        "period",
-        "indicator",
-        "raw",
-        "prepared",
-        "normalised",
-        "flag",
-    ]
+    assert table.columns == INDICATOR_COLUMNS
     assert table.height == 3 * 2 * 4
     row = table.filter(
         (pl.col("unit") == "A")

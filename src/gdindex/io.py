@@ -394,20 +394,15 @@ def _units_frame(
         )
     if units.group_weight:
         weights, bad = parse_numbers(frame[units.group_weight])
-        invalid = (weights.is_null() & ~bad) | (weights < 0).fill_null(False)
+        # unreadable cells come back as null too: one check covers all three cases
+        invalid = weights.is_null() | (weights < 0).fill_null(False)
         if invalid.any():
             rows = (np.flatnonzero(invalid.to_numpy()) + 2).tolist()
             log.error(
                 f"{where}: column '{units.group_weight}'",
-                f"missing or negative group weights in rows {examples(rows)}",
-                "give every unit a weight ≥ 0 (e.g. its population)",
-            )
-        if bad.any():
-            rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
-            log.error(
-                f"{where}: column '{units.group_weight}'",
-                f"non-numeric group weights in rows {examples(rows)}",
-                "write plain numbers",
+                f"missing, negative or non-numeric group weights in rows "
+                f"{examples(rows)}",
+                "give every unit a plain number ≥ 0 (e.g. its population)",
             )
         cols["group_weight"] = weights
     out = pl.DataFrame(cols)

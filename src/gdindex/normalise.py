@@ -187,14 +187,14 @@ def _scopes(
     unit_ref: int | None = None
     if isinstance(p, RatioSpec) and p.reference != "mean":
         if p.reference not in units:
-            if where("reference") not in reported:
-                reported.add(where("reference"))
-                log.error(
-                    where("reference"),
-                    f"reference unit '{p.reference}' has no data",
-                    "use `mean` or the id of a unit in the data",
-                    "unknown-unit",
-                )
+            _error_once(
+                log,
+                reported,
+                where("reference"),
+                f"reference unit '{p.reference}' has no data",
+                "use `mean` or the id of a unit in the data",
+                "unknown-unit",
+            )
             return []
         unit_ref = units.index(p.reference)
 
@@ -209,14 +209,23 @@ def _scopes(
             for j, period in enumerate(periods)
         ]
     if p.base_period not in periods:
-        if where("base_period") not in reported:
-            reported.add(where("base_period"))
-            log.error(
-                where("base_period"),
-                f"base period {p.base_period!r} is not among the periods {periods}",
-                "set base_period to a period with data",
-                "bad-base-period",
-            )
+        _error_once(
+            log,
+            reported,
+            where("base_period"),
+            f"base period {p.base_period!r} is not among the periods {periods}",
+            "set base_period to a period with data",
+            "bad-base-period",
+        )
         return []
     b = periods.index(p.base_period)
     return [(slice(None), ref_of(x[:, [b]]), f"in base period {p.base_period!r}")]
+
+
+def _error_once(
+    log: IssueLog, reported: set[str], where: str, message: str, hint: str, code: str
+) -> None:
+    """Log an error for a spec key unless that key was already reported."""
+    if where not in reported:
+        reported.add(where)
+        log.error(where, message, hint, code)
