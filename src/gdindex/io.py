@@ -659,13 +659,22 @@ def _check_duplicates(
 # --- Assembling the dataset --- #
 
 
-def load_data(spec: IndexSpec, frames: Sequence[pl.DataFrame] | None = None) -> Dataset:
+def load_data(
+    spec: IndexSpec,
+    frames: Sequence[pl.DataFrame] | None = None,
+    *,
+    strict: bool = True,
+) -> Dataset:
     """Read every table of a spec and align it into a `Dataset`.
 
     Args:
         spec: the validated spec.
         frames: optional in-memory tables replacing `spec.data` one for one (same
             column conventions as the files).
+        strict: raise on problems found after the tables were read (duplicates,
+            unknown units, bad cells, …). With `strict=False` (the data audit) the
+            dataset is returned with those errors in `issues`; tables that cannot
+            be read at all still raise.
 
     Raises:
         DataError: listing every problem found (missing files and columns,
@@ -694,6 +703,9 @@ def load_data(spec: IndexSpec, frames: Sequence[pl.DataFrame] | None = None) -> 
         log.raise_if_errors(DataError, "cannot read the data")
     dataset = _assemble(spec, tables, unit_table, log)
     dataset.inputs = inputs
+    if not strict:
+        dataset.issues = log.issues
+        return dataset
     log.raise_if_errors(DataError, "the data do not fit the spec")
     dataset.issues = log.warnings
     return dataset

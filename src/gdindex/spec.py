@@ -281,12 +281,140 @@ WeightsSpec = Annotated[
 ]
 
 
+# --- Preparation (DESIGN §4.1) --- #
+
+
+class NoImputeSpec(Model):
+    """Leave missing cells missing."""
+
+    method: Literal["none"] = "none"
+
+
+class MeanImputeSpec(Model):
+    """The mean of the indicator's observed values in the same period."""
+
+    method: Literal["mean"] = "mean"
+
+
+class MedianImputeSpec(Model):
+    """The median of the indicator's observed values in the same period."""
+
+    method: Literal["median"] = "median"
+
+
+class _GroupImpute(Model):
+    group: str | None = Field(
+        None,
+        description="Grouping column of the units table (one of `units.groups`); "
+        "default: the first of `units.groups`",
+    )
+
+
+class GroupMeanImputeSpec(_GroupImpute):
+    """The mean of the unit's group in the same period."""
+
+    method: Literal["group_mean"] = "group_mean"
+
+
+class GroupMedianImputeSpec(_GroupImpute):
+    """The median of the unit's group in the same period."""
+
+    method: Literal["group_median"] = "group_median"
+
+
+class _PanelImpute(Model):
+    max_gap: int | None = Field(
+        None,
+        ge=1,
+        description="Longest run of missing periods that is filled; longer runs "
+        "stay missing (default: no limit)",
+    )
+
+
+class LocfImputeSpec(_PanelImpute):
+    """Last observation carried forward: the unit's latest earlier value."""
+
+    method: Literal["locf"] = "locf"
+
+
+class LinearImputeSpec(_PanelImpute):
+    """Linear interpolation between the unit's neighbouring observed periods; the
+    ends take the nearest observed value."""
+
+    method: Literal["linear"] = "linear"
+
+
+ImputeSpec = Annotated[
+    NoImputeSpec
+    | MeanImputeSpec
+    | MedianImputeSpec
+    | GroupMeanImputeSpec
+    | GroupMedianImputeSpec
+    | LocfImputeSpec
+    | LinearImputeSpec,
+    Field(discriminator="method"),
+]
+
+
+class NoTreatSpec(Model):
+    """Leave outliers as they are."""
+
+    method: Literal["none"] = "none"
+
+
+class WinsoriseSpec(Model):
+    """Winsorise while `|skew| ≥ skew` and `kurt ≥ kurt`, at most `winmax` points;
+    if the indicator still fails, `log(x − min + 0.01·(max − min))` instead."""
+
+    method: Literal["winsorise"] = "winsorise"
+    winmax: int = Field(5, ge=1, description="Most points winsorised per column")
+    skew: float = Field(2.0, gt=0, description="Threshold of |skewness| (G1)")
+    kurt: float = Field(3.5, description="Threshold of excess kurtosis (G2)")
+    fallback: Literal["log", "none"] = Field(
+        "log", description="What to do when winsorising is not enough"
+    )
+    scope: Literal["period", "panel"] = Field(
+        "period",
+        description="Treat each period's column alone (`period`) or all periods "
+        "pooled (`panel`)",
+    )
+
+
+class LogTreatSpec(Model):
+    """`ln(x)`; every value must be positive."""
+
+    method: Literal["log"] = "log"
+
+
+TreatSpec = Annotated[
+    NoTreatSpec | WinsoriseSpec | LogTreatSpec, Field(discriminator="method")
+]
+
+
+class ScreenSpec(Model):
+    """Drop units (per period) whose share of available indicators is too low."""
+
+    min_coverage: float = Field(
+        gt=0.0,
+        le=1.0,
+        description="Least share of the tree's indicators a unit must have in a "
+        "period to be kept (e.g. 0.9)",
+    )
+    coverage_of: Literal["imputed", "observed"] = Field(
+        "imputed",
+        description="Count values after imputation (`imputed`, the pipeline order) "
+        "or only those observed in the data (`observed`)",
+    )
+
+
 class Defaults(Model):
     """Method defaults; any node or indicator may override them."""
 
     normalise: NormaliseSpec = Field(default_factory=MinMaxSpec)
     aggregate: AggregateSpec = Field(default_factory=ArithmeticSpec)
     weights: WeightsSpec = Field(default_factory=ExplicitWeightsSpec)
+    impute: ImputeSpec = Field(default_factory=NoImputeSpec)
+    treat: TreatSpec = Field(default_factory=NoTreatSpec)
 
 
 # --- Units and data tables --- #
@@ -327,7 +455,9 @@ Encoding = Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]
 class UnitsSpec(Model):
     """The table of units (cities): ids, labels, grouping columns."""
 
-    file: str = Field(description="CSV or Parquet file, relative to the spec")
+    file: str = Field(
+        description="CSV, Excel (.xlsx) or Parquet file, relative to the spec"
+    )
     id: str = Field("unit", description="Unit id column")
     name: NameColumns | None = Field(None, description="Label columns")
     groups: list[Annotated[GroupSpec, BeforeValidator(_group_from_str)]] = Field(
@@ -338,12 +468,22 @@ class UnitsSpec(Model):
     )
     encoding: Encoding = "auto"
     separator: str = Field(",", min_length=1, max_length=1)
+    sheet: str | int | None = Field(
+        None,
+        description="Excel workbooks: the sheet's name, or its number counting from 1 "
+        "(default: the first sheet)",
+    )
+    skip_rows: int = Field(
+        0, ge=0, description="Rows above the header to skip (e.g. a title row)"
+    )
 
 
 class DataTable(Model):
     """One input table; several are merged on (unit, period)."""
 
-    file: str = Field(description="CSV or Parquet file, relative to the spec")
+    file: str = Field(
+        description="CSV, Excel (.xlsx) or Parquet file, relative to the spec"
+    )
     format: Literal["wide", "long"] = Field(
         "wide", description="wide: a column per indicator; long: indicator,value"
     )
@@ -359,6 +499,14 @@ class DataTable(Model):
     )
     encoding: Encoding = "auto"
     separator: str = Field(",", min_length=1, max_length=1)
+    sheet: str | int | None = Field(
+        None,
+        description="Excel workbooks: the sheet's name, or its number counting from 1 "
+        "(default: the first sheet)",
+    )
+    skip_rows: int = Field(
+        0, ge=0, description="Rows above the header to skip (e.g. a title row)"
+    )
 
 
 def _as_list(value: Any) -> Any:
@@ -380,6 +528,37 @@ class IndicatorSpec(Model):
     source: str | None = None
     description: LabelField | None = None
     normalise: NormaliseSpec | None = Field(None, description="Override of defaults")
+    impute: ImputeSpec | None = Field(None, description="Override of defaults")
+    treat: TreatSpec | None = Field(None, description="Override of defaults")
+    denominator: str | None = Field(
+        None,
+        description="Column (of a data table or the units table) the raw value is "
+        "divided by: value / denominator · scale",
+    )
+    scale: float = Field(
+        1.0, allow_inf_nan=False, description="Multiplier after denomination"
+    )
+    bounds: tuple[float, float] | None = Field(
+        None,
+        description="Plausible [min, max] of raw values, checked by `gdindex check` "
+        "(e.g. [0, 100] for a percentage)",
+    )
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_non_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("scale 0 would make every value 0")
+        return value
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds_ordered(
+        cls, value: tuple[float, float] | None
+    ) -> tuple[float, float] | None:
+        if value is not None and value[0] > value[1]:
+            raise ValueError(f"bounds {list(value)}: the low end exceeds the high")
+        return value
 
 
 def _leaf_from_str(value: Any) -> Any:
@@ -427,6 +606,9 @@ class IndexSpec(Model):
         None, description="Periods in time order; default: all found, sorted"
     )
     defaults: Defaults = Field(default_factory=Defaults)
+    screen: ScreenSpec | None = Field(
+        None, description="Units screen by data coverage, e.g. {min_coverage: 0.9}"
+    )
     indicators: list[IndicatorSpec] = Field(min_length=1)
     tree: NodeSpec
 
@@ -445,14 +627,21 @@ class IndexSpec(Model):
             found = block.get("method") if isinstance(block, dict) else None
             return found if isinstance(found, str) else fallback
 
-        norm_method = method_of("normalise", "minmax")
+        inherited = {
+            key: method_of(key, fallback)
+            for key, fallback in (
+                ("normalise", "minmax"),
+                ("impute", "none"),
+                ("treat", "none"),
+            )
+        }
         agg_method = method_of("aggregate", "arithmetic")
         indicators = data.get("indicators")
         if isinstance(indicators, list):
             data = dict(data)
-            data["indicators"] = [
-                _with_method(ind, "normalise", norm_method) for ind in indicators
-            ]
+            for key, method in inherited.items():
+                indicators = [_with_method(ind, key, method) for ind in indicators]
+            data["indicators"] = indicators
         if isinstance(data.get("tree"), dict):
             data = dict(data)
             data["tree"] = _tree_with_method(data["tree"], agg_method)
@@ -492,6 +681,14 @@ class IndexSpec(Model):
     def normalise_for(self, indicator: IndicatorSpec) -> Any:
         """The normaliser of an indicator: its override merged over the default."""
         return merge_method(self.defaults.normalise, indicator.normalise)
+
+    def impute_for(self, indicator: IndicatorSpec) -> Any:
+        """The imputation of an indicator: its override merged over the default."""
+        return merge_method(self.defaults.impute, indicator.impute)
+
+    def treat_for(self, indicator: IndicatorSpec) -> Any:
+        """The outlier treatment of an indicator: override merged over default."""
+        return merge_method(self.defaults.treat, indicator.treat)
 
     def aggregate_for(self, node: NodeSpec) -> Any:
         """The aggregator of a node: its override merged over the default."""
@@ -566,6 +763,7 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
                     "use one of the listed periods",
                     "bad-base-period",
                 )
+    _check_preparation(spec, log)
     if spec.units and spec.units.group_weight and not spec.units.groups:
         log.warn(
             "units.group_weight",
@@ -573,6 +771,56 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
             "add units.groups or remove group_weight",
         )
     return log.issues
+
+
+def _check_preparation(spec: IndexSpec, log: IssueLog) -> None:
+    """Group imputation needs a declared group column; denominators another column."""
+    columns = [g.column for g in spec.units.groups] if spec.units else []
+    reported: set[str] = set()
+    for i, ind in enumerate(spec.indicators):
+        params = spec.impute_for(ind)
+        if params.method in ("group_mean", "group_median"):
+            own = ind.impute is not None and "group" in ind.impute.model_fields_set
+            where = (
+                f"indicators[{i}].impute.group"
+                if own
+                else "defaults.impute.group"
+                if spec.defaults.impute.method == params.method
+                and "group" in spec.defaults.impute.model_fields_set
+                else f"indicators[{i}].impute"
+                if ind.impute is not None
+                else "defaults.impute"
+            )
+            group = params.group or (columns[0] if columns else None)
+            if where in reported:
+                pass
+            elif group is None:
+                reported.add(where)
+                log.error(
+                    where,
+                    f"{params.method} imputation needs a group, and `units.groups` "
+                    "declares none",
+                    "declare the grouping column in units.groups (e.g. groups: "
+                    "[region]) or set `group:`",
+                    "missing-group",
+                )
+            elif group not in columns:
+                reported.add(where)
+                close = difflib.get_close_matches(group, columns, n=1)
+                log.error(
+                    where,
+                    f"group '{group}' is not one of units.groups {columns}",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "add the column to units.groups",
+                    "unknown-group",
+                )
+        if ind.denominator is not None and ind.denominator == ind.id:
+            log.error(
+                f"indicators[{i}].denominator",
+                f"indicator '{ind.id}' is divided by itself",
+                "name another column, e.g. population",
+            )
 
 
 def check_structure(data: Mapping[str, Any], log: IssueLog) -> None:
@@ -1050,6 +1298,16 @@ _METHOD_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
         TopsisSpec,
     ),
     "weighting": (ExplicitWeightsSpec, EqualWeightsSpec),
+    "imputation": (
+        NoImputeSpec,
+        MeanImputeSpec,
+        MedianImputeSpec,
+        GroupMeanImputeSpec,
+        GroupMedianImputeSpec,
+        LocfImputeSpec,
+        LinearImputeSpec,
+    ),
+    "treatment": (NoTreatSpec, WinsoriseSpec, LogTreatSpec),
 }
 
 
@@ -1082,7 +1340,12 @@ def _method_example(what: str) -> str:
 
 
 def _method_kind(loc: tuple[Any, ...]) -> str:
-    names = {"normalise": "normalisation", "aggregate": "aggregation"}
+    names = {
+        "normalise": "normalisation",
+        "aggregate": "aggregation",
+        "impute": "imputation",
+        "treat": "treatment",
+    }
     for part in reversed(loc):
         if part in names:
             return names[str(part)]

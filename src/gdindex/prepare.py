@@ -1,0 +1,569 @@
+"""Preparation (DESIGN §4.1): denominate → impute → screen → treat, in raw units.
+
+Every step works on `values[unit, period, indicator]` before the direction is applied
+(the normalisers apply it), so a treatment sees the data as they were published.
+Each changed cell gets a flag bit; `flag_texts` turns the bits into the `flag`
+column of indicators.csv (`denominated;imputed:group_mean;winsorised`). Each step
+adds a summary row (step, indicator, method, cells, examples) for reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gdindex.errors import IssueLog, examples
+from gdindex.spec import IndexSpec, Period, WinsoriseSpec
+
+DENOMINATED = 1
+IMPUTED = 2
+SCREENED = 4
+WINSORISED = 8
+LOG = 16
+
+STEPS = ("denominate", "impute", "screen", "treat")
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """What one step did to one indicator (or, for the screen, to the units)."""
+
+    step: str
+    indicator: str | None
+    method: str
+    cells: int
+    where: list[str]  # "unit period" of the first cells touched
+
+
+@dataclass
+class Prepared:
+    """The stages of preparation and the flag bits of every cell."""
+
+    denominated: np.ndarray
+    imputed: np.ndarray
+    screened: np.ndarray
+    treated: np.ndarray
+    flags: np.ndarray  # uint8 bits, same shape as the values
+    impute_methods: list[str]  # per indicator, for `imputed:<how>`
+    steps: list[StepSummary] = field(default_factory=list)
+    screened_out: list[tuple[str, Period]] = field(default_factory=list)
+
+    def flag_texts(self) -> np.ndarray:
+        """The `flag` text of every cell (None when untouched), shape of `values`."""
+        out = np.full(self.flags.shape, None, dtype=object)
+        for i, how in enumerate(self.impute_methods):
+            column = self.flags[:, :, i]
+            for bits in np.unique(column):
+                if bits:
+                    out[:, :, i][column == bits] = _flag_text(int(bits), how)
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Cells touched by each step."""
+        totals = dict.fromkeys(STEPS, 0)
+        for s in self.steps:
+            totals[s.step] += s.cells
+        return totals
+
+
+def _flag_text(bits: int, how: str) -> str:
+    if bits & SCREENED:
+        return "screened"
+    parts = []
+    if bits & DENOMINATED:
+        parts.append("denominated")
+    if bits & IMPUTED:
+        parts.append(f"imputed:{how}")
+    if bits & WINSORISED:
+        parts.append("winsorised")
+    if bits & LOG:
+        parts.append("log")
+    return ";".join(parts)
+
+
+# --- Statistics --- #
+
+
+def skew_kurt(x: np.ndarray) -> tuple[float, float]:
+    """Bias-corrected sample skewness G1 and excess kurtosis G2 of the non-missing x.
+
+    `G1 = sqrt(n(n−1))/(n−2) · m3/m2^1.5`,
+    `G2 = (n−1)/((n−2)(n−3)) · ((n+1)·(m4/m2² − 3) + 6)` with central moments
+    `m_k = Σ(x − mean)^k / n`. NaN when n < 3 (G1), n < 4 (G2) or x is constant.
+    """
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < 3:
+        return float("nan"), float("nan")
+    d = v - v.mean()
+    m2 = float(np.mean(d * d))
+    if m2 <= 0.0 or not np.isfinite(m2):
+        return float("nan"), float("nan")
+    m3 = float(np.mean(d**3))
+    g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
+    if n < 4:
+        return float(g1), float("nan")
+    m4 = float(np.mean(d**4))
+    g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 / (m2 * m2) - 3.0) + 6.0)
+    return float(g1), float(g2)
+
+
+def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
+    """The outlier test of §4.1: `|G1| < skew` or `G2 < kurt`.
+
+    A column whose statistics cannot be computed (too few values, constant) passes.
+    """
+    g1, g2 = skew_kurt(x)
+    if np.isnan(g1) or np.isnan(g2):
+        return True
+    return bool(abs(g1) < skew or g2 < kurt)
+
+
+# --- The steps --- #
+
+
+def winsorise(x: np.ndarray, p: WinsoriseSpec) -> tuple[np.ndarray, np.ndarray, str]:
+    """Winsorise one column by the skew/kurtosis rule, falling back to the log.
+
+    While the column fails `passes` and fewer than `winmax` points are treated: when
+    G1 ≥ 0 every value equal to the maximum becomes the largest value below it, else
+    the same at the minimum. If it still fails, the original column becomes
+    `ln(x − min + 0.01·(max − min))` (with `fallback: log`).
+
+    Returns the new column, the mask of treated cells and `"winsorised"`, `"log"` or
+    `""` (untouched).
+    """
+    treated = np.zeros(x.shape, dtype=bool)
+    if passes(x, p.skew, p.kurt):
+        return x, treated, ""
+    out = x.copy()
+    observed = ~np.isnan(out)
+    ok = False
+    while int(treated.sum()) < p.winmax:
+        g1, _ = skew_kurt(out)
+        edge = np.nanmax(out) if g1 >= 0 else np.nanmin(out)
+        at = observed & (out == edge)
+        rest = out[observed & ~at]
+        if rest.size == 0:
+            break
+        out[at] = rest.max() if g1 >= 0 else rest.min()
+        treated |= at
+        if passes(out, p.skew, p.kurt):
+            ok = True
+            break
+    if ok or p.fallback == "none":
+        return out, treated, "winsorised"
+    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    return np.log(x - lo + 0.01 * (hi - lo)), observed, "log"
+
+
+def _last_observed(observed: np.ndarray) -> np.ndarray:
+    """Index of the latest observed period at or before each period (−1: none).
+
+    `observed` is [unit, period]; the result has the same shape.
+    """
+    P = observed.shape[1]
+    idx = np.where(observed, np.arange(P), -1)
+    return np.maximum.accumulate(idx, axis=1)
+
+
+def _next_observed(observed: np.ndarray) -> np.ndarray:
+    """Index of the earliest observed period at or after each period (P: none)."""
+    P = observed.shape[1]
+    idx = np.where(observed, np.arange(P), P)
+    return np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
+
+
+def impute_locf(x: np.ndarray, max_gap: int | None) -> np.ndarray:
+    """Last observation carried forward along periods ([unit, period] array).
+
+    A cell takes the unit's latest earlier value when that value is at most
+    `max_gap` periods back; cells before the first observation stay missing.
+    """
+    observed = ~np.isnan(x)
+    last = _last_observed(observed)
+    P = x.shape[1]
+    gap = np.arange(P) - last
+    fill = ~observed & (last >= 0)
+    if max_gap is not None:
+        fill &= gap <= max_gap
+    out = x.copy()
+    rows = np.nonzero(fill)
+    out[rows] = x[rows[0], last[rows]]
+    return out
+
+
+def impute_linear(x: np.ndarray, times: np.ndarray, max_gap: int | None) -> np.ndarray:
+    """Linear interpolation along periods ([unit, period] array), ends held flat.
+
+    Between two observations at times t0 < t1 a missing cell at t gets
+    `x0 + (x1 − x0)·(t − t0)/(t1 − t0)`; before the first (after the last)
+    observation it gets the first (last) observed value. A run of missing periods
+    longer than `max_gap` stays missing.
+    """
+    observed = ~np.isnan(x)
+    P = x.shape[1]
+    prev = _last_observed(observed)
+    nxt = _next_observed(observed)
+    missing = ~observed & observed.any(axis=1, keepdims=True)
+    has_prev, has_next = prev >= 0, nxt < P
+    run = np.where(
+        has_prev & has_next,
+        nxt - prev - 1,
+        np.where(has_prev, P - 1 - prev, nxt),
+    )
+    fill = missing.copy()
+    if max_gap is not None:
+        fill &= run <= max_gap
+    out = x.copy()
+    u, t = np.nonzero(fill)
+    p0 = prev[u, t]
+    p1 = nxt[u, t]
+    both = (p0 >= 0) & (p1 < P)
+    x0 = np.where(p0 >= 0, x[u, np.clip(p0, 0, P - 1)], np.nan)
+    x1 = np.where(p1 < P, x[u, np.clip(p1, 0, P - 1)], np.nan)
+    t0 = times[np.clip(p0, 0, P - 1)]
+    t1 = times[np.clip(p1, 0, P - 1)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inner = x0 + (x1 - x0) * (times[t] - t0) / (t1 - t0)
+    out[u, t] = np.where(both, inner, np.where(p0 >= 0, x0, x1))
+    return out
+
+
+def _fill_by_period(
+    x: np.ndarray, groups: np.ndarray | None, stat: str
+) -> tuple[np.ndarray, list[tuple[str | None, int]]]:
+    """Fill missing cells of [unit, period] with the mean/median of the period
+    (within the unit's group when `groups` is given). Returns the filled array and
+    the (group, period index) blocks that had nothing to fill from."""
+    out = x.copy()
+    empty: list[tuple[str | None, int]] = []
+    func = np.mean if stat == "mean" else np.median
+    labels = [None] if groups is None else sorted({g for g in groups if g is not None})
+    for label in labels:
+        rows = (
+            np.ones(x.shape[0], dtype=bool)
+            if groups is None
+            else np.array([g == label for g in groups])
+        )
+        block = x[rows]
+        missing = np.isnan(block)
+        if not missing.any():
+            continue
+        for j in np.flatnonzero(missing.any(axis=0)):
+            seen = block[~missing[:, j], j]
+            if seen.size == 0:
+                empty.append((label, int(j)))
+                continue
+            col = block[:, j]
+            col[missing[:, j]] = float(func(seen))
+            block[:, j] = col
+        out[rows] = block
+    return out, empty
+
+
+def _period_times(periods: Sequence[Period]) -> np.ndarray:
+    if all(isinstance(p, int) for p in periods):
+        return np.asarray(periods, dtype=np.float64)
+    return np.arange(len(periods), dtype=np.float64)
+
+
+def _where(
+    units: Sequence[str], periods: Sequence[Period], mask: np.ndarray, n: int = 3
+) -> list[str]:
+    u, t = np.nonzero(mask)
+    pairs = zip(u[:n].tolist(), t[:n].tolist(), strict=True)
+    return [f"{units[a]} {periods[b]}" for a, b in pairs]
+
+
+def prepare(
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: Sequence[str],
+    periods: Sequence[Period],
+    log: IssueLog,
+    *,
+    denominators: dict[str, np.ndarray] | None = None,
+    groups: dict[str, list[str | None]] | None = None,
+) -> Prepared:
+    """Run denomination, imputation, the units screen and outlier treatment.
+
+    Args:
+        values: raw `values[unit, period, indicator]` in `spec.indicators` order.
+        spec: the spec (methods per indicator, `screen`).
+        units, periods: the axes of `values`.
+        log: collects warnings and errors (values ≤ 0 under `log`, …).
+        denominators: `[unit, period]` arrays by column name.
+        groups: group label of every unit, by units-table column.
+
+    Returns:
+        Every stage and the flag bits; the input array is not modified.
+    """
+    flags = np.zeros(values.shape, dtype=np.uint8)
+    steps: list[StepSummary] = []
+    den = _denominate(values, spec, units, periods, flags, steps, log, denominators)
+    imp, methods = _impute(den, spec, units, periods, flags, steps, log, groups)
+    scr, out = _screen(den, imp, spec, units, periods, flags, steps, log)
+    trt = _treat(scr, spec, units, periods, flags, steps, log)
+    return Prepared(den, imp, scr, trt, flags, methods, steps, out)
+
+
+def _denominate(
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: Sequence[str],
+    periods: Sequence[Period],
+    flags: np.ndarray,
+    steps: list[StepSummary],
+    log: IssueLog,
+    denominators: dict[str, np.ndarray] | None,
+) -> np.ndarray:
+    """`value / denominator · scale`; a zero or missing denominator: missing."""
+    out = values
+    for i, ind in enumerate(spec.indicators):
+        if ind.denominator is None:
+            continue
+        d = (denominators or {}).get(ind.denominator)
+        if d is None:
+            continue  # reported by the data loader
+        if out is values:
+            out = values.copy()
+        x = values[:, :, i]
+        bad = ~np.isnan(x) & ((d == 0) | np.isnan(d))
+        if bad.any():
+            log.warn(
+                f"indicator '{ind.id}'",
+                f"denominator '{ind.denominator}' is 0 or missing for "
+                f"{int(bad.sum())} value(s): {examples(_where(units, periods, bad))}; "
+                "they are left missing",
+                "fill the denominator, or impute the indicator",
+                "bad-denominator",
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.where(bad, np.nan, x / d * ind.scale)
+        out[:, :, i] = y
+        done = ~np.isnan(y)
+        flags[:, :, i][done] |= DENOMINATED
+        steps.append(
+            StepSummary(
+                "denominate",
+                ind.id,
+                f"÷ {ind.denominator}"
+                + (f" × {ind.scale:g}" if ind.scale != 1 else ""),
+                int(done.sum()),
+                _where(units, periods, done),
+            )
+        )
+    return out
+
+
+def _impute(
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: Sequence[str],
+    periods: Sequence[Period],
+    flags: np.ndarray,
+    steps: list[StepSummary],
+    log: IssueLog,
+    groups: dict[str, list[str | None]] | None,
+) -> tuple[np.ndarray, list[str]]:
+    out = values
+    methods: list[str] = []
+    times = _period_times(periods)
+    declared = spec.units.groups if spec.units else []
+    first_group = declared[0].column if declared else None
+    for i, ind in enumerate(spec.indicators):
+        p = spec.impute_for(ind)
+        methods.append(p.method)
+        x = values[:, :, i]
+        missing = np.isnan(x)
+        if p.method == "none" or not missing.any():
+            continue
+        empty: list[tuple[str | None, int]] = []
+        if p.method in ("mean", "median"):
+            y, empty = _fill_by_period(x, None, p.method)
+        elif p.method in ("group_mean", "group_median"):
+            column = p.group or first_group
+            labels = (groups or {}).get(column or "")
+            if labels is None:
+                continue  # the spec check reported the missing group
+            y, empty = _fill_by_period(
+                x, np.array(labels, dtype=object), p.method.removeprefix("group_")
+            )
+        elif p.method == "locf":
+            y = impute_locf(x, p.max_gap)
+        else:
+            y = impute_linear(x, times, p.max_gap)
+        filled = missing & ~np.isnan(y)
+        if out is values:
+            out = values.copy()
+        out[:, :, i] = y
+        flags[:, :, i][filled] |= IMPUTED
+        steps.append(
+            StepSummary(
+                "impute",
+                ind.id,
+                p.method,
+                int(filled.sum()),
+                _where(units, periods, filled),
+            )
+        )
+        left = int((missing & ~filled).sum())
+        if left:
+            why = (
+                f"; nothing to impute from in {examples(_readable(empty, periods))}"
+                if empty
+                else ""
+            )
+            log.warn(
+                f"indicator '{ind.id}'",
+                f"{left} missing value(s) could not be imputed by {p.method}{why}",
+                "they stay missing; the parent is computed from the other children",
+                "not-imputed",
+            )
+    return out, methods
+
+
+def _readable(
+    empty: list[tuple[str | None, int]], periods: Sequence[Period]
+) -> list[str]:
+    return [
+        f"period {periods[j]}" if g is None else f"group {g} in {periods[j]}"
+        for g, j in empty
+    ]
+
+
+def _screen(
+    observed: np.ndarray,
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: Sequence[str],
+    periods: Sequence[Period],
+    flags: np.ndarray,
+    steps: list[StepSummary],
+    log: IssueLog,
+) -> tuple[np.ndarray, list[tuple[str, Period]]]:
+    """Set missing every cell of a (unit, period) whose coverage is too low."""
+    screen = spec.screen
+    if screen is None:
+        return values, []
+    used = {n.id for n, _ in spec.tree.walk() if n.is_leaf}
+    cols = [i for i, ind in enumerate(spec.indicators) if ind.id in used]
+    basis = observed if screen.coverage_of == "observed" else values
+    coverage = (~np.isnan(basis[:, :, cols])).mean(axis=2)
+    drop = coverage < screen.min_coverage - 1e-12
+    out_list: list[tuple[str, Period]] = []
+    if not drop.any():
+        steps.append(StepSummary("screen", None, f"≥ {screen.min_coverage:g}", 0, []))
+        return values, out_list
+    for j, period in enumerate(periods):
+        if drop[:, j].all():
+            log.error(
+                "screen.min_coverage",
+                f"no unit has {screen.min_coverage:.0%} of the indicators in period "
+                f"{period!r} (best: {coverage[:, j].max():.0%})",
+                "lower min_coverage, or impute first",
+                "screen-empty",
+            )
+    out = values.copy()
+    u, t = np.nonzero(drop)
+    out[u, t, :] = np.nan
+    flags[u, t, :] |= SCREENED
+    pairs = list(zip(u.tolist(), t.tolist(), strict=True))
+    out_list = [(units[a], periods[b]) for a, b in pairs]
+    shown = [f"{units[a]} {periods[b]} ({coverage[a, b]:.0%})" for a, b in pairs]
+    steps.append(
+        StepSummary("screen", None, f"≥ {screen.min_coverage:g}", len(out_list), shown)
+    )
+    log.warn(
+        "screen",
+        f"{len(out_list)} unit-period(s) below {screen.min_coverage:.0%} coverage are "
+        f"left out: {examples(shown)}",
+        "they get no scores in those periods",
+        "screened",
+    )
+    return out, out_list
+
+
+def _treat(
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: Sequence[str],
+    periods: Sequence[Period],
+    flags: np.ndarray,
+    steps: list[StepSummary],
+    log: IssueLog,
+) -> np.ndarray:
+    out = values
+    for i, ind in enumerate(spec.indicators):
+        p = spec.treat_for(ind)
+        if p.method == "none":
+            continue
+        x = values[:, :, i]
+        if p.method == "log":
+            bad = ~np.isnan(x) & (x <= 0)
+            if bad.any():
+                log.error(
+                    f"indicator '{ind.id}' (treat: log)",
+                    f"{int(bad.sum())} value(s) ≤ 0 have no logarithm: "
+                    f"{examples(_where(units, periods, bad))}",
+                    "use treat: {method: winsorise}, whose log fallback shifts the "
+                    "values, or fix the data",
+                    "non-positive",
+                )
+                continue
+            if out is values:
+                out = values.copy()
+            out[:, :, i] = np.log(x)
+            done = ~np.isnan(x)
+            flags[:, :, i][done] |= LOG
+            steps.append(
+                StepSummary(
+                    "treat",
+                    ind.id,
+                    "log",
+                    int(done.sum()),
+                    _where(units, periods, done),
+                )
+            )
+            continue
+        blocks: list[Any] = (
+            [slice(None)] if p.scope == "panel" else [[j] for j in range(len(periods))]
+        )
+        for cols in blocks:
+            col = x[:, cols]
+            new, mask, how = winsorise(col.ravel(), p)
+            if not how:
+                continue
+            if out is values:
+                out = values.copy()
+            out[:, cols, i] = new.reshape(col.shape)
+            mask2 = mask.reshape(col.shape)
+            bit = LOG if how == "log" else WINSORISED
+            sub = flags[:, cols, i]
+            sub[mask2] |= bit
+            flags[:, cols, i] = sub
+            full = np.zeros(x.shape, dtype=bool)
+            full[:, cols] = mask2
+            label = "" if p.scope == "panel" else f" {periods[cols[0]]}"
+            steps.append(
+                StepSummary(
+                    "treat",
+                    ind.id,
+                    ("winsorise" if how == "winsorised" else "log (fallback)") + label,
+                    int(mask2.sum()),
+                    _where(units, periods, full),
+                )
+            )
+            if how == "winsorised" and not passes(new, p.skew, p.kurt):
+                log.warn(
+                    f"indicator '{ind.id}'",
+                    f"still skewed after winsorising {int(mask2.sum())} point(s)"
+                    + label,
+                    "raise winmax or use fallback: log",
+                    "still-skewed",
+                )
+    return out
