@@ -62,6 +62,8 @@ class Dataset:
     unit_table: pl.DataFrame
     inputs: list[InputFile] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    denominators: dict[str, np.ndarray] = field(default_factory=dict)
+    """`[unit, period]` values of every `denominator:` column, by name."""
 
     @property
     def period_dtype(self) -> pl.DataType:
@@ -374,8 +376,30 @@ def read_units(
     if not _missing_columns(frame, wanted, where, log):
         return None, None
     out = _units_frame(frame, units, where, log)
+    for name in sorted(_denominator_names(spec)):
+        if name in frame.columns and name != units.id:
+            values, bad = parse_numbers(frame[name])
+            rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
+            if rows:
+                log.error(
+                    f"{where}: column '{name}'",
+                    f"denominator cells that are not numbers in rows {examples(rows)}",
+                    "write plain numbers",
+                    "non-numeric",
+                )
+            out = out.with_columns(values.alias(f"den:{name}"))
     info = InputFile("units", path, sha256_of(path), encoding, frame.height)
     return out, info
+
+
+def _denominator_names(spec: IndexSpec) -> set[str]:
+    """Columns named by `denominator:` that are not indicators themselves."""
+    ids = {ind.id for ind in spec.indicators}
+    return {
+        ind.denominator
+        for ind in spec.indicators
+        if ind.denominator and ind.denominator not in ids
+    }
 
 
 def _units_frame(
@@ -681,7 +705,7 @@ def load_data(
             unreadable cells, duplicate rows, unknown units, empty periods, …).
     """
     log = IssueLog()
-    wanted = {ind.id for ind in spec.indicators}
+    wanted = {ind.id for ind in spec.indicators} | _denominator_names(spec)
     unit_table, units_info = read_units(spec, log)
     inputs: list[InputFile] = [units_info] if units_info else []
     tables: list[_Table] = []
@@ -738,6 +762,12 @@ def _assemble(
     indicators = [ind.id for ind in spec.indicators]
     used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
     owner: dict[str, str] = {}
+    den_tables: dict[str, _Table] = {}
+    for t in tables:
+        ids = set(indicators)
+        for name in [c for c in t.indicators if c not in ids]:
+            den_tables.setdefault(name, t)
+        t.indicators = [c for c in t.indicators if c in ids]
     for t in tables:
         for ind in t.indicators:
             if ind in owner:
@@ -852,7 +882,51 @@ def _assemble(
         sub[:, cols] = block[keep]
         values[ui[keep], pi[keep]] = sub
     _check_coverage(values, units, periods, indicators, used, log)
-    return Dataset(units, periods, indicators, values, table)
+    dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
+    table = table.drop([c for c in table.columns if c.startswith("den:")])
+    return Dataset(units, periods, indicators, values, table, denominators=dens)
+
+
+def _denominators(
+    spec: IndexSpec,
+    tables: dict[str, _Table],
+    unit_table: pl.DataFrame,
+    units: list[str],
+    u_index: dict[str, int],
+    p_index: dict[Period, int],
+    log: IssueLog,
+) -> dict[str, np.ndarray]:
+    """`[unit, period]` arrays of the denominator columns: from a data table (same
+    unit and period) or else the units table (the same value every period)."""
+    out: dict[str, np.ndarray] = {}
+    ids = {ind.id for ind in spec.indicators}
+    for i, ind in enumerate(spec.indicators):
+        name = ind.denominator
+        if name is None or name in out or name in ids:
+            continue  # an indicator denominator is taken from `values` by compute
+        arr = np.full((len(units), len(p_index)), np.nan)
+        t = tables.get(name)
+        if t is not None:
+            ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
+            pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
+            keep = (ui >= 0) & (pi >= 0)
+            col = t.frame[name].cast(pl.Float64).to_numpy()
+            arr[ui[keep], pi[keep]] = col[keep]
+        elif f"den:{name}" in unit_table.columns:
+            col = unit_table[f"den:{name}"].cast(pl.Float64).to_numpy()
+            arr[:] = col[:, None]
+        else:
+            log.error(
+                f"indicators[{i}].denominator",
+                f"denominator '{name}' of indicator '{ind.id}' is a column of no "
+                "data table nor of the units table",
+                "add the column (e.g. population) to a data table or the units "
+                "table, or fix the name",
+                "missing-column",
+            )
+            continue
+        out[name] = arr
+    return out
 
 
 def _check_coverage(

@@ -22,10 +22,11 @@ from gdindex.aggregate import aggregate_node
 from gdindex.errors import DataError, Issue, IssueLog
 from gdindex.io import Dataset, InputFile, load_data
 from gdindex.normalise import normalise_values
+from gdindex.prepare import Prepared, StepSummary, prepare
 from gdindex.spec import IndexSpec, NodeSpec, Period, check_spec, load_spec
 from gdindex.weights import WeightRow, child_weights, weight_rows
 
-STAGES = ("raw", "denominated", "imputed", "treated", "normalised")
+STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ class IndexResult:
         scores: `unit, period, node, kind, depth, score, rank, change, growth_pct,
             rank_change` (scores.csv).
         stages: wide frames (unit, period, one column per indicator) for `raw`,
-            `denominated`, `imputed`, `treated`, `normalised`, and `aggregated`
-            (one column per node).
+            `denominated`, `imputed`, `screened`, `treated`, `normalised`, and
+            `aggregated` (one column per node).
+        preparation: what each preparation step did: `step, indicator, method,
+            cells, where` (cells touched, the first few "unit period" touched).
         weights: `node, parent, weight, effective_weight, method` (weights.csv).
         groups: `group_by, group, period, node, score, growth_pct, n_units`.
         quadrants: `unit, period, node, score, growth_pct, quadrant`.
@@ -75,6 +78,7 @@ class IndexResult:
     quadrants: pl.DataFrame
     issues: list[Issue] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
+    preparation: pl.DataFrame = field(default_factory=lambda: _steps_frame([]))
     _lazy: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False)
 
     # The frames below are built from the computed arrays on first use: a report
@@ -82,8 +86,8 @@ class IndexResult:
 
     @cached_property
     def stages(self) -> dict[str, pl.DataFrame]:
-        """Wide frame of every stage: raw, denominated, imputed, treated, normalised,
-        aggregated."""
+        """Wide frame of every stage: raw, denominated, imputed, screened, treated,
+        normalised, aggregated."""
         return self._lazy["stages"]()
 
     @cached_property
@@ -110,7 +114,7 @@ class IndexResult:
         prepared = self.stages["treated"].select(ids).unpivot(value_name="prepared")
         norm = self.stages["normalised"].select(ids).unpivot(value_name="normalised")
         table = raw.with_columns(
-            prepared["prepared"], norm["normalised"], flag=pl.lit(None, pl.String)
+            prepared["prepared"], norm["normalised"], self._lazy["flags"]()
         )
         order = {ind: i for i, ind in enumerate(ids)}
         return (
@@ -178,8 +182,17 @@ def compute(
     units, periods = dataset.units, dataset.periods
     raw = dataset.values
 
-    # Preparation stages (denominate, impute, treat) leave values unchanged for now.
-    prepared = raw
+    prep = prepare(
+        raw,
+        spec,
+        units,
+        periods,
+        log,
+        denominators=_denominators(spec, dataset),
+        groups=_groups(spec, dataset),
+    )
+    log.raise_if_errors(DataError, "cannot prepare the data")
+    prepared = prep.treated
     normalised = normalise_values(prepared, spec, units, periods, log)
     log.raise_if_errors(DataError, "cannot normalise the data")
 
@@ -192,9 +205,20 @@ def compute(
     builder = _Frames(spec, dataset, nodes)
 
     def stages() -> dict[str, pl.DataFrame]:
-        raw_frame = builder.wide(raw)
-        out = {name: raw_frame for name in STAGES[:-1]}
-        out["normalised"] = builder.wide(normalised)
+        arrays = {
+            "raw": raw,
+            "denominated": prep.denominated,
+            "imputed": prep.imputed,
+            "screened": prep.screened,
+            "treated": prep.treated,
+            "normalised": normalised,
+        }
+        made: dict[int, pl.DataFrame] = {}  # stages a step left alone share a frame
+        out = {}
+        for name, arr in arrays.items():
+            if id(arr) not in made:
+                made[id(arr)] = builder.wide(arr)
+            out[name] = made[id(arr)]
         out["aggregated"] = builder.wide_nodes(S)
         return out
 
@@ -209,10 +233,60 @@ def compute(
         quadrants=builder.quadrants(S, G),
         issues=log.issues,
         inputs=dataset.inputs,
+        preparation=_steps_frame(prep.steps),
         _lazy={
             "stages": stages,
+            "flags": lambda: _flag_column(prep),
             "contributions": lambda: builder.contributions(node_values),
             "cagr": lambda: builder.cagr(S),
+        },
+    )
+
+
+def _denominators(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
+    """Denominator columns by name; an indicator named as a denominator gives its
+    raw values."""
+    out = dict(dataset.denominators)
+    index_of = {ind.id: i for i, ind in enumerate(spec.indicators)}
+    for ind in spec.indicators:
+        name = ind.denominator
+        if name is not None and name not in out and name in index_of:
+            out[name] = dataset.values[:, :, index_of[name]]
+    return out
+
+
+def _groups(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
+    """Group label of every unit, by grouping column."""
+    table = dataset.unit_table
+    columns = [g.column for g in spec.units.groups] if spec.units else []
+    return {
+        c: table[f"group:{c}"].to_list()
+        for c in columns
+        if f"group:{c}" in table.columns
+    }
+
+
+def _flag_column(prep: Prepared) -> pl.Series:
+    """The `flag` column of the long indicator table (indicator-major order)."""
+    texts = prep.flag_texts()  # [unit, period, indicator]
+    return pl.Series("flag", texts.transpose(2, 0, 1).reshape(-1), dtype=pl.String)
+
+
+def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "step": [s.step for s in steps],
+            "indicator": [s.indicator for s in steps],
+            "method": [s.method for s in steps],
+            "cells": [s.cells for s in steps],
+            "where": ["; ".join(s.where) for s in steps],
+        },
+        schema={
+            "step": pl.String,
+            "indicator": pl.String,
+            "method": pl.String,
+            "cells": pl.Int64,
+            "where": pl.String,
         },
     )
 
