@@ -148,3 +148,33 @@ def render_to_text(fn: object) -> str:
     buffer = io.StringIO()
     fn(Console(file=buffer, width=150, color_system=None))  # type: ignore[operator]
     return buffer.getvalue()
+
+
+def test_preparation_table_says_what_each_step_touched(tmp_path: Path) -> None:
+    from gdindex.report.terminal import preparation_table
+    from tests.conftest import SPEC_YAML, write_project
+
+    spec_text = SPEC_YAML.replace(
+        "indicators:\n",
+        "defaults:\n  impute: {method: group_mean}\n"
+        "  treat: {method: winsorise}\nindicators:\n",
+    )
+    result = gdindex.compute(write_project(tmp_path, spec=spec_text))
+    zh = render(preparation_table(result, "zh"))
+    en = render(preparation_table(result, "en"))
+    assert "数据预处理" in zh and "缺失插补" in zh and "group_mean" in zh
+    assert "Impute" in en and "B 2021 i3" in en
+    row = next(line for line in en.splitlines() if "Impute" in line)
+    assert "│ 1 " in row or " 1 │" in row  # one indicator, one cell
+    assert "Treat" not in en  # winsorise configured but nothing failed the test
+    full = io.StringIO()
+    render_result(result, Console(file=full, width=160, color_system=None), lang="en")
+    assert "Data preparation" in full.getvalue()
+
+
+def test_no_preparation_table_when_nothing_is_prepared(
+    guangdong: gdindex.IndexResult,
+) -> None:
+    from gdindex.report.terminal import preparation_table
+
+    assert preparation_table(guangdong) is None

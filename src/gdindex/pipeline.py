@@ -268,8 +268,11 @@ def _groups(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
 
 def _flag_column(prep: Prepared) -> pl.Series:
     """The `flag` column of the long indicator table (indicator-major order)."""
-    texts = prep.flag_texts()  # [unit, period, indicator]
-    return pl.Series("flag", texts.transpose(2, 0, 1).reshape(-1), dtype=pl.String)
+    codes, texts = prep.flag_codes()  # [unit, period, indicator]
+    flat = pl.Series("flag", codes.transpose(2, 0, 1).reshape(-1))
+    if not texts:
+        return pl.repeat(None, len(flat), dtype=pl.String, eager=True).alias("flag")
+    return flat.replace_strict(texts, default=None, return_dtype=pl.String)
 
 
 def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:

@@ -61,6 +61,18 @@ class Prepared:
                     out[:, :, i][column == bits] = _flag_text(int(bits), how)
         return out
 
+    def flag_codes(self) -> tuple[np.ndarray, dict[int, str]]:
+        """Cell codes `32·indicator + bits` and the flag text of each code present
+        (untouched cells, code with bits 0, have no entry): for vectorised output."""
+        n_ind = self.flags.shape[2]
+        codes = self.flags.astype(np.int64) + 32 * np.arange(n_ind, dtype=np.int64)
+        texts = {
+            int(c): _flag_text(int(c) % 32, self.impute_methods[int(c) // 32])
+            for c in np.unique(codes)
+            if int(c) % 32
+        }
+        return codes, texts
+
     def counts(self) -> dict[str, int]:
         """Cells touched by each step."""
         totals = dict.fromkeys(STEPS, 0)
@@ -99,15 +111,16 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
     if n < 3:
         return float("nan"), float("nan")
     d = v - v.mean()
-    m2 = float(np.mean(d * d))
-    if m2 <= 0.0 or not np.isfinite(m2):
+    s = float(np.sqrt(np.mean(d * d)))
+    if not s > 0.0 or not np.isfinite(s):
         return float("nan"), float("nan")
-    m3 = float(np.mean(d**3))
-    g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
+    z = d / s  # standardised first: the moments of tiny spreads do not underflow
+    m3 = float(np.mean(z**3))
+    g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3
     if n < 4:
         return float(g1), float("nan")
-    m4 = float(np.mean(d**4))
-    g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 / (m2 * m2) - 3.0) + 6.0)
+    m4 = float(np.mean(z**4))
+    g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 - 3.0) + 6.0)
     return float(g1), float(g2)
 
 

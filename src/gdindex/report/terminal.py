@@ -31,6 +31,16 @@ LABELS = {
     "units": {"zh": "个单位", "en": "units"},
     "vs": {"zh": "较上期", "en": "vs previous period"},
     "groups": {"zh": "分组汇总", "en": "Group summary"},
+    "preparation": {"zh": "数据预处理", "en": "Data preparation"},
+    "step": {"zh": "步骤", "en": "Step"},
+    "method": {"zh": "方法", "en": "Method"},
+    "cells": {"zh": "单元格", "en": "Cells"},
+    "indicators": {"zh": "指标数", "en": "Indicators"},
+    "where": {"zh": "位置（示例）", "en": "Where (first cells)"},
+    "denominate": {"zh": "分母折算", "en": "Denominate"},
+    "impute": {"zh": "缺失插补", "en": "Impute"},
+    "screen": {"zh": "样本筛选", "en": "Screen"},
+    "treat": {"zh": "异常值处理", "en": "Treat outliers"},
 }
 
 
@@ -200,6 +210,44 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
     return tables
 
 
+def preparation_table(result: IndexResult, lang: str = "zh") -> Table | None:
+    """One row per preparation step: methods, cells touched, where (None if none).
+
+    `where` names the first cells as `unit period indicator`.
+    """
+    steps = result.preparation
+    if steps.height == 0:
+        return None
+    table = Table(
+        title=t("preparation", lang), header_style="bold cyan", pad_edge=False
+    )
+    table.add_column(t("step", lang), no_wrap=True)
+    table.add_column(t("method", lang))
+    table.add_column(t("indicators", lang), justify="right")
+    table.add_column(t("cells", lang), justify="right", style="bold")
+    table.add_column(t("where", lang))
+    for step in ("denominate", "impute", "screen", "treat"):
+        rows = steps.filter(pl.col("step") == step)
+        if rows.height == 0:
+            continue
+        methods = sorted({m.split(" ")[0] for m in rows["method"].to_list()})
+        indicators = rows.filter(pl.col("cells") > 0)["indicator"].drop_nulls()
+        where: list[str] = []
+        for r in rows.filter(pl.col("cells") > 0).iter_rows(named=True):
+            for cell in (r["where"] or "").split("; "):
+                if cell and len(where) < 3:
+                    where.append(f"{cell} {r['indicator'] or ''}".strip())
+        total = int(rows["cells"].sum())
+        table.add_row(
+            t(step, lang),
+            ", ".join(methods),
+            str(indicators.n_unique()) if step != "screen" else "–",
+            str(total),
+            "; ".join(where) + (" …" if total > len(where) else ""),
+        )
+    return table
+
+
 def issues_panel(issues: Sequence[Issue], lang: str = "zh") -> Panel | None:
     """Warnings as a yellow panel (None when there are none)."""
     if not issues:
@@ -225,6 +273,9 @@ def render_result(
     console.print(ranking_table(result, period, lang, top))
     for table in group_tables(result, period, lang):
         console.print(table)
+    prep = preparation_table(result, lang)
+    if prep is not None:
+        console.print(prep)
     panel = issues_panel(result.issues, lang)
     if panel is not None:
         console.print(panel)
