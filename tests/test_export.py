@@ -107,3 +107,26 @@ def test_rewrite_is_byte_identical(
 def test_unknown_format(result: gdindex.IndexResult, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown format"):
         gdindex.write_outputs(result, tmp_path, "xml")
+
+
+def test_manifest_records_preparation_methods_and_counts(tmp_path: Path) -> None:
+    from tests.conftest import SPEC_YAML, write_project
+
+    spec_text = SPEC_YAML.replace(
+        "indicators:\n",
+        "defaults:\n  impute: {method: group_mean}\nindicators:\n",
+    )
+    result = gdindex.compute(write_project(tmp_path, spec=spec_text))
+    meta = json.loads(
+        (gdindex.write_outputs(result, tmp_path / "out")[-1]).read_text("utf-8")
+    )
+    assert meta["preparation"] == {
+        "denominate": 0,
+        "impute": 1,
+        "screen": 0,
+        "treat": 0,
+    }
+    (entry,) = meta["methods"]["impute"]
+    assert entry["params"]["method"] == "group_mean"
+    assert entry["indicators"] == ["i1", "i2", "i3", "i4"]
+    assert meta["methods"]["treat"] == [] and meta["methods"]["screen"] is None

@@ -78,6 +78,18 @@ def manifest(
         p = spec.normalise_for(ind)
         key = json.dumps(p.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         normalise.setdefault(key, []).append(ind.id)
+    prepare: dict[str, dict[str, list[str]]] = {"impute": {}, "treat": {}}
+    for ind in spec.indicators:
+        for step, params in (
+            ("impute", spec.impute_for(ind)),
+            ("treat", spec.treat_for(ind)),
+        ):
+            if params.method == "none":
+                continue
+            key = json.dumps(
+                params.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
+            )
+            prepare[step].setdefault(key, []).append(ind.id)
     aggregate = {
         node.id: spec.aggregate_for(node).model_dump(mode="json")
         for node, _ in spec.tree.walk()
@@ -114,7 +126,20 @@ def manifest(
             ],
             "aggregate": aggregate,
             "weights": weights,
+            "denominate": {
+                ind.id: {"denominator": ind.denominator, "scale": ind.scale}
+                for ind in spec.indicators
+                if ind.denominator
+            },
+            **{
+                step: [
+                    {"params": json.loads(k), "indicators": v} for k, v in found.items()
+                ]
+                for step, found in prepare.items()
+            },
+            "screen": spec.screen.model_dump(mode="json") if spec.screen else None,
         },
+        "preparation": _preparation_counts(result),
         "format": fmt,
         "rows": {name: t.height for name, t in (tables or {}).items()},
         "warnings": [i.to_dict() for i in result.issues if i.severity == "warning"],
@@ -122,6 +147,14 @@ def manifest(
     if with_time:
         out["created"] = datetime.now(UTC).isoformat(timespec="seconds")
     return out
+
+
+def _preparation_counts(result: IndexResult) -> dict[str, int]:
+    """Cells changed by each preparation step."""
+    counts = dict.fromkeys(("denominate", "impute", "screen", "treat"), 0)
+    for row in result.preparation.iter_rows(named=True):
+        counts[row["step"]] += int(row["cells"])
+    return counts
 
 
 def write_outputs(

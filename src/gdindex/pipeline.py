@@ -138,6 +138,7 @@ class IndexResult:
             "quadrants": _records(self.quadrants),
             "contributions": _records(self.contributions),
             "cagr": _records(self.cagr),
+            "preparation": _records(self.preparation),
             "issues": [i.to_dict() for i in self.issues],
         }
 
