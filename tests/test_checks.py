@@ -46,3 +46,16 @@ def test_warnings_include_constant_indicators(tmp_path: Path) -> None:
 
     assert [i.code for i in issues] == ["constant-indicator"]
     assert "'i4'" in issues[0].where
+
+
+def test_validate_reports_what_preparation_finds(tmp_path: Path) -> None:
+    spec_text = SPEC_YAML.replace(
+        "{id: i2, name: {zh: 指标二, en: Two}}",
+        "{id: i2, name: {zh: 指标二, en: Two}, treat: {method: log}}",
+    )
+    data = "unit,period,i1,i2,i3,i4\nA,2021,1,0,1,1\nA,2022,2,1,2,2\n"
+    data += "B,2021,3,2,3,3\nB,2022,4,3,4,4\nC,2021,5,4,5,5\nC,2022,6,5,6,6\n"
+    issues = gdindex.validate(write_project(tmp_path, spec=spec_text, data=data))
+    errors = [i for i in issues if i.severity == "error"]
+    assert len(errors) == 1 and "≤ 0 have no logarithm" in errors[0].message
+    assert "A 2021" in errors[0].message

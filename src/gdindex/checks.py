@@ -15,10 +15,13 @@ def validate(spec: IndexSpec | str | Path) -> list[Issue]:
     """Check a spec and its data; return all issues found (never raises on bad input).
 
     Covers the spec's own rules, then reading every table (files, encodings,
-    columns, cells, duplicates, unknown units, empty periods, all-missing indicators).
+    columns, cells, duplicates, unknown units, empty periods, all-missing indicators),
+    then what preparing and normalising the data would report.
     """
     from gdindex.io import load_data
     from gdindex.normalise import normalise_values
+    from gdindex.pipeline import denominators_of, groups_of
+    from gdindex.prepare import prepare
 
     if not isinstance(spec, IndexSpec):
         try:
@@ -31,6 +34,16 @@ def validate(spec: IndexSpec | str | Path) -> list[Issue]:
     except GdindexError as exc:
         return issues + exc.issues
     log = IssueLog(issues + dataset.issues)
-    # Normalising is cheap and finds constant indicators and bad base periods.
-    normalise_values(dataset.values, spec, dataset.units, dataset.periods, log)
+    # Preparing and normalising are cheap and find what only the data reveal:
+    # zero denominators, logs of values ≤ 0, an empty screen, constant indicators.
+    prep = prepare(
+        dataset.values,
+        spec,
+        dataset.units,
+        dataset.periods,
+        log,
+        denominators=denominators_of(spec, dataset),
+        groups=groups_of(spec, dataset),
+    )
+    normalise_values(prep.treated, spec, dataset.units, dataset.periods, log)
     return log.issues

@@ -189,8 +189,8 @@ def compute(
         units,
         periods,
         log,
-        denominators=_denominators(spec, dataset),
-        groups=_groups(spec, dataset),
+        denominators=denominators_of(spec, dataset),
+        groups=groups_of(spec, dataset),
     )
     log.raise_if_errors(DataError, "cannot prepare the data")
     prepared = prep.treated
@@ -244,7 +244,7 @@ def compute(
     )
 
 
-def _denominators(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
+def denominators_of(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
     """Denominator columns by name; an indicator named as a denominator gives its
     raw values."""
     out = dict(dataset.denominators)
@@ -256,7 +256,7 @@ def _denominators(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
     return out
 
 
-def _groups(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
+def groups_of(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
     """Group label of every unit, by grouping column."""
     table = dataset.unit_table
     columns = [g.column for g in spec.units.groups] if spec.units else []
