@@ -57,7 +57,8 @@ class IndexResult:
             `denominated`, `imputed`, `screened`, `treated`, `normalised`, and
             `aggregated` (one column per node).
         preparation: what each preparation step did: `step, indicator, method,
-            cells, where` (cells touched, the first few "unit period" touched).
+            period, cells, where` (period: of a per-period treatment; cells
+            touched; the first few "unit period" touched).
         weights: `node, parent, weight, effective_weight, method` (weights.csv).
         groups: `group_by, group, period, node, score, growth_pct, n_units`.
         quadrants: `unit, period, node, score, growth_pct, quadrant`.
@@ -282,6 +283,7 @@ def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:
             "step": [s.step for s in steps],
             "indicator": [s.indicator for s in steps],
             "method": [s.method for s in steps],
+            "period": [None if s.period is None else str(s.period) for s in steps],
             "cells": [s.cells for s in steps],
             "where": ["; ".join(s.where) for s in steps],
         },
@@ -289,6 +291,7 @@ def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:
             "step": pl.String,
             "indicator": pl.String,
             "method": pl.String,
+            "period": pl.String,
             "cells": pl.Int64,
             "where": pl.String,
         },

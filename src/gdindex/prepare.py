@@ -36,6 +36,7 @@ class StepSummary:
     method: str
     cells: int
     where: list[str]  # "unit period" of the first cells touched
+    period: Period | None = None  # a treatment of one period's column
 
 
 @dataclass
@@ -489,7 +490,13 @@ def _screen(
     out_list = [(units[a], periods[b]) for a, b in pairs]
     shown = [f"{units[a]} {periods[b]} ({coverage[a, b]:.0%})" for a, b in pairs]
     steps.append(
-        StepSummary("screen", None, f"≥ {screen.min_coverage:g}", len(out_list), shown)
+        StepSummary(
+            "screen",
+            None,
+            f"≥ {screen.min_coverage:g}",
+            len(out_list) * values.shape[2],  # cells: every indicator of the row
+            shown,
+        )
     )
     log.warn(
         "screen",
@@ -561,14 +568,16 @@ def _treat(
             flags[:, cols, i] = sub
             full = np.zeros(x.shape, dtype=bool)
             full[:, cols] = mask2
-            label = "" if p.scope == "panel" else f" {periods[cols[0]]}"
+            period = None if p.scope == "panel" else periods[cols[0]]
+            label = "" if period is None else f" in {period}"
             steps.append(
                 StepSummary(
                     "treat",
                     ind.id,
-                    ("winsorise" if how == "winsorised" else "log (fallback)") + label,
+                    "winsorise" if how == "winsorised" else "log (fallback)",
                     int(mask2.sum()),
                     _where(units, periods, full),
+                    period,
                 )
             )
             if how == "winsorised" and not passes(new, p.skew, p.kurt):

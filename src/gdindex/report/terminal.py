@@ -230,7 +230,7 @@ def preparation_table(result: IndexResult, lang: str = "zh") -> Table | None:
         rows = steps.filter(pl.col("step") == step)
         if rows.height == 0:
             continue
-        methods = sorted({m.split(" ")[0] for m in rows["method"].to_list()})
+        methods = sorted(set(rows["method"].to_list()))
         indicators = rows.filter(pl.col("cells") > 0)["indicator"].drop_nulls()
         where: list[str] = []
         for r in rows.filter(pl.col("cells") > 0).iter_rows(named=True):
