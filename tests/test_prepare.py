@@ -321,6 +321,7 @@ def test_screen_drops_unit_periods_below_coverage() -> None:
     assert prep.screened[1, 1, 0] == 1.0  # 75 % is enough
     assert (prep.flags[1, 0] == SCREENED).all()
     assert prep.flag_texts()[1, 0, 3] == "screened"
+    assert prep.counts()["screen"] == 4  # one unit-period, four cells
     assert "u1 2020 (50%)" in log.warnings[0].message
 
 
