@@ -10,7 +10,22 @@ import gdindex
 from tests.conftest import DATA_CSV, SPEC_YAML, SPECS, write_project
 
 
-@pytest.mark.parametrize("name", ["guangdong", "provinces_innovation", "asem"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "guangdong",
+        "provinces_innovation",
+        "asem",
+        "asem_2_geometric",
+        "asem_3_zscore",
+        "asem_4_winsorise",
+        "asem_5a_mean_impute",
+        "asem_5b_group_impute",
+        "asem_6_full",
+        "asem_7a_panel_pooled",
+        "asem_7b_panel_per_year",
+    ],
+)
 def test_shipped_specs_are_valid(name: str) -> None:
     issues = gdindex.validate(SPECS / f"{name}.yaml")
 
