@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "DataCheck",
     "DataError",
     "GdindexError",
     "IndexResult",
@@ -23,6 +24,7 @@ __all__ = [
     "Issue",
     "SpecError",
     "__version__",
+    "check_data",
     "compute",
     "load_spec",
     "spec_json_schema",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "check_data": "gdindex.datacheck",
+    "DataCheck": "gdindex.datacheck",
     "compute": "gdindex.pipeline",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
@@ -46,6 +50,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from gdindex.checks import validate
+    from gdindex.datacheck import DataCheck, check_data
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.export import write_outputs
     from gdindex.pipeline import IndexResult, compute

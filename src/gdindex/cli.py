@@ -226,6 +226,52 @@ def validate(spec: SpecArg, lang: LangOpt = Lang.zh, debug: DebugOpt = False) ->
     _console().print(f"✓ {spec}: valid ({len(issues)} warning(s))", style="green")
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def check(
+    spec: SpecArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write check_*.csv and check.json into this dir."),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = CheckFormat.table,
+    lang: LangOpt = Lang.zh,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the errors.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Audit the data of SPEC before computing; exit 1 when there are errors."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.datacheck import check_data, write_check
+        from gdindex.report.check import issue_table, render_check
+
+        result = check_data(gdindex.load_spec(spec))
+        if out is not None:
+            written = write_check(result, out)
+            if not quiet:
+                _console(stderr=True).print(
+                    f"wrote {len(written)} files to {out}", style="green"
+                )
+    with _reader_may_leave():
+        if fmt is CheckFormat.json:
+            sys.stdout.write(result.to_json() + "\n")
+        elif not quiet:
+            render_check(result, _console(), lang.value)
+        elif result.errors:
+            _console(stderr=True).print(issue_table(result.errors, lang.value))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
