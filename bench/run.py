@@ -9,6 +9,16 @@ Figures (issue: core):
   60 indicators (4 pillars): median time ≤ 2 s, peak RSS ≤ 1.5 GB; doubling the units
   costs at most 2.2 × the time.
 
+Figures (issue 3: data preparation and the data audit), on the "messy" synthetic
+panel 3,000 × 10 × 60 (5 % missing, 0.2 % outliers, a units table with regions and
+population; the spec imputes by region, winsorises, divides 10 indicators by
+population and screens at 0.5 coverage):
+- `gdindex.compute` (load + prepare + normalise + aggregate): median time ≤ 3 s,
+  peak RSS ≤ 1.5 GB; then the preparation step alone
+  (`gdindex.prepare.prepare` on the loaded dataset) and the load alone;
+- `gdindex.datacheck.check_data` (`gdindex check`): median time ≤ 3 s, peak RSS
+  ≤ 1.5 GB; "not available" while the module cannot be imported.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -23,7 +33,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -41,24 +53,36 @@ def wall(cmd: list[str], repeats: int) -> float:
     return statistics.median(times)
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(func: Callable[[], Any], repeats: int) -> tuple[list[float], Any]:
+    """Run `func` `repeats` times; return the wall times and the last result."""
+    times = []
+    result = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
 def worker(spec: str, repeats: int) -> None:
     """Run in a subprocess: time `compute` in-process and report peak RSS."""
     import gdindex
 
     loaded = gdindex.load_spec(spec)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = gdindex.compute(loaded)
-        times.append(time.perf_counter() - start)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    times, result = timed(lambda: gdindex.compute(loaded), repeats)
+    peak_mb = peak_rss_mb()
     # Stage, contribution and CAGR frames are built on first use: time them with the
     # CSV export, so that the cost of a full `compute --out` run is visible too.
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         gdindex.write_outputs(result, out)
         export_s = time.perf_counter() - start
-    after_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    after_mb = peak_rss_mb()
     figures = {
         "median_s": statistics.median(times),
         "min_s": min(times),
@@ -70,15 +94,95 @@ def worker(spec: str, repeats: int) -> None:
     print(json.dumps(figures))
 
 
-def in_process(spec: Path, repeats: int) -> dict[str, float]:
-    out = subprocess.run(
-        [PY, __file__, "--worker", str(spec), "--repeats", str(repeats)],
-        check=True,
+def prepare_worker(spec: str, repeats: int) -> None:
+    """Run in a subprocess: time `compute` with preparation (peak RSS after it),
+    then the load and the preparation step alone."""
+    import gdindex
+    from gdindex.errors import IssueLog
+    from gdindex.io import load_data
+    from gdindex.pipeline import denominators_of, groups_of  # as `compute` does
+    from gdindex.prepare import prepare
+
+    loaded = gdindex.load_spec(spec)
+    times, result = timed(lambda: gdindex.compute(loaded), repeats)
+    peak_mb = peak_rss_mb()
+    load_times, dataset = timed(lambda: load_data(loaded), repeats)
+    denominators = denominators_of(loaded, dataset)
+    groups = groups_of(loaded, dataset)
+
+    def prepare_once() -> Any:
+        return prepare(
+            dataset.values,
+            loaded,
+            dataset.units,
+            dataset.periods,
+            IssueLog(),
+            denominators=denominators,
+            groups=groups,
+        )
+
+    prep_times, prep = timed(prepare_once, repeats)
+    counts = prep.counts()
+    print(
+        json.dumps(
+            {
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "peak_mb": peak_mb,
+                "rows": result.scores.height,
+                "load_median_s": statistics.median(load_times),
+                "prepare_median_s": statistics.median(prep_times),
+                "prepare_min_s": min(prep_times),
+                "cells": counts,
+                "issues": len(result.issues),
+            }
+        )
+    )
+
+
+def check_worker(spec: str, repeats: int) -> None:
+    """Run in a subprocess: time `check_data` in-process and report peak RSS, or
+    why it is not available."""
+    import gdindex
+
+    loaded = gdindex.load_spec(spec)
+    try:
+        from gdindex.datacheck import check_data
+    except ImportError as exc:
+        print(json.dumps({"unavailable": f"import failed: {exc}"}))
+        return
+    try:
+        times, check = timed(lambda: check_data(loaded), repeats)
+    except Exception as exc:  # the module is under construction: report, go on
+        print(json.dumps({"unavailable": f"{type(exc).__name__}: {exc}"}))
+        return
+    print(
+        json.dumps(
+            {
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "peak_mb": peak_rss_mb(),
+                "errors": len(check.errors),
+                "warnings": len(check.warnings),
+            }
+        )
+    )
+
+
+WORKERS = {"compute": worker, "prepare": prepare_worker, "check": check_worker}
+
+
+def in_process(spec: Path, repeats: int, mode: str = "compute") -> dict[str, Any]:
+    done = subprocess.run(
+        [PY, __file__, "--worker", str(spec), "--repeats", str(repeats)]
+        + ["--mode", mode],
         capture_output=True,
         text=True,
         cwd=ROOT,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    if done.returncode != 0:
+        sys.exit(f"bench worker --mode {mode} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def status(ok: bool) -> str:
@@ -89,9 +193,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--worker")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--mode", choices=sorted(WORKERS), default="compute")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.repeats)
+        WORKERS[args.mode](args.worker, args.repeats)
         return
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -149,6 +254,52 @@ def main() -> None:
         f"  6,000 / 3,000 time ratio       {scale:6.2f}   target ≤ 2.20  "
         f"{status(scale <= 2.2)}"
     )
+
+    print(
+        f"\n[messy panel 3000×10×60 (5% missing, outliers): in-process, median of "
+        f"{args.repeats}]"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = synth.write(Path(tmp), 3000, 10, 60, messy=True)
+        prep = in_process(spec, args.repeats, "prepare")
+        check = in_process(spec, args.repeats, "check")
+    ratio = prep["median_s"] / 3.0
+    print(
+        f"  prepare+compute 3000×10×60 (5% missing, outliers): "
+        f"{prep['median_s']:6.3f} s (min {prep['min_s']:.3f}), "
+        f"peak RSS {prep['peak_mb']:7.0f} MB"
+    )
+    cells = ", ".join(f"{k} {v:,}" for k, v in prep["cells"].items())
+    print(
+        f"        of which load {prep['load_median_s']:.3f} s, preparation step "
+        f"{prep['prepare_median_s']:.3f} s (min {prep['prepare_min_s']:.3f}); "
+        f"cells: {cells}"
+    )
+    print(
+        f"  time / 3 s                     {ratio:6.2f}   target ≤ 1.00  "
+        f"{status(ratio <= 1.0)}"
+    )
+    print(
+        f"  peak ≤ 1,536 MB                {prep['peak_mb'] / 1536:6.2f}   "
+        f"target ≤ 1.00  {status(prep['peak_mb'] <= 1536)}"
+    )
+    if "unavailable" in check:
+        print(f"  check 3000×10×60: not available ({check['unavailable']})")
+    else:
+        cratio = check["median_s"] / 3.0
+        print(
+            f"  check 3000×10×60: {check['median_s']:6.3f} s "
+            f"(min {check['min_s']:.3f}), peak RSS {check['peak_mb']:7.0f} MB, "
+            f"{check['errors']} error(s), {check['warnings']} warning(s)"
+        )
+        print(
+            f"  time / 3 s                     {cratio:6.2f}   target ≤ 1.00  "
+            f"{status(cratio <= 1.0)}"
+        )
+        print(
+            f"  peak ≤ 1,536 MB                {check['peak_mb'] / 1536:6.2f}   "
+            f"target ≤ 1.00  {status(check['peak_mb'] <= 1536)}"
+        )
 
 
 if __name__ == "__main__":

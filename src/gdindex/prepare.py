@@ -116,11 +116,12 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
     if not s > 0.0 or not np.isfinite(s):
         return float("nan"), float("nan")
     z = d / s  # standardised first: the moments of tiny spreads do not underflow
-    m3 = float(np.mean(z**3))
+    z2 = z * z  # products, not z**3 / z**4: NumPy's general pow is 100× slower
+    m3 = float(np.mean(z2 * z))
     g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3
     if n < 4:
         return float(g1), float("nan")
-    m4 = float(np.mean(z**4))
+    m4 = float(np.mean(z2 * z2))
     g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 - 3.0) + 6.0)
     return float(g1), float(g2)
 
@@ -130,7 +131,10 @@ def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
 
     A column whose statistics cannot be computed (too few values, constant) passes.
     """
-    g1, g2 = skew_kurt(x)
+    return _passes(*skew_kurt(x), skew, kurt)
+
+
+def _passes(g1: float, g2: float, skew: float, kurt: float) -> bool:
     if np.isnan(g1) or np.isnan(g2):
         return True
     return bool(abs(g1) < skew or g2 < kurt)
@@ -151,13 +155,13 @@ def winsorise(x: np.ndarray, p: WinsoriseSpec) -> tuple[np.ndarray, np.ndarray, 
     `""` (untouched).
     """
     treated = np.zeros(x.shape, dtype=bool)
-    if passes(x, p.skew, p.kurt):
+    g1, g2 = skew_kurt(x)
+    if _passes(g1, g2, p.skew, p.kurt):
         return x, treated, ""
     out = x.copy()
     observed = ~np.isnan(out)
     ok = False
     while int(treated.sum()) < p.winmax:
-        g1, _ = skew_kurt(out)
         edge = np.nanmax(out) if g1 >= 0 else np.nanmin(out)
         at = observed & (out == edge)
         rest = out[observed & ~at]
@@ -165,7 +169,8 @@ def winsorise(x: np.ndarray, p: WinsoriseSpec) -> tuple[np.ndarray, np.ndarray, 
             break
         out[at] = rest.max() if g1 >= 0 else rest.min()
         treated |= at
-        if passes(out, p.skew, p.kurt):
+        g1, g2 = skew_kurt(out)
+        if _passes(g1, g2, p.skew, p.kurt):
             ok = True
             break
     if ok or p.fallback == "none":
@@ -258,11 +263,7 @@ def _fill_by_period(
     func = np.mean if stat == "mean" else np.median
     labels = [None] if groups is None else sorted({g for g in groups if g is not None})
     for label in labels:
-        rows = (
-            np.ones(x.shape[0], dtype=bool)
-            if groups is None
-            else np.array([g == label for g in groups])
-        )
+        rows = np.ones(x.shape[0], dtype=bool) if groups is None else groups == label
         block = x[rows]
         missing = np.isnan(block)
         if not missing.any():
