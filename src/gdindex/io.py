@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import DataError, Issue, IssueLog, examples
+from gdindex.errors import MAX_EXAMPLES, DataError, Issue, IssueLog, examples
 from gdindex.spec import DataTable, IndexSpec, Period, UnitsSpec
 
 _BOM = b"\xef\xbb\xbf"
@@ -109,15 +109,25 @@ def read_table(
     separator: str = ",",
     text_columns: Sequence[str] | None = None,
     label: str | None = None,
+    sheet: str | int | None = None,
+    skip_rows: int = 0,
 ) -> tuple[pl.DataFrame | None, str]:
-    """Read a CSV or Parquet file.
+    """Read a CSV, Excel (.xlsx, .xlsm, .xls) or Parquet file.
 
-    `text_columns` are always read as text (ids keep leading zeros); the other
-    columns are typed by Polars when every cell parses, else read as text for
+    `text_columns` are always read as text (ids keep leading zeros, and a code an
+    Excel cell stores as the number 440100 reads "440100"); the other columns are
+    typed by Polars when every cell is a number, else read as text for
     `parse_numbers`. With `text_columns=None` every column is text.
 
+    Args:
+        sheet: Excel: the sheet's name, or its number counting from 1 (default: the
+            first sheet).
+        skip_rows: lines (CSV) or rows (Excel) above the header to skip, e.g. a title.
+
     Returns the frame (None when it cannot be read; the reason is logged) and the
-    encoding used. `label` names the file in messages (default: its path).
+    encoding used (`xlsx`, `xls`, … for workbooks; `binary` for Parquet). `label`
+    names the file in messages (default: its path); `first_row(encoding, skip_rows)`
+    is the row number of the frame's first row.
     """
     where = label or str(path)
     if not path.exists():
@@ -129,15 +139,23 @@ def read_table(
         )
         return None, ""
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xls", ".xlsm"}:
-        log.error(
+    if suffix in _EXCEL:
+        return _read_excel(path, log, where, sheet, skip_rows, text_columns)
+    if sheet is not None:
+        log.warn(
             where,
-            "Excel files are not read yet",
-            "export the sheet as CSV (UTF-8 or GBK) or Parquet",
-            "unsupported",
+            f"`sheet: {sheet}` is ignored: the file is not an Excel workbook",
+            "drop `sheet:`",
+            "ignored-key",
         )
-        return None, ""
     if suffix in {".parquet", ".pq"}:
+        if skip_rows:
+            log.warn(
+                where,
+                f"`skip_rows: {skip_rows}` is ignored for Parquet files",
+                "drop `skip_rows:`",
+                "ignored-key",
+            )
         return _read_parquet(path, log, where)
     raw = path.read_bytes()
     try:
@@ -150,6 +168,16 @@ def read_table(
             "encoding",
         )
         return None, ""
+    if skip_rows:
+        text = _skip_lines(text, skip_rows)
+        if not text or text.isspace():
+            log.error(
+                where,
+                f"nothing is left after skipping {skip_rows} line(s) (`skip_rows`)",
+                "set `skip_rows:` to the number of lines above the header",
+                "empty-table",
+            )
+            return None, used
     if not text or text.isspace():
         log.error(
             where, "the file is empty", "add a header row and data", "empty-table"
@@ -159,18 +187,32 @@ def read_table(
     first_line = text if end < 0 else text[: end + 1]
     header = next(csv.reader(io.StringIO(first_line), delimiter=separator), [])
     names = [h.strip() for h in header]
-    dups = sorted({n for n in names if names.count(n) > 1})
-    if dups:
-        log.error(
-            where,
-            f"duplicate column names: {examples(dups)}",
-            "give every column a distinct header",
-            "duplicate-column",
+    second = text[end + 1 :].split("\n", 1)[0] if end >= 0 else ""
+    below = next(csv.reader([second], delimiter=separator), [])
+    fields = [str(j) for j in range(1, len(names) + 1)]
+    found = None
+    if not any(names):  # where does the table start? (for the hint)
+        rest = text.split("\n", 100)[1:100]
+        found = next(
+            (
+                skip_rows + k + 2
+                for k, line in enumerate(rest)
+                if line.strip(" \r\t" + separator)
+            ),
+            None,
         )
+    if not _header_ok(
+        names, below, fields, skip_rows, ("line", "field"), where, log, found
+    ):
         return None, used
+    # Fields without a header get a placeholder name, dropped after the read.
+    placeholders = {
+        f"__no_header_{j + 1}__": str(j + 1) for j, n in enumerate(names) if not n
+    }
+    names = [n or f"__no_header_{j + 1}__" for j, n in enumerate(names)]
     ragged = _ragged_rows(text, separator, len(names))
     if ragged:
-        lines = [f"line {n} has {k} fields" for n, k in ragged]
+        lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
         log.error(
             where,
             f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
@@ -180,7 +222,7 @@ def read_table(
             "ragged-rows",
         )
         return None, used
-    body = raw if used == "utf-8" else text.encode("utf-8")
+    body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
     frame = None
     if text_columns is not None:
         overrides = {c: pl.String for c in text_columns if c in names}
@@ -207,6 +249,7 @@ def read_table(
                 "bad-csv",
             )
             return None, used
+    frame = _drop_headerless(frame, placeholders, where, "field", log)
     if frame.height == 0:
         log.error(
             where, "the table has a header but no rows", "add data rows", "empty-table"
@@ -250,6 +293,402 @@ def _read_parquet(
         )
         return None, "binary"
     return frame, "binary"
+
+
+def first_row(encoding: str, skip_rows: int = 0) -> int:
+    """The row number, as a user sees it, of a table's first data row.
+
+    A CSV line or an Excel row counts the header and the skipped rows above it
+    (`skip_rows`); a Parquet record counts from 1.
+    """
+    return 1 if encoding == "binary" else 2 + skip_rows
+
+
+def _skip_lines(text: str, count: int) -> str:
+    pos = 0
+    for _ in range(count):
+        end = text.find("\n", pos)
+        if end < 0:
+            return ""
+        pos = end + 1
+    return text[pos:]
+
+
+# --- Excel workbooks --- #
+
+_EXCEL = {".xlsx", ".xlsm", ".xls"}
+_RESAVE = "open it in Excel and save it as .xlsx, or export the sheet as CSV"
+
+
+def _read_excel(
+    path: Path,
+    log: IssueLog,
+    where: str,
+    sheet: str | int | None,
+    skip_rows: int,
+    text_columns: Sequence[str] | None,
+) -> tuple[pl.DataFrame | None, str]:
+    """Read one sheet through Polars (calamine); rows keep their sheet positions.
+
+    The header row is read as text first, so that duplicate or empty headers and a
+    title row are reported before Polars would rename them. The data rows are then
+    read with every text column as text; the other columns are numbers when every
+    cell is one, else text (numbers and text cells mixed: `parse_numbers` decides).
+    Excel error cells (`#DIV/0!`, `#N/A`) and booleans come back as their text, so
+    they are reported like any other cell that is not a number.
+    """
+    import fastexcel
+
+    kind = path.suffix.lower().lstrip(".")
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic not in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # zip (xlsx), OLE (xls)
+        log.error(
+            where,
+            f"the file is not an Excel workbook although its name ends in .{kind} "
+            "(it may be a CSV or an HTML table saved under an Excel name)",
+            "rename it to .csv if it is text, or open it in Excel and save it as .xlsx",
+            "bad-excel",
+        )
+        return None, kind
+    try:
+        reader = fastexcel.read_excel(path)
+        sheets = list(reader.sheet_names)
+    except Exception as exc:  # calamine raises several types for damaged files
+        log.error(
+            where,
+            f"cannot read the workbook: {_first_line(exc)}",
+            _RESAVE,
+            "bad-excel",
+        )
+        return None, kind
+    index = _sheet_index(sheets, sheet, where, log)
+    if index is None:
+        return None, kind
+    name = sheets[index]
+    at = f"{where}: sheet '{name}'"
+    try:
+        top = reader.load_sheet(
+            index, header_row=None, skip_rows=0, n_rows=skip_rows + 2, dtypes="string"
+        )
+        rows = top.to_polars()
+        columns = top.available_columns()
+    except Exception as exc:
+        log.error(
+            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
+        )
+        return None, kind
+    if rows.height == 0 or rows.width == 0:
+        log.error(
+            at,
+            "the sheet is empty",
+            "choose the sheet holding the table with `sheet:`; the sheets are "
+            + _sheet_list(sheets),
+            "empty-table",
+        )
+        return None, kind
+    if rows.height <= skip_rows:
+        log.error(
+            at,
+            f"nothing is left after skipping {skip_rows} row(s) (`skip_rows`)",
+            "set `skip_rows:` to the number of rows above the header",
+            "empty-table",
+        )
+        return None, kind
+    # the frame starts at the first used column (absolute_index: where it is)
+    first_col = getattr(columns[0], "absolute_index", 0) if columns else 0
+    letters = [_column_letter(first_col + j) for j in range(rows.width)]
+    names = [(v or "").strip() for v in rows.row(skip_rows)]
+    below = rows.row(skip_rows + 1) if rows.height > skip_rows + 1 else ()
+    found = None
+    if not any(names):  # where does the table start? (for the hint)
+        more = reader.load_sheet(
+            index, header_row=None, skip_rows=0, n_rows=skip_rows + 100, dtypes="string"
+        ).to_polars()
+        filled = more.select(
+            pl.any_horizontal(
+                pl.all().str.strip_chars().replace("", None).is_not_null()
+            )
+        ).to_series()
+        after = [i for i in np.flatnonzero(filled.to_numpy()) if i > skip_rows]
+        found = int(after[0]) + 1 if after else None
+    if not _header_ok(
+        names, below, letters, skip_rows, ("row", "column"), at, log, found
+    ):
+        return None, kind
+    # Columns without a header get a placeholder name, dropped after the read.
+    placeholders = {
+        f"__no_header_{letters[j]}__": letters[j] for j, n in enumerate(names) if not n
+    }
+    read_names = [n or f"__no_header_{letters[j]}__" for j, n in enumerate(names)]
+    options: dict[str, Any] = {
+        "header_row": None,
+        "skip_rows": skip_rows + 1,
+        "column_names": read_names,
+    }
+    overrides: dict[str, Any] = {}
+    if text_columns is None:
+        options["dtypes"] = "string"
+    else:
+        overrides = {c: pl.String for c in text_columns if c in names}
+    try:
+        frame = pl.read_excel(
+            path,
+            sheet_name=name,
+            read_options=options,
+            schema_overrides=overrides or None,
+            infer_schema_length=None,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+    except Exception as exc:
+        log.error(
+            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
+        )
+        return None, kind
+    if kind != "xls":
+        frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
+    frame = _drop_headerless(frame, placeholders, at, "column", log)
+    odd = {
+        c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
+    }
+    if odd:  # dates, times, booleans: text, so a cell of them is reported, not used
+        frame = frame.with_columns(
+            pl.col(c).dt.to_string() if t == pl.Duration else pl.col(c).cast(pl.String)
+            for c, t in odd.items()
+        )
+    filled = frame.select(
+        pl.any_horizontal(pl.all().is_not_null()).alias("filled")
+    ).to_series()
+    last = np.flatnonzero(filled.to_numpy())
+    frame = frame.head(int(last[-1]) + 1 if len(last) else 0)  # trailing blank rows
+    if frame.height == 0:
+        log.error(
+            at, "the table has a header but no rows", "add data rows", "empty-table"
+        )
+        return None, kind
+    return frame, kind
+
+
+def _sheet_list(sheets: Sequence[str]) -> str:
+    return ", ".join(f"{i} '{s}'" for i, s in enumerate(sheets, start=1))
+
+
+def _sheet_index(
+    sheets: list[str], sheet: str | int | None, where: str, log: IssueLog
+) -> int | None:
+    """The 0-based index of the sheet `sheet:` names or numbers (from 1)."""
+    if not sheets:
+        log.error(where, "the workbook has no sheets", _RESAVE, "empty-table")
+        return None
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if 1 <= sheet <= len(sheets):
+            return sheet - 1
+        log.error(
+            f"{where}: sheet",
+            f"sheet number {sheet} is out of range: the workbook has "
+            f"{len(sheets)} sheet(s): {_sheet_list(sheets)}",
+            f"set `sheet:` to a number from 1 to {len(sheets)}, or to a sheet's name",
+            "missing-sheet",
+        )
+        return None
+    if sheet in sheets:
+        return sheets.index(sheet)
+    loose = [s for s in sheets if s.strip().casefold() == sheet.strip().casefold()]
+    close = loose[0] if loose else _close(sheet, sheets)
+    log.error(
+        f"{where}: sheet",
+        f"no sheet named '{sheet}'; the sheets are {_sheet_list(sheets)}",
+        f"did you mean '{close}'?"
+        if close
+        else "set `sheet:` to one of these names, or to a number counting from 1",
+        "missing-sheet",
+    )
+    return None
+
+
+def _header_ok(
+    names: list[str],
+    below: Sequence[object],
+    labels: Sequence[str],
+    skip_rows: int,
+    nouns: tuple[str, str],
+    where: str,
+    log: IssueLog,
+    first_filled: int | None = None,
+) -> bool:
+    """Log a missing header, a title row read as header, or duplicate headers.
+
+    `labels` name the columns in messages (Excel letters, or field numbers in a CSV);
+    `nouns` are ("row", "column") for a sheet, ("line", "field") for a CSV;
+    `first_filled` is the first row below the skipped ones holding any text.
+    """
+    noun, column = nouns
+    header_at = skip_rows + 1
+    filled = [n for n in names if n]
+    if not filled:
+        log.error(
+            where,
+            f"{noun} {header_at}, the header, is empty",
+            f"the first {noun} with text is {first_filled}: set "
+            f"`skip_rows: {first_filled - 1}`"
+            if first_filled
+            else f"set `skip_rows:` to the number of {noun}s above the header "
+            f"(now {skip_rows})",
+            "empty-header",
+        )
+        return False
+    values_below = [v for v in below if v is not None and str(v).strip()]
+    if len(filled) == 1 and len(values_below) > 1:
+        log.error(
+            where,
+            f"{noun} {header_at} looks like a title, not a header: it has one "
+            f"cell ('{filled[0]}') while the {noun} below has {len(values_below)}",
+            f"set `skip_rows: {skip_rows + 1}` to skip the {noun}s above the header",
+            "title-row",
+        )
+        return False
+    seen: dict[str, list[str]] = {}
+    for label, name in zip(labels, names, strict=True):
+        if name:
+            seen.setdefault(name, []).append(label)
+    dups = [
+        f"'{n}' ({column}s {', '.join(at)})" for n, at in seen.items() if len(at) > 1
+    ]
+    if dups:
+        log.error(
+            where,
+            "duplicate column names: " + "; ".join(dups[:MAX_EXAMPLES]),
+            "give every column a distinct header",
+            "duplicate-column",
+        )
+        return False
+    return True
+
+
+def _drop_headerless(
+    frame: pl.DataFrame,
+    placeholders: dict[str, str],
+    where: str,
+    noun: str,
+    log: IssueLog,
+) -> pl.DataFrame:
+    """Drop the columns read under a placeholder name (→ their letter or number)."""
+    if not placeholders:
+        return frame
+    used = [
+        label
+        for name, label in placeholders.items()
+        if frame[name].cast(pl.String).str.strip_chars().replace("", None).count()
+    ]
+    if used:
+        log.warn(
+            where,
+            f"{noun}(s) {', '.join(used[:MAX_EXAMPLES])} hold values but have no "
+            "header; they are ignored",
+            "give them a header if they are needed",
+            "no-header",
+        )
+    return frame.drop(list(placeholders))
+
+
+def _column_letter(index: int) -> str:
+    """Excel's letters of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _with_typed_cells(
+    frame: pl.DataFrame, path: Path, index: int, first: int, first_col: int
+) -> pl.DataFrame:
+    """Put the text of error and boolean cells back into the frame.
+
+    Calamine reads an error cell (`#DIV/0!`) as empty, which would pass for a missing
+    value, and a boolean in a column of numbers as 1 or 0. Their text (`#DIV/0!`,
+    `TRUE`) makes them cells that are not numbers, reported with their row.
+    """
+    cells = _typed_cells(path, index)
+    if not cells:
+        return frame
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    for row, col, text in cells:
+        j, i = col - first_col, row - first
+        if 0 <= j < frame.width and 0 <= i < frame.height:
+            by_column.setdefault(frame.columns[j], []).append((i, text))
+    updates = []
+    for name, found in by_column.items():
+        values = frame[name].cast(pl.String).to_list()
+        for i, text in found:
+            values[i] = text
+        updates.append(pl.Series(name, values, dtype=pl.String))
+    return frame.with_columns(updates) if updates else frame
+
+
+def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
+    """(1-based row, 0-based column, text) of the error and boolean cells of one
+    .xlsx sheet."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            sheets = [e for e in book.iter() if e.tag.endswith("}sheet")]
+            rid = sheets[index].get(rel_ns)
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            target = next(
+                e.get("Target", "") for e in rels.iter() if e.get("Id") == rid
+            )
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+            xml = zf.read(member)
+    except (KeyError, IndexError, StopIteration, ET.ParseError, zipfile.BadZipFile):
+        return []  # calamine read the file; an odd layout only loses this check
+    if not any(f"t={q}{t}{q}".encode() in xml for t in "eb" for q in "\"'"):
+        return []  # the common case: nothing to parse
+    out = []
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(xml)):
+            if not elem.tag.endswith("}c"):
+                continue
+            kind = elem.get("t")
+            if kind in ("e", "b"):
+                value = next((v.text for v in elem if v.tag.endswith("}v")), None)
+                row, col = _cell_position(elem.get("r", ""))
+                if row and value:
+                    if kind == "b":
+                        value = "TRUE" if value.strip() == "1" else "FALSE"
+                    out.append((row, col, value))
+            elem.clear()
+    except ET.ParseError:
+        return []
+    return out
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - ord("A") + 1
+    return (int(digits) if digits else 0), col - 1
 
 
 def parse_numbers(
@@ -360,7 +799,13 @@ def read_units(
     path = spec.resolve(units.file)
     where = f"{units.file} (units.file)"
     frame, encoding = read_table(
-        path, log, encoding=units.encoding, separator=units.separator, label=where
+        path,
+        log,
+        encoding=units.encoding,
+        separator=units.separator,
+        label=where,
+        sheet=units.sheet,
+        skip_rows=units.skip_rows,
     )
     if frame is None:
         return None, None
@@ -375,11 +820,12 @@ def read_units(
         wanted["group_weight"] = units.group_weight
     if not _missing_columns(frame, wanted, where, log):
         return None, None
-    out = _units_frame(frame, units, where, log)
+    first = first_row(encoding, units.skip_rows)
+    out = _units_frame(frame, units, where, log, first)
     for name in sorted(_denominator_names(spec)):
         if name in frame.columns and name != units.id:
             values, bad = parse_numbers(frame[name])
-            rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()
+            rows = (np.flatnonzero(bad.to_numpy()) + first).tolist()
             if rows:
                 log.error(
                     f"{where}: column '{name}'",
@@ -403,7 +849,7 @@ def _denominator_names(spec: IndexSpec) -> set[str]:
 
 
 def _units_frame(
-    frame: pl.DataFrame, units: UnitsSpec, where: str, log: IssueLog
+    frame: pl.DataFrame, units: UnitsSpec, where: str, log: IssueLog, first: int = 2
 ) -> pl.DataFrame:
     ids = frame[units.id].cast(pl.String).str.strip_chars()
     cols: dict[str, pl.Series] = {"unit": ids}
@@ -421,7 +867,7 @@ def _units_frame(
         # unreadable cells come back as null too: one check covers all three cases
         invalid = weights.is_null() | (weights < 0).fill_null(False)
         if invalid.any():
-            rows = (np.flatnonzero(invalid.to_numpy()) + 2).tolist()
+            rows = (np.flatnonzero(invalid.to_numpy()) + first).tolist()
             log.error(
                 f"{where}: column '{units.group_weight}'",
                 f"missing, negative or non-numeric group weights in rows "
@@ -437,7 +883,7 @@ def _units_frame(
     if len(empty):
         log.error(
             f"{where}: column '{units.id}'",
-            f"empty unit ids in rows {examples((empty + 2).tolist())}",
+            f"empty unit ids in rows {examples((empty + first).tolist())}",
             "give every row an id or delete it",
         )
     dup = out.filter(pl.col("unit").is_duplicated() & pl.col("unit").is_not_null())
@@ -476,6 +922,8 @@ def _read_data_table(
         separator=table.separator,
         text_columns=text_cols,
         label=where,
+        sheet=table.sheet,
+        skip_rows=table.skip_rows,
     )
     if frame is None:
         return None, None
@@ -485,8 +933,8 @@ def _read_data_table(
         key_cols |= {"indicator": table.indicator, "value": table.value}
     if not _missing_columns(frame, key_cols, where, log):
         return None, info
-    # rows are file lines in a CSV (the header is line 1), record numbers in Parquet
-    offset = 1 if encoding == "binary" else 2
+    # rows are file lines in a CSV, sheet rows in Excel, record numbers in Parquet
+    offset = first_row(encoding, table.skip_rows)
     frame = frame.with_row_index("_row", offset=offset)
     if table.format == "long":
         wide = _long_to_wide(frame, table, wanted, where, log)

@@ -1,0 +1,649 @@
+"""Messy-table intake: Excel workbooks, title rows, encodings and numbers as text.
+
+Every workbook here is a real .xlsx written in the test (xlsxwriter), so the reading
+goes through Polars and calamine exactly as a user's file would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+import xlsxwriter
+from typer.testing import CliRunner
+
+import gdindex
+from gdindex.cli import app
+from gdindex.errors import DataError, IssueLog
+from gdindex.io import load_data, read_table
+from tests.conftest import DATA_CSV, ROOT, SPEC_YAML, UNITS_CSV, write_project
+
+Rows = Sequence[Sequence[object]]
+
+# The hand-computed index scores of the tiny project (tests/test_pipeline.py).
+TINY_IDX = {
+    ("A", 2021): 80 / 3,
+    ("A", 2022): (108 + 21.25) / 3,
+    ("B", 2021): 40.0,
+    ("B", 2022): (108 + 57.5) / 3,
+    ("C", 2021): (80 + 78.75) / 3,
+    ("C", 2022): 220 / 3,
+}
+
+
+def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
+    """Write a workbook: one sheet per entry, rows from A1; None leaves a cell empty."""
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"created": dt.datetime(2024, 1, 1)})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def csv_rows(text: str) -> list[list[object]]:
+    """The rows of a CSV text, numbers as numbers (as a user's sheet would hold)."""
+    rows: list[list[object]] = []
+    for line in text.strip().splitlines():
+        row: list[object] = []
+        for cell in line.split(","):
+            try:
+                row.append(float(cell) if "." in cell else int(cell))
+            except ValueError:
+                row.append(cell or None)
+        rows.append(row)
+    return rows
+
+
+def xlsx_spec(data: str, units: str = "  file: units.csv\n") -> str:
+    """SPEC_YAML with its data (and units) entries replaced by YAML snippets."""
+    spec = SPEC_YAML.replace("  - file: data.csv\n", data)
+    return spec.replace("  file: units.csv\n", units)
+
+
+def idx_scores(result: gdindex.IndexResult) -> dict[tuple[str, int], float]:
+    rows = result.scores.filter(pl.col("node") == "idx")
+    return {(u, p): s for u, p, s in rows.select("unit", "period", "score").rows()}
+
+
+def assert_tiny_scores(result: gdindex.IndexResult) -> None:
+    got = idx_scores(result)
+    assert got.keys() == TINY_IDX.keys()
+    for key, value in TINY_IDX.items():
+        assert got[key] == pytest.approx(value), key
+
+
+def data_error(spec_path: Path) -> DataError:
+    with pytest.raises(DataError) as info:
+        load_data(gdindex.load_spec(spec_path))
+    return info.value
+
+
+# --- CSV: encodings and title lines --- #
+
+
+def test_gbk_csv_with_chinese_headers_computes(tmp_path: Path) -> None:
+    data = DATA_CSV.replace(
+        "unit,period,i1,i2,i3,i4", "城市,年份,每万人5G基站数,网民普及率,指标三,物流成本"
+    )
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv",
+        "  - file: data.csv\n    unit: 城市\n    period: 年份\n    rename:\n"
+        "      每万人5G基站数: i1\n      网民普及率: i2\n      指标三: i3\n"
+        "      物流成本: i4",
+    )
+    path = write_project(
+        tmp_path, spec, data.encode("gbk"), UNITS_CSV.encode("gb18030")
+    )
+
+    result = gdindex.compute(path)
+
+    assert_tiny_scores(result)
+    assert [f.encoding for f in result.inputs] == ["gb18030", "gb18030"]
+    raw = result.stages["raw"].filter(
+        (pl.col("unit") == "C") & (pl.col("period") == 2022)
+    )
+    assert raw.select("i1", "i2", "i3", "i4").row(0) == (35.0, 2.0, 5.0, 50.0)
+
+
+def test_utf8_bom_csv_reads_its_first_header(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    path = write_project(
+        tmp_path, SPEC_YAML, bom + DATA_CSV.encode(), bom + UNITS_CSV.encode()
+    )
+
+    result = gdindex.compute(path)
+
+    assert_tiny_scores(result)
+    assert [f.encoding for f in result.inputs] == ["utf-8-sig", "utf-8-sig"]
+
+
+def test_csv_skip_rows_keeps_line_numbers_true(tmp_path: Path) -> None:
+    title = "小指数数据（示例）,,,,,\n单位：见说明,,,,,\n"
+    data = title + DATA_CSV.replace("C,2021,30,1,4", "C,2021,30,1,约4")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 2"
+    )
+
+    error = data_error(write_project(tmp_path, spec, data))
+
+    # the header is line 3, so C 2021 is line 8 of the file
+    assert "row 8 (C, 2021): '约4'" in str(error)
+    assert [i.code for i in error.issues] == ["non-numeric"]
+
+
+def test_csv_skip_rows_computes_the_same(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
+    ).replace("  file: units.csv", "  file: units.csv\n  skip_rows: 1")
+    path = write_project(
+        tmp_path, spec, "示例数据\n" + DATA_CSV, "城市名录,,,\n" + UNITS_CSV
+    )
+
+    assert_tiny_scores(gdindex.compute(path))
+
+
+def test_csv_title_line_read_as_header_is_named(tmp_path: Path) -> None:
+    data = "小指数数据（示例）,,,,,\n" + DATA_CSV
+
+    error = data_error(write_project(tmp_path, SPEC_YAML, data))
+
+    assert "line 1 looks like a title" in str(error)
+    assert "skip_rows: 1" in str(error)
+
+
+def test_csv_ragged_line_numbers_count_skipped_lines(tmp_path: Path) -> None:
+    data = "标题\n" + DATA_CSV.replace("A,2022,12,6,2,90", "A,2022,12,6,2")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
+    )
+
+    assert "line 4 has 5 fields" in str(data_error(write_project(tmp_path, spec, data)))
+
+
+def test_skip_rows_past_the_end(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 50"
+    )
+
+    assert "nothing is left after skipping 50 line(s)" in str(
+        data_error(write_project(tmp_path, spec))
+    )
+
+
+def test_csv_headerless_empty_field_is_dropped_with_warning(tmp_path: Path) -> None:
+    data = DATA_CSV.replace("i4\n", "i4,\n").replace("\n", ",\n").replace(",,\n", ",\n")
+    data = data.replace("A,2021,10,5,1,100,", "A,2021,10,5,1,100,note")
+
+    result = gdindex.compute(write_project(tmp_path, SPEC_YAML, data))
+
+    assert_tiny_scores(result)
+    warning = next(i for i in result.issues if i.code == "no-header")
+    assert "field(s) 7" in warning.message
+
+
+# --- Excel: sheets, forms, units --- #
+
+
+@pytest.mark.parametrize(
+    ("sheet", "suffix"), [("数据", "xlsx"), (2, "xlsx"), ("数据", "xlsm")]
+)
+def test_xlsx_second_sheet_wide_by_name_or_number(
+    tmp_path: Path, sheet: str | int, suffix: str
+) -> None:
+    book = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(book)) as wb:
+        pl.DataFrame({"说明": ["示例数据"]}).write_excel(wb, worksheet="说明")
+        pl.read_csv(DATA_CSV.encode()).write_excel(wb, worksheet="数据")
+    book = book.rename(book.with_suffix(f".{suffix}"))
+    spec = xlsx_spec(f"  - file: {book.name}\n    sheet: {sheet}\n")
+
+    result = gdindex.compute(write_project(tmp_path, spec))
+
+    assert_tiny_scores(result)
+    info = result.inputs[1]
+    assert info.encoding == suffix
+    assert info.sha256 == hashlib.sha256(book.read_bytes()).hexdigest()
+    assert info.rows == 6
+
+
+def test_xlsx_long_form_and_units_from_sheets(tmp_path: Path) -> None:
+    wide = pl.read_csv(DATA_CSV.encode())
+    long = wide.unpivot(index=["unit", "period"], variable_name="indicator")
+    long = long.filter(pl.col("value").is_not_null())
+    units = [["城市名录（示例）"], *csv_rows(UNITS_CSV)]
+    write_xlsx(
+        tmp_path / "book.xlsx",
+        {
+            "封面": [["见第二、三页"]],
+            "长表": [long.columns, *long.rows()],
+            "单位": units,
+        },
+    )
+    spec = xlsx_spec(
+        "  - file: book.xlsx\n    sheet: 长表\n    format: long\n",
+        "  file: book.xlsx\n  sheet: 3\n  skip_rows: 1\n",
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec))
+
+    assert_tiny_scores(result)
+    assert result.units["name_zh"].to_list() == ["甲城", "乙城", "丙城"]
+    assert [(f.role, f.encoding) for f in result.inputs] == [
+        ("units", "xlsx"),
+        ("data[0]", "xlsx"),
+    ]
+
+
+def test_xlsx_codes_stored_as_numbers_match_text_codes(tmp_path: Path) -> None:
+    # the units sheet holds 440100 as a number, 2021.0 as a float year in the data;
+    # the data sheet holds the codes as text (with spaces)
+    write_xlsx(
+        tmp_path / "units.xlsx",
+        {"u": [["code", "name"], [440100, "广州"], [440300, "深圳"]]},
+    )
+    write_xlsx(
+        tmp_path / "data.xlsx",
+        {
+            "d": [
+                ["code", "year", "x"],
+                [" 440100 ", 2021.0, 1.5],
+                ["440300", 2021.0, 2.5],
+                [440100, "2022", 3],
+                [440300, 2022, 4],
+            ]
+        },
+    )
+    spec = """spec_version: 1
+id: codes
+name: Codes
+units: {file: units.xlsx, id: code, name: {zh: name}}
+data: [{file: data.xlsx, unit: code, period: year}]
+indicators: [{id: x, name: X}]
+tree: {id: idx, children: [x]}
+"""
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec, encoding="utf-8")
+
+    ds = load_data(gdindex.load_spec(path))
+
+    assert ds.units == ["440100", "440300"] and ds.periods == [2021, 2022]
+    assert ds.values[:, :, 0].tolist() == [[1.5, 3.0], [2.5, 4.0]]
+
+
+def test_xlsx_headers_are_stripped(tmp_path: Path) -> None:
+    rows = csv_rows(DATA_CSV)
+    rows[0] = [" unit ", "period\n", "i1 ", "\ni2", "i3", "\u3000i4"]
+    write_xlsx(tmp_path / "data.xlsx", {"d": rows})
+    spec = xlsx_spec("  - file: data.xlsx\n")
+
+    assert_tiny_scores(gdindex.compute(write_project(tmp_path, spec)))
+
+
+# --- Excel: numbers as text, bad cells, row numbers --- #
+
+MESSY = [
+    ["小指数 · 示例数据（单位见说明）"],
+    ["unit", "period", "i1", "i2", "i3", "i4"],
+    ["A", 2021, "10", "5.0%", " 1 ", "１００"],
+    ["A", 2022, 12, "6", "2", 90],
+    ["B", 2021, 20, 3, None, "80"],
+    ["B", 2022, "2,2", "4", "3", "7,000.5"],
+    ["C", 2021, 30, 1, "约4", 60],
+    ["C", 2022, "—", 2, "5", "n/a"],
+]
+
+
+def messy_project(tmp_path: Path, extra: str = "") -> Path:
+    write_xlsx(tmp_path / "data.xlsx", {"说明": [["见下一页"]], "数据": MESSY})
+    return write_project(
+        tmp_path,
+        xlsx_spec(f"  - file: data.xlsx\n    sheet: 数据\n    skip_rows: 1\n{extra}"),
+    )
+
+
+def test_xlsx_numbers_as_text_are_parsed(tmp_path: Path) -> None:
+    rows = [list(r) for r in MESSY]
+    rows[5][2], rows[6][4], rows[7][2], rows[7][5] = 22, 4, 35, 50
+    write_xlsx(tmp_path / "data.xlsx", {"数据": rows})
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n    skip_rows: 1\n"))
+
+    ds = load_data(gdindex.load_spec(path))
+
+    a21, b22 = ds.values[0, 0], ds.values[1, 1]
+    assert a21.tolist() == [10.0, 5.0, 1.0, 100.0]  # "10", "5.0%", " 1 ", "１００"
+    assert b22.tolist() == [22.0, 4.0, 3.0, 7000.5]  # "7,000.5"
+    assert np.isnan(ds.values[1, 0, 2])  # the empty cell stays missing
+
+
+def test_xlsx_bad_cells_are_reported_with_excel_rows(tmp_path: Path) -> None:
+    error = data_error(messy_project(tmp_path))
+    text = str(error)
+
+    # title row 1, header row 2: A 2021 is row 3, C 2022 is row 8
+    assert "column 'i1'" in text and "row 6 (B, 2022): '2,2'" in text
+    assert "row 8 (C, 2022): '—'" in text
+    assert "column 'i3'" in text and "row 7 (C, 2021): '约4'" in text
+    assert "column 'i4'" in text and "row 8 (C, 2022): 'n/a'" in text
+    assert {i.code for i in error.issues} == {"non-numeric"}
+    assert all(i.where.startswith("data.xlsx (data[0])") for i in error.issues)
+
+
+def test_xlsx_na_values_make_dash_missing(tmp_path: Path) -> None:
+    error = data_error(messy_project(tmp_path, "    na_values: ['—', n/a]\n"))
+    text = str(error)
+
+    assert "'—'" not in text and "'n/a'" not in text
+    assert "'2,2'" in text and "'约4'" in text  # the rest is still not guessed
+
+
+def test_xlsx_error_cells_are_not_read_as_missing(tmp_path: Path) -> None:
+    # the table starts in column B, with a column without header (D) inside it
+    book = tmp_path / "data.xlsx"
+    with xlsxwriter.Workbook(str(book)) as wb:
+        sheet = wb.add_worksheet("d")
+        for r, row in enumerate(csv_rows(DATA_CSV)):
+            sheet.write_row(r, 1, [*row[:2], None, *row[2:]])
+        sheet.write_formula("E4", "=1/0", None, "#DIV/0!")
+        sheet.write_formula("G7", "=NA()", None, "#N/A")
+        sheet.write_formula("D3", "=1/0", None, "#DIV/0!")  # ignored: no header
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+
+    error = data_error(path)
+
+    assert [(i.where, i.message) for i in error.issues] == [
+        (
+            "data.xlsx (data[0]): column 'i1'",
+            "1 cell(s) are not numbers: row 4 (B, 2021): '#DIV/0!'",
+        ),
+        (
+            "data.xlsx (data[0]): column 'i3'",
+            "1 cell(s) are not numbers: row 7 (C, 2022): '#N/A'",
+        ),
+    ]
+
+
+# --- Excel: what cannot be read --- #
+
+
+def two_sheets(tmp_path: Path) -> Path:
+    return write_xlsx(
+        tmp_path / "data.xlsx",
+        {"说明": [["见下一页"]], "指标数据": csv_rows(DATA_CSV)},
+    )
+
+
+def test_sheet_not_found_lists_sheets_and_suggests(tmp_path: Path) -> None:
+    two_sheets(tmp_path)
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n    sheet: 指标\n"))
+
+    issue = data_error(path).issues[0]
+
+    assert issue.where == "data.xlsx (data[0]): sheet"
+    assert issue.message == (
+        "no sheet named '指标'; the sheets are 1 '说明', 2 '指标数据'"
+    )
+    assert issue.hint == "did you mean '指标数据'?" and issue.code == "missing-sheet"
+
+
+@pytest.mark.parametrize("number", [0, 3])
+def test_sheet_number_out_of_range(tmp_path: Path, number: int) -> None:
+    two_sheets(tmp_path)
+    spec = xlsx_spec(f"  - file: data.xlsx\n    sheet: {number}\n")
+
+    issue = data_error(write_project(tmp_path, spec)).issues[0]
+
+    assert f"sheet number {number} is out of range" in issue.message
+    assert "the workbook has 2 sheet(s)" in issue.message
+    assert issue.hint is not None and "from 1 to 2" in issue.hint
+
+
+def test_first_sheet_is_the_default(tmp_path: Path) -> None:
+    two_sheets(tmp_path)
+    spec = xlsx_spec("  - file: data.xlsx\n")
+
+    issues = data_error(write_project(tmp_path, spec)).issues
+
+    # sheet 1 holds one cell: no header, no rows
+    assert [i.code for i in issues] == ["empty-table"]
+    assert issues[0].where == "data.xlsx (data[0]): sheet '说明'"
+
+
+def test_title_row_without_skip_rows_is_named(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "data.xlsx", {"数据": [["标题"], *csv_rows(DATA_CSV)]})
+
+    issue = data_error(
+        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    ).issues[0]
+
+    assert issue.code == "title-row"
+    assert "row 1 looks like a title, not a header" in issue.message
+    assert issue.hint is not None and "skip_rows: 1" in issue.hint
+
+
+def test_empty_sheet(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "data.xlsx", {"说明": [["x"]], "空": []})
+    spec = xlsx_spec("  - file: data.xlsx\n    sheet: 空\n")
+
+    issue = data_error(write_project(tmp_path, spec)).issues[0]
+
+    assert (issue.code, issue.message) == ("empty-table", "the sheet is empty")
+    assert issue.hint is not None and "1 '说明', 2 '空'" in issue.hint
+
+
+def test_empty_header_row_points_at_the_table(tmp_path: Path) -> None:
+    # the table starts at C3: rows 1-2 and columns A-B are empty
+    book = tmp_path / "data.xlsx"
+    with xlsxwriter.Workbook(str(book)) as wb:
+        sheet = wb.add_worksheet("d")
+        for r, row in enumerate(csv_rows(DATA_CSV)):
+            sheet.write_row(r + 2, 2, row)
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    fixed = write_project(
+        tmp_path / "fixed", xlsx_spec("  - file: ../data.xlsx\n    skip_rows: 2\n")
+    )
+
+    issue = data_error(path).issues[0]
+
+    assert (issue.code, issue.message) == (
+        "empty-header",
+        "row 1, the header, is empty",
+    )
+    assert issue.hint == "the first row with text is 3: set `skip_rows: 2`"
+    assert_tiny_scores(gdindex.compute(fixed))
+
+
+def test_headerless_sheet_column_is_ignored_with_warning(tmp_path: Path) -> None:
+    rows = [[*r, None] for r in csv_rows(DATA_CSV)]
+    rows[2][6] = "备注：估计值"
+    write_xlsx(tmp_path / "data.xlsx", {"d": rows})
+
+    result = gdindex.compute(
+        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    )
+
+    assert_tiny_scores(result)
+    warning = next(i for i in result.issues if i.code == "no-header")
+    assert warning.message.startswith("column(s) G hold values but have no header")
+
+
+def test_dates_and_booleans_in_an_indicator_column_are_reported(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "data.xlsx"
+    with xlsxwriter.Workbook(str(book)) as wb:
+        sheet = wb.add_worksheet("d")
+        for r, row in enumerate(csv_rows(DATA_CSV)):
+            sheet.write_row(r, 0, row)
+        sheet.write_boolean("D2", True)
+        sheet.write_datetime(
+            "E5", dt.datetime(2021, 3, 1), wb.add_format({"num_format": "yyyy-mm-dd"})
+        )
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+
+    text = str(data_error(path))
+
+    assert "column 'i2'" in text and "row 2 (A, 2021): 'TRUE'" in text
+    assert "column 'i3'" in text and "row 5 (B, 2022): '2021-03-01" in text
+
+
+def test_csv_blank_first_line_points_at_the_header(tmp_path: Path) -> None:
+    issue = data_error(write_project(tmp_path, SPEC_YAML, "\n\n" + DATA_CSV)).issues[0]
+
+    assert (issue.code, issue.message) == (
+        "empty-header",
+        "line 1, the header, is empty",
+    )
+    assert issue.hint == "the first line with text is 3: set `skip_rows: 2`"
+
+
+def test_duplicate_headers_in_a_sheet(tmp_path: Path) -> None:
+    rows = csv_rows(DATA_CSV)
+    rows[0] = ["unit", "period", "i1", "i2", "i1 ", "i4"]
+    write_xlsx(tmp_path / "data.xlsx", {"d": rows})
+
+    issue = data_error(
+        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    ).issues[0]
+
+    assert issue.code == "duplicate-column"
+    assert issue.message == "duplicate column names: 'i1' (columns C, E)"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("data.xlsx", b"PK\x03\x04 broken zip", "cannot read the workbook"),
+        ("data.xlsx", b"unit,period\nA,2021\n", "not an Excel workbook"),
+        ("data.xls", b"<html><table></table></html>", "not an Excel workbook"),
+        ("data.xls", b"\xd0\xcf\x11\xe0 broken OLE", "cannot read the workbook"),
+    ],
+)
+def test_unreadable_workbooks(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    log = IssueLog()
+
+    frame, kind = read_table(tmp_path / name, log, label=name)
+
+    assert frame is None and kind == name.rsplit(".", 1)[1]
+    assert [i.code for i in log.issues] == ["bad-excel"]
+    assert log.issues[0].where == name and expected in log.issues[0].message
+
+
+def test_sheet_on_a_csv_is_a_warning(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.csv\n    sheet: 2")
+
+    result = gdindex.compute(write_project(tmp_path, spec))
+
+    assert_tiny_scores(result)
+    assert "ignored-key" in [i.code for i in result.issues]
+
+
+# --- The shipped messy workbook sample --- #
+
+WORKBOOK_SPEC = ROOT / "specs" / "guangdong_workbook.yaml"
+WORKBOOK = ROOT / "data" / "samples" / "guangdong" / "workbook" / "indicators.xlsx"
+
+
+def test_workbook_generator_is_reproducible(tmp_path: Path) -> None:
+    """Re-running the seeded generator gives the committed workbook byte for byte."""
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT / "scripts", copy / "scripts")
+    sample = Path("data") / "samples" / "guangdong"
+    for name in ("cities.csv", "context.csv", "indicators.csv"):
+        (copy / sample).mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / sample / name, copy / sample / name)
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, str(copy / "scripts" / "make_guangdong_workbook.py")],
+            check=True,
+            cwd=copy,
+            capture_output=True,
+        )
+        made = copy / sample / "workbook" / "indicators.xlsx"
+
+        assert made.read_bytes() == WORKBOOK.read_bytes()
+
+
+def test_workbook_sample_reads_the_sample_values() -> None:
+    """Every cell of the messy workbook reads as the value of the CSV sample."""
+    spec = gdindex.load_spec(WORKBOOK_SPEC)
+    ds = load_data(spec)
+    csv = pl.read_csv(
+        ROOT / "data" / "samples" / "guangdong" / "indicators.csv",
+        schema_overrides={"city_code": pl.String},
+    )
+    context = pl.read_csv(
+        ROOT / "data" / "samples" / "guangdong" / "context.csv",
+        schema_overrides={"city_code": pl.String},
+    )
+    ids = ds.indicators
+
+    expected = np.stack(
+        [
+            csv.filter(pl.col("year") == p).sort("city_code").select(ids).to_numpy()
+            for p in ds.periods
+        ],
+        axis=1,
+    )
+    population = np.stack(
+        [
+            context.filter(pl.col("year") == p)
+            .sort("city_code")["population_resident"]
+            .to_numpy()
+            for p in ds.periods
+        ],
+        axis=1,
+    )
+    got = ds.values.copy()
+    bs = ids.index("fiveg_bs_per_10k")
+    got[:, :, bs] = got[:, :, bs] / population  # the count ÷ 万人: per 10k
+
+    assert ds.units == sorted(csv["city_code"].unique().to_list())
+    assert int(np.isnan(got).sum()) == 6  # 5 holes and one "—"
+    seen = ~np.isnan(got)
+    assert np.allclose(got[seen], expected[seen], atol=0.005)
+    assert (
+        ds.denominators["population_persons"][0, 0]
+        == context["population_resident"][0] * 10000
+    )
+
+
+def test_workbook_sample_computes_with_flags(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    run = CliRunner().invoke(app, ["compute", str(WORKBOOK_SPEC), "--out", str(out)])
+
+    assert run.exit_code == 0, run.output
+    table = pl.read_csv(out / "indicators.csv", schema_overrides={"unit": pl.String})
+    flags = dict(table.group_by("flag").len().drop_nulls().iter_rows())
+    assert flags["denominated"] == 63
+    assert flags["imputed:group_mean"] == 6
+    dash = table.filter(
+        (pl.col("unit") == "441400")
+        & (pl.col("period") == 2022)
+        & (pl.col("indicator") == "internet_penetration_rate")
+    ).row(0, named=True)
+    assert dash["raw"] is None and dash["flag"] == "imputed:group_mean"
+    assert dash["prepared"] is not None
+    fiveg = table.filter(pl.col("indicator") == "fiveg_bs_per_10k")
+    assert fiveg["raw"].min() > 1000 and fiveg["prepared"].max() < 50
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    workbook = manifest["inputs"][1]
+    assert (workbook["encoding"], workbook["rows"]) == ("xlsx", 63)
+    assert workbook["sha256"] == hashlib.sha256(WORKBOOK.read_bytes()).hexdigest()
