@@ -163,7 +163,8 @@ def test_preparation_table_says_what_each_step_touched(tmp_path: Path) -> None:
     zh = render(preparation_table(result, "zh"))
     en = render(preparation_table(result, "en"))
     assert "数据预处理" in zh and "缺失插补" in zh and "group_mean" in zh
-    assert "Impute" in en and "B 2021 i3" in en
+    assert "Impute" in en and "Beta 2021 i3" in en
+    assert "乙城 2021 i3" in zh
     row = next(line for line in en.splitlines() if "Impute" in line)
     assert "│ 1 " in row or " 1 │" in row  # one indicator, one cell
     assert "Treat" not in en  # winsorise configured but nothing failed the test

@@ -226,6 +226,12 @@ def preparation_table(result: IndexResult, lang: str = "zh") -> Table | None:
     table.add_column(t("indicators", lang), justify="right")
     table.add_column(t("cells", lang), justify="right", style="bold")
     table.add_column(t("where", lang))
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    names = (
+        dict(zip(result.units["unit"], result.units[name_col], strict=True))
+        if name_col in result.units.columns
+        else {}
+    )
     for step in ("denominate", "impute", "screen", "treat"):
         rows = steps.filter(pl.col("step") == step)
         if rows.height == 0:
@@ -236,7 +242,9 @@ def preparation_table(result: IndexResult, lang: str = "zh") -> Table | None:
         for r in rows.filter(pl.col("cells") > 0).iter_rows(named=True):
             for cell in (r["where"] or "").split("; "):
                 if cell and len(where) < 3:
-                    where.append(f"{cell} {r['indicator'] or ''}".strip())
+                    unit, _, rest = cell.partition(" ")
+                    text = f"{names.get(unit, unit)} {rest} {r['indicator'] or ''}"
+                    where.append(text.strip())
         total = int(rows["cells"].sum())
         table.add_row(
             t(step, lang),
