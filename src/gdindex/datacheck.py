@@ -13,7 +13,6 @@ renders a `DataCheck` and `write_check` writes it.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.errors import MAX_EXAMPLES, DataError, Issue, IssueLog
-from gdindex.io import Dataset, load_data, write_atomic, write_frame
+from gdindex.io import Dataset, json_records, load_data, write_atomic, write_frame
 from gdindex.spec import IndexSpec, Period, WinsoriseSpec, check_spec, load_spec
 
 LOW_COVERAGE = 0.5
@@ -141,9 +140,9 @@ class DataCheck:
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
             },
-            "indicators": _records(self.indicators),
-            "units": _records(self.units),
-            "periods": _records(self.periods),
+            "indicators": json_records(self.indicators),
+            "units": json_records(self.units),
+            "periods": json_records(self.periods),
             "issues": [i.to_dict() for i in self.issues],
         }
 
@@ -152,15 +151,6 @@ class DataCheck:
         return json.dumps(
             self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False
         )
-
-
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.to_dicts()
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                row[key] = None
-    return rows
 
 
 # --- Statistics --- #

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1445,6 +1446,16 @@ def write_atomic(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> lis
         return written
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as JSON-ready dicts (NaN and ±inf → None)."""
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                row[key] = None
+    return rows
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:

@@ -7,7 +7,6 @@ growth. Every stage's output is kept in `IndexResult.stages`. This module never 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +19,7 @@ import polars as pl
 from gdindex import growth
 from gdindex.aggregate import aggregate_node
 from gdindex.errors import DataError, Issue, IssueLog
-from gdindex.io import Dataset, InputFile, load_data
+from gdindex.io import Dataset, InputFile, json_records, load_data
 from gdindex.normalise import normalise_values
 from gdindex.prepare import Prepared, StepSummary, prepare
 from gdindex.spec import IndexSpec, NodeSpec, Period, check_spec, load_spec
@@ -131,15 +130,15 @@ class IndexResult:
         return {
             "spec": {"id": self.spec.id, "name": self.spec.name.model_dump()},
             "periods": list(self.periods),
-            "units": _records(self.units),
+            "units": json_records(self.units),
             "nodes": [n.__dict__ for n in self.nodes],
-            "scores": _records(self.scores),
-            "weights": _records(self.weights),
-            "groups": _records(self.groups),
-            "quadrants": _records(self.quadrants),
-            "contributions": _records(self.contributions),
-            "cagr": _records(self.cagr),
-            "preparation": _records(self.preparation),
+            "scores": json_records(self.scores),
+            "weights": json_records(self.weights),
+            "groups": json_records(self.groups),
+            "quadrants": json_records(self.quadrants),
+            "contributions": json_records(self.contributions),
+            "cagr": json_records(self.cagr),
+            "preparation": json_records(self.preparation),
             "issues": [i.to_dict() for i in self.issues],
         }
 
@@ -148,15 +147,6 @@ class IndexResult:
         return json.dumps(
             self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False
         )
-
-
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.to_dicts()
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                row[key] = None
-    return rows
 
 
 def compute(
