@@ -317,26 +317,45 @@ def prepare(
     Returns:
         Every stage and the flag bits; the input array is not modified.
     """
-    flags = np.zeros(values.shape, dtype=np.uint8)
-    steps: list[StepSummary] = []
-    den = _denominate(values, spec, units, periods, flags, steps, log, denominators)
-    imp, methods = _impute(den, spec, units, periods, flags, steps, log, groups)
-    scr, out = _screen(den, imp, spec, units, periods, flags, steps, log)
-    trt = _treat(scr, spec, units, periods, flags, steps, log)
-    return Prepared(den, imp, scr, trt, flags, methods, steps, out)
+    run = _Run(spec, units, periods, np.zeros(values.shape, dtype=np.uint8), [], log)
+    den = _denominate(values, run, denominators)
+    imp, methods = _impute(den, run, groups)
+    scr, out = _screen(den, imp, run)
+    trt = _treat(scr, run)
+    return Prepared(den, imp, scr, trt, run.flags, methods, run.steps, out)
+
+
+@dataclass
+class _Run:
+    """What every step reads and adds to: the axes, flag bits, summaries, issues."""
+
+    spec: IndexSpec
+    units: Sequence[str]
+    periods: Sequence[Period]
+    flags: np.ndarray
+    steps: list[StepSummary]
+    log: IssueLog
+
+    def unpack(
+        self,
+    ) -> tuple[
+        IndexSpec,
+        Sequence[str],
+        Sequence[Period],
+        np.ndarray,
+        list[StepSummary],
+        IssueLog,
+    ]:
+        return self.spec, self.units, self.periods, self.flags, self.steps, self.log
 
 
 def _denominate(
     values: np.ndarray,
-    spec: IndexSpec,
-    units: Sequence[str],
-    periods: Sequence[Period],
-    flags: np.ndarray,
-    steps: list[StepSummary],
-    log: IssueLog,
+    run: _Run,
     denominators: dict[str, np.ndarray] | None,
 ) -> np.ndarray:
     """`value / denominator · scale`; a zero or missing denominator: missing."""
+    spec, units, periods, flags, steps, log = run.unpack()
     out = values
     for i, ind in enumerate(spec.indicators):
         if ind.denominator is None:
@@ -377,14 +396,10 @@ def _denominate(
 
 def _impute(
     values: np.ndarray,
-    spec: IndexSpec,
-    units: Sequence[str],
-    periods: Sequence[Period],
-    flags: np.ndarray,
-    steps: list[StepSummary],
-    log: IssueLog,
+    run: _Run,
     groups: dict[str, list[str | None]] | None,
 ) -> tuple[np.ndarray, list[str]]:
+    spec, units, periods, flags, steps, log = run.unpack()
     out = values
     methods: list[str] = []
     times = _period_times(periods)
@@ -454,14 +469,10 @@ def _readable(
 def _screen(
     observed: np.ndarray,
     values: np.ndarray,
-    spec: IndexSpec,
-    units: Sequence[str],
-    periods: Sequence[Period],
-    flags: np.ndarray,
-    steps: list[StepSummary],
-    log: IssueLog,
+    run: _Run,
 ) -> tuple[np.ndarray, list[tuple[str, Period]]]:
     """Set missing every cell of a (unit, period) whose coverage is too low."""
+    spec, units, periods, flags, steps, log = run.unpack()
     screen = spec.screen
     if screen is None:
         return values, []
@@ -511,13 +522,9 @@ def _screen(
 
 def _treat(
     values: np.ndarray,
-    spec: IndexSpec,
-    units: Sequence[str],
-    periods: Sequence[Period],
-    flags: np.ndarray,
-    steps: list[StepSummary],
-    log: IssueLog,
+    run: _Run,
 ) -> np.ndarray:
+    spec, units, periods, flags, steps, log = run.unpack()
     out = values
     for i, ind in enumerate(spec.indicators):
         p = spec.treat_for(ind)
