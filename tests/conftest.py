@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
 from gdindex.spec import IndexSpec, load_spec
 
@@ -144,3 +147,35 @@ def make_spec(
     if defaults is not None:
         data["defaults"] = defaults
     return load_spec(data)
+
+
+def render(renderable: object, width: int = 160) -> str:
+    """What Rich prints for `renderable`, without colours."""
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(renderable)
+    return buffer.getvalue()
+
+
+def table_blocks(text: str) -> list[list[str]]:
+    """Lines of each box-drawn table, from its top border to its bottom border."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("┏"):
+            current = [line]
+        elif current is not None:
+            current.append(line)
+            if line.startswith("└"):
+                blocks.append(current)
+                current = None
+    return blocks
+
+
+def separator_columns(line: str) -> tuple[int, ...]:
+    """Display columns of the vertical rules in a line (CJK characters are 2 wide)."""
+    out, col = [], 0
+    for ch in line:
+        if ch in "│┃":
+            out.append(col)
+        col += cell_len(ch)
+    return tuple(out)

@@ -20,7 +20,14 @@ from gdindex.report.check import (
     render_check,
     unit_table,
 )
-from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+from tests.conftest import (
+    DATA_CSV,
+    SPEC_YAML,
+    render,
+    separator_columns,
+    table_blocks,
+    write_project,
+)
 
 BOUNDED_SPEC = SPEC_YAML.replace(
     "{id: i4, name: {zh: 指标四, en: Four}, direction: -1}",
@@ -32,36 +39,6 @@ BOUNDED_DATA = DATA_CSV.replace("A,2021,10,5,1,100", "A,2021,10,5,1,120")
 @pytest.fixture
 def bounded(tmp_path: Path) -> DataCheck:
     return check_data(write_project(tmp_path, BOUNDED_SPEC, BOUNDED_DATA))
-
-
-def render(renderable: object, width: int = 160) -> str:
-    buffer = io.StringIO()
-    Console(file=buffer, width=width, color_system=None).print(renderable)
-    return buffer.getvalue()
-
-
-def table_blocks(text: str) -> list[list[str]]:
-    """Lines of each box-drawn table, from its top border to its bottom border."""
-    blocks, current = [], None
-    for line in text.splitlines():
-        if line.startswith("┏"):
-            current = [line]
-        elif current is not None:
-            current.append(line)
-            if line.startswith("└"):
-                blocks.append(current)
-                current = None
-    return blocks
-
-
-def separator_columns(line: str) -> tuple[int, ...]:
-    """Display columns of the vertical rules in a line (CJK characters are 2 wide)."""
-    out, col = [], 0
-    for ch in line:
-        if ch in "│┃":
-            out.append(col)
-        col += cell_len(ch)
-    return tuple(out)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -18,33 +18,12 @@ from gdindex.report.terminal import (
     render_issues,
     render_result,
 )
-from tests.conftest import SPECS
-
-
-def render(renderable: object, width: int = 150) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None)
-    console.print(renderable)
-    return buffer.getvalue()
+from tests.conftest import SPECS, render, table_blocks
 
 
 @pytest.fixture(scope="module")
 def guangdong() -> gdindex.IndexResult:
     return gdindex.compute(SPECS / "guangdong.yaml")
-
-
-def table_blocks(text: str) -> list[list[str]]:
-    """Lines of each box-drawn table (from its top border to its bottom border)."""
-    blocks, current = [], None
-    for line in text.splitlines():
-        if line.startswith("┏"):
-            current = [line]
-        elif current is not None:
-            current.append(line)
-            if line.startswith("└"):
-                blocks.append(current)
-                current = None
-    return blocks
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
