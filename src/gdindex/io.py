@@ -1322,9 +1322,7 @@ def _assemble(
     for t in tables:
         if not t.indicators:
             continue
-        ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
-        pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
-        keep = (ui >= 0) & (pi >= 0)
+        ui, pi, keep = _cells_of(t, u_index, p_index)
         cols = [i_index[c] for c in t.indicators]
         block = t.frame.select(t.indicators).to_numpy().astype(np.float64)
         sub = values[ui[keep], pi[keep]]
@@ -1334,6 +1332,16 @@ def _assemble(
     dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
     return Dataset(units, periods, indicators, values, table, denominators=dens)
+
+
+def _cells_of(
+    t: _Table, u_index: dict[str, int], p_index: dict[Period, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit and period positions of a table's rows, and which rows are in the
+    dataset (units and periods it keeps)."""
+    ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
+    pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
+    return ui, pi, (ui >= 0) & (pi >= 0)
 
 
 def _denominators(
@@ -1356,9 +1364,7 @@ def _denominators(
         arr = np.full((len(units), len(p_index)), np.nan)
         t = tables.get(name)
         if t is not None:
-            ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
-            pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
-            keep = (ui >= 0) & (pi >= 0)
+            ui, pi, keep = _cells_of(t, u_index, p_index)
             col = t.frame[name].cast(pl.Float64).to_numpy()
             arr[ui[keep], pi[keep]] = col[keep]
         elif f"den:{name}" in unit_table.columns:
