@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "DataCheck",
     "DataError",
     "GdindexError",
@@ -23,9 +24,12 @@ __all__ = [
     "IndexSpec",
     "Issue",
     "SpecError",
+    "Weighting",
     "__version__",
     "check_data",
+    "compare",
     "compute",
+    "derive_weights",
     "load_spec",
     "spec_json_schema",
     "validate",
@@ -35,7 +39,11 @@ __all__ = [
 _LAZY = {
     "check_data": "gdindex.datacheck",
     "DataCheck": "gdindex.datacheck",
+    "compare": "gdindex.compare",
+    "Comparison": "gdindex.compare",
     "compute": "gdindex.pipeline",
+    "derive_weights": "gdindex.weights",
+    "Weighting": "gdindex.weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
     "IndexSpec": "gdindex.spec",
@@ -50,11 +58,13 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from gdindex.checks import validate
+    from gdindex.compare import Comparison, compare
     from gdindex.datacheck import DataCheck, check_data
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.export import write_outputs
     from gdindex.pipeline import IndexResult, compute
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
+    from gdindex.weights import Weighting, derive_weights
 
 
 def __getattr__(name: str) -> Any:

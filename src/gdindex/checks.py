@@ -5,13 +5,16 @@ Returns every issue (errors and warnings) instead of raising on the first proble
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from gdindex.errors import GdindexError, Issue, IssueLog
 from gdindex.spec import IndexSpec, check_spec, load_spec
 
 
-def validate(spec: IndexSpec | str | Path) -> list[Issue]:
+def validate(
+    spec: IndexSpec | str | Path, overrides: Sequence[str] = ()
+) -> list[Issue]:
     """Check a spec and its data; return all issues found (never raises on bad input).
 
     Covers the spec's own rules, then reading every table (files, encodings,
@@ -25,7 +28,7 @@ def validate(spec: IndexSpec | str | Path) -> list[Issue]:
 
     if not isinstance(spec, IndexSpec):
         try:
-            spec = load_spec(spec)
+            spec = load_spec(spec, overrides)
         except GdindexError as exc:
             return exc.issues or [Issue("spec", str(exc))]
     issues = [i for i in check_spec(spec) if i.severity == "warning"]

@@ -95,11 +95,11 @@ def manifest(
         for node, _ in spec.tree.walk()
         if not node.is_leaf
     }
-    weights = {
-        node.id: spec.weights_for(node).model_dump(mode="json")
-        for node, _ in spec.tree.walk()
-        if not node.is_leaf
-    }
+    weights = (
+        {nw.node: nw.to_dict() for nw in result.weighting.nodes.values()}
+        if result.weighting is not None
+        else {}
+    )
     out: dict[str, Any] = {
         "gdindex_version": __version__,
         "spec": {
@@ -107,6 +107,7 @@ def manifest(
             "name": spec.name.model_dump(),
             "file": spec.path.name if spec.path else None,
             "sha256": spec_sha256(result),
+            "overrides": list(spec.overrides),
         },
         "inputs": [
             {

@@ -23,7 +23,13 @@ from gdindex.io import Dataset, InputFile, json_records, load_data
 from gdindex.normalise import normalise_values
 from gdindex.prepare import Prepared, StepSummary, prepare
 from gdindex.spec import IndexSpec, NodeSpec, Period, check_spec, load_spec
-from gdindex.weights import WeightRow, child_weights, weight_rows
+from gdindex.weights import (
+    ChildValues,
+    NodeWeights,
+    Weighting,
+    node_paths,
+    node_weights,
+)
 
 STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")
 
@@ -59,6 +65,8 @@ class IndexResult:
             period, cells, where` (period: of a per-period treatment; cells
             touched; the first few "unit period" touched).
         weights: `node, parent, weight, effective_weight, method` (weights.csv).
+        weighting: how every node's weights were derived (method, parameters,
+            pool rows, AHP consistency), for `gdindex weights` and the manifest.
         groups: `group_by, group, period, node, score, growth_pct, n_units`.
         quadrants: `unit, period, node, score, growth_pct, quadrant`.
         contributions: `unit, period, node, child, weight, contribution`
@@ -76,6 +84,7 @@ class IndexResult:
     weights: pl.DataFrame
     groups: pl.DataFrame
     quadrants: pl.DataFrame
+    weighting: Weighting | None = None
     issues: list[Issue] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     preparation: pl.DataFrame = field(default_factory=lambda: _steps_frame([]))
@@ -152,6 +161,8 @@ class IndexResult:
 def compute(
     spec: IndexSpec | str | Path,
     data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
+    *,
+    dataset: Dataset | None = None,
 ) -> IndexResult:
     """Compute the index of `spec`.
 
@@ -159,6 +170,8 @@ def compute(
         spec: a spec (or the path of a spec file).
         data: optional in-memory tables replacing the spec's `data` entries in order
             (same columns as the files would have).
+        dataset: an already loaded `load_data(spec)` to reuse (e.g. by `compare`,
+            for two specs reading the same tables); `data` is then ignored.
 
     Raises:
         SpecError: the spec is invalid.
@@ -169,7 +182,8 @@ def compute(
     frames = [data] if isinstance(data, pl.DataFrame) else data
     log = IssueLog()
     log.extend(i for i in check_spec(spec) if i.severity == "warning")
-    dataset = load_data(spec, frames)
+    if dataset is None:
+        dataset = load_data(spec, frames)
     log.extend(dataset.issues)
     units, periods = dataset.units, dataset.periods
     raw = dataset.values
@@ -188,13 +202,18 @@ def compute(
     normalised = normalise_values(prepared, spec, units, periods, log)
     log.raise_if_errors(DataError, "cannot normalise the data")
 
-    nodes, node_values = _aggregate_tree(spec, normalised, units, periods, log)
+    nodes, node_values, derived = _aggregate_tree(
+        spec, normalised, prepared, units, periods, log
+    )
     log.raise_if_errors(DataError, "cannot aggregate the tree")
 
     S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
     R = growth.ranks(S)
     G = growth.growth_pct(S)
-    builder = _Frames(spec, dataset, nodes)
+    builder = _Frames(spec, dataset, nodes, derived)
+    weighting = Weighting(
+        spec, derived, from_data=any(nw.from_data for nw in derived.values())
+    )
 
     def stages() -> dict[str, pl.DataFrame]:
         arrays = {
@@ -220,7 +239,8 @@ def compute(
         periods=periods,
         nodes=nodes,
         scores=builder.scores(S, R, growth.changes(S), G, growth.rank_changes(R)),
-        weights=_weights_frame(weight_rows(spec)),
+        weights=weighting.frame(),
+        weighting=weighting,
         groups=builder.groups(S),
         quadrants=builder.quadrants(S, G),
         issues=log.issues,
@@ -291,14 +311,18 @@ def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:
 def _aggregate_tree(
     spec: IndexSpec,
     normalised: np.ndarray,
+    prepared: np.ndarray,
     units: list[str],
     periods: list[Period],
     log: IssueLog,
-) -> tuple[list[NodeInfo], dict[str, np.ndarray]]:
+) -> tuple[list[NodeInfo], dict[str, np.ndarray], dict[str, NodeWeights]]:
+    """Aggregate bottom-up; each node's weights come from its children's values."""
     index_of = {ind.id: i for i, ind in enumerate(spec.indicators)}
     indicators = spec.indicator_map
+    paths = {node.id: path for node, path in node_paths(spec)}
     values: dict[str, np.ndarray] = {}
     nodes: list[NodeInfo] = []
+    derived: dict[str, NodeWeights] = {}
 
     def visit(node: NodeSpec, depth: int, parent: str | None) -> np.ndarray:
         if node.is_leaf:
@@ -331,42 +355,43 @@ def _aggregate_tree(
                     agg.method,
                 )
             )
-            children = [visit(c, depth + 1, node.id) for c in node.children or []]
+            kids = node.children or []
+            children = [visit(c, depth + 1, node.id) for c in kids]
             X = np.stack(children, axis=-1)
+
+            def raw(kids: list[NodeSpec] = kids) -> np.ndarray:
+                return np.stack(
+                    [
+                        prepared[:, :, index_of[c.id]] if c.is_leaf else values[c.id]
+                        for c in kids
+                    ],
+                    axis=-1,
+                )
+
+            where = spec.weights_where(paths[node.id], node)
+
+            def scores(X: np.ndarray = X) -> np.ndarray:
+                return X
+
+            pool = ChildValues(periods, scores, raw)
+            nw = node_weights(spec, node, where, pool, log)
+            derived[node.id] = nw
             result = aggregate_node(
                 node.id,
                 X,
-                child_weights(spec, node),
+                nw.weights,
                 agg,
                 units,
                 periods,
                 log,
-                children=[c.id for c in node.children or []],
+                children=[c.id for c in kids],
             )
         values[node.id] = result
         return result
 
     visit(spec.tree, 0, None)
-    return nodes, values
-
-
-def _weights_frame(rows: list[WeightRow]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "node": [r.node for r in rows],
-            "parent": [r.parent for r in rows],
-            "weight": [r.weight for r in rows],
-            "effective_weight": [r.effective_weight for r in rows],
-            "method": [r.method for r in rows],
-        },
-        schema={
-            "node": pl.String,
-            "parent": pl.String,
-            "weight": pl.Float64,
-            "effective_weight": pl.Float64,
-            "method": pl.String,
-        },
-    )
+    order = {node_id: i for i, node_id in enumerate(paths)}
+    return nodes, values, dict(sorted(derived.items(), key=lambda kv: order[kv[0]]))
 
 
 # Small arrays reach Polars through a list: its NumPy path imports numpy.ma
@@ -408,8 +433,15 @@ def _int(values: np.ndarray, name: str) -> pl.Series:
 class _Frames:
     """Turns `[node, unit, period]` arrays into the long output frames."""
 
-    def __init__(self, spec: IndexSpec, dataset: Dataset, nodes: list[NodeInfo]):
+    def __init__(
+        self,
+        spec: IndexSpec,
+        dataset: Dataset,
+        nodes: list[NodeInfo],
+        derived: dict[str, NodeWeights],
+    ):
         self.spec = spec
+        self.derived = derived
         self.units = pl.Series("unit", dataset.units, dtype=pl.String)
         self.periods = pl.Series("period", dataset.periods, dtype=dataset.period_dtype)
         self.nodes = nodes
@@ -561,7 +593,7 @@ class _Frames:
             if node.is_leaf or self.spec.aggregate_for(node).method != "arithmetic":
                 continue
             kids = node.children or []
-            w = child_weights(self.spec, node)
+            w = self.derived[node.id].weights
             C = growth.contributions(
                 values[node.id], np.stack([values[k.id] for k in kids], axis=-1), w
             )

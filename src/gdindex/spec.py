@@ -6,7 +6,7 @@ and reports every problem at once with its YAML path and line. It never reads da
 """
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -264,21 +264,144 @@ AggregateSpec = Annotated[
 # --- Weights (DESIGN §4.4) --- #
 
 
-class ExplicitWeightsSpec(Model):
+class _WeightsBase(Model):
+    combine: "CombineSpec | None" = Field(
+        None,
+        description="Mix with a second method: w = a·w1 + (1 − a)·w2, renormalised "
+        "(w1: this method, w2: `with`)",
+    )
+
+
+class ExplicitWeightsSpec(_WeightsBase):
     """The tree's `weight` values, rescaled to sum to 1 among siblings."""
 
     method: Literal["explicit"] = "explicit"
 
 
-class EqualWeightsSpec(Model):
+class EqualWeightsSpec(_WeightsBase):
     """`1/m` for m children."""
 
     method: Literal["equal"] = "equal"
 
 
+class _DataDriven(_WeightsBase):
+    """Weights computed from the children's values, pooled over the panel."""
+
+    pool: Literal["panel", "base"] = Field(
+        "panel",
+        description="Rows feeding the weights: `panel` (every unit and period "
+        "pooled) or `base` (the units of `base_period` only)",
+    )
+    base_period: PeriodField | None = Field(
+        None, description="Period whose rows are used when pool is `base`"
+    )
+
+    @model_validator(mode="after")
+    def _base_needs_period(self) -> "_DataDriven":
+        if self.pool == "base" and self.base_period is None:
+            raise ValueError("pool `base` needs `base_period`, e.g. base_period: 2021")
+        if self.pool == "panel" and self.base_period is not None:
+            raise ValueError("base_period is only used with `pool: base`")
+        return self
+
+
+class EntropyWeightsSpec(_DataDriven):
+    """Entropy (熵权法): `y = minmax + shift`, `p = y / Σ y`,
+    `e = −Σ p ln p / ln n`, `w ∝ 1 − e`."""
+
+    method: Literal["entropy"] = "entropy"
+    shift: float = Field(
+        1e-4,
+        ge=0,
+        allow_inf_nan=False,
+        description="Added to every y so that ln p is defined (0 allowed: 0·ln 0 = 0)",
+    )
+    prenormalise: bool = Field(
+        True,
+        description="Min-max the children to [0, 1] before p (else use the values "
+        "as they are, which must be ≥ 0)",
+    )
+
+
+class CvWeightsSpec(_DataDriven):
+    """Coefficient of variation: `w ∝ sd / mean` of the raw (positive) values."""
+
+    method: Literal["cv"] = "cv"
+
+
+class CriticWeightsSpec(_DataDriven):
+    """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values; `w ∝ C`."""
+
+    method: Literal["critic"] = "critic"
+
+
+class PcaWeightsSpec(_DataDriven):
+    """First principal component of the correlation matrix: `w ∝ loading²`."""
+
+    method: Literal["pca"] = "pca"
+
+
+AhpCell = float | str | None
+
+
+class AhpWeightsSpec(_WeightsBase):
+    """AHP: principal eigenvector of a Saaty pairwise matrix; `CR ≤ max_cr`."""
+
+    method: Literal["ahp"] = "ahp"
+    matrix: list[list[AhpCell]] = Field(
+        description="Pairwise comparisons (Saaty 1–9, fractions like '1/3'), rows "
+        "and columns in the order of the children (or `order`): a full matrix, an "
+        "upper triangle with 0 or null below, or ragged rows [[1, 3, 5], [1, 3], [1]]"
+    )
+    order: list[str] | None = Field(
+        None, description="Child ids in the order of the matrix (default: tree order)"
+    )
+    max_cr: float = Field(
+        0.1, ge=0, description="Largest consistency ratio accepted (Saaty: 0.1)"
+    )
+
+
 WeightsSpec = Annotated[
-    ExplicitWeightsSpec | EqualWeightsSpec, Field(discriminator="method")
+    ExplicitWeightsSpec
+    | EqualWeightsSpec
+    | EntropyWeightsSpec
+    | CvWeightsSpec
+    | CriticWeightsSpec
+    | PcaWeightsSpec
+    | AhpWeightsSpec,
+    Field(discriminator="method"),
 ]
+
+DATA_DRIVEN = ("entropy", "cv", "critic", "pca")
+
+
+class CombineSpec(Model):
+    """A second weighting method mixed in: `w = a·w1 + (1 − a)·w2`."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=False
+    )
+
+    with_: WeightsSpec = Field(
+        alias="with", description="The second method, e.g. {method: entropy}"
+    )
+    a: float = Field(
+        0.5, ge=0, le=1, description="Share of the node's own method (1 − a: `with`)"
+    )
+
+
+_WEIGHTS_MODELS: tuple[type[Model], ...] = (
+    ExplicitWeightsSpec,
+    EqualWeightsSpec,
+    EntropyWeightsSpec,
+    CvWeightsSpec,
+    CriticWeightsSpec,
+    PcaWeightsSpec,
+    AhpWeightsSpec,
+)
+_REBUILD: tuple[type[Model], ...] = (_WeightsBase, _DataDriven, *_WEIGHTS_MODELS)
+for _model in _REBUILD:  # resolve the forward reference to CombineSpec
+    _model.model_rebuild()
 
 
 # --- Preparation (DESIGN §4.1) --- #
@@ -613,6 +736,8 @@ class IndexSpec(Model):
     tree: NodeSpec
 
     _path: Path | None = PrivateAttr(None)
+    _overrides: tuple[str, ...] = PrivateAttr(())
+    _override_notes: tuple[str, ...] = PrivateAttr(())
 
     @model_validator(mode="before")
     @classmethod
@@ -636,6 +761,7 @@ class IndexSpec(Model):
             )
         }
         agg_method = method_of("aggregate", "arithmetic")
+        weights_method = method_of("weights", "explicit")
         indicators = data.get("indicators")
         if isinstance(indicators, list):
             data = dict(data)
@@ -644,7 +770,7 @@ class IndexSpec(Model):
             data["indicators"] = indicators
         if isinstance(data.get("tree"), dict):
             data = dict(data)
-            data["tree"] = _tree_with_method(data["tree"], agg_method)
+            data["tree"] = _tree_with_method(data["tree"], agg_method, weights_method)
         return data
 
     @field_validator("periods")
@@ -663,6 +789,16 @@ class IndexSpec(Model):
     def path(self) -> Path | None:
         """The spec file, when loaded from one."""
         return self._path
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The `--set KEY=VALUE` overrides applied when loading, in order."""
+        return self._overrides
+
+    @property
+    def override_notes(self) -> tuple[str, ...]:
+        """What applying the overrides did implicitly (e.g. dropped parameters)."""
+        return self._override_notes
 
     @property
     def base_dir(self) -> Path:
@@ -695,7 +831,15 @@ class IndexSpec(Model):
         return merge_method(self.defaults.aggregate, node.aggregate)
 
     def weights_for(self, node: NodeSpec) -> Any:
-        return node.weights or self.defaults.weights
+        """The weighting of a node's children: its override merged over the
+        default."""
+        return merge_method(self.defaults.weights, node.weights)
+
+    def weights_where(self, node_path: str, node: NodeSpec) -> str:
+        """YAML path of the weights block that applies to a node."""
+        return (
+            f"{node_path}.weights" if node.weights is not None else "defaults.weights"
+        )
 
     def dump(self) -> dict[str, Any]:
         """Return the spec as plain data (what `load_spec` would accept)."""
@@ -710,25 +854,30 @@ def _with_method(item: Any, key: str, method: str) -> Any:
     return item
 
 
-def _tree_with_method(node: dict[str, Any], method: str) -> dict[str, Any]:
+def _tree_with_method(
+    node: dict[str, Any], method: str, weights_method: str
+) -> dict[str, Any]:
     node = _with_method(node, "aggregate", method)
+    node = _with_method(node, "weights", weights_method)
     children = node.get("children")
     if isinstance(children, list):
         node = dict(node)
         node["children"] = [
-            _tree_with_method(c, method) if isinstance(c, dict) else c for c in children
+            _tree_with_method(c, method, weights_method) if isinstance(c, dict) else c
+            for c in children
         ]
     return node
 
 
-_SHARED_KEYS = ("scope", "base_period", "min_coverage")
+_SHARED_KEYS = ("scope", "pool", "base_period", "min_coverage")
 
 
 def merge_method(default: Any, override: Any) -> Any:
     """Merge a method override over a default.
 
     Same method: keys the override does not set come from the default. Another method:
-    only the shared keys (scope, base_period, min_coverage) are inherited, so that e.g.
+    only the shared keys (scope, pool, base_period, min_coverage) are inherited, so
+    that e.g.
     a `target` indicator keeps the spec-wide scope.
     """
     if override is None:
@@ -764,6 +913,7 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
                     "bad-base-period",
                 )
     _check_preparation(spec, log)
+    _check_weights(spec, log)
     if spec.units and spec.units.group_weight and not spec.units.groups:
         log.warn(
             "units.group_weight",
@@ -771,6 +921,68 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
             "add units.groups or remove group_weight",
         )
     return log.issues
+
+
+def _check_weights(spec: IndexSpec, log: IssueLog) -> None:
+    """AHP matrices (size, order, consistency), pool base periods, and tree weights
+    a method ignores — all checkable without data."""
+    from gdindex.weights import ahp_result, method_chain, node_paths
+
+    reported: set[str] = set()
+    for node, path in node_paths(spec):
+        where = spec.weights_where(path, node)
+        chain = method_chain(spec.weights_for(node))
+        children = [c.id for c in node.children or []]
+        for k, params in enumerate(chain):
+            at = where + ".combine.with" * k
+            if params.method == "ahp":
+                try:
+                    result = ahp_result(params, children)
+                except ValueError as exc:
+                    key = f"{at}.matrix:{node.id}"
+                    if key not in reported:
+                        reported.add(key)
+                        used = "" if at.startswith(path) else f" (used by '{node.id}')"
+                        log.error(
+                            f"{at}.matrix",
+                            f"AHP weights of '{node.id}'{used}: {exc}",
+                            "give a reciprocal Saaty matrix (1-9) with one row per "
+                            "child, or raise max_cr to accept it",
+                            "bad-ahp",
+                        )
+                else:
+                    if result.cr > 0.1:
+                        log.warn(
+                            f"{at}.matrix",
+                            f"AHP judgements of '{node.id}' are inconsistent "
+                            f"(CR = {result.cr:.3f} > 0.1), accepted by max_cr "
+                            f"{params.max_cr}",
+                            code="ahp-inconsistent",
+                        )
+            base = getattr(params, "base_period", None)
+            if spec.periods is not None and base is not None:
+                if base not in spec.periods and f"{at}.base" not in reported:
+                    reported.add(f"{at}.base")
+                    log.error(
+                        f"{at}.base_period",
+                        f"base_period {base!r} is not one of the periods "
+                        f"{spec.periods}",
+                        "use one of the listed periods",
+                        "bad-base-period",
+                    )
+        if all(p.method != "explicit" for p in chain):
+            kids = node.children or []
+            set_weights = [c.id for c in kids if c.weight != kids[0].weight]
+            if set_weights:
+                set_weights = [c.id for c in kids]
+                log.warn(
+                    f"{path}.children",
+                    f"the `weight` of {', '.join(set_weights)} is ignored: the "
+                    f"children of '{node.id}' are weighted by "
+                    f"{'+'.join(p.method for p in chain)}",
+                    "remove the weights, or combine with `explicit` to use them",
+                    "ignored-weights",
+                )
 
 
 def _check_preparation(spec: IndexSpec, log: IssueLog) -> None:
@@ -985,14 +1197,23 @@ def _check_node(
 # --- Loading --- #
 
 
-def load_spec(source: str | Path | Mapping[str, Any]) -> "IndexSpec":
+def load_spec(
+    source: str | Path | Mapping[str, Any], overrides: Sequence[str] = ()
+) -> "IndexSpec":
     """Load and validate a spec from a YAML file (or from already-parsed data).
+
+    Args:
+        source: the spec file, or its parsed data.
+        overrides: `KEY=VALUE` texts (the CLI's `--set`) applied in order to the
+            parsed data before validation, e.g. `tree.children.industry.weight=0.4`
+            (see `gdindex.overrides`). The spec keeps them in `spec.overrides`.
 
     Raises:
         SpecError: listing every problem with its YAML path (and line).
     """
     if isinstance(source, Mapping):
-        return _validate(dict(source), path=None, lines={})
+        data, notes = _overridden(dict(source), overrides)
+        return _remember(_validate(data, path=None, lines={}), overrides, notes)
     path = Path(source)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -1027,7 +1248,27 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> "IndexSpec":
                 )
             ],
         )
-    return _validate(data, path=path, lines=lines, pre_issues=dup_issues)
+    data, notes = _overridden(data, overrides)
+    spec = _validate(data, path=path, lines=lines, pre_issues=dup_issues)
+    return _remember(spec, overrides, notes)
+
+
+def _overridden(
+    data: dict[str, Any], overrides: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    if not overrides:
+        return data, []
+    from gdindex.overrides import apply_overrides
+
+    return apply_overrides(data, overrides)
+
+
+def _remember(
+    spec: "IndexSpec", overrides: Sequence[str], notes: Sequence[str]
+) -> "IndexSpec":
+    spec._overrides = tuple(overrides)
+    spec._override_notes = tuple(notes)
+    return spec
 
 
 def _validate(
@@ -1297,7 +1538,7 @@ _METHOD_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
         PowerMeanSpec,
         TopsisSpec,
     ),
-    "weighting": (ExplicitWeightsSpec, EqualWeightsSpec),
+    "weighting": _WEIGHTS_MODELS,
     "imputation": (
         NoImputeSpec,
         MeanImputeSpec,

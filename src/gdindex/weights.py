@@ -1,35 +1,386 @@
-"""Weights (DESIGN §4.4): sibling weights of every node and effective weights.
+"""Weights (DESIGN §4.4): each node's child weights, and effective weights.
 
-`explicit` uses the tree's `weight` values rescaled to sum to 1 among siblings;
-`equal` gives each of m children `1/m`. The effective weight of a node is the product
-of the rescaled weights along its path from the root, so effective weights of the
-indicators sum to 1.
+A node's weighting comes from its `weights:` block (or `defaults.weights`):
+
+- `explicit`: the tree's `weight` values rescaled to sum to 1 among siblings;
+- `equal`: `1/m` for m children;
+- `ahp`: the principal eigenvector of the pairwise matrix (checked with the spec);
+- `entropy`, `cv`, `critic`, `pca`: from the children's values (`gdindex.weighting`),
+  computed once over the rows of the pool (`panel`: every unit and period; `base`:
+  the units of `base_period`), so that weights do not change between periods;
+- `combine: {with: …, a: …}` on any of them: `w = a·w1 + (1 − a)·w2`, renormalised.
+
+Which values feed a data-driven method: the children as the node aggregates them —
+the normalised scores of indicator children (direction applied) and the scores of
+sub-node children. `cv` needs the raw positive values (§4.4), so it takes the
+prepared values of indicator children before direction and normalisation.
+
+The effective weight of a node is the product of the rescaled weights along its path
+from the root, so the effective weights of the indicators sum to 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gdindex import weighting
+from gdindex.errors import Issue, IssueLog, MethodError, SpecError
 from gdindex.registry import Registry
-from gdindex.spec import EqualWeightsSpec, ExplicitWeightsSpec, IndexSpec, NodeSpec
+from gdindex.spec import (
+    DATA_DRIVEN,
+    AhpWeightsSpec,
+    CriticWeightsSpec,
+    CvWeightsSpec,
+    EntropyWeightsSpec,
+    EqualWeightsSpec,
+    ExplicitWeightsSpec,
+    IndexSpec,
+    NodeSpec,
+    PcaWeightsSpec,
+    Period,
+)
 
-WeightsFn = Callable[[np.ndarray], np.ndarray]
+if TYPE_CHECKING:
+    import polars as pl
+
+#: A weighting function: (nominal tree weights, pool matrix or None, params) → weights.
+WeightsFn = Callable[[np.ndarray, "np.ndarray | None", Any], np.ndarray]
 WEIGHTS: Registry[WeightsFn] = Registry("weighting")
 
 
 @WEIGHTS.register("explicit", ExplicitWeightsSpec)
-def explicit(nominal: np.ndarray) -> np.ndarray:
+def explicit(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
     """The tree's weights rescaled to sum to 1: `w_i / Σ w`."""
     return nominal / nominal.sum()
 
 
 @WEIGHTS.register("equal", EqualWeightsSpec)
-def equal(nominal: np.ndarray) -> np.ndarray:
+def equal(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
     """Equal weights: `1/m`."""
     return np.full(len(nominal), 1.0 / len(nominal))
+
+
+@WEIGHTS.register("entropy", EntropyWeightsSpec)
+def entropy(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Entropy: `y = minmax + shift`, `p = y / Σ y`, `e = −Σ p ln p / ln n`,
+    `w ∝ 1 − e`."""
+    return weighting.entropy_weights(_pool(X), params.shift, params.prenormalise)
+
+
+@WEIGHTS.register("cv", CvWeightsSpec)
+def cv(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Coefficient of variation: `w ∝ sd / mean` of the raw positive values."""
+    return weighting.cv_weights(_pool(X))
+
+
+@WEIGHTS.register("critic", CriticWeightsSpec)
+def critic(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values, `w ∝ C`."""
+    return weighting.critic_weights(_pool(X))
+
+
+@WEIGHTS.register("pca", PcaWeightsSpec)
+def pca(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """First principal component of the correlation matrix: `w ∝ loading²`."""
+    return weighting.pca_weights(_pool(X))
+
+
+@WEIGHTS.register("ahp", AhpWeightsSpec)
+def ahp(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """AHP: principal eigenvector of the pairwise matrix, `CR ≤ max_cr`."""
+    return weighting.ahp_weights(params.matrix, params.max_cr).weights
+
+
+def _pool(X: np.ndarray | None) -> np.ndarray:
+    if X is None:  # guarded by the callers: data-driven methods get their pool
+        raise MethodError("data-driven weights need the children's values")
+    return X
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Component:
+    """One method's weights inside a node's weighting (two when combined)."""
+
+    method: str
+    params: dict[str, Any]
+    weights: np.ndarray
+    share: float = 1.0
+    rows: int | None = None
+    """Rows of the pool the weights were computed from (data-driven methods)."""
+    ahp: weighting.AhpResult | None = None
+
+
+@dataclass(frozen=True)
+class NodeWeights:
+    """The weighting of one node's children."""
+
+    node: str
+    where: str
+    """YAML path of the weights block used (`tree.children[1].weights`, or
+    `defaults.weights`)."""
+    children: tuple[str, ...]
+    nominal: np.ndarray
+    weights: np.ndarray
+    components: tuple[Component, ...]
+
+    @property
+    def method(self) -> str:
+        """`entropy`, or `ahp+entropy` when two methods are combined."""
+        return "+".join(c.method for c in self.components)
+
+    @property
+    def from_data(self) -> bool:
+        return any(c.method in DATA_DRIVEN for c in self.components)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready details: method, parameters, weights, AHP consistency."""
+        out: dict[str, Any] = {
+            "node": self.node,
+            "where": self.where,
+            "method": self.method,
+            "weights": {
+                c: float(w) for c, w in zip(self.children, self.weights, strict=True)
+            },
+            "components": [],
+        }
+        for c in self.components:
+            item: dict[str, Any] = {
+                "method": c.method,
+                "params": c.params,
+                "share": c.share,
+                "weights": {
+                    k: float(w) for k, w in zip(self.children, c.weights, strict=True)
+                },
+            }
+            if c.rows is not None:
+                item["rows"] = c.rows
+            if c.ahp is not None:
+                item["ahp"] = {
+                    "lambda_max": c.ahp.lambda_max,
+                    "ci": c.ahp.ci,
+                    "cr": c.ahp.cr,
+                }
+            out["components"].append(item)
+        return out
+
+
+class ChildValues:
+    """The values of one node's children, `[unit, period, child]`, for the pool.
+
+    `scores` are what the node aggregates; `raw` (for `cv`) are the prepared values
+    of indicator children before direction and normalisation, and the scores of
+    sub-nodes. Both are built on first use.
+    """
+
+    def __init__(
+        self,
+        periods: Sequence[Period],
+        scores: Callable[[], np.ndarray],
+        raw: Callable[[], np.ndarray],
+    ) -> None:
+        self.periods = list(periods)
+        self._scores = scores
+        self._raw = raw
+
+    def pool(self, method: str, params: Any) -> np.ndarray:
+        """Rows × children matrix of the pool: every unit·period, or one period."""
+        X = self._raw() if method == "cv" else self._scores()
+        if params.pool == "base":
+            return X[:, self.periods.index(params.base_period), :]
+        U, P, m = X.shape
+        return X.reshape(U * P, m)
+
+
+def node_weights(
+    spec: IndexSpec,
+    node: NodeSpec,
+    where: str,
+    values: ChildValues | None,
+    log: IssueLog,
+) -> NodeWeights:
+    """Derive the weights of `node`'s children.
+
+    Problems (a pool the method cannot use, a base period outside the data) are
+    logged as errors at `where` (equal weights stand in so that the caller can go on
+    collecting problems); a child a data-driven method gives weight 0 is a warning.
+    """
+    kids = node.children or []
+    children = tuple(c.id for c in kids)
+    nominal = np.array([c.weight for c in kids], dtype=np.float64)
+    params = spec.weights_for(node)
+    comps = [
+        _component(p, share, node.id, children, nominal, where, values, log)
+        for share, p in _components(params, 1.0)
+    ]
+    # a·w1 + (1 − a)·w2, nested for a chain of combines; renormalised
+    mixed = np.sum([c.share * c.weights for c in comps], axis=0)
+    w = mixed / mixed.sum()
+    return NodeWeights(node.id, where, children, nominal, w, tuple(comps))
+
+
+def _components(params: Any, share: float) -> Iterator[tuple[float, Any]]:
+    """Flatten a combine chain: (share of the whole, params) per method."""
+    combine = params.combine
+    if combine is None:
+        yield share, params
+        return
+    yield share * combine.a, params.model_copy(update={"combine": None})
+    yield from _components(combine.with_, share * (1.0 - combine.a))
+
+
+def method_chain(params: Any) -> list[Any]:
+    """The methods of a weighting in order: the node's own, then each `with`."""
+    return [p for _, p in _components(params, 1.0)]
+
+
+def _dump(params: Any) -> dict[str, Any]:
+    """A method's parameters for the outputs: `method` first, no `combine`."""
+    data = params.model_dump(mode="json", exclude={"combine"})
+    return {"method": data.pop("method"), **data}
+
+
+def _component(
+    params: Any,
+    share: float,
+    node: str,
+    children: tuple[str, ...],
+    nominal: np.ndarray,
+    where: str,
+    values: ChildValues | None,
+    log: IssueLog,
+) -> Component:
+    method = params.method
+    fallback = np.full(len(children), 1.0 / len(children))
+    if method == "ahp":
+        return _ahp_component(params, share, node, children, where, log, fallback)
+    if method not in DATA_DRIVEN:
+        w = WEIGHTS.get(method).fn(nominal, None, params)
+        return Component(method, _dump(params), w, share)
+    if values is None:
+        raise MethodError(
+            f"the {method} weights of '{node}' need the data: compute the index "
+            "(gdindex.compute) to derive them"
+        )
+    if params.pool == "base" and params.base_period not in values.periods:
+        log.error(
+            f"{where}.base_period",
+            f"base_period {params.base_period!r} is not one of the periods "
+            f"{values.periods}",
+            "use one of the periods of the data",
+            "bad-base-period",
+        )
+        return Component(method, _dump(params), fallback, share)
+    X = values.pool(method, params)
+    try:
+        w = WEIGHTS.get(method).fn(nominal, X, params)
+    except ValueError as exc:
+        log.error(
+            where,
+            f"cannot derive {method} weights for the children of '{node}': "
+            f"{_named(str(exc), children)}",
+            _HINTS.get(method),
+            "bad-weights",
+        )
+        return Component(method, _dump(params), fallback, share)
+    rows = int((~np.isnan(X)).any(axis=1).sum())
+    for child, wj in zip(children, w, strict=True):
+        if wj == 0.0:
+            log.warn(
+                where,
+                f"'{child}' gets weight 0 from {method} weights of '{node}': it is "
+                "constant over the pool (or carries no information)",
+                "drop the indicator, or weight this node another way",
+                "zero-weight",
+            )
+    return Component(method, _dump(params), w, share, rows)
+
+
+def _ahp_component(
+    params: Any,
+    share: float,
+    node: str,
+    children: tuple[str, ...],
+    where: str,
+    log: IssueLog,
+    fallback: np.ndarray,
+) -> Component:
+    try:
+        result = ahp_result(params, children)
+    except ValueError as exc:
+        log.error(
+            f"{where}.matrix",
+            f"AHP weights of '{node}': {exc}",
+            _HINTS["ahp"],
+            "bad-ahp",
+        )
+        return Component("ahp", _dump(params), fallback, share)
+    return Component("ahp", _dump(params), result.weights, share, ahp=result)
+
+
+def ahp_result(params: Any, children: Sequence[str]) -> weighting.AhpResult:
+    """AHP weights in the order of `children` (the matrix may follow `order`).
+
+    Raises:
+        ValueError: malformed matrix, size or `order` not matching the children,
+            or `CR > max_cr`.
+    """
+    order = list(params.order) if params.order is not None else list(children)
+    if sorted(order) != sorted(children) or len(set(order)) != len(order):
+        raise ValueError(
+            f"order {order} must list each child once: {', '.join(children)}"
+        )
+    m = len(params.matrix)
+    if m != len(children):
+        raise ValueError(
+            f"the matrix has {m} rows but the node has {len(children)} children "
+            f"({', '.join(children)})"
+        )
+    result = weighting.ahp_weights(params.matrix, params.max_cr)
+    if order == list(children):
+        return result
+    pos = [order.index(c) for c in children]
+    return weighting.AhpResult(
+        result.weights[pos],
+        result.lambda_max,
+        result.ci,
+        result.cr,
+        result.matrix[np.ix_(pos, pos)],
+    )
+
+
+_HINTS = {
+    "entropy": "entropy needs at least two values per child in the pool; with "
+    "prenormalise: false the values must be ≥ 0",
+    "cv": "cv uses raw values, which must be positive: use entropy or critic for "
+    "indicators with zeros or negative values",
+    "critic": "CRITIC needs children that vary: drop constant children or use "
+    "another method",
+    "pca": "PCA needs a unique first component: with uncorrelated or constant "
+    "children use entropy or critic",
+    "ahp": "revise the judgements (Saaty 1-9, reciprocal), or raise max_cr",
+}
+
+
+def _named(message: str, children: Sequence[str]) -> str:
+    """Replace `column j` in a weighting message by the child's id."""
+
+    def name(match: re.Match[str]) -> str:
+        j = int(match.group(1))
+        return f"child '{children[j]}'" if j < len(children) else match.group(0)
+
+    return re.sub(r"column (\d+)", name, message)
+
+
+# --------------------------------------------------------------------------- tree
 
 
 @dataclass(frozen=True)
@@ -45,25 +396,209 @@ class WeightRow:
 
 
 def child_weights(spec: IndexSpec, node: NodeSpec) -> np.ndarray:
-    """Rescaled weights of `node`'s children, in tree order."""
-    nominal = np.array([c.weight for c in node.children or []], dtype=np.float64)
-    return WEIGHTS.get(spec.weights_for(node).method).fn(nominal)
+    """Rescaled weights of `node`'s children from the spec alone (explicit, equal,
+    ahp); data-driven methods raise `MethodError` (they need `compute`)."""
+    log = IssueLog()
+    found = node_weights(spec, node, "", None, log)
+    if log.errors:
+        raise MethodError(log.errors[0].message)
+    return found.weights
 
 
-def weight_rows(spec: IndexSpec) -> list[WeightRow]:
+def node_paths(spec: IndexSpec) -> Iterator[tuple[NodeSpec, str]]:
+    """Every inner node in pre-order with its YAML path (`tree.children[1]`)."""
+
+    def walk(node: NodeSpec, path: str) -> Iterator[tuple[NodeSpec, str]]:
+        if node.is_leaf:
+            return
+        yield node, path
+        for i, child in enumerate(node.children or []):
+            yield from walk(child, f"{path}.children[{i}]")
+
+    yield from walk(spec.tree, "tree")
+
+
+def spec_weights(
+    spec: IndexSpec, log: IssueLog | None = None
+) -> dict[str, NodeWeights]:
+    """Weights of every inner node from the spec alone (no data-driven method)."""
+    log = log if log is not None else IssueLog()
+    return {
+        node.id: node_weights(spec, node, spec.weights_where(path, node), None, log)
+        for node, path in node_paths(spec)
+    }
+
+
+def needs_data(spec: IndexSpec) -> bool:
+    """Whether some node's weights are derived from the data."""
+    return any(
+        p.method in DATA_DRIVEN
+        for node, _ in node_paths(spec)
+        for _, p in _components(spec.weights_for(node), 1.0)
+    )
+
+
+def weight_rows(
+    spec: IndexSpec, derived: dict[str, NodeWeights] | None = None
+) -> list[WeightRow]:
     """Weights of every node in pre-order, the root first (weight 1)."""
+    found = derived if derived is not None else spec_weights(spec)
     rows = [WeightRow(spec.tree.id, None, 1.0, 1.0, 1.0, "root")]
-    rows.extend(_walk(spec, spec.tree, 1.0))
+
+    def walk(node: NodeSpec, effective: float) -> Iterator[WeightRow]:
+        if node.is_leaf:
+            return
+        nw = found[node.id]
+        for child, w in zip(node.children or [], nw.weights, strict=True):
+            yield WeightRow(
+                child.id, node.id, child.weight, float(w), effective * w, nw.method
+            )
+            yield from walk(child, effective * float(w))
+
+    rows.extend(walk(spec.tree, 1.0))
     return rows
 
 
-def _walk(spec: IndexSpec, node: NodeSpec, effective: float) -> Iterator[WeightRow]:
-    if node.is_leaf:
-        return
-    weights = child_weights(spec, node)
-    method = spec.weights_for(node).method
-    for child, w in zip(node.children or [], weights, strict=True):
-        yield WeightRow(
-            child.id, node.id, child.weight, float(w), effective * w, method
+@dataclass
+class Weighting:
+    """The weights of a whole tree: per node how they were derived, and per node
+    its nominal, rescaled and effective weight (what `gdindex weights` shows)."""
+
+    spec: IndexSpec
+    nodes: dict[str, NodeWeights]
+    from_data: bool
+    rows: list[WeightRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    """Warnings about the weights (zero weights, ignored tree weights, AHP)."""
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            self.rows = weight_rows(self.spec, self.nodes)
+
+    def frame(self) -> pl.DataFrame:
+        """`node, parent, weight, effective_weight, method` (weights.csv)."""
+        import polars as pl
+
+        return pl.DataFrame(
+            {
+                "node": [r.node for r in self.rows],
+                "parent": [r.parent for r in self.rows],
+                "weight": [r.weight for r in self.rows],
+                "effective_weight": [r.effective_weight for r in self.rows],
+                "method": [r.method for r in self.rows],
+            },
+            schema={
+                "node": pl.String,
+                "parent": pl.String,
+                "weight": pl.Float64,
+                "effective_weight": pl.Float64,
+                "method": pl.String,
+            },
         )
-        yield from _walk(spec, child, effective * float(w))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the tree's rows and every node's derivation."""
+        depth = {n.id: d for n, d in self.spec.tree.walk()}
+        return {
+            "spec": {"id": self.spec.id, "name": self.spec.name.model_dump()},
+            "overrides": list(self.spec.overrides),
+            "from_data": self.from_data,
+            "rows": [
+                {
+                    "node": r.node,
+                    "parent": r.parent,
+                    "depth": depth[r.node],
+                    "nominal": r.nominal,
+                    "weight": r.weight,
+                    "effective_weight": r.effective_weight,
+                    "method": r.method,
+                }
+                for r in self.rows
+            ],
+            "nodes": [nw.to_dict() for nw in self.nodes.values()],
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Serialise `to_dict()` deterministically."""
+        import json
+
+        return json.dumps(
+            self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False
+        )
+
+
+def _about_weights(issue: Issue) -> bool:
+    return issue.where.startswith(("tree", "defaults.weights"))
+
+
+def derive_weights(
+    spec: IndexSpec | str | Path,
+    data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
+    overrides: Sequence[str] = (),
+) -> Weighting:
+    """The weights of every node of `spec`, and how they were derived.
+
+    Explicit, equal and AHP weights come from the spec alone, so no data is read;
+    when a node uses a data-driven method the index is computed and its weights
+    are taken from the result (`IndexResult.weighting`).
+
+    Raises:
+        SpecError: the spec is invalid (a bad AHP matrix is a spec error).
+        DataError: the data cannot be read, or a method cannot use them.
+    """
+    from gdindex.spec import check_spec, load_spec
+
+    if not isinstance(spec, IndexSpec):
+        spec = load_spec(spec, overrides)
+    if needs_data(spec):
+        from gdindex.pipeline import compute
+
+        result = compute(spec, data)
+        assert result.weighting is not None
+        found = result.weighting
+        found.issues = [i for i in result.issues if _about_weights(i)]
+        return found
+    log = IssueLog([i for i in check_spec(spec) if i.severity == "warning"])
+    nodes = spec_weights(spec, log)
+    log.raise_if_errors(SpecError, "cannot derive the weights")
+    return Weighting(
+        spec,
+        nodes,
+        from_data=False,
+        issues=[i for i in log.issues if _about_weights(i)],
+    )
+
+
+def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
+    """Write `weights.csv` (the contract columns) and `weights.json` (the full
+    derivation) into `out_dir`, atomically."""
+    from gdindex.errors import OutputError
+    from gdindex.io import write_atomic, write_frame
+
+    frame = found.frame()
+    text = found.to_json(indent=2) + "\n"
+
+    def write_json(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    out = Path(out_dir)
+    try:
+        return write_atomic(
+            out,
+            {
+                "weights.csv": lambda path: write_frame(frame, path, "csv"),
+                "weights.json": write_json,
+            },
+        )
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the weights to {out}",
+            [
+                Issue(
+                    str(out),
+                    f"{type(exc).__name__}: {exc.strerror or exc}",
+                    "choose a directory you can write to (--out)",
+                )
+            ],
+        ) from exc

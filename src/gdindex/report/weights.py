@@ -1,0 +1,184 @@
+"""Rich view of the weights: the tree with nominal, derived and effective weights,
+and how every node's weights were derived (method, parameters, AHP consistency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from gdindex.report.terminal import issues_panel
+from gdindex.weights import NodeWeights, Weighting
+
+LABELS = {
+    "title": {"zh": "权重", "en": "Weights"},
+    "node": {"zh": "节点", "en": "Node"},
+    "method": {"zh": "赋权方法", "en": "Method"},
+    "nominal": {"zh": "名义权重", "en": "Nominal"},
+    "weight": {"zh": "派生权重", "en": "Derived"},
+    "effective": {"zh": "有效权重", "en": "Effective"},
+    "derivation": {"zh": "赋权说明", "en": "How the weights were derived"},
+    "params": {"zh": "参数", "en": "Parameters"},
+    "consistency": {"zh": "一致性", "en": "Consistency"},
+    "share": {"zh": "组合系数", "en": "Share"},
+    "from_data": {
+        "zh": "（含数据驱动权重，按数据计算）",
+        "en": "(data-driven weights, computed from the data)",
+    },
+    "from_spec": {
+        "zh": "（权重来自规格文件，未读取数据）",
+        "en": "(weights from the spec alone; no data read)",
+    },
+    "overrides": {"zh": "覆盖参数", "en": "Overrides"},
+    "root": {"zh": "根", "en": "root"},
+    "pool_panel": {"zh": "全面板", "en": "pooled panel"},
+    "pool_base": {"zh": "基期", "en": "base period"},
+    "rows": {"zh": "行", "en": "rows"},
+}
+
+METHOD_NAMES = {
+    "explicit": {"zh": "指定权重", "en": "explicit"},
+    "equal": {"zh": "等权", "en": "equal"},
+    "entropy": {"zh": "熵权法", "en": "entropy"},
+    "cv": {"zh": "变异系数法", "en": "coefficient of variation"},
+    "critic": {"zh": "CRITIC法", "en": "CRITIC"},
+    "pca": {"zh": "主成分法", "en": "PCA"},
+    "ahp": {"zh": "层次分析法", "en": "AHP"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return LABELS[key][lang]
+
+
+def method_label(method: str, lang: str) -> str:
+    """`熵权法 entropy`-style label of a method (or `a+b` of a combination)."""
+    parts = []
+    for m in method.split("+"):
+        names = METHOD_NAMES.get(m)
+        parts.append(names[lang] if names else m)
+    return " + ".join(parts)
+
+
+def _name(weighting: Weighting, node_id: str, lang: str) -> str:
+    spec = weighting.spec
+    ind = spec.indicator_map.get(node_id)
+    if ind is not None:
+        return ind.name.get(lang)
+    for node, _ in spec.tree.walk():
+        if node.id == node_id and node.name is not None:
+            return node.name.get(lang)
+    return node_id
+
+
+def weights_table(weighting: Weighting, lang: str = "zh") -> Table:
+    """The tree, indented by depth: nominal, derived and effective weights."""
+    depth = {n.id: d for n, d in weighting.spec.tree.walk()}
+    leaves = {n.id for n, _ in weighting.spec.tree.walk() if n.is_leaf}
+    table = Table(title=f"{_t('title', lang)} · {weighting.spec.name.get(lang)}")
+    table.add_column(_t("node", lang))
+    table.add_column("id", style="dim")
+    table.add_column(_t("method", lang))
+    table.add_column(_t("nominal", lang), justify="right")
+    table.add_column(_t("weight", lang), justify="right")
+    table.add_column(_t("effective", lang), justify="right")
+    for row in weighting.rows:
+        d = depth[row.node]
+        label = Text("  " * d + _name(weighting, row.node, lang))
+        if row.node not in leaves:
+            label.stylize("bold")
+        method = (
+            _t("root", lang) if row.parent is None else method_label(row.method, lang)
+        )
+        table.add_row(
+            label,
+            row.node,
+            method,
+            "" if row.parent is None else f"{row.nominal:g}",
+            f"{row.weight:.4f}",
+            f"{row.effective_weight:.4f}",
+        )
+    return table
+
+
+def _params_text(params: dict[str, Any], lang: str) -> str:
+    shown = {k: v for k, v in params.items() if k not in ("method", "matrix")}
+    pool = shown.pop("pool", None)
+    base = shown.pop("base_period", None)
+    parts = [f"{k}={v}" for k, v in shown.items() if v is not None]
+    if pool == "panel":
+        parts.insert(0, _t("pool_panel", lang))
+    elif pool == "base":
+        parts.insert(0, f"{_t('pool_base', lang)} {base}")
+    return ", ".join(parts)
+
+
+def derivation_table(weighting: Weighting, lang: str = "zh") -> Table:
+    """One row per method of every inner node: parameters, rows, AHP consistency."""
+    table = Table(title=_t("derivation", lang))
+    table.add_column(_t("node", lang))
+    table.add_column(_t("method", lang))
+    table.add_column(_t("share", lang), justify="right")
+    table.add_column(_t("params", lang))
+    table.add_column(_t("consistency", lang))
+    for nw in weighting.nodes.values():
+        for k, c in enumerate(nw.components):
+            extra = _params_text(c.params, lang)
+            if c.rows is not None:
+                extra = f"{extra}, {c.rows} {_t('rows', lang)}" if extra else ""
+            consistency = Text("")
+            if c.ahp is not None:
+                ok = c.ahp.cr <= 0.1
+                consistency = Text(
+                    f"λmax={c.ahp.lambda_max:.4f} CI={c.ahp.ci:.4f} "
+                    f"CR={c.ahp.cr:.4f} {'✓' if ok else '✗'}",
+                    style="green" if ok else "red",
+                )
+            table.add_row(
+                _name(weighting, nw.node, lang) if k == 0 else "",
+                method_label(c.method, lang),
+                f"{c.share:g}",
+                extra,
+                consistency,
+            )
+    return table
+
+
+def components_table(nw: NodeWeights, weighting: Weighting, lang: str) -> Table:
+    """Each method's weights next to the combined ones, for a combined node."""
+    table = Table(
+        title=f"{_name(weighting, nw.node, lang)}: {method_label(nw.method, lang)}"
+    )
+    table.add_column(_t("node", lang))
+    for c in nw.components:
+        table.add_column(
+            f"{method_label(c.method, lang)} ×{c.share:g}", justify="right"
+        )
+    table.add_column(_t("weight", lang), justify="right")
+    for j, child in enumerate(nw.children):
+        table.add_row(
+            _name(weighting, child, lang),
+            *[f"{c.weights[j]:.4f}" for c in nw.components],
+            f"{nw.weights[j]:.4f}",
+        )
+    return table
+
+
+def render_weights(weighting: Weighting, console: Console, lang: str = "zh") -> None:
+    """Print the weights tree, the derivation and any warnings about them."""
+    console.print(weights_table(weighting, lang))
+    note = _t("from_data" if weighting.from_data else "from_spec", lang)
+    console.print(Text(note, style="dim"))
+    if weighting.spec.overrides:
+        console.print(
+            Text(f"{_t('overrides', lang)}: " + "; ".join(weighting.spec.overrides))
+        )
+    console.print(derivation_table(weighting, lang))
+    for nw in weighting.nodes.values():
+        if len(nw.components) > 1:
+            console.print(components_table(nw, weighting, lang))
+    panel = issues_panel(weighting.issues, lang)
+    if panel is not None:
+        console.print(panel)
