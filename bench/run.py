@@ -19,6 +19,11 @@ population and screens at 0.5 coverage):
 - `gdindex.datacheck.check_data` (`gdindex check`): median time ≤ 3 s, peak RSS
   ≤ 1.5 GB; "not available" while the module cannot be imported.
 
+Figures (issue: compare), on the synthetic panel 3,000 × 10 × 60:
+- `gdindex.compare` of two variants (A: min–max, equal pillar weights; B: z-scores,
+  pillar weights 4:3:2:1) against one `gdindex.compute` of A: the ratio of median
+  times, target ≤ 2 (the data are loaded once and shared by both variants).
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -169,7 +174,44 @@ def check_worker(spec: str, repeats: int) -> None:
     )
 
 
-WORKERS = {"compute": worker, "prepare": prepare_worker, "check": check_worker}
+def compare_worker(spec: str, repeats: int) -> None:
+    """Run in a subprocess: time `compare` of two variants of `spec` (B: z-scores and
+    pillar weights 4:3:2:1, written beside it) and one `compute` of A."""
+    import yaml
+
+    import gdindex
+    from gdindex.comparison import compare
+
+    data = yaml.safe_load(Path(spec).read_text(encoding="utf-8"))
+    data["defaults"]["normalise"] = {"method": "zscore", "scope": "panel"}
+    for child, weight in zip(data["tree"]["children"], (4, 3, 2, 1), strict=False):
+        child["weight"] = weight
+    spec_b = Path(spec).with_name("variant_b.yaml")
+    spec_b.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loaded, variant = gdindex.load_spec(spec), gdindex.load_spec(spec_b)
+    compute_times, _ = timed(lambda: gdindex.compute(loaded), repeats)
+    compare_times, cmp = timed(lambda: compare(loaded, variant), repeats)
+    print(
+        json.dumps(
+            {
+                "compute_median_s": statistics.median(compute_times),
+                "median_s": statistics.median(compare_times),
+                "min_s": min(compare_times),
+                "peak_mb": peak_rss_mb(),
+                "units": cmp.summary["n_units"],
+                "spearman": cmp.summary["spearman"],
+                "mean_abs_rank_shift": cmp.summary["mean_abs_rank_shift"],
+            }
+        )
+    )
+
+
+WORKERS = {
+    "compute": worker,
+    "prepare": prepare_worker,
+    "check": check_worker,
+    "compare": compare_worker,
+}
 
 
 def in_process(spec: Path, repeats: int, mode: str = "compute") -> dict[str, Any]:
@@ -202,6 +244,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import synth
 
+    if args.mode == "compare":  # only the compare figures
+        compare_bench(synth, args.repeats)
+        return
     print(
         f"gdindex benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cpus)"
     )
@@ -300,6 +345,27 @@ def main() -> None:
             f"  peak ≤ 1,536 MB                {check['peak_mb'] / 1536:6.2f}   "
             f"target ≤ 1.00  {status(check['peak_mb'] <= 1536)}"
         )
+    compare_bench(synth, args.repeats)
+
+
+def compare_bench(synth: Any, repeats: int) -> None:
+    """`python bench/run.py --mode compare`: compare of two variants vs one compute."""
+    print(f"\n[compare: two variants of the 3000×10×60 panel, median of {repeats}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = synth.write(Path(tmp), 3000, 10, 60)
+        r = in_process(spec, repeats, "compare")
+    ratio = r["median_s"] / r["compute_median_s"]
+    print(
+        f"  compute (A):                   {r['compute_median_s']:6.3f} s\n"
+        f"  compare (A: minmax, B: zscore + weights 4:3:2:1): {r['median_s']:6.3f} s "
+        f"(min {r['min_s']:.3f}), peak RSS {r['peak_mb']:7.0f} MB; "
+        f"Spearman {r['spearman']:.4f}, mean |rank shift| "
+        f"{r['mean_abs_rank_shift']:.1f} over {r['units']:,} units"
+    )
+    print(
+        f"  compare / compute              {ratio:6.2f}   target ≤ 2.00  "
+        f"{status(ratio <= 2.0)}"
+    )
 
 
 if __name__ == "__main__":

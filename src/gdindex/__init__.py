@@ -39,8 +39,8 @@ __all__ = [
 _LAZY = {
     "check_data": "gdindex.datacheck",
     "DataCheck": "gdindex.datacheck",
-    "compare": "gdindex.compare",
-    "Comparison": "gdindex.compare",
+    "compare": "gdindex.comparison",
+    "Comparison": "gdindex.comparison",
     "compute": "gdindex.pipeline",
     "derive_weights": "gdindex.weights",
     "Weighting": "gdindex.weights",
@@ -58,7 +58,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from gdindex.checks import validate
-    from gdindex.compare import Comparison, compare
+    from gdindex.comparison import Comparison, compare
     from gdindex.datacheck import DataCheck, check_data
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.export import write_outputs

@@ -25,6 +25,7 @@ def validate(
     from gdindex.normalise import normalise_values
     from gdindex.pipeline import denominators_of, groups_of
     from gdindex.prepare import prepare
+    from gdindex.weights import needs_data
 
     if not isinstance(spec, IndexSpec):
         try:
@@ -49,4 +50,16 @@ def validate(
         groups=groups_of(spec, dataset),
     )
     normalise_values(prep.treated, spec, dataset.units, dataset.periods, log)
+    if not log.errors and needs_data(spec):
+        # Data-driven weights can fail only on the aggregated values (a constant
+        # pool, values ≤ 0 for cv): derive them as `compute` would.
+        from gdindex.pipeline import compute
+
+        try:
+            result = compute(spec, dataset=dataset)
+        except GdindexError as exc:
+            log.extend(exc.issues)
+        else:
+            seen = set(log.issues)
+            log.extend(i for i in result.issues if i not in seen)
     return log.issues

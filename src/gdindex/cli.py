@@ -49,6 +49,16 @@ DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.")
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a spec value by its YAML path, e.g. "
+        "tree.children.industry.weight=0.4 or defaults.normalise.method=zscore "
+        "(repeatable; recorded in manifest.json).",
+        show_default=False,
+    ),
+]
 
 
 def _console(stderr: bool = False) -> Console:
@@ -184,6 +194,7 @@ def compute(
         bool,
         typer.Option("--manifest-time", help="Record the time in manifest.json."),
     ] = False,
+    overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Compute the index of SPEC and print the ranked report."""
@@ -191,7 +202,7 @@ def compute(
         import gdindex
         from gdindex.report.terminal import render_result
 
-        result = gdindex.compute(gdindex.load_spec(spec))
+        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
         chosen = _period(period, result.periods)
         if out is not None:
             written = gdindex.write_outputs(result, out, fmt.value, manifest_time)
@@ -207,13 +218,18 @@ def compute(
 
 
 @app.command()
-def validate(spec: SpecArg, lang: LangOpt = Lang.zh, debug: DebugOpt = False) -> None:
+def validate(
+    spec: SpecArg,
+    lang: LangOpt = Lang.zh,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
     """Check SPEC and its data without computing; exit 1 when there are errors."""
     with handle_errors(debug):
         import gdindex
         from gdindex.report.terminal import render_issues
 
-        issues = gdindex.validate(spec)
+        issues = gdindex.validate(spec, tuple(overrides or ()))
     errors = [i for i in issues if i.severity == "error"]
     title = "validate" if lang is Lang.en else "校验 validate"
     render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
@@ -246,6 +262,7 @@ def check(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only the errors.")
     ] = False,
+    overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Audit the data of SPEC before computing; exit 1 when there are errors."""
@@ -254,7 +271,7 @@ def check(
         from gdindex.datacheck import check_data, write_check
         from gdindex.report.check import issue_table, render_check
 
-        result = check_data(gdindex.load_spec(spec))
+        result = check_data(gdindex.load_spec(spec, tuple(overrides or ())))
         if out is not None:
             written = write_check(result, out)
             if not quiet:
@@ -270,6 +287,114 @@ def check(
             _console(stderr=True).print(issue_table(result.errors, lang.value))
     if not result.ok:
         raise typer.Exit(1)
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def compare(
+    spec_a: SpecArg,
+    spec_b: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Variant B (default: SPEC_A with the --set overrides).",
+            show_default=False,
+        ),
+    ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a value of variant B, e.g. "
+            "tree.children.industry.weight=0.4 (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    node: Annotated[
+        str | None,
+        typer.Option("--node", help="Node to compare (default: the index)."),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period to compare (default: the latest)."),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many biggest movers to list.")
+    ] = 5,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write compare_*.csv and compare.json here."),
+    ] = None,
+    fmt: Annotated[
+        CompareFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = CompareFormat.table,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Compare two variants of an index: scores, ranks, rank shifts and weights."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.comparison import compare as compare_variants
+        from gdindex.comparison import write_comparison
+        from gdindex.report.comparison import render_comparison
+
+        sets = tuple(overrides or ())
+        spec = gdindex.load_spec(spec_a)
+        other = (
+            gdindex.load_spec(spec_a if spec_b is None else spec_b, overrides=sets)
+            if spec_b is not None or sets
+            else spec
+        )
+        result = compare_variants(spec, other, node=node, period=period, top=top)
+        if out is not None:
+            written = write_comparison(result, out)
+            _console(stderr=True).print(
+                f"wrote {len(written)} files to {out}", style="green"
+            )
+    with _reader_may_leave():
+        if fmt is CompareFormat.json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            render_comparison(result, _console(), lang.value)
+
+
+@app.command()
+def weights(
+    spec: SpecArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write weights.csv and weights.json here."),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = CheckFormat.table,
+    lang: LangOpt = Lang.zh,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Show the weights of SPEC: nominal, derived and effective, and how each node's
+    weights were derived (data-driven methods compute the index first)."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.report.weights import render_weights
+        from gdindex.weights import write_weights
+
+        found = gdindex.derive_weights(spec, overrides=tuple(overrides or ()))
+        if out is not None:
+            written = write_weights(found, out)
+            _console(stderr=True).print(
+                f"wrote {len(written)} files to {out}", style="green"
+            )
+    with _reader_may_leave():
+        if fmt is CheckFormat.json:
+            sys.stdout.write(found.to_json() + "\n")
+        else:
+            render_weights(found, _console(), lang.value)
 
 
 @app.command()

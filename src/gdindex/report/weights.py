@@ -107,7 +107,11 @@ def _params_text(params: dict[str, Any], lang: str) -> str:
     shown = {k: v for k, v in params.items() if k not in ("method", "matrix")}
     pool = shown.pop("pool", None)
     base = shown.pop("base_period", None)
-    parts = [f"{k}={v}" for k, v in shown.items() if v is not None]
+    parts = [
+        f"{k}=[{', '.join(map(str, v))}]" if isinstance(v, list) else f"{k}={v}"
+        for k, v in shown.items()
+        if v is not None
+    ]
     if pool == "panel":
         parts.insert(0, _t("pool_panel", lang))
     elif pool == "base":
@@ -166,6 +170,35 @@ def components_table(nw: NodeWeights, weighting: Weighting, lang: str) -> Table:
     return table
 
 
+def _judgement(x: float) -> str:
+    """A Saaty judgement as written: `3`, `1/3`, or `2.5`."""
+    for v, text in ((x, "{:g}"), (1.0 / x, "1/{:g}")):
+        if abs(v - round(v)) < 1e-9:
+            return text.format(round(v))
+    return f"{x:.3g}"
+
+
+def ahp_table(nw: NodeWeights, weighting: Weighting, lang: str) -> Table | None:
+    """The full reciprocal pairwise matrix of an AHP node, with its weights."""
+    comp = next((c for c in nw.components if c.ahp is not None), None)
+    if comp is None or comp.ahp is None:
+        return None
+    names = [_name(weighting, c, lang) for c in nw.children]
+    table = Table(title=f"{_name(weighting, nw.node, lang)}: AHP")
+    table.add_column("")
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column(_t("weight", lang), justify="right")
+    A = comp.ahp.matrix
+    for i, name in enumerate(names):
+        table.add_row(
+            name,
+            *[_judgement(float(A[i, j])) for j in range(len(names))],
+            f"{comp.weights[i]:.4f}",
+        )
+    return table
+
+
 def render_weights(weighting: Weighting, console: Console, lang: str = "zh") -> None:
     """Print the weights tree, the derivation and any warnings about them."""
     console.print(weights_table(weighting, lang))
@@ -177,6 +210,9 @@ def render_weights(weighting: Weighting, console: Console, lang: str = "zh") -> 
         )
     console.print(derivation_table(weighting, lang))
     for nw in weighting.nodes.values():
+        matrix = ahp_table(nw, weighting, lang)
+        if matrix is not None:
+            console.print(matrix)
         if len(nw.components) > 1:
             console.print(components_table(nw, weighting, lang))
     panel = issues_panel(weighting.issues, lang)
