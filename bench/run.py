@@ -24,6 +24,12 @@ Figures (issue: compare), on the synthetic panel 3,000 × 10 × 60:
   pillar weights 4:3:2:1) against one `gdindex.compute` of A: the ratio of median
   times, target ≤ 2 (the data are loaded once and shared by both variants).
 
+Figures (issue 4: weights), on the synthetic panel 3,000 × 10 × 60:
+- entropy, CRITIC, PCA (and cv) weights of every node, pooled over the panel
+  (30,000 rows per pillar): the time spent deriving the weights inside one
+  `gdindex.compute` (`node_weights`, summed over the 5 nodes), target ≤ 0.5 s each;
+  and the whole `compute` with that method next to it.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -206,7 +212,49 @@ def compare_worker(spec: str, repeats: int) -> None:
     )
 
 
+def weights_worker(spec: str, repeats: int) -> None:
+    """Run in a subprocess: for each data-driven method, time `compute` with
+    `defaults.weights.method` set to it, and the weight derivation inside it."""
+    import gdindex
+    import gdindex.pipeline as pipeline
+
+    spent: list[float] = []
+    derive = pipeline.node_weights
+
+    def timed_derive(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return derive(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    pipeline.node_weights = timed_derive  # type: ignore[assignment]
+    figures: dict[str, Any] = {}
+    for method in ("explicit", "entropy", "critic", "pca", "cv"):
+        loaded = gdindex.load_spec(spec, [f"defaults.weights.method={method}"])
+        per_run: list[float] = []
+
+        def once(loaded: Any = loaded, per_run: list[float] = per_run) -> Any:
+            spent.clear()
+            result = gdindex.compute(loaded)
+            per_run.append(sum(spent))
+            return result
+
+        times, result = timed(once, repeats)
+        figures[method] = {
+            "compute_median_s": statistics.median(times),
+            "weights_median_s": statistics.median(per_run),
+            "weights_max_s": max(per_run),
+            "root_weights": result.weighting.nodes[
+                result.spec.tree.id
+            ].weights.tolist(),
+        }
+    figures["peak_mb"] = peak_rss_mb()
+    print(json.dumps(figures))
+
+
 WORKERS = {
+    "weights": weights_worker,
     "compute": worker,
     "prepare": prepare_worker,
     "check": check_worker,
@@ -246,6 +294,9 @@ def main() -> None:
 
     if args.mode == "compare":  # only the compare figures
         compare_bench(synth, args.repeats)
+        return
+    if args.mode == "weights":  # only the weights figures
+        weights_bench(synth, args.repeats)
         return
     print(
         f"gdindex benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cpus)"
@@ -345,7 +396,30 @@ def main() -> None:
             f"  peak ≤ 1,536 MB                {check['peak_mb'] / 1536:6.2f}   "
             f"target ≤ 1.00  {status(check['peak_mb'] <= 1536)}"
         )
+    weights_bench(synth, args.repeats)
     compare_bench(synth, args.repeats)
+
+
+def weights_bench(synth: Any, repeats: int) -> None:
+    """`python bench/run.py --mode weights`: data-driven weights on the panel."""
+    print(
+        f"\n[weights: every node of the 3000×10×60 panel pooled, median of {repeats}]"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = synth.write(Path(tmp), 3000, 10, 60)
+        r = in_process(spec, repeats, "weights")
+    for method in ("explicit", "entropy", "critic", "pca", "cv"):
+        f = r[method]
+        target = method in ("entropy", "critic", "pca", "cv")
+        verdict = (
+            f"target ≤ 0.50 s  {status(f['weights_max_s'] <= 0.5)}" if target else ""
+        )
+        print(
+            f"  {method:8s} weights {f['weights_median_s']:6.3f} s "
+            f"(max {f['weights_max_s']:.3f}); whole compute "
+            f"{f['compute_median_s']:6.3f} s   {verdict}"
+        )
+    print(f"  peak RSS {r['peak_mb']:.0f} MB")
 
 
 def compare_bench(synth: Any, repeats: int) -> None:
