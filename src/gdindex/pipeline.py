@@ -182,6 +182,8 @@ def compute(
     frames = [data] if isinstance(data, pl.DataFrame) else data
     log = IssueLog()
     log.extend(i for i in check_spec(spec) if i.severity == "warning")
+    for note in spec.override_notes:
+        log.warn("--set", note, code="override")
     if dataset is None:
         dataset = load_data(spec, frames)
     log.extend(dataset.issues)
