@@ -10,7 +10,12 @@ import yaml
 
 from gdindex import spec as spec_module
 from gdindex.errors import SpecError
-from gdindex.overrides import Override, apply_overrides, parse_override
+from gdindex.overrides import (
+    Override,
+    apply_overrides,
+    apply_overrides_located,
+    parse_override,
+)
 from gdindex.spec import load_spec
 from tests.conftest import SPEC_YAML, SPECS
 
@@ -401,3 +406,16 @@ def test_overridden_guangdong_spec_validates() -> None:
     data["defaults"]["normalise"]["method"] = "zscore"
     with pytest.raises(SpecError, match="range"):
         load_spec(data)
+
+
+def test_located_overrides_resolve_list_positions() -> None:
+    data = {"tree": {"id": "r", "children": [{"id": "a"}, "b"]}, "defaults": {}}
+
+    _, _, located = apply_overrides_located(
+        data, ["tree.children.b.weight=2", "defaults.weights.method=entropy"]
+    )
+
+    assert located == {
+        ("tree", "children", 1, "weight"): "tree.children.b.weight=2",
+        ("defaults", "weights", "method"): "defaults.weights.method=entropy",
+    }

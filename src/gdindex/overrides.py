@@ -104,18 +104,29 @@ def apply_overrides(
         SpecError: listing the problems of all the overrides at once, each with its
             key and a hint.
     """
+    result, notes, _ = apply_overrides_located(data, overrides)
+    return result, notes
+
+
+def apply_overrides_located(
+    data: Mapping[str, Any], overrides: Sequence[str]
+) -> tuple[dict[str, Any], list[str], dict[tuple[Any, ...], str]]:
+    """`apply_overrides`, also returning where each override wrote: the location
+    with list positions resolved (`("tree", "children", 1, "weight")`) → the text,
+    so that validation can blame `--set` rather than a line of the file."""
     result: dict[str, Any] = {str(k): _copy(v) for k, v in data.items()}
     notes: list[str] = []
+    located: dict[tuple[Any, ...], str] = {}
     log = IssueLog()
     for text in overrides:
         try:
             override = _parse(text)
-            _apply(result, override, notes)
+            located[_apply(result, override, notes)] = text
         except _OverrideError as problem:
             issue = _issue(text, problem)
             log.error(issue.where, issue.message, issue.hint, issue.code)
     log.raise_if_errors(SpecError, "--set")
-    return result, notes
+    return result, notes, located
 
 
 # --- Parsing --- #
@@ -209,24 +220,34 @@ def _is_index(name: str) -> bool:
 # --- Applying --- #
 
 
-def _apply(root: dict[str, Any], override: Override, notes: list[str]) -> None:
+def _apply(
+    root: dict[str, Any], override: Override, notes: list[str]
+) -> tuple[Any, ...]:
+    """Apply one override; return the location written, list positions resolved."""
     path, value = override.path, override.value
     container: Any = root
+    resolved: list[Any] = []
     for depth, segment in enumerate(path[:-1]):
+        resolved.append(
+            _mapping_key(container, segment)
+            if isinstance(container, dict)
+            else _list_index(container, segment, path, depth)
+        )
         container = _descend(container, segment, path, depth, create=value is not None)
         if container is None:
-            return  # removing a key under a missing one: nothing to do
+            return tuple(resolved)  # removing a key under a missing one: no-op
     last = path[-1]
     where = _display(path[:-1])
     if isinstance(container, dict):
         key = _mapping_key(container, last)
+        resolved.append(key)
         if value is None:
             container.pop(key, None)
-            return
+            return tuple(resolved)
         if last == "method" and isinstance(value, str) and len(path) >= 2:
             _switch_method(container, path[-2], value, where, notes)
         container[key] = value
-        return
+        return tuple(resolved)
     index = _list_index(container, last, path, len(path) - 1)
     if value is None:
         raise _OverrideError(
@@ -234,6 +255,7 @@ def _apply(root: dict[str, Any], override: Override, notes: list[str]) -> None:
             f"set the whole list instead, e.g. {where}=[...]",
         )
     container[index] = value
+    return (*resolved, index)
 
 
 def _descend(

@@ -1212,8 +1212,9 @@ def load_spec(
         SpecError: listing every problem with its YAML path (and line).
     """
     if isinstance(source, Mapping):
-        data, notes = _overridden(dict(source), overrides)
-        return _remember(_validate(data, path=None, lines={}), overrides, notes)
+        data, notes, sets = _overridden(dict(source), overrides)
+        spec = _validate(data, path=None, lines=_Lines({}, sets))
+        return _remember(spec, overrides, notes)
     path = Path(source)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -1248,19 +1249,40 @@ def load_spec(
                 )
             ],
         )
-    data, notes = _overridden(data, overrides)
-    spec = _validate(data, path=path, lines=lines, pre_issues=dup_issues)
+    data, notes, sets = _overridden(data, overrides)
+    spec = _validate(data, path=path, lines=_Lines(lines, sets), pre_issues=dup_issues)
     return _remember(spec, overrides, notes)
 
 
 def _overridden(
     data: dict[str, Any], overrides: Sequence[str]
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], list[str], dict[tuple[Any, ...], str]]:
     if not overrides:
-        return data, []
-    from gdindex.overrides import apply_overrides
+        return data, [], {}
+    from gdindex.overrides import apply_overrides_located
 
-    return apply_overrides(data, overrides)
+    return apply_overrides_located(data, overrides)
+
+
+class _Lines(dict[tuple[Any, ...], int]):
+    """The file line of every YAML location, and the locations `--set` wrote."""
+
+    def __init__(
+        self, lines: Mapping[tuple[Any, ...], int], sets: Mapping[tuple[Any, ...], str]
+    ) -> None:
+        super().__init__(lines)
+        self.sets = dict(sets)
+
+    def override_of(self, loc: tuple[Any, ...]) -> str | None:
+        """The `--set` text an issue at `loc` comes from: one that wrote at or above
+        `loc`, or below it when `loc` is its direct parent or was not in the file
+        (a mapping the override created)."""
+        for at, text in self.sets.items():
+            if loc[: len(at)] == at:
+                return text
+            if at[: len(loc)] == loc and (len(loc) >= len(at) - 1 or loc not in self):
+                return text
+        return None
 
 
 def _remember(
@@ -1427,6 +1449,11 @@ def _line_of(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> int 
 def _where(
     label: str, loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]
 ) -> str:
+    if isinstance(lines, _Lines):
+        text = lines.override_of(loc)
+        if text is not None:
+            key = text.partition("=")[0].strip()
+            return f"--set {key}: {format_path(loc)}" if loc else f"--set {key}"
     line = _line_of(loc, lines)
     head = f"{label}:{line}" if line else label
     return f"{head}: {format_path(loc)}" if loc else head

@@ -280,20 +280,43 @@ def _component(
         )
         return Component(method, _dump(params), fallback, share)
     X = values.pool(method, params)
+    # A child with fewer than two values in the pool (e.g. a constant indicator,
+    # which cannot be normalised, §4.2) carries no information: weight 0.
+    usable = (~np.isnan(X)).sum(axis=0) >= 2
+    if not usable.any():
+        log.error(
+            where,
+            f"cannot derive {method} weights for the children of '{node}': no child "
+            "has two values in the pool",
+            _HINTS.get(method),
+            "bad-weights",
+        )
+        return Component(method, _dump(params), fallback, share)
+    for child, ok in zip(children, usable, strict=True):
+        if not ok:
+            log.warn(
+                where,
+                f"'{child}' gets weight 0 from {method} weights of '{node}': it has "
+                "fewer than two values in the pool (a constant indicator cannot be "
+                "normalised)",
+                "drop the indicator, or weight this node another way",
+                "zero-weight",
+            )
     try:
-        w = WEIGHTS.get(method).fn(nominal, X, params)
+        w = np.zeros(len(children))
+        w[usable] = WEIGHTS.get(method).fn(nominal[usable], X[:, usable], params)
     except ValueError as exc:
         log.error(
             where,
             f"cannot derive {method} weights for the children of '{node}': "
-            f"{_named(str(exc), children)}",
+            f"{_named(str(exc), list(np.asarray(children)[usable]))}",
             _HINTS.get(method),
             "bad-weights",
         )
         return Component(method, _dump(params), fallback, share)
     rows = int((~np.isnan(X)).any(axis=1).sum())
-    for child, wj in zip(children, w, strict=True):
-        if wj == 0.0:
+    for child, wj, ok in zip(children, w, usable, strict=True):
+        if wj == 0.0 and ok:
             log.warn(
                 where,
                 f"'{child}' gets weight 0 from {method} weights of '{node}': it is "
