@@ -2058,3 +2058,24 @@ def test_weights_table_renders_nominal_derived_and_effective() -> None:
     cells = [c.strip() for c in row.strip("│").split("│")]
     assert cells[2:] == ["AHP", "7", f"{w[0]:.4f}", f"{w[0]:.4f}"]
     assert len([line for line in block if line.startswith("│")]) == 4
+
+
+def test_a_node_leaving_the_base_pool_drops_the_default_base_period() -> None:
+    # arrange: the default pools the 2021 rows; the node asks for the whole panel
+    spec = make_spec(
+        ["a", "b"],
+        {"id": "root", "children": ["a", "b"], "weights": {"pool": "panel"}},
+        defaults={
+            "weights": {"method": "entropy", "pool": "base", "base_period": 2021}
+        },
+    )
+
+    # act
+    params = spec.weights_for(spec.tree)
+
+    # assert: same method, panel pool, no stray base period in the outputs
+    assert (params.method, params.pool, params.base_period) == (
+        "entropy",
+        "panel",
+        None,
+    )

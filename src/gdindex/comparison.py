@@ -615,10 +615,7 @@ def compare(
         result_a, result_b, node=node, period=period, top=top, labels=labels
     )
     cmp.overrides = tuple(getattr(b, "overrides", ()) or ()) if b is not a else ()
-    notes = [
-        Issue("--set", note, None, "warning", "override-note")
-        for note in (getattr(b, "override_notes", ()) if b is not a else ())
-    ]
+    notes: list[Issue] = []  # B's --set notes are among its compute warnings
     if b is a:
         notes.append(
             Issue(

@@ -885,6 +885,13 @@ def merge_method(default: Any, override: Any) -> Any:
     set_keys = override.model_fields_set
     if override.method == default.method:
         update = {k: getattr(override, k) for k in set_keys}
+        for key in ("scope", "pool"):  # leaving `base`: the base period goes too
+            if (
+                key in set_keys
+                and update[key] != "base"
+                and "base_period" not in set_keys
+            ):
+                update["base_period"] = None
         return default.model_copy(update=update)
     inherit = {
         k: getattr(default, k)

@@ -218,14 +218,14 @@ def weights_table(cmp: Comparison, lang: str = "zh") -> Table | Text:
     if not rows:
         return Text(f"{t('weights', lang)}: {t('same_weights', lang)}", style="dim")
     table = Table(title=t("weights", lang), header_style="bold cyan", pad_edge=False)
-    table.add_column(t("node", lang), no_wrap=True)
-    table.add_column(t("parent", lang), no_wrap=True)
-    table.add_column(f"{t('weight', lang)} A", justify="right")
-    table.add_column(f"{t('weight', lang)} B", justify="right")
-    table.add_column(t("diff", lang), justify="right")
-    table.add_column(f"{t('effective', lang)} A", justify="right")
-    table.add_column(f"{t('effective', lang)} B", justify="right")
-    table.add_column(t("diff", lang), justify="right")
+    seen: set[str] = set()
+    # names wrap; numbers never do, so that a narrow terminal keeps them readable
+    table.add_column(t("node", lang), max_width=32)
+    table.add_column(t("parent", lang), max_width=20)
+    for head in ("weight", "weight", "diff", "effective", "effective", "diff"):
+        side = "" if head == "diff" else (" A" if head not in seen else " B")
+        seen.add(head)
+        table.add_column(f"{t(head, lang)}{side}", justify="right", no_wrap=True)
     table.add_column(t("method", lang), no_wrap=True)
     for row in rows:
         methods = [m or t("only", lang) for m in (row["method_a"], row["method_b"])]
