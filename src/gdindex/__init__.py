@@ -30,6 +30,7 @@ __all__ = [
     "compare",
     "compute",
     "derive_weights",
+    "init_project",
     "load_spec",
     "spec_json_schema",
     "validate",
@@ -43,6 +44,7 @@ _LAZY = {
     "Comparison": "gdindex.comparison",
     "compute": "gdindex.pipeline",
     "derive_weights": "gdindex.weights",
+    "init_project": "gdindex.scaffold",
     "Weighting": "gdindex.weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.export import write_outputs
     from gdindex.pipeline import IndexResult, compute
+    from gdindex.scaffold import init_project
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
     from gdindex.weights import Weighting, derive_weights
 

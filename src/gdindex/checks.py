@@ -8,8 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from gdindex.errors import GdindexError, Issue, IssueLog
 from gdindex.spec import IndexSpec, check_spec, load_spec
+
+_UNFILLED_CODES = {"empty-period", "all-missing"}
+
+
+def _unfilled(values: np.ndarray, found: list[Issue]) -> bool:
+    """No value at all, and nothing wrong but the emptiness itself."""
+    errors = [i for i in found if i.severity == "error"]
+    return (
+        values.size > 0
+        and bool(np.isnan(values).all())
+        and all(i.code in _UNFILLED_CODES for i in errors)
+    )
 
 
 def validate(
@@ -34,9 +48,24 @@ def validate(
             return exc.issues or [Issue("spec", str(exc))]
     issues = [i for i in check_spec(spec) if i.severity == "warning"]
     try:
-        dataset = load_data(spec)
+        dataset = load_data(spec, strict=False)
     except GdindexError as exc:
         return issues + exc.issues
+    if _unfilled(dataset.values, dataset.issues):
+        # A template as `gdindex init` writes it: rows for every unit and period,
+        # no value yet. That is not a broken table: say what to do next.
+        files = ", ".join(t.file for t in spec.data)
+        return issues + [
+            Issue(
+                files,
+                "the data have no values yet (every indicator cell is empty)",
+                "fill in the template, then run validate again and compute",
+                "warning",
+                "unfilled-template",
+            )
+        ]
+    if any(i.severity == "error" for i in dataset.issues):
+        return issues + dataset.issues
     log = IssueLog(issues + dataset.issues)
     # Preparing and normalising are cheap and find what only the data reveal:
     # zero denominators, logs of values ≤ 0, an empty screen, constant indicators.

@@ -55,7 +55,7 @@ SetOpt = Annotated[
         "--set",
         help="Override a spec value by its YAML path, e.g. "
         "tree.children.industry.weight=0.4 or defaults.normalise.method=zscore "
-        "(repeatable; recorded in manifest.json).",
+        "(repeatable; compute records them in manifest.json).",
         show_default=False,
     ),
 ]
@@ -395,6 +395,80 @@ def weights(
             sys.stdout.write(found.to_json() + "\n")
         else:
             render_weights(found, _console(), lang.value)
+
+
+def _periods_option(text: str) -> str:
+    from gdindex.errors import GdindexError
+    from gdindex.scaffold import parse_periods
+
+    try:
+        parse_periods(text)
+    except GdindexError as exc:
+        raise typer.BadParameter(str(exc).split("\n")[0]) from None
+    return text
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="The new project's directory.", show_default=False),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Name of the index, e.g. 深圳数字经济指数 "
+            "(default: My index / 我的指数).",
+            show_default=False,
+        ),
+    ] = None,
+    periods: Annotated[
+        str,
+        typer.Option(
+            "--periods",
+            help="The periods, in time order, separated by commas.",
+            callback=_periods_option,
+        ),
+    ] = "2022,2023",
+    example: Annotated[
+        bool,
+        typer.Option(
+            "--example",
+            help="Fill data.csv with illustrative numbers, so that validate and "
+            "compute run at once (replace them before using the scores).",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a non-empty directory, overwriting only the files "
+            "init creates.",
+        ),
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Create a new index project in DIRECTORY: a commented spec (index.yaml), data
+    and units templates (data.csv, units.csv) and a README with the next steps."""
+    with handle_errors(debug):
+        from gdindex.scaffold import init_project
+
+        written = init_project(
+            directory, name=name, periods=periods, force=force, example=example
+        )
+    console = _console()
+    console.print(f"created {len(written)} files in {directory}:", style="green")
+    for path in written:
+        console.print(f"  {path}")
+    steps = [] if example else [f"fill {written[1]} (one row per unit and period)"]
+    steps += [
+        f"gdindex validate {written[0]}",
+        f"gdindex compute {written[0]} --out {directory / 'out'}",
+    ]
+    console.print("next steps:")
+    for k, step in enumerate(steps, 1):
+        console.print(f"  {k}. {step}")
 
 
 @app.command()
