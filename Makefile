@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test check lint fmt type cov golden bench clean
+.PHONY: install demo report test check lint fmt type cov golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ install: $(STAMP)
 
 demo: $(STAMP)  ## compute the Guangdong sample index and print the ranked report
 	$(BIN)/gdindex compute specs/guangdong.yaml --out out/guangdong
+
+report: $(STAMP)  ## write the published report of the Guangdong sample (HTML, Markdown, Excel)
+	$(BIN)/gdindex report specs/guangdong.yaml --out out/report
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q

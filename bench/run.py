@@ -30,6 +30,12 @@ Figures (issue 4: weights), on the synthetic panel 3,000 × 10 × 60:
   `gdindex.compute` (`node_weights`, summed over the 5 nodes), target ≤ 0.5 s each;
   and the whole `compute` with that method next to it.
 
+Figures (issue 5: report):
+- `gdindex report specs/guangdong.yaml --out DIR` end to end (compute, 28 charts
+  rendered to SVG, HTML, Markdown, Excel): median wall time, target ≤ 5 s; and the
+  size of report.html, target ≤ 5 MB. `python bench/run.py --mode report` runs only
+  these.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -283,7 +289,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--worker")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--mode", choices=sorted(WORKERS), default="compute")
+    parser.add_argument(
+        "--mode", choices=sorted([*WORKERS, "report"]), default="compute"
+    )
     args = parser.parse_args()
     if args.worker:
         WORKERS[args.mode](args.worker, args.repeats)
@@ -297,6 +305,9 @@ def main() -> None:
         return
     if args.mode == "weights":  # only the weights figures
         weights_bench(synth, args.repeats)
+        return
+    if args.mode == "report":  # only the report figures
+        report_bench(args.repeats)
         return
     print(
         f"gdindex benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cpus)"
@@ -398,6 +409,27 @@ def main() -> None:
         )
     weights_bench(synth, args.repeats)
     compare_bench(synth, args.repeats)
+    report_bench(args.repeats)
+
+
+def report_bench(repeats: int) -> None:
+    """`python bench/run.py --mode report`: the published report end to end."""
+    print(f"\n[report: gdindex report specs/guangdong.yaml, median of {repeats}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [GDINDEX, "report", "specs/guangdong.yaml", "--out", tmp]
+        seconds = wall(cmd, repeats)
+        html = Path(tmp) / "report.html"
+        size_mb = html.stat().st_size / 1024**2
+        files = [p for p in Path(tmp).rglob("*") if p.is_file()]
+        total_mb = sum(p.stat().st_size for p in files) / 1024**2
+    print(
+        f"  gdindex report guangdong.yaml   {seconds:8.2f} s    target ≤ 5.00 s  "
+        f"{status(seconds <= 5.0)}"
+    )
+    print(
+        f"  report.html                     {size_mb:8.2f} MB   target ≤ 5.00 MB "
+        f"{status(size_mb <= 5.0)}   ({len(files)} files, {total_mb:.2f} MB in all)"
+    )
 
 
 def weights_bench(synth: Any, repeats: int) -> None:

@@ -472,6 +472,42 @@ def init(
 
 
 @app.command()
+def report(
+    spec: SpecArg,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Directory of the report files.", show_default=False
+        ),
+    ],
+    lang: LangOpt = Lang.zh,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period of the report (default: the latest)."),
+    ] = None,
+    manifest_time: Annotated[
+        bool,
+        typer.Option("--manifest-time", help="Record the time in the manifest."),
+    ] = False,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Write the published report of SPEC into OUT: report.html (self-contained,
+    charts inlined), report.md with charts/*.svg, and report.xlsx."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.report.publish import write_report
+
+        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
+        chosen = _period(period, result.periods)
+        written = write_report(result, out, lang.value, chosen, manifest_time)
+    console = _console()
+    console.print(f"wrote {len(written)} files to {out}", style="green")
+    for path in written:
+        console.print(f"  {path}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
     import json

@@ -1,0 +1,722 @@
+"""Charts of a computed index as Vega-Lite (altair) specs, and static SVG.
+
+Every function takes an `IndexResult` and returns an altair chart built from the
+result's frames; nothing is computed here beyond selecting, sorting and the medians
+that the charts draw. `to_svg` renders a chart with vl-convert (no browser, no
+network) and rewrites the SVG's element ids so that the output is byte-identical on
+every run and several charts can share one HTML page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from gdindex.growth import QUADRANTS
+from gdindex.pipeline import IndexResult, NodeInfo
+from gdindex.spec import GroupSpec, Period
+
+FONT = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+    "sans-serif"
+)
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+QUADRANT_COLOURS = {
+    "leader": "#2e7d32",
+    "dark_horse": "#ef6c00",
+    "steady": "#1565c0",
+    "lagging": "#8d8d8d",
+}
+LABELS = {
+    "score": {"zh": "得分", "en": "Score"},
+    "growth": {"zh": "增速（%）", "en": "Growth (%)"},
+    "period": {"zh": "时期", "en": "Period"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "range": {"zh": "最低—最高", "en": "Min–max"},
+    "unit": {"zh": "地区", "en": "Unit"},
+    "node": {"zh": "指标", "en": "Node"},
+    "group": {"zh": "分组", "en": "Group"},
+    "quadrant": {"zh": "象限", "en": "Quadrant"},
+    "this": {"zh": "本地区", "en": "This unit"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return LABELS[key][lang]
+
+
+# --------------------------------------------------------------------------- views
+
+
+def unit_names(result: IndexResult, lang: str = "zh") -> dict[str, str]:
+    """Short display name of every unit in `lang` (the other language, then the id,
+    as fallbacks)."""
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    out = {}
+    for row in result.units.iter_rows(named=True):
+        out[row["unit"]] = row.get(first) or row.get(second) or row["unit"]
+    return out
+
+
+def node_name(node: NodeInfo, lang: str = "zh") -> str:
+    """A node's label in `lang`, falling back to the other language and the id."""
+    first, second = (
+        (node.name_zh, node.name_en) if lang == "zh" else (node.name_en, node.name_zh)
+    )
+    return first or second or node.id
+
+
+def pillar_nodes(result: IndexResult) -> list[NodeInfo]:
+    """The root's children that are aggregates (all its children if none are)."""
+    kids = [n for n in result.nodes if n.depth == 1]
+    inner = [n for n in kids if n.kind != "indicator"]
+    return inner or kids
+
+
+def groupings(result: IndexResult) -> list[GroupSpec]:
+    """The spec's grouping columns that have group aggregates."""
+    units = result.spec.units
+    if units is None or result.groups.height == 0:
+        return []
+    present = set(result.groups["group_by"].unique().to_list())
+    return [g for g in units.groups if g.column in present]
+
+
+def ranked_units(result: IndexResult, period: Period) -> list[str]:
+    """Units by the index rank of `period` (unranked last, then by id)."""
+    root = result.nodes[0].id
+    rows = result.scores.filter(
+        (pl.col("node") == root) & (pl.col("period") == period)
+    ).select("unit", "rank")
+    rank = dict(zip(rows["unit"].to_list(), rows["rank"].to_list(), strict=True))
+    units = result.units["unit"].to_list()
+    return sorted(units, key=lambda u: (rank.get(u) is None, rank.get(u) or 0, u))
+
+
+def period_scores(
+    result: IndexResult, period: Period, nodes: list[str]
+) -> pl.DataFrame:
+    """`unit, node, score, rank, change, growth_pct, rank_change` of `nodes` in
+    `period`."""
+    return result.scores.filter(
+        (pl.col("period") == period) & pl.col("node").is_in(nodes)
+    ).select("unit", "node", "score", "rank", "change", "growth_pct", "rank_change")
+
+
+def _group_domain(g: GroupSpec, values: list[str | None], lang: str) -> list[str]:
+    """Group labels in declared order, then any undeclared ones sorted."""
+    declared = [g.label(k, lang) for k in g.labels]
+    seen = {g.label(v, lang) for v in values if v is not None}
+    return [d for d in declared if d in seen] + sorted(seen - set(declared))
+
+
+def _colour_range(n: int) -> list[str]:
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+
+
+def chart_config() -> Any:
+    """Fonts (CJK first) and the plain look shared by every chart."""
+    return alt.Config(
+        font=FONT,
+        background="white",
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, gridColor="#e6e6e6"),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+        title=alt.TitleConfig(fontSize=14, fontWeight="bold"),
+    )
+
+
+def _style(chart: Any, title: str | None = None) -> Any:
+    """Set the shared config (and a title) on a chart built here.
+
+    The config is assigned, not added with `configure_*`: each of those copies the
+    whole chart, which costs more than rendering a small one.
+    """
+    if title is not None:
+        chart.title = alt.TitleParams(title, anchor="start")
+    chart.config = chart_config()
+    return chart
+
+
+def _fmt_period(period: Period) -> str:
+    return str(period)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def ranking_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
+    """Horizontal bars of the index score, ranked, coloured by the first grouping."""
+    root = result.nodes[0]
+    names = unit_names(result, lang)
+    order = ranked_units(result, period)
+    frame = period_scores(result, period, [root.id]).filter(
+        pl.col("score").is_not_null()
+    )
+    groups = groupings(result)
+    label_of: dict[str, str] = {}
+    domain: list[str] = []
+    if groups:
+        g = groups[0]
+        col = f"group:{g.column}"
+        raw = dict(zip(result.units["unit"], result.units[col], strict=True))
+        label_of = {u: g.label(v, lang) if v else "—" for u, v in raw.items()}
+        domain = _group_domain(g, list(raw.values()), lang)
+    data = frame.with_columns(
+        name=pl.col("unit").replace_strict(names, return_dtype=pl.String),
+        group=pl.col("unit").replace_strict(
+            label_of, default="", return_dtype=pl.String
+        ),
+        label=pl.col("score").round(1).cast(pl.String),
+    )
+    sort = [names[u] for u in order if u in set(data["unit"].to_list())]
+    y = alt.Y("name:N", sort=sort, title=None)
+    x = alt.X("score:Q", title=f"{node_name(root, lang)} · {_t('score', lang)}")
+    colour: Any = (
+        alt.Color(
+            "group:N",
+            title=groups[0].title(lang),
+            scale=alt.Scale(domain=domain, range=_colour_range(len(domain))),
+        )
+        if groups
+        else alt.value(PALETTE[0])
+    )
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(height={"band": 0.75}).encode(x=x, color=colour)
+    text = base.mark_text(align="left", dx=3, fontSize=10, color="#333").encode(
+        x="score:Q", text="label:N"
+    )
+    chart = (bars + text).properties(width=660, height={"step": 20})
+    return _style(chart, f"{result.spec.name.get(lang)} · {_fmt_period(period)}")
+
+
+def heatmap_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
+    """Cities × (index and pillars) coloured by score, cities in rank order."""
+    root = result.nodes[0]
+    nodes = [root, *pillar_nodes(result)]
+    names = unit_names(result, lang)
+    labels = {n.id: node_name(n, lang) for n in nodes}
+    step = max(118, math.ceil(max(text_width(t, 11.0) for t in labels.values()) + 16))
+    data = (
+        period_scores(result, period, [n.id for n in nodes])
+        .filter(pl.col("score").is_not_null())
+        .with_columns(
+            name=pl.col("unit").replace_strict(names, return_dtype=pl.String),
+            column=pl.col("node").replace_strict(labels, return_dtype=pl.String),
+            label=pl.col("score").round(1).cast(pl.String),
+        )
+    )
+    lo, hi = _score_domain(data["score"])
+    mid = lo + (hi - lo) * 0.6
+    order = [names[u] for u in ranked_units(result, period)]
+    y = alt.Y("name:N", sort=order, title=None)
+    x = alt.X(
+        "column:N",
+        sort=[labels[n.id] for n in nodes],
+        title=None,
+        axis=alt.Axis(orient="top", labelAngle=0),
+    )
+    base = alt.Chart(data).encode(x=x, y=y)
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "score:Q",
+            title=_t("score", lang),
+            scale=alt.Scale(scheme="blues", domain=[lo, hi]),
+            legend=alt.Legend(orient="right", gradientLength=160),
+        )
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="label:N",
+        color=alt.condition(
+            f"datum.score > {mid!r}", alt.value("white"), alt.value("#222")
+        ),
+    )
+    chart = (rect + text).properties(width={"step": step}, height={"step": 21})
+    return _style(chart)
+
+
+def _score_domain(scores: pl.Series) -> tuple[float, float]:
+    """[0, 100] for scores inside it (min-max style), else the data's range."""
+    lo = float(scores.min()) if scores.len() else 0.0  # type: ignore[arg-type]
+    hi = float(scores.max()) if scores.len() else 100.0  # type: ignore[arg-type]
+    if lo >= 0.0 and hi <= 100.0:
+        return 0.0, 100.0
+    if hi <= lo:
+        return lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class _Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: _Box) -> float:
+        w = min(self.x1, other.x1) - max(self.x0, other.x0)
+        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return w * h if w > 0 and h > 0 else 0.0
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in pixels of `text` at font size `size` (CJK full width)."""
+    width = 0.0
+    for ch in text:
+        if ord(ch) > 0x2E80:
+            width += size
+        elif ch.isupper() or ch in "mwMW":
+            width += size * 0.68
+        elif ch in "ilj.,:;'| ":
+            width += size * 0.3
+        else:
+            width += size * 0.56
+    return width
+
+
+def wrap_label(text: str, width: float, size: float = 11.0) -> str:
+    """Break `text` at spaces into lines of at most `width` pixels (estimated),
+    joined by newlines; axes show them as lines with `MULTILINE`."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+MULTILINE = "split(datum.label, '\\n')"
+"""Axis `labelExpr` that shows the lines of a `wrap_label` label."""
+
+
+def place_labels(
+    points: list[tuple[float, float, str]],
+    width: float,
+    height: float,
+    size: float = 11.0,
+    radius: float = 4.0,
+    lines: Sequence[tuple[float, float, float, float]] = (),
+) -> list[tuple[float, float, str, bool]]:
+    """Place one label beside each point (pixel coordinates, y down) so that labels
+    overlap neither each other nor the points, where possible, and cross the
+    `lines` (boxes `x0, y0, x1, y1`, e.g. median rules) only when they must.
+
+    Returns, per point, the label's anchor `(x, y)` (left edge, vertical middle), its
+    alignment (`left`) and whether a leader line should join it to the point (it was
+    moved away from its point). Deterministic: points are placed in the given order,
+    each at the first candidate position with the least overlap.
+    """
+    boxes: list[_Box] = [
+        _Box(px - radius, py - radius, px + radius, py + radius) for px, py, _ in points
+    ]
+    rules = [_Box(*line) for line in lines]
+    placed: list[tuple[float, float, str, bool]] = []
+    h = size * 1.2
+    for px, py, text in points:
+        w = text_width(text, size)
+        best: tuple[float, int, float, float, bool] | None = None
+        for ring in (1.0, 2.2, 3.4, 4.6):
+            gap = 3.0 + radius + (ring - 1.0) * 8.0
+            vgap = radius + (ring - 1.0) * h
+            candidates = [
+                (px + gap, py, False),  # right
+                (px - gap - w, py, False),  # left
+                (px - w / 2, py - vgap - h / 2 - 1, False),  # above
+                (px - w / 2, py + vgap + h / 2 + 1, False),  # below
+                (px + gap * 0.7, py - vgap - h / 2, False),  # upper right
+                (px + gap * 0.7, py + vgap + h / 2, False),  # lower right
+                (px - gap * 0.7 - w, py - vgap - h / 2, False),  # upper left
+                (px - gap * 0.7 - w, py + vgap + h / 2, False),  # lower left
+            ]
+            for i, (lx, ly, _) in enumerate(candidates):
+                box = _Box(lx, ly - h / 2, lx + w, ly + h / 2)
+                cost = sum(box.overlaps(b) for b in boxes)
+                cost += 3.0 * sum(box.overlaps(b) for b in rules)
+                outside = (
+                    max(0.0, -box.x0)
+                    + max(0.0, box.x1 - width)
+                    + max(0.0, -box.y0)
+                    + max(0.0, box.y1 - height)
+                )
+                cost += outside * h * 4
+                key = (cost, int(ring * 10) * 10 + i, lx, ly, ring > 1.0)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+            if best is not None and best[0] == 0.0:
+                break
+        assert best is not None
+        _, _, lx, ly, moved = best
+        boxes.append(_Box(lx, ly - h / 2, lx + w, ly + h / 2))
+        placed.append((lx, ly, "left", moved))
+    return placed
+
+
+def _padded(lo: float, hi: float, share: float = 0.08) -> tuple[float, float]:
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return 0.0, 1.0
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    return lo - span * share, hi + span * share
+
+
+def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
+    """Level × growth scatter of the index in `period`, with labelled units, the
+    median lines and the four quadrants (双高 / 黑马 / 稳健 / 追赶)."""
+    root = result.nodes[0]
+    names = unit_names(result, lang)
+    quads = result.quadrants.filter(
+        (pl.col("period") == period) & (pl.col("node") == root.id)
+    )
+    W, H, size = 820.0, 480.0, 11.5
+    if quads.height == 0:
+        empty = pl.DataFrame({"score": [], "growth_pct": []})
+        return _style(alt.Chart(empty).mark_point().properties(width=W, height=H))
+    ms = float(quads["score"].median())  # type: ignore[arg-type]
+    mg = float(quads["growth_pct"].median())  # type: ignore[arg-type]
+    x0, x1 = _padded(float(quads["score"].min()), float(quads["score"].max()))  # type: ignore[arg-type]
+    y0, y1 = _padded(
+        float(quads["growth_pct"].min()),  # type: ignore[arg-type]
+        float(quads["growth_pct"].max()),  # type: ignore[arg-type]
+        0.12,
+    )
+
+    def px(x: float) -> float:
+        return (x - x0) / (x1 - x0) * W
+
+    def py(y: float) -> float:
+        return H - (y - y0) / (y1 - y0) * H
+
+    rows = quads.with_columns(
+        name=pl.col("unit").replace_strict(names, return_dtype=pl.String),
+        label=pl.col("quadrant").replace_strict(
+            {k: v[lang] for k, v in QUADRANTS.items()}, return_dtype=pl.String
+        ),
+    ).sort("score", descending=True)
+    pts = [
+        (px(r["score"]), py(r["growth_pct"]), r["name"])
+        for r in rows.iter_rows(named=True)
+    ]
+    rules = [(px(ms) - 1, 0.0, px(ms) + 1, H), (0.0, py(mg) - 1, W, py(mg) + 1)]
+    placed = place_labels(pts, W, H, size, lines=rules)
+    labels = rows.with_columns(
+        lx=pl.Series([x0 + p[0] / W * (x1 - x0) for p in placed]),
+        ly=pl.Series([y0 + (H - p[1]) / H * (y1 - y0) for p in placed]),
+        moved=pl.Series([p[3] for p in placed]),
+    )
+    xs = alt.Scale(domain=[x0, x1], nice=False, zero=False)
+    ys = alt.Scale(domain=[y0, y1], nice=False, zero=False)
+    x_title = f"{node_name(root, lang)} · {_t('score', lang)}"
+    domain = [v[lang] for v in QUADRANTS.values()]
+    colour = alt.Color(
+        "label:N",
+        title=_t("quadrant", lang),
+        scale=alt.Scale(domain=domain, range=list(QUADRANT_COLOURS.values())),
+    )
+    points = (
+        alt.Chart(labels)
+        .mark_circle(size=64, opacity=0.9)
+        .encode(
+            x=alt.X("score:Q", scale=xs, title=x_title),
+            y=alt.Y("growth_pct:Q", scale=ys, title=_t("growth", lang)),
+            color=colour,
+        )
+    )
+    leaders = (
+        alt.Chart(labels.filter(pl.col("moved")))
+        .mark_rule(color="#9e9e9e", strokeWidth=0.7)
+        .encode(x="score:Q", y="growth_pct:Q", x2="lx:Q", y2="ly:Q")
+    )
+    text = (
+        alt.Chart(labels)
+        .mark_text(align="left", baseline="middle", fontSize=size, color="#222")
+        .encode(x=alt.X("lx:Q", scale=xs), y=alt.Y("ly:Q", scale=ys), text="name:N")
+    )
+    medians = pl.DataFrame({"score": [ms], "growth_pct": [mg]})
+    vline = (
+        alt.Chart(medians)
+        .mark_rule(strokeDash=[5, 4], color="#555")
+        .encode(x=alt.X("score:Q", scale=xs))
+    )
+    hline = (
+        alt.Chart(medians)
+        .mark_rule(strokeDash=[5, 4], color="#555")
+        .encode(y=alt.Y("growth_pct:Q", scale=ys))
+    )
+    pad_x, pad_y = (x1 - x0) * 0.01, (y1 - y0) * 0.02
+    places: list[tuple[str, float, float, Any, Any]] = [
+        ("leader", x1 - pad_x, y1 - pad_y, "right", "top"),
+        ("dark_horse", x0 + pad_x, y1 - pad_y, "left", "top"),
+        ("steady", x1 - pad_x, y0 + pad_y, "right", "bottom"),
+        ("lagging", x0 + pad_x, y0 + pad_y, "left", "bottom"),
+    ]
+    corner_layers = [
+        alt.Chart(pl.DataFrame({"x": [x], "y": [y], "text": [QUADRANTS[k][lang]]}))
+        .mark_text(align=a, baseline=b, fontSize=13, fontWeight="bold", opacity=0.55)
+        .encode(
+            x=alt.X("x:Q", scale=xs),
+            y=alt.Y("y:Q", scale=ys),
+            text="text:N",
+            color=alt.value(QUADRANT_COLOURS[k]),
+        )
+        for k, x, y, a, b in places
+    ]
+    note = pl.DataFrame(
+        {
+            "x": [ms, x1 - pad_x],
+            "y": [y0 + pad_y * 6, mg],
+            "text": [
+                f"{_t('median', lang)} {ms:.1f}",
+                f"{_t('median', lang)} {mg:+.1f}%",
+            ],
+        }
+    )
+    notes = (
+        alt.Chart(note)
+        .mark_text(align="right", baseline="bottom", dx=-3, dy=-2, fontSize=10)
+        .encode(
+            x=alt.X("x:Q", scale=xs),
+            y=alt.Y("y:Q", scale=ys),
+            text="text:N",
+            color=alt.value("#555"),
+        )
+    )
+    chart = alt.layer(
+        *corner_layers, vline, hline, notes, leaders, points, text
+    ).properties(width=W, height=H)
+    return _style(chart)
+
+
+def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
+    """Small multiples: each unit's index over the periods, against the median and
+    the min–max band of all units (units in the latest period's rank order)."""
+    root = result.nodes[0]
+    names = unit_names(result, lang)
+    idx = result.scores.filter(pl.col("node") == root.id).select(
+        "unit", "period", "score"
+    )
+    stats = idx.group_by("period").agg(
+        median=pl.col("score").median(),
+        lo=pl.col("score").min(),
+        hi=pl.col("score").max(),
+    )
+    data = (
+        idx.join(stats, on="period", how="left")
+        .with_columns(
+            name=pl.col("unit").replace_strict(names, return_dtype=pl.String),
+            p=pl.col("period").cast(pl.String),
+        )
+        .sort("unit", "period")
+    )
+    order = [names[u] for u in ranked_units(result, result.latest_period)]
+    periods = [_fmt_period(p) for p in result.periods]
+    x = alt.X("p:O", sort=periods, title=None, axis=alt.Axis(labelAngle=0))
+    lo, hi = _score_domain(idx["score"].drop_nulls())
+    ys = alt.Scale(domain=[lo, hi], nice=False)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(color="#e3e8ef").encode(
+        y=alt.Y("lo:Q", scale=ys, title=_t("score", lang)), y2="hi:Q"
+    )
+    median = base.mark_line(strokeDash=[4, 3], color="#777", strokeWidth=1).encode(
+        y=alt.Y("median:Q", scale=ys)
+    )
+    line = base.mark_line(
+        color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=22)
+    ).encode(y=alt.Y("score:Q", scale=ys))
+    chart = (
+        alt.layer(band, median, line, data=data)
+        .properties(width=124, height=84)
+        .facet(
+            facet=alt.Facet(
+                "name:N",
+                sort=order,
+                title=None,
+                header=alt.Header(labelFontSize=12, labelFontWeight="bold"),
+            ),
+            columns=columns,
+            spacing={"row": 12, "column": 10},
+        )
+    )
+    return _style(chart)
+
+
+def group_chart(
+    result: IndexResult, grouping: GroupSpec, period: Period, lang: str = "zh"
+) -> Any:
+    """One grouping: mean index and pillar scores per group in `period` (bars) and
+    each group's mean index over the periods (lines)."""
+    root = result.nodes[0]
+    nodes = [root, *pillar_nodes(result)]
+    width = 440
+    labels = {
+        n.id: wrap_label(node_name(n, lang), width / len(nodes) - 8) for n in nodes
+    }
+    rows = result.groups.filter(pl.col("group_by") == grouping.column)
+    values = rows["group"].to_list()
+    domain = _group_domain(grouping, values, lang)
+    colour = alt.Color(
+        "label:N",
+        title=grouping.title(lang),
+        scale=alt.Scale(domain=domain, range=_colour_range(len(domain))),
+    )
+    label_map = {v: grouping.label(v, lang) for v in set(values)}
+    data = rows.with_columns(
+        label=pl.col("group").replace_strict(label_map, return_dtype=pl.String),
+        p=pl.col("period").cast(pl.String),
+    )
+    now = data.filter(
+        (pl.col("period") == period) & pl.col("node").is_in(list(labels))
+    ).with_columns(
+        column=pl.col("node").replace_strict(labels, return_dtype=pl.String),
+        text=pl.col("score").round(1).cast(pl.String),
+    )
+    x = alt.X(
+        "column:N",
+        sort=[labels[n.id] for n in nodes],
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelExpr=MULTILINE),
+    )
+    bars = (
+        alt.Chart(now)
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("label:N", sort=domain),
+            y=alt.Y("score:Q", title=_t("score", lang)),
+            color=colour,
+        )
+        .properties(width=width, height=200, title=_fmt_period(period))
+    )
+    periods = [_fmt_period(p) for p in result.periods]
+    trend = (
+        alt.Chart(data.filter(pl.col("node") == root.id))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("p:O", sort=periods, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", title=node_name(root, lang)),
+            color=colour,
+        )
+        .properties(width=220, height=200, title=node_name(root, lang))
+    )
+    chart = alt.hconcat(bars, trend, spacing=30).resolve_scale(color="shared")
+    return _style(chart)
+
+
+def profile_chart(
+    result: IndexResult, unit: str, period: Period, lang: str = "zh", history: int = 5
+) -> Any:
+    """One unit: its index and pillar scores in the last `history` periods up to
+    `period` (bars from light to dark, the darkest is `period`), with the median of
+    all units in `period` (red ticks).
+
+    Kept light on text (no legend, no value labels: the report's tables beside it
+    carry the numbers) because every label costs a font measurement."""
+    root = result.nodes[0]
+    nodes = [root, *pillar_nodes(result)]
+    labels = {n.id: node_name(n, lang) for n in nodes}
+    upto = result.periods[: result.periods.index(period) + 1][-history:]
+    names = [_fmt_period(p) for p in upto]
+    scores = result.scores.filter(
+        pl.col("node").is_in(list(labels)) & pl.col("period").is_in(upto)
+    ).select("unit", "period", "node", "score")
+    now = scores.filter(pl.col("period") == period)
+    medians = now.group_by("node").agg(median=pl.col("score").median())
+    mine = (
+        scores.filter(pl.col("unit") == unit)
+        .join(medians, on="node", how="left")
+        .with_columns(
+            column=pl.col("node").replace_strict(labels, return_dtype=pl.String),
+            p=pl.col("period").cast(pl.String),
+        )
+        .sort("node", "period")
+    )
+    lo, hi = _score_domain(scores["score"].drop_nulls())
+    xs = alt.Scale(domain=[min(lo, 0.0), hi], nice=False)
+    y = alt.Y("column:N", sort=[labels[n.id] for n in nodes], title=None)
+    shades = _shades(len(names))
+    bars = (
+        alt.Chart(mine)
+        .mark_bar(height={"band": 0.8})
+        .encode(
+            y=y,
+            yOffset=alt.YOffset("p:N", sort=names),
+            x=alt.X(
+                "score:Q",
+                scale=xs,
+                title=None,
+                axis=alt.Axis(tickCount=3, grid=True),
+            ),
+            color=alt.Color(
+                "p:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=shades),
+                legend=None,
+            ),
+        )
+    )
+    latest = mine.filter(pl.col("period") == period)
+    ticks = (
+        alt.Chart(latest)
+        .mark_tick(color="#d62728", thickness=2.5, size=26)
+        .encode(y=y, x=alt.X("median:Q", scale=xs))
+    )
+    chart = alt.layer(bars, ticks).properties(width=300, height=34 * len(nodes))
+    return _style(chart)
+
+
+def _shades(n: int) -> list[str]:
+    """`n` blues from light (oldest) to dark (latest)."""
+    ramp = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+    return ramp[len(ramp) - n :] if n <= len(ramp) else ramp
+
+
+# --------------------------------------------------------------------------- SVG
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def to_svg(chart: Any, prefix: str = "chart") -> str:
+    """Render `chart` to a standalone SVG string with vl-convert.
+
+    No network is used (no external data may be loaded). Element ids (clip paths,
+    gradients) are renamed `<prefix>-1`, `<prefix>-2`, … in order of appearance, so
+    the SVG is byte-identical on every run and ids stay unique when several SVGs are
+    inlined in one page.
+    """
+    import vl_convert as vlc
+
+    # Validation against the Vega-Lite schema costs ~10 ms a chart; the tests
+    # validate every chart function instead.
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
+    svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    return _rename_ids(svg, prefix)
+
+
+def _rename_ids(svg: str, prefix: str) -> str:
+    ids = list(dict.fromkeys(_ID.findall(svg)))
+    if not ids:
+        return svg
+    new = {old: f"{prefix}-{i}" for i, old in enumerate(ids, 1)}
+    pattern = re.compile(
+        r'(\bid="|url\(#|href="#)('
+        + "|".join(re.escape(i) for i in ids)
+        + r')(?=["\)])'
+    )
+    return pattern.sub(lambda m: m.group(1) + new[m.group(2)], svg)

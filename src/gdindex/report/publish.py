@@ -1,0 +1,163 @@
+"""The published report: `report.html`, `report.md` with `charts/*.svg`, and
+`report.xlsx`, written together and atomically by `write_report`.
+
+`build_report` turns a computed index into a `Document` (the sections of
+`gdindex.report.sections`, whose figures are the SVG charts of
+`gdindex.report.charts`); `document.to_html` and `document.to_markdown` render it.
+Re-running with the same inputs gives byte-identical files (no time unless
+`with_time`, no random ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gdindex.errors import GdindexError, Issue, OutputError
+from gdindex.export import manifest
+from gdindex.pipeline import IndexResult
+from gdindex.report.document import Document, to_html, to_markdown
+from gdindex.report.sections import View, report_document
+from gdindex.spec import Period
+
+CHART_DIR = "charts"
+
+
+@dataclass
+class Report:
+    """A built report: the document and the extra files it refers to."""
+
+    document: Document
+    period: Period
+    lang: str
+    manifest: dict[str, Any]
+
+    def html(self) -> str:
+        return to_html(self.document)
+
+    def markdown(self) -> str:
+        return to_markdown(self.document, CHART_DIR)
+
+    def charts(self) -> dict[str, str]:
+        """`charts/<name>.svg` → SVG text, in document order."""
+        return {f"{CHART_DIR}/{f.name}.svg": f.svg for f in self.document.figures()}
+
+
+def build_report(
+    result: IndexResult,
+    lang: str = "zh",
+    period: Period | None = None,
+    with_time: bool = False,
+) -> Report:
+    """The report of `period` (default: the latest) as a document with its charts.
+
+    Raises:
+        GdindexError: `period` is not one of the result's periods.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}; use zh or en")
+    period = result.latest_period if period is None else period
+    if period not in result.periods:
+        raise GdindexError(
+            f"period {period!r} is not in the data",
+            [
+                Issue(
+                    "--period",
+                    f"unknown period {period!r}",
+                    f"use one of: {', '.join(str(p) for p in result.periods)}",
+                )
+            ],
+        )
+    meta = _manifest(result, lang, period, with_time)
+    doc = report_document(View(result, period, lang), meta)
+    return Report(doc, period, lang, meta)
+
+
+def _manifest(
+    result: IndexResult, lang: str, period: Period, with_time: bool
+) -> dict[str, Any]:
+    """`manifest.json` of `compute --out` (what was computed from what), without
+    its result-file entries, plus the report's language and period."""
+    meta = manifest(result, with_time=with_time)
+    meta.pop("format", None)
+    meta.pop("rows", None)
+    meta["report"] = {"lang": lang, "period": period}
+    if "created" in meta:  # keep the time last
+        meta["created"] = meta.pop("created")
+    return meta
+
+
+# --------------------------------------------------------------------------- write
+
+
+def write_report(
+    result: IndexResult,
+    out_dir: str | Path,
+    lang: str = "zh",
+    period: Period | None = None,
+    with_time: bool = False,
+) -> list[Path]:
+    """Write `report.html`, `report.md`, `charts/*.svg` and `report.xlsx` into
+    `out_dir`, atomically: everything is written to a temporary directory first and
+    moved into place only when all files are complete. Chart files an earlier run
+    left behind that this report does not use are removed.
+
+    Args:
+        result: what `compute` returned.
+        out_dir: directory (created if needed).
+        lang: `zh` or `en` labels.
+        period: the report period (default: the latest).
+        with_time: record the creation time in the manifest (breaks byte-identity).
+
+    Returns:
+        The files written: the HTML, the Markdown, the workbook, then the charts.
+    """
+    from gdindex.io import write_atomic
+    from gdindex.report.workbook import write_workbook
+
+    report = build_report(result, lang, period, with_time)
+    html_text, md_text = report.html(), report.markdown()
+    svgs = report.charts()
+    writers: dict[str, Callable[[Path], None]] = {
+        "report.html": _text_writer(html_text),
+        "report.md": _text_writer(md_text),
+        "report.xlsx": lambda path: _workbook(write_workbook, result, path, lang),
+    }
+    for name, svg in svgs.items():
+        writers[name] = _text_writer(svg)
+    out = Path(out_dir)
+    try:
+        (out / CHART_DIR).mkdir(parents=True, exist_ok=True)
+        written = write_atomic(out, writers)
+        for stale in sorted((out / CHART_DIR).glob("*.svg")):
+            if f"{CHART_DIR}/{stale.name}" not in svgs:
+                stale.unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the report to {out}",
+            [
+                Issue(
+                    str(out),
+                    f"{type(exc).__name__}: {exc.strerror or exc}",
+                    "choose a directory you can write to (--out), or free some space",
+                )
+            ],
+        ) from exc
+    return written
+
+
+def _workbook(
+    writer: Callable[..., Any], result: IndexResult, path: Path, lang: str
+) -> None:
+    writer(result, path, lang=lang)
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+    return write
