@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 import gdindex
-from gdindex.errors import DataError
-from gdindex.io import decode, load_data, parse_numbers
+from gdindex.errors import DataError, OutputError
+from gdindex.io import decode, load_data, parse_numbers, write_atomic
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 
 
@@ -366,3 +366,25 @@ def test_non_numeric_group_weight_is_reported(tmp_path: Path) -> None:
     text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
 
     assert "non-numeric group weights in rows 2" in text
+
+
+def test_write_atomic_turns_an_unwritable_place_into_an_output_error(
+    tmp_path: Path,
+) -> None:
+    # arrange: the "directory" is a file, so nothing can be written under it
+    blocker = tmp_path / "out"
+    blocker.write_text("a file", encoding="utf-8")
+
+    # act
+    writers = {
+        "a.csv": lambda p: p.write_text("x"),
+        "b.csv": lambda p: p.write_text("y"),
+    }
+    with pytest.raises(OutputError) as caught:
+        write_atomic(blocker, writers, "the check")
+
+    # assert: one issue naming the place, the reason and a hint; nothing left behind
+    assert str(caught.value).startswith("cannot write the check")
+    (issue,) = caught.value.issues
+    assert issue.where == str(blocker) and "--out" in (issue.hint or "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -736,4 +736,4 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["compare.json"] = json_writer
-    return write_atomic(Path(out_dir), writers)
+    return write_atomic(Path(out_dir), writers, f"the comparison to {out_dir}")

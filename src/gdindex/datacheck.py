@@ -614,4 +614,4 @@ def write_check(check: DataCheck, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["check.json"] = json_writer
-    return write_atomic(Path(out_dir), writers)
+    return write_atomic(Path(out_dir), writers, f"the data check to {out_dir}")

@@ -17,7 +17,6 @@ from typing import Any
 import polars as pl
 
 from gdindex import __version__
-from gdindex.errors import Issue, OutputError
 from gdindex.io import write_atomic, write_frame
 from gdindex.pipeline import IndexResult
 
@@ -186,19 +185,7 @@ def write_outputs(
 
     writers["manifest.json"] = write_manifest
     out = Path(out_dir)
-    try:
-        written = write_atomic(out, writers)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write the results to {out}",
-            [
-                Issue(
-                    str(out),
-                    f"{type(exc).__name__}: {exc.strerror or exc}",
-                    "choose a directory you can write to (--out), or free some space",
-                )
-            ],
-        ) from exc
+    written = write_atomic(out, writers, f"the results to {out}")
     _remove_stale(out, fmt)
     return written
 

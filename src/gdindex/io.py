@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import MAX_EXAMPLES, DataError, Issue, IssueLog, examples
+from gdindex.errors import (
+    MAX_EXAMPLES,
+    DataError,
+    Issue,
+    IssueLog,
+    OutputError,
+    examples,
+)
 from gdindex.spec import DataTable, IndexSpec, Period, UnitsSpec
 
 _BOM = b"\xef\xbb\xbf"
@@ -1430,28 +1437,56 @@ _EMPTY = pl.DataFrame(
 # --- Writing --- #
 
 
-def write_atomic(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> list[Path]:
+def write_atomic(
+    out_dir: Path,
+    files: dict[str, Callable[[Path], None]],
+    what: str | None = None,
+) -> list[Path]:
     """Write several files so that none is left half-written.
 
     Each writer writes into a temporary directory beside `out_dir`; only when all have
     succeeded are the files moved into place (a rename each).
+
+    Raises:
+        OutputError: the directory cannot be written (`cannot write {what}`, default
+            `the files to {out_dir}`), with the reason and a hint.
     """
     import shutil
     import tempfile
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".gdindex-", dir=out_dir))
     try:
-        for name, writer in files.items():
-            writer(tmp / name)
-        written = []
-        for name in files:
-            target = out_dir / name
-            os.replace(tmp / name, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".gdindex-", dir=out_dir))
+        try:
+            for name, writer in files.items():
+                writer(tmp / name)
+            written = []
+            for name in files:
+                target = out_dir / name
+                os.replace(tmp / name, target)
+                written.append(target)
+            return written
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        # one file: name it; several: the directory they go to
+        where = out_dir / next(iter(files)) if len(files) == 1 else out_dir
+        raise output_error(what or f"the files to {out_dir}", where, exc) from exc
+
+
+def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
+    """`cannot write {what}`: the reason, and a hint to choose another place."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    return OutputError(
+        f"cannot write {what}",
+        [
+            Issue(
+                str(where),
+                f"{type(exc).__name__}: {reason}",
+                "choose a directory you can write to (--out), or free some space",
+            )
+        ],
+    )
 
 
 def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:

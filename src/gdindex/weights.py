@@ -596,7 +596,6 @@ def derive_weights(
 def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
     """Write `weights.csv` (the contract columns) and `weights.json` (the full
     derivation) into `out_dir`, atomically."""
-    from gdindex.errors import OutputError
     from gdindex.io import write_atomic, write_frame
 
     frame = found.frame()
@@ -606,22 +605,8 @@ def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
 
     out = Path(out_dir)
-    try:
-        return write_atomic(
-            out,
-            {
-                "weights.csv": lambda path: write_frame(frame, path, "csv"),
-                "weights.json": write_json,
-            },
-        )
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write the weights to {out}",
-            [
-                Issue(
-                    str(out),
-                    f"{type(exc).__name__}: {exc.strerror or exc}",
-                    "choose a directory you can write to (--out)",
-                )
-            ],
-        ) from exc
+    writers: dict[str, Callable[[Path], None]] = {
+        "weights.csv": lambda path: write_frame(frame, path, "csv"),
+        "weights.json": write_json,
+    }
+    return write_atomic(out, writers, f"the weights to {out}")

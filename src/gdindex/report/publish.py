@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdindex.errors import GdindexError, Issue, OutputError
+from gdindex.errors import GdindexError, Issue
 from gdindex.export import manifest
 from gdindex.pipeline import IndexResult
 from gdindex.report.document import Document, to_html, to_markdown
@@ -114,7 +114,7 @@ def write_report(
     Returns:
         The files written: the HTML, the Markdown, the workbook, then the charts.
     """
-    from gdindex.io import write_atomic
+    from gdindex.io import output_error, write_atomic
     from gdindex.report.workbook import write_workbook
 
     report = build_report(result, lang, period, with_time)
@@ -130,21 +130,12 @@ def write_report(
     out = Path(out_dir)
     try:
         (out / CHART_DIR).mkdir(parents=True, exist_ok=True)
-        written = write_atomic(out, writers)
+        written = write_atomic(out, writers, f"the report to {out}")
         for stale in sorted((out / CHART_DIR).glob("*.svg")):
             if f"{CHART_DIR}/{stale.name}" not in svgs:
                 stale.unlink()
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write the report to {out}",
-            [
-                Issue(
-                    str(out),
-                    f"{type(exc).__name__}: {exc.strerror or exc}",
-                    "choose a directory you can write to (--out), or free some space",
-                )
-            ],
-        ) from exc
+    except OSError as exc:  # the charts folder, or a stale chart
+        raise output_error(f"the report to {out}", out, exc) from exc
     return written
 
 

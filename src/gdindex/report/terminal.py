@@ -44,6 +44,44 @@ LABELS = {
 }
 
 
+#: Bilingual names of every method: normalisers, aggregators, weighting schemes
+#: and preparation steps.
+METHOD_NAMES: dict[str, dict[str, str]] = {
+    "minmax": {"zh": "极差标准化", "en": "min–max"},
+    "zscore": {"zh": "Z 分数标准化", "en": "z-score"},
+    "target": {"zh": "目标值法", "en": "distance to target"},
+    "goalposts": {"zh": "固定阈值法", "en": "goalposts"},
+    "rank": {"zh": "排序法", "en": "rank"},
+    "percentile": {"zh": "百分位法", "en": "percentile"},
+    "ratio": {"zh": "比值法", "en": "ratio"},
+    "arithmetic": {"zh": "算术加权平均", "en": "weighted arithmetic mean"},
+    "geometric": {"zh": "几何加权平均", "en": "weighted geometric mean"},
+    "harmonic": {"zh": "调和加权平均", "en": "weighted harmonic mean"},
+    "power_mean": {"zh": "幂平均", "en": "power mean"},
+    "topsis": {"zh": "TOPSIS", "en": "TOPSIS"},
+    "explicit": {"zh": "指定权重", "en": "explicit"},
+    "equal": {"zh": "等权", "en": "equal"},
+    "entropy": {"zh": "熵权法", "en": "entropy"},
+    "cv": {"zh": "变异系数法", "en": "coefficient of variation"},
+    "critic": {"zh": "CRITIC 法", "en": "CRITIC"},
+    "pca": {"zh": "主成分法", "en": "PCA"},
+    "ahp": {"zh": "层次分析法", "en": "AHP"},
+    "denominate": {"zh": "分母折算", "en": "denominate"},
+    "impute": {"zh": "缺失插补", "en": "impute"},
+    "screen": {"zh": "样本筛选", "en": "screen"},
+    "treat": {"zh": "异常值处理", "en": "treat outliers"},
+}
+
+
+def method_name(method: str, lang: str) -> str:
+    """`熵权法`-style name of a method (`a + b` for combined weights)."""
+    parts = []
+    for m in method.split("+"):
+        names = METHOD_NAMES.get(m)
+        parts.append(names[lang] if names else m)
+    return " + ".join(parts)
+
+
 def t(key: str, lang: str) -> str:
     """A UI label in `lang`."""
     return LABELS[key][lang]

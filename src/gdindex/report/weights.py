@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gdindex.report.terminal import issues_panel
+from gdindex.report.terminal import issues_panel, method_name
 from gdindex.weights import NodeWeights, Weighting
 
 LABELS = {
@@ -38,28 +38,9 @@ LABELS = {
     "rows": {"zh": "行", "en": "rows"},
 }
 
-METHOD_NAMES = {
-    "explicit": {"zh": "指定权重", "en": "explicit"},
-    "equal": {"zh": "等权", "en": "equal"},
-    "entropy": {"zh": "熵权法", "en": "entropy"},
-    "cv": {"zh": "变异系数法", "en": "coefficient of variation"},
-    "critic": {"zh": "CRITIC法", "en": "CRITIC"},
-    "pca": {"zh": "主成分法", "en": "PCA"},
-    "ahp": {"zh": "层次分析法", "en": "AHP"},
-}
-
 
 def _t(key: str, lang: str) -> str:
     return LABELS[key][lang]
-
-
-def method_label(method: str, lang: str) -> str:
-    """`熵权法 entropy`-style label of a method (or `a+b` of a combination)."""
-    parts = []
-    for m in method.split("+"):
-        names = METHOD_NAMES.get(m)
-        parts.append(names[lang] if names else m)
-    return " + ".join(parts)
 
 
 def _name(weighting: Weighting, node_id: str, lang: str) -> str:
@@ -90,7 +71,7 @@ def weights_table(weighting: Weighting, lang: str = "zh") -> Table:
         if row.node not in leaves:
             label.stylize("bold")
         method = (
-            _t("root", lang) if row.parent is None else method_label(row.method, lang)
+            _t("root", lang) if row.parent is None else method_name(row.method, lang)
         )
         table.add_row(
             label,
@@ -142,7 +123,7 @@ def derivation_table(weighting: Weighting, lang: str = "zh") -> Table:
                 )
             table.add_row(
                 _name(weighting, nw.node, lang) if k == 0 else "",
-                method_label(c.method, lang),
+                method_name(c.method, lang),
                 f"{c.share:g}",
                 extra,
                 consistency,
@@ -153,13 +134,11 @@ def derivation_table(weighting: Weighting, lang: str = "zh") -> Table:
 def components_table(nw: NodeWeights, weighting: Weighting, lang: str) -> Table:
     """Each method's weights next to the combined ones, for a combined node."""
     table = Table(
-        title=f"{_name(weighting, nw.node, lang)}: {method_label(nw.method, lang)}"
+        title=f"{_name(weighting, nw.node, lang)}: {method_name(nw.method, lang)}"
     )
     table.add_column(_t("node", lang))
     for c in nw.components:
-        table.add_column(
-            f"{method_label(c.method, lang)} ×{c.share:g}", justify="right"
-        )
+        table.add_column(f"{method_name(c.method, lang)} ×{c.share:g}", justify="right")
     table.add_column(_t("weight", lang), justify="right")
     for j, child in enumerate(nw.children):
         table.add_row(

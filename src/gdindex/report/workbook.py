@@ -28,7 +28,7 @@ from xlsxwriter.exceptions import XlsxWriterException  # type: ignore[import-unt
 from gdindex import __version__
 from gdindex.errors import Issue, OutputError
 from gdindex.export import manifest
-from gdindex.io import write_atomic
+from gdindex.io import output_error, write_atomic
 from gdindex.pipeline import STAGES, IndexResult, NodeInfo
 
 LANGS = ("zh", "en")
@@ -531,16 +531,6 @@ def write_workbook(result: IndexResult, path: Path, lang: str = "zh") -> Path:
         _write_book(target, result, layout, lang)
 
     try:
-        return write_atomic(path.parent, {path.name: write})[0]
-    except (OSError, XlsxWriterException) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise OutputError(
-            f"cannot write the workbook {path}",
-            [
-                Issue(
-                    str(path),
-                    f"{type(exc).__name__}: {reason}",
-                    "choose a directory you can write to (--out), or free some space",
-                )
-            ],
-        ) from exc
+        return write_atomic(path.parent, {path.name: write}, f"the workbook {path}")[0]
+    except XlsxWriterException as exc:
+        raise output_error(f"the workbook {path}", path, exc) from exc
