@@ -118,7 +118,7 @@ def prepare_worker(spec: str, repeats: int) -> None:
     from gdindex.errors import IssueLog
     from gdindex.io import load_data
     from gdindex.pipeline import denominators_of, groups_of  # as `compute` does
-    from gdindex.prepare import prepare
+    from gdindex.pipeline.prepare import prepare
 
     loaded = gdindex.load_spec(spec)
     times, result = timed(lambda: gdindex.compute(loaded), repeats)
@@ -164,7 +164,7 @@ def check_worker(spec: str, repeats: int) -> None:
 
     loaded = gdindex.load_spec(spec)
     try:
-        from gdindex.datacheck import check_data
+        from gdindex.analysis.datacheck import check_data
     except ImportError as exc:
         print(json.dumps({"unavailable": f"import failed: {exc}"}))
         return
@@ -192,7 +192,7 @@ def compare_worker(spec: str, repeats: int) -> None:
     import yaml
 
     import gdindex
-    from gdindex.comparison import compare
+    from gdindex.analysis.compare import compare
 
     data = yaml.safe_load(Path(spec).read_text(encoding="utf-8"))
     data["defaults"]["normalise"] = {"method": "zscore", "scope": "panel"}
@@ -222,7 +222,7 @@ def weights_worker(spec: str, repeats: int) -> None:
     """Run in a subprocess: for each data-driven method, time `compute` with
     `defaults.weights.method` set to it, and the weight derivation inside it."""
     import gdindex
-    import gdindex.pipeline as pipeline
+    import gdindex.pipeline.stages as pipeline
 
     spent: list[float] = []
     derive = pipeline.node_weights

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from gdindex.aggregate import AGGREGATORS, aggregate_node
 from gdindex.errors import IssueLog
+from gdindex.methods.aggregate import AGGREGATORS, aggregate_node
 from gdindex.spec import (
     ArithmeticSpec,
     GeometricSpec,

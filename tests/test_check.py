@@ -10,7 +10,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from gdindex.datacheck import DataCheck, check_data
+from gdindex.analysis.datacheck import DataCheck, check_data
 from gdindex.errors import Issue
 from gdindex.report.check import (
     fmt_share,

@@ -20,8 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gdindex
-from gdindex.cli import app
-from gdindex.comparison import (
+from gdindex.analysis.compare import (
     FILES,
     CompareError,
     Comparison,
@@ -31,6 +30,7 @@ from gdindex.comparison import (
     spearman,
     write_comparison,
 )
+from gdindex.cli import app
 from gdindex.errors import GdindexError
 from gdindex.io import load_data
 from gdindex.report.comparison import render_comparison, units_table, weights_table

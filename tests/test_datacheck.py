@@ -11,8 +11,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from gdindex.cli import app
-from gdindex.datacheck import (
+from gdindex.analysis.datacheck import (
     FILES,
     INDICATOR_COLUMNS,
     DataCheck,
@@ -21,7 +20,8 @@ from gdindex.datacheck import (
     fails_outlier_rule,
     write_check,
 )
-from gdindex.prepare import passes, skew_kurt
+from gdindex.cli import app
+from gdindex.methods.treat import passes, skew_kurt
 from tests.conftest import DATA_CSV, SPEC_YAML, make_spec, write_project
 
 runner = CliRunner()

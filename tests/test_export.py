@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 import gdindex
-from gdindex import export, io
+from gdindex import io
+from gdindex.pipeline import outputs as export
 from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS
 
 CONTRACT = {

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from gdindex import growth
+from gdindex.methods import growth
 
 nan = np.nan
 
@@ -278,6 +278,6 @@ def test_quadrants_undefined_without_growth() -> None:
     [([3.0, 1.0, 2.0], 2.0), ([4.0, 1.0, 3.0, 2.0], 2.5), ([7.0], 7.0)],
 )
 def test_median_odd_and_even(values: list[float], expected: float) -> None:
-    from gdindex.growth import _median
+    from gdindex.methods.growth import _median
 
     assert _median(np.array(values)) == expected

@@ -10,7 +10,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from gdindex.errors import IssueLog
-from gdindex.normalise import NORMALISERS, normalise_values
+from gdindex.methods.normalise import NORMALISERS
+from gdindex.pipeline.normalise import normalise_values
 from gdindex.spec import (
     GoalpostsSpec,
     IndexSpec,

@@ -8,15 +8,15 @@ from typing import Any, Literal
 import pytest
 import yaml
 
-from gdindex import spec as spec_module
 from gdindex.errors import SpecError
-from gdindex.overrides import (
+from gdindex.spec import load as spec_module
+from gdindex.spec import load_spec
+from gdindex.spec.overrides import (
     Override,
     apply_overrides,
     apply_overrides_located,
     parse_override,
 )
-from gdindex.spec import load_spec
 from tests.conftest import SPEC_YAML, SPECS
 
 TINY: dict[str, Any] = yaml.safe_load(SPEC_YAML)

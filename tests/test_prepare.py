@@ -15,18 +15,15 @@ from hypothesis.extra.numpy import arrays
 
 import gdindex
 from gdindex.errors import DataError, IssueLog
-from gdindex.prepare import (
+from gdindex.methods.impute import impute_linear, impute_locf
+from gdindex.methods.treat import passes, skew_kurt, winsorise
+from gdindex.pipeline.prepare import (
     DENOMINATED,
     IMPUTED,
     LOG,
     SCREENED,
     WINSORISED,
-    impute_linear,
-    impute_locf,
-    passes,
     prepare,
-    skew_kurt,
-    winsorise,
 )
 from gdindex.spec import IndexSpec, WinsoriseSpec, load_spec
 from tests.conftest import DATA_CSV, SPEC_YAML, write_project

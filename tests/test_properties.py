@@ -15,8 +15,8 @@ from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.errors import IssueLog
-from gdindex.normalise import normalise_values
-from gdindex.weights import child_weights, weight_rows
+from gdindex.pipeline.normalise import normalise_values
+from gdindex.pipeline.tree_weights import child_weights, weight_rows
 from tests.conftest import make_spec
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gdindex.aggregate import AGGREGATORS
 from gdindex.errors import MethodError
-from gdindex.normalise import NORMALISERS
-from gdindex.registry import Registry
+from gdindex.methods.aggregate import AGGREGATORS
+from gdindex.methods.normalise import NORMALISERS
+from gdindex.methods.registry import Registry
+from gdindex.methods.weighting import WEIGHTS
 from gdindex.spec import MinMaxSpec
-from gdindex.weights import WEIGHTS
 
 
 def test_registries_hold_the_contract_methods() -> None:

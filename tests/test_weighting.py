@@ -18,15 +18,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from gdindex.weighting import (
-    RANDOM_INDEX,
-    ahp_weights,
+from gdindex.methods.ahp import RANDOM_INDEX, ahp_weights, pairwise_matrix
+from gdindex.methods.weighting import (
     combine_weights,
     critic_weights,
     cv_weights,
     entropy_weights,
     pairwise_correlation,
-    pairwise_matrix,
     pca_weights,
 )
 

@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import DataError, MethodError, SpecError
+from gdindex.pipeline.tree_weights import child_weights, weight_rows
 from gdindex.spec import check_spec
-from gdindex.weights import child_weights, weight_rows
 from tests.conftest import SPEC_YAML, make_spec, render, table_blocks, write_project
 
 

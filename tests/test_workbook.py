@@ -14,8 +14,8 @@ import pytest
 
 import gdindex
 from gdindex.errors import OutputError
-from gdindex.export import spec_sha256
 from gdindex.pipeline import STAGES, IndexResult
+from gdindex.pipeline.outputs import spec_sha256
 from gdindex.report import workbook
 from gdindex.report.workbook import (
     Column,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from gdindex.version import __version__
 
 __all__ = [
     "Comparison",
@@ -38,20 +38,20 @@ __all__ = [
 ]
 
 _LAZY = {
-    "check_data": "gdindex.datacheck",
-    "DataCheck": "gdindex.datacheck",
-    "compare": "gdindex.comparison",
-    "Comparison": "gdindex.comparison",
+    "check_data": "gdindex.analysis.datacheck",
+    "DataCheck": "gdindex.analysis.datacheck",
+    "compare": "gdindex.analysis.compare",
+    "Comparison": "gdindex.analysis.compare",
     "compute": "gdindex.pipeline",
-    "derive_weights": "gdindex.weights",
+    "derive_weights": "gdindex.analysis.derivation",
     "init_project": "gdindex.scaffold",
-    "Weighting": "gdindex.weights",
+    "Weighting": "gdindex.pipeline.tree_weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
     "IndexSpec": "gdindex.spec",
     "spec_json_schema": "gdindex.spec",
-    "validate": "gdindex.checks",
-    "write_outputs": "gdindex.export",
+    "validate": "gdindex.analysis.validate",
+    "write_outputs": "gdindex.pipeline.outputs",
     "GdindexError": "gdindex.errors",
     "SpecError": "gdindex.errors",
     "DataError": "gdindex.errors",
@@ -59,15 +59,16 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from gdindex.checks import validate
-    from gdindex.comparison import Comparison, compare
-    from gdindex.datacheck import DataCheck, check_data
+    from gdindex.analysis.compare import Comparison, compare
+    from gdindex.analysis.datacheck import DataCheck, check_data
+    from gdindex.analysis.derivation import derive_weights
+    from gdindex.analysis.validate import validate
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
-    from gdindex.export import write_outputs
     from gdindex.pipeline import IndexResult, compute
+    from gdindex.pipeline.outputs import write_outputs
+    from gdindex.pipeline.tree_weights import Weighting
     from gdindex.scaffold import init_project
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
-    from gdindex.weights import Weighting, derive_weights
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gdindex import __version__
+from gdindex.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -268,7 +268,7 @@ def check(
     """Audit the data of SPEC before computing; exit 1 when there are errors."""
     with handle_errors(debug):
         import gdindex
-        from gdindex.datacheck import check_data, write_check
+        from gdindex.analysis.datacheck import check_data, write_check
         from gdindex.report.check import issue_table, render_check
 
         result = check_data(gdindex.load_spec(spec, tuple(overrides or ())))
@@ -338,8 +338,8 @@ def compare(
     """Compare two variants of an index: scores, ranks, rank shifts and weights."""
     with handle_errors(debug):
         import gdindex
-        from gdindex.comparison import compare as compare_variants
-        from gdindex.comparison import write_comparison
+        from gdindex.analysis.compare import compare as compare_variants
+        from gdindex.analysis.compare import write_comparison
         from gdindex.report.comparison import render_comparison
 
         sets = tuple(overrides or ())
@@ -381,8 +381,8 @@ def weights(
     weights were derived (data-driven methods compute the index first)."""
     with handle_errors(debug):
         import gdindex
+        from gdindex.analysis.derivation import write_weights
         from gdindex.report.weights import render_weights
-        from gdindex.weights import write_weights
 
         found = gdindex.derive_weights(spec, overrides=tuple(overrides or ()))
         if out is not None:

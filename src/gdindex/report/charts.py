@@ -18,7 +18,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from gdindex.growth import QUADRANTS
+from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult, NodeInfo
 from gdindex.spec import GroupSpec, Period
 

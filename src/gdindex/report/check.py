@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gdindex.datacheck import LOW_COVERAGE, ZERO_HEAVY, DataCheck
+from gdindex.analysis.datacheck import LOW_COVERAGE, ZERO_HEAVY, DataCheck
 from gdindex.errors import Issue
 from gdindex.report.terminal import unit_label
 

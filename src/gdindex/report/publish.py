@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from gdindex.errors import GdindexError, Issue
-from gdindex.export import manifest
 from gdindex.pipeline import IndexResult
+from gdindex.pipeline.outputs import manifest
 from gdindex.report.document import Document, to_html, to_markdown
 from gdindex.report.sections import View, report_document
 from gdindex.spec import Period

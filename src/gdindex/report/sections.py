@@ -16,8 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from gdindex import __version__
-from gdindex.growth import QUADRANTS
+from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult, NodeInfo
 from gdindex.report import charts
 from gdindex.report.document import (
@@ -36,6 +35,7 @@ from gdindex.report.document import (
 )
 from gdindex.report.terminal import method_name
 from gdindex.spec import Period
+from gdindex.version import __version__
 
 LABELS: dict[str, dict[str, str]] = {
     "toc": {"zh": "目录", "en": "Contents"},

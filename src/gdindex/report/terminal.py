@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.errors import GdindexError, Issue
-from gdindex.growth import QUADRANTS
+from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.spec import Period
 

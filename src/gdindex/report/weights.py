@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from gdindex.pipeline.tree_weights import NodeWeights, Weighting
 from gdindex.report.terminal import issues_panel, method_name
-from gdindex.weights import NodeWeights, Weighting
 
 LABELS = {
     "title": {"zh": "权重", "en": "Weights"},

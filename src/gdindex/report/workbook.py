@@ -25,11 +25,11 @@ import xlsxwriter  # type: ignore[import-untyped]
 from rich.cells import cell_len
 from xlsxwriter.exceptions import XlsxWriterException  # type: ignore[import-untyped]
 
-from gdindex import __version__
 from gdindex.errors import Issue, OutputError
-from gdindex.export import manifest
 from gdindex.io import output_error, write_atomic
 from gdindex.pipeline import STAGES, IndexResult, NodeInfo
+from gdindex.pipeline.outputs import manifest
+from gdindex.version import __version__
 
 LANGS = ("zh", "en")
 

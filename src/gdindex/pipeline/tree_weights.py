@@ -1,13 +1,14 @@
-"""Weights (DESIGN §4.4): each node's child weights, and effective weights.
+"""The tree's weights (DESIGN §4.4): each node's child weights, and effective weights.
 
 A node's weighting comes from its `weights:` block (or `defaults.weights`):
 
 - `explicit`: the tree's `weight` values rescaled to sum to 1 among siblings;
 - `equal`: `1/m` for m children;
 - `ahp`: the principal eigenvector of the pairwise matrix (checked with the spec);
-- `entropy`, `cv`, `critic`, `pca`: from the children's values (`gdindex.weighting`),
-  computed once over the rows of the pool (`panel`: every unit and period; `base`:
-  the units of `base_period`), so that weights do not change between periods;
+- `entropy`, `cv`, `critic`, `pca`: from the children's values
+  (`gdindex.methods.weighting`), computed once over the rows of the pool
+  (`panel`: every unit and period; `base`: the units of `base_period`), so that
+  weights do not change between periods;
 - `combine: {with: …, a: …}` on any of them: `w = a·w1 + (1 − a)·w2`, renormalised.
 
 Which values feed a data-driven method: the children as the node aggregates them —
@@ -21,89 +22,26 @@ from the root, so the effective weights of the indicators sum to 1.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gdindex import weighting
-from gdindex.errors import Issue, IssueLog, MethodError, SpecError
-from gdindex.registry import Registry
-from gdindex.spec import (
+from gdindex.errors import Issue, IssueLog, MethodError
+from gdindex.methods.ahp import AhpResult
+from gdindex.methods.weighting import (
     DATA_DRIVEN,
-    AhpWeightsSpec,
-    CriticWeightsSpec,
-    CvWeightsSpec,
-    EntropyWeightsSpec,
-    EqualWeightsSpec,
-    ExplicitWeightsSpec,
-    IndexSpec,
-    NodeSpec,
-    PcaWeightsSpec,
-    Period,
+    WEIGHTS,
+    _components,
+    ahp_result,
 )
+from gdindex.spec import IndexSpec, NodeSpec, Period, node_paths
 
 if TYPE_CHECKING:
     import polars as pl
-
-#: A weighting function: (nominal tree weights, pool matrix or None, params) → weights.
-WeightsFn = Callable[[np.ndarray, "np.ndarray | None", Any], np.ndarray]
-WEIGHTS: Registry[WeightsFn] = Registry("weighting")
-
-
-@WEIGHTS.register("explicit", ExplicitWeightsSpec)
-def explicit(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """The tree's weights rescaled to sum to 1: `w_i / Σ w`."""
-    return nominal / nominal.sum()
-
-
-@WEIGHTS.register("equal", EqualWeightsSpec)
-def equal(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """Equal weights: `1/m`."""
-    return np.full(len(nominal), 1.0 / len(nominal))
-
-
-@WEIGHTS.register("entropy", EntropyWeightsSpec)
-def entropy(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """Entropy: `y = minmax + shift`, `p = y / Σ y`, `e = −Σ p ln p / ln n`,
-    `w ∝ 1 − e`."""
-    return weighting.entropy_weights(_pool(X), params.shift, params.prenormalise)
-
-
-@WEIGHTS.register("cv", CvWeightsSpec)
-def cv(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """Coefficient of variation: `w ∝ sd / mean` of the raw positive values."""
-    return weighting.cv_weights(_pool(X))
-
-
-@WEIGHTS.register("critic", CriticWeightsSpec)
-def critic(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values, `w ∝ C`."""
-    return weighting.critic_weights(_pool(X))
-
-
-@WEIGHTS.register("pca", PcaWeightsSpec)
-def pca(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """First principal component of the correlation matrix: `w ∝ loading²`."""
-    return weighting.pca_weights(_pool(X))
-
-
-@WEIGHTS.register("ahp", AhpWeightsSpec)
-def ahp(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """AHP: principal eigenvector of the pairwise matrix, `CR ≤ max_cr`."""
-    return weighting.ahp_weights(params.matrix, params.max_cr).weights
-
-
-def _pool(X: np.ndarray | None) -> np.ndarray:
-    if X is None:  # guarded by the callers: data-driven methods get their pool
-        raise MethodError("data-driven weights need the children's values")
-    return X
-
-
-# --------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
@@ -116,7 +54,7 @@ class Component:
     share: float = 1.0
     rows: int | None = None
     """Rows of the pool the weights were computed from (data-driven methods)."""
-    ahp: weighting.AhpResult | None = None
+    ahp: AhpResult | None = None
 
 
 @dataclass(frozen=True)
@@ -227,21 +165,6 @@ def node_weights(
     return NodeWeights(node.id, where, children, nominal, w, tuple(comps))
 
 
-def _components(params: Any, share: float) -> Iterator[tuple[float, Any]]:
-    """Flatten a combine chain: (share of the whole, params) per method."""
-    combine = params.combine
-    if combine is None:
-        yield share, params
-        return
-    yield share * combine.a, params.model_copy(update={"combine": None})
-    yield from _components(combine.with_, share * (1.0 - combine.a))
-
-
-def method_chain(params: Any) -> list[Any]:
-    """The methods of a weighting in order: the node's own, then each `with`."""
-    return [p for _, p in _components(params, 1.0)]
-
-
 def _dump(params: Any) -> dict[str, Any]:
     """A method's parameters for the outputs: `method` first, no `combine`."""
     data = params.model_dump(mode="json", exclude={"combine"})
@@ -349,37 +272,6 @@ def _ahp_component(
     return Component("ahp", _dump(params), result.weights, share, ahp=result)
 
 
-def ahp_result(params: Any, children: Sequence[str]) -> weighting.AhpResult:
-    """AHP weights in the order of `children` (the matrix may follow `order`).
-
-    Raises:
-        ValueError: malformed matrix, size or `order` not matching the children,
-            or `CR > max_cr`.
-    """
-    order = list(params.order) if params.order is not None else list(children)
-    if sorted(order) != sorted(children) or len(set(order)) != len(order):
-        raise ValueError(
-            f"order {order} must list each child once: {', '.join(children)}"
-        )
-    m = len(params.matrix)
-    if m != len(children):
-        raise ValueError(
-            f"the matrix has {m} rows but the node has {len(children)} children "
-            f"({', '.join(children)})"
-        )
-    result = weighting.ahp_weights(params.matrix, params.max_cr)
-    if order == list(children):
-        return result
-    pos = [order.index(c) for c in children]
-    return weighting.AhpResult(
-        result.weights[pos],
-        result.lambda_max,
-        result.ci,
-        result.cr,
-        result.matrix[np.ix_(pos, pos)],
-    )
-
-
 _HINTS = {
     "entropy": "entropy needs at least two values per child in the pool; with "
     "prenormalise: false the values must be ≥ 0",
@@ -426,19 +318,6 @@ def child_weights(spec: IndexSpec, node: NodeSpec) -> np.ndarray:
     if log.errors:
         raise MethodError(log.errors[0].message)
     return found.weights
-
-
-def node_paths(spec: IndexSpec) -> Iterator[tuple[NodeSpec, str]]:
-    """Every inner node in pre-order with its YAML path (`tree.children[1]`)."""
-
-    def walk(node: NodeSpec, path: str) -> Iterator[tuple[NodeSpec, str]]:
-        if node.is_leaf:
-            return
-        yield node, path
-        for i, child in enumerate(node.children or []):
-            yield from walk(child, f"{path}.children[{i}]")
-
-    yield from walk(spec.tree, "tree")
 
 
 def spec_weights(
@@ -544,7 +423,6 @@ class Weighting:
 
     def to_json(self, indent: int | None = None) -> str:
         """Serialise `to_dict()` deterministically."""
-        import json
 
         return json.dumps(
             self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False
@@ -553,60 +431,3 @@ class Weighting:
 
 def _about_weights(issue: Issue) -> bool:
     return issue.where.startswith(("tree", "defaults.weights"))
-
-
-def derive_weights(
-    spec: IndexSpec | str | Path,
-    data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
-    overrides: Sequence[str] = (),
-) -> Weighting:
-    """The weights of every node of `spec`, and how they were derived.
-
-    Explicit, equal and AHP weights come from the spec alone, so no data is read;
-    when a node uses a data-driven method the index is computed and its weights
-    are taken from the result (`IndexResult.weighting`).
-
-    Raises:
-        SpecError: the spec is invalid (a bad AHP matrix is a spec error).
-        DataError: the data cannot be read, or a method cannot use them.
-    """
-    from gdindex.spec import check_spec, load_spec
-
-    if not isinstance(spec, IndexSpec):
-        spec = load_spec(spec, overrides)
-    if needs_data(spec):
-        from gdindex.pipeline import compute
-
-        result = compute(spec, data)
-        assert result.weighting is not None
-        found = result.weighting
-        found.issues = [i for i in result.issues if _about_weights(i)]
-        return found
-    log = IssueLog([i for i in check_spec(spec) if i.severity == "warning"])
-    nodes = spec_weights(spec, log)
-    log.raise_if_errors(SpecError, "cannot derive the weights")
-    return Weighting(
-        spec,
-        nodes,
-        from_data=False,
-        issues=[i for i in log.issues if _about_weights(i)],
-    )
-
-
-def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
-    """Write `weights.csv` (the contract columns) and `weights.json` (the full
-    derivation) into `out_dir`, atomically."""
-    from gdindex.io import write_atomic, write_frame
-
-    frame = found.frame()
-    text = found.to_json(indent=2) + "\n"
-
-    def write_json(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    out = Path(out_dir)
-    writers: dict[str, Callable[[Path], None]] = {
-        "weights.csv": lambda path: write_frame(frame, path, "csv"),
-        "weights.json": write_json,
-    }
-    return write_atomic(out, writers, f"the weights to {out}")

@@ -36,10 +36,10 @@ def validate(
     then what preparing and normalising the data would report.
     """
     from gdindex.io import load_data
-    from gdindex.normalise import normalise_values
-    from gdindex.pipeline import denominators_of, groups_of
-    from gdindex.prepare import prepare
-    from gdindex.weights import needs_data
+    from gdindex.pipeline.normalise import normalise_values
+    from gdindex.pipeline.prepare import prepare
+    from gdindex.pipeline.stages import denominators_of, groups_of
+    from gdindex.pipeline.tree_weights import needs_data
 
     if not isinstance(spec, IndexSpec):
         try:

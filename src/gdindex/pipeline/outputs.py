@@ -16,9 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from gdindex import __version__
 from gdindex.io import write_atomic, write_frame
-from gdindex.pipeline import IndexResult
+from gdindex.pipeline.result import IndexResult
+from gdindex.version import __version__
 
 FORMATS = ("csv", "parquet", "json")
 RESULT_TABLES = (

@@ -1,9 +1,13 @@
-"""Data-driven weighting schemes (DESIGN §4.4): the pure numeric layer.
+"""Weighting schemes (DESIGN §4.4): numeric formulas, parameter models, registry.
 
-Every function takes the children of one node as columns `j` of a float matrix `X`
-(rows `i` = units · periods of the chosen pool, `NaN` = missing) and returns weights
-that are non-negative and sum to 1. Direction has already been applied by the caller
-(`x = d · raw`). Choices where §4.4 is silent:
+The schemes that set a node's child weights, as pure functions on arrays, each
+registered with its parameter model. The tree's weights (nominal, derived,
+effective) are built from these in `gdindex.pipeline.tree_weights`.
+
+Every data-driven function takes the children of one node as columns `j` of a float
+matrix `X` (rows `i` = units · periods of the chosen pool, `NaN` = missing) and returns
+weights that are non-negative and sum to 1. Direction has already been applied by the
+caller (`x = d · raw`). Choices where §4.4 is silent:
 
 - Missing values are ignored column by column (`n_j` = non-missing rows of column `j`);
   correlations use the rows complete in both columns (pairwise deletion).
@@ -15,29 +19,18 @@ that are non-negative and sum to 1. Direction has already been applied by the ca
 - Functions raise `ValueError` (never warn) on unusable input.
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import ConfigDict, Field, model_validator
+
+from gdindex.errors import MethodError
+from gdindex.methods import ahp as ahp_scheme
+from gdindex.methods.params import Model, PeriodField
+from gdindex.methods.registry import Registry
 
 #: Saaty's random consistency index RI(m) for m = 1…10.
-RANDOM_INDEX: tuple[float, ...] = (
-    0.0,
-    0.0,
-    0.58,
-    0.90,
-    1.12,
-    1.24,
-    1.32,
-    1.41,
-    1.45,
-    1.49,
-)
-
 #: Relative tolerance below which a variance counts as zero (a constant column).
 _CONSTANT_RTOL = 1e-12
 
@@ -255,134 +248,249 @@ def combine_weights(w1: Any, w2: Any, a: float) -> np.ndarray:
     return _normalised(a * u + (1.0 - a) * v, "have zero combined weight")
 
 
-# --------------------------------------------------------------------------- AHP
+# ------------------------------------------------------------------ parameter models
 
 
-@dataclass(frozen=True)
-class AhpResult:
-    """AHP outcome: weights, principal eigenvalue and consistency (index and ratio)."""
-
-    weights: np.ndarray
-    lambda_max: float
-    ci: float
-    cr: float
-    matrix: np.ndarray
-
-
-def _judgement(value: Any, cell: tuple[int, int]) -> float:
-    """One pairwise judgement as a positive float; strings like `"1/3"` are allowed."""
-    i, j = cell
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        x = float(Fraction(value.strip())) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError, ZeroDivisionError):
-        raise ValueError(
-            f"cell ({i}, {j}): {value!r} is not a number or a fraction like '1/3'"
-        ) from None
-    if not (np.isfinite(x) and x > 0.0):
-        raise ValueError(f"cell ({i}, {j}): judgement must be positive, got {value!r}")
-    return x
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (
-        not isinstance(value, (bool, str))
-        and isinstance(value, (int, float))
-        and value == 0
+class _WeightsBase(Model):
+    combine: "CombineSpec | None" = Field(
+        None,
+        description="Mix with a second method: w = a·w1 + (1 − a)·w2, renormalised "
+        "(w1: this method, w2: `with`)",
     )
 
 
-def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.ndarray:
-    """Build the full reciprocal pairwise-comparison matrix from its YAML form.
+class ExplicitWeightsSpec(_WeightsBase):
+    """The tree's `weight` values, rescaled to sum to 1 among siblings."""
 
-    Three forms are accepted (entries are numbers or fraction strings like `"1/3"`):
+    method: Literal["explicit"] = "explicit"
 
-    - **full** m × m: positive, diagonal 1, `|a_ji · a_ij − 1| ≤ rtol` (so `0.33`
-      for 1/3 passes);
-    - **square upper triangle**: m × m with every cell below the diagonal `0` or
-      `None` (YAML `~`);
-    - **ragged upper triangle**: m rows of lengths m, m − 1, …, 1, each starting with
-      the diagonal 1 (`[[1, 3, 5], [1, 3], [1]]`).
 
-    The returned matrix is exactly reciprocal: `a_ji = 1 / a_ij` from the upper
-    triangle. Offending cells are named `(row, column)`, 0-based, in the full matrix.
+class EqualWeightsSpec(_WeightsBase):
+    """`1/m` for m children."""
+
+    method: Literal["equal"] = "equal"
+
+
+class _DataDriven(_WeightsBase):
+    """Weights computed from the children's values, pooled over the panel."""
+
+    pool: Literal["panel", "base"] = Field(
+        "panel",
+        description="Rows feeding the weights: `panel` (every unit and period "
+        "pooled) or `base` (the units of `base_period` only)",
+    )
+    base_period: PeriodField | None = Field(
+        None, description="Period whose rows are used when pool is `base`"
+    )
+
+    @model_validator(mode="after")
+    def _base_needs_period(self) -> "_DataDriven":
+        if self.pool == "base" and self.base_period is None:
+            raise ValueError("pool `base` needs `base_period`, e.g. base_period: 2021")
+        if self.pool == "panel" and self.base_period is not None:
+            raise ValueError("base_period is only used with `pool: base`")
+        return self
+
+
+class EntropyWeightsSpec(_DataDriven):
+    """Entropy (熵权法): `y = minmax + shift`, `p = y / Σ y`,
+    `e = −Σ p ln p / ln n`, `w ∝ 1 − e`."""
+
+    method: Literal["entropy"] = "entropy"
+    shift: float = Field(
+        1e-4,
+        ge=0,
+        allow_inf_nan=False,
+        description="Added to every y so that ln p is defined (0 allowed: 0·ln 0 = 0)",
+    )
+    prenormalise: bool = Field(
+        True,
+        description="Min-max the children to [0, 1] before p (else use the values "
+        "as they are, which must be ≥ 0)",
+    )
+
+
+class CvWeightsSpec(_DataDriven):
+    """Coefficient of variation: `w ∝ sd / mean` of the raw (positive) values."""
+
+    method: Literal["cv"] = "cv"
+
+
+class CriticWeightsSpec(_DataDriven):
+    """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values; `w ∝ C`."""
+
+    method: Literal["critic"] = "critic"
+
+
+class PcaWeightsSpec(_DataDriven):
+    """First principal component of the correlation matrix: `w ∝ loading²`."""
+
+    method: Literal["pca"] = "pca"
+
+
+AhpCell = float | str | None
+
+
+class AhpWeightsSpec(_WeightsBase):
+    """AHP: principal eigenvector of a Saaty pairwise matrix; `CR ≤ max_cr`."""
+
+    method: Literal["ahp"] = "ahp"
+    matrix: list[list[AhpCell]] = Field(
+        description="Pairwise comparisons (Saaty 1–9, fractions like '1/3'), rows "
+        "and columns in the order of the children (or `order`): a full matrix, an "
+        "upper triangle with 0 or null below, or ragged rows [[1, 3, 5], [1, 3], [1]]"
+    )
+    order: list[str] | None = Field(
+        None, description="Child ids in the order of the matrix (default: tree order)"
+    )
+    max_cr: float = Field(
+        0.1, ge=0, description="Largest consistency ratio accepted (Saaty: 0.1)"
+    )
+
+
+WeightsSpec = Annotated[
+    ExplicitWeightsSpec
+    | EqualWeightsSpec
+    | EntropyWeightsSpec
+    | CvWeightsSpec
+    | CriticWeightsSpec
+    | PcaWeightsSpec
+    | AhpWeightsSpec,
+    Field(discriminator="method"),
+]
+
+DATA_DRIVEN = ("entropy", "cv", "critic", "pca")
+
+
+class CombineSpec(Model):
+    """A second weighting method mixed in: `w = a·w1 + (1 − a)·w2`."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=False
+    )
+
+    with_: WeightsSpec = Field(
+        alias="with", description="The second method, e.g. {method: entropy}"
+    )
+    a: float = Field(
+        0.5, ge=0, le=1, description="Share of the node's own method (1 − a: `with`)"
+    )
+
+
+WEIGHTS_MODELS: tuple[type[Model], ...] = (
+    ExplicitWeightsSpec,
+    EqualWeightsSpec,
+    EntropyWeightsSpec,
+    CvWeightsSpec,
+    CriticWeightsSpec,
+    PcaWeightsSpec,
+    AhpWeightsSpec,
+)
+_REBUILD: tuple[type[Model], ...] = (_WeightsBase, _DataDriven, *WEIGHTS_MODELS)
+for _model in _REBUILD:  # resolve the forward reference to CombineSpec
+    _model.model_rebuild()
+
+
+# --------------------------------------------------------------------------- registry
+
+#: A weighting function: (nominal tree weights, pool matrix or None, params) → weights.
+WeightsFn = Callable[[np.ndarray, "np.ndarray | None", Any], np.ndarray]
+WEIGHTS: Registry[WeightsFn] = Registry("weighting")
+
+
+@WEIGHTS.register("explicit", ExplicitWeightsSpec)
+def explicit(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """The tree's weights rescaled to sum to 1: `w_i / Σ w`."""
+    return nominal / nominal.sum()
+
+
+@WEIGHTS.register("equal", EqualWeightsSpec)
+def equal(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Equal weights: `1/m`."""
+    return np.full(len(nominal), 1.0 / len(nominal))
+
+
+@WEIGHTS.register("entropy", EntropyWeightsSpec)
+def entropy(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Entropy: `y = minmax + shift`, `p = y / Σ y`, `e = −Σ p ln p / ln n`,
+    `w ∝ 1 − e`."""
+    return entropy_weights(_pool(X), params.shift, params.prenormalise)
+
+
+@WEIGHTS.register("cv", CvWeightsSpec)
+def cv(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Coefficient of variation: `w ∝ sd / mean` of the raw positive values."""
+    return cv_weights(_pool(X))
+
+
+@WEIGHTS.register("critic", CriticWeightsSpec)
+def critic(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values, `w ∝ C`."""
+    return critic_weights(_pool(X))
+
+
+@WEIGHTS.register("pca", PcaWeightsSpec)
+def pca(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """First principal component of the correlation matrix: `w ∝ loading²`."""
+    return pca_weights(_pool(X))
+
+
+@WEIGHTS.register("ahp", AhpWeightsSpec)
+def ahp(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """AHP: principal eigenvector of the pairwise matrix, `CR ≤ max_cr`."""
+    return ahp_scheme.ahp_weights(params.matrix, params.max_cr).weights
+
+
+def _pool(X: np.ndarray | None) -> np.ndarray:
+    if X is None:  # guarded by the callers: data-driven methods get their pool
+        raise MethodError("data-driven weights need the children's values")
+    return X
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _components(params: Any, share: float) -> Iterator[tuple[float, Any]]:
+    """Flatten a combine chain: (share of the whole, params) per method."""
+    combine = params.combine
+    if combine is None:
+        yield share, params
+        return
+    yield share * combine.a, params.model_copy(update={"combine": None})
+    yield from _components(combine.with_, share * (1.0 - combine.a))
+
+
+def method_chain(params: Any) -> list[Any]:
+    """The methods of a weighting in order: the node's own, then each `with`."""
+    return [p for _, p in _components(params, 1.0)]
+
+
+def ahp_result(params: Any, children: Sequence[str]) -> ahp_scheme.AhpResult:
+    """AHP weights in the order of `children` (the matrix may follow `order`).
+
+    Raises:
+        ValueError: malformed matrix, size or `order` not matching the children,
+            or `CR > max_cr`.
     """
-    rows = [list(r) for r in matrix]
-    m = len(rows)
-    if m == 0:
-        raise ValueError("pairwise matrix is empty")
-    if m > len(RANDOM_INDEX):
-        raise ValueError(f"AHP supports at most {len(RANDOM_INDEX)} criteria, got {m}")
-    lengths = [len(r) for r in rows]
-    if lengths == list(range(m, 0, -1)) and m > 1:
-        form = "ragged"
-    elif all(n == m for n in lengths):
-        form = "square"
-    else:
+    order = list(params.order) if params.order is not None else list(children)
+    if sorted(order) != sorted(children) or len(set(order)) != len(order):
         raise ValueError(
-            f"pairwise matrix rows have lengths {lengths}: expected {m} rows of "
-            f"length {m} (full or upper triangle) or lengths "
-            f"{list(range(m, 0, -1))} (ragged upper triangle, diagonal included)"
+            f"order {order} must list each child once: {', '.join(children)}"
         )
-
-    def at(i: int, j: int) -> Any:
-        return rows[i][j - i] if form == "ragged" else rows[i][j]
-
-    out = np.ones((m, m))
-    for i in range(m):
-        d = _judgement(at(i, i), (i, i))
-        if d != 1.0:
-            raise ValueError(f"cell ({i}, {i}): diagonal must be 1, got {at(i, i)!r}")
-        for j in range(i + 1, m):
-            out[i, j] = _judgement(at(i, j), (i, j))
-            out[j, i] = 1.0 / out[i, j]
-    if form == "square":
-        lower = [(i, j) for i in range(m) for j in range(i)]
-        blank = [_is_blank(rows[i][j]) for i, j in lower]
-        if any(blank) and not all(blank):
-            i, j = lower[blank.index(not blank[0])]
-            raise ValueError(
-                f"cell ({i}, {j}): the lower triangle must be all given or all "
-                "blank (0 or null)"
-            )
-        if not any(blank):
-            for i, j in lower:
-                x = _judgement(rows[i][j], (i, j))
-                if abs(x * out[j, i] - 1.0) > rtol * (1.0 + 1e-9):
-                    raise ValueError(
-                        f"cell ({i}, {j}): {rows[i][j]!r} is not the reciprocal of "
-                        f"cell ({j}, {i}) = {rows[j][i]!r}"
-                    )
-    return out
-
-
-def ahp_weights(
-    matrix: Sequence[Sequence[Any]], max_cr: float | None = 0.1, rtol: float = 0.01
-) -> AhpResult:
-    """AHP: `w` = principal right eigenvector of the pairwise matrix, `w / Σ w`.
-
-    `A w = λmax w` (`np.linalg.eig`, the eigenvalue of largest real part, real parts
-    taken); `CI = (λmax − m) / (m − 1)` (0 for m = 1); `CR = CI / RI(m)` with RI from
-    `RANDOM_INDEX` and `CR = 0` for m ≤ 2. Raises `ValueError` when `CR > max_cr`
-    (`max_cr=None` skips the check). See `pairwise_matrix` for the accepted forms.
-    """
-    A = pairwise_matrix(matrix, rtol=rtol)
-    m = A.shape[0]
-    if m == 1:
-        return AhpResult(np.ones(1), 1.0, 0.0, 0.0, A)
-    lam, vec = np.linalg.eig(A)
-    k = int(np.argmax(lam.real))
-    lambda_max = float(lam[k].real)
-    v = vec[:, k].real
-    w = np.abs(v / v.sum())  # Perron vector: one sign, abs() only removes -0.0/ulps
-    w = w / w.sum()
-    ci = (lambda_max - m) / (m - 1)
-    cr = 0.0 if m <= 2 else ci / RANDOM_INDEX[m - 1]
-    if max_cr is not None and cr > max_cr:
+    m = len(params.matrix)
+    if m != len(children):
         raise ValueError(
-            f"AHP consistency ratio CR = {cr:.4f} exceeds max_cr = {max_cr} "
-            f"(λmax = {lambda_max:.4f}, CI = {ci:.4f}); revise the judgements or "
-            "raise max_cr"
+            f"the matrix has {m} rows but the node has {len(children)} children "
+            f"({', '.join(children)})"
         )
-    return AhpResult(w, lambda_max, ci, cr, A)
+    result = ahp_scheme.ahp_weights(params.matrix, params.max_cr)
+    if order == list(children):
+        return result
+    pos = [order.index(c) for c in children]
+    return ahp_scheme.AhpResult(
+        result.weights[pos],
+        result.lambda_max,
+        result.ci,
+        result.cr,
+        result.matrix[np.ix_(pos, pos)],
+    )

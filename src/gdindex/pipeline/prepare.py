@@ -7,8 +7,6 @@ column of indicators.csv (`denominated;imputed:group_mean;winsorised`). Each ste
 adds a summary row (step, indicator, method, cells, examples) for reports.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from gdindex.errors import IssueLog, examples
-from gdindex.spec import IndexSpec, Period, WinsoriseSpec
+from gdindex.methods.impute import impute_linear, impute_locf
+from gdindex.methods.treat import passes, winsorise
+from gdindex.spec import IndexSpec, Period
 
 DENOMINATED = 1
 IMPUTED = 2
@@ -95,161 +95,6 @@ def _flag_text(bits: int, how: str) -> str:
     if bits & LOG:
         parts.append("log")
     return ";".join(parts)
-
-
-# --- Statistics --- #
-
-
-def skew_kurt(x: np.ndarray) -> tuple[float, float]:
-    """Bias-corrected sample skewness G1 and excess kurtosis G2 of the non-missing x.
-
-    `G1 = sqrt(n(n−1))/(n−2) · m3/m2^1.5`,
-    `G2 = (n−1)/((n−2)(n−3)) · ((n+1)·(m4/m2² − 3) + 6)` with central moments
-    `m_k = Σ(x − mean)^k / n`. NaN when n < 3 (G1), n < 4 (G2) or x is constant.
-    """
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 3:
-        return float("nan"), float("nan")
-    d = v - v.mean()
-    s = float(np.sqrt(np.mean(d * d)))
-    if not s > 0.0 or not np.isfinite(s):
-        return float("nan"), float("nan")
-    z = d / s  # standardised first: the moments of tiny spreads do not underflow
-    z2 = z * z  # products, not z**3 / z**4: NumPy's general pow is 100× slower
-    m3 = float(np.mean(z2 * z))
-    g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3
-    if n < 4:
-        return float(g1), float("nan")
-    m4 = float(np.mean(z2 * z2))
-    g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 - 3.0) + 6.0)
-    return float(g1), float(g2)
-
-
-def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
-    """The outlier test of §4.1: `|G1| < skew` or `G2 < kurt`.
-
-    A column whose statistics cannot be computed (too few values, constant) passes.
-    """
-    return _passes(*skew_kurt(x), skew, kurt)
-
-
-def _passes(g1: float, g2: float, skew: float, kurt: float) -> bool:
-    if np.isnan(g1) or np.isnan(g2):
-        return True
-    return bool(abs(g1) < skew or g2 < kurt)
-
-
-# --- The steps --- #
-
-
-def winsorise(x: np.ndarray, p: WinsoriseSpec) -> tuple[np.ndarray, np.ndarray, str]:
-    """Winsorise one column by the skew/kurtosis rule, falling back to the log.
-
-    While the column fails `passes` and fewer than `winmax` points are treated: when
-    G1 ≥ 0 every value equal to the maximum becomes the largest value below it, else
-    the same at the minimum. If it still fails, the original column becomes
-    `ln(x − min + 0.01·(max − min))` (with `fallback: log`).
-
-    Returns the new column, the mask of treated cells and `"winsorised"`, `"log"` or
-    `""` (untouched).
-    """
-    treated = np.zeros(x.shape, dtype=bool)
-    g1, g2 = skew_kurt(x)
-    if _passes(g1, g2, p.skew, p.kurt):
-        return x, treated, ""
-    out = x.copy()
-    observed = ~np.isnan(out)
-    ok = False
-    while int(treated.sum()) < p.winmax:
-        edge = np.nanmax(out) if g1 >= 0 else np.nanmin(out)
-        at = observed & (out == edge)
-        rest = out[observed & ~at]
-        if rest.size == 0:
-            break
-        out[at] = rest.max() if g1 >= 0 else rest.min()
-        treated |= at
-        g1, g2 = skew_kurt(out)
-        if _passes(g1, g2, p.skew, p.kurt):
-            ok = True
-            break
-    if ok or p.fallback == "none":
-        return out, treated, "winsorised"
-    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-    return np.log(x - lo + 0.01 * (hi - lo)), observed, "log"
-
-
-def _last_observed(observed: np.ndarray) -> np.ndarray:
-    """Index of the latest observed period at or before each period (−1: none).
-
-    `observed` is [unit, period]; the result has the same shape.
-    """
-    P = observed.shape[1]
-    idx = np.where(observed, np.arange(P), -1)
-    return np.maximum.accumulate(idx, axis=1)
-
-
-def _next_observed(observed: np.ndarray) -> np.ndarray:
-    """Index of the earliest observed period at or after each period (P: none)."""
-    P = observed.shape[1]
-    idx = np.where(observed, np.arange(P), P)
-    return np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
-
-
-def impute_locf(x: np.ndarray, max_gap: int | None) -> np.ndarray:
-    """Last observation carried forward along periods ([unit, period] array).
-
-    A cell takes the unit's latest earlier value when that value is at most
-    `max_gap` periods back; cells before the first observation stay missing.
-    """
-    observed = ~np.isnan(x)
-    last = _last_observed(observed)
-    P = x.shape[1]
-    gap = np.arange(P) - last
-    fill = ~observed & (last >= 0)
-    if max_gap is not None:
-        fill &= gap <= max_gap
-    out = x.copy()
-    rows = np.nonzero(fill)
-    out[rows] = x[rows[0], last[rows]]
-    return out
-
-
-def impute_linear(x: np.ndarray, times: np.ndarray, max_gap: int | None) -> np.ndarray:
-    """Linear interpolation along periods ([unit, period] array), ends held flat.
-
-    Between two observations at times t0 < t1 a missing cell at t gets
-    `x0 + (x1 − x0)·(t − t0)/(t1 − t0)`; before the first (after the last)
-    observation it gets the first (last) observed value. A run of missing periods
-    longer than `max_gap` stays missing.
-    """
-    observed = ~np.isnan(x)
-    P = x.shape[1]
-    prev = _last_observed(observed)
-    nxt = _next_observed(observed)
-    missing = ~observed & observed.any(axis=1, keepdims=True)
-    has_prev, has_next = prev >= 0, nxt < P
-    run = np.where(
-        has_prev & has_next,
-        nxt - prev - 1,
-        np.where(has_prev, P - 1 - prev, nxt),
-    )
-    fill = missing.copy()
-    if max_gap is not None:
-        fill &= run <= max_gap
-    out = x.copy()
-    u, t = np.nonzero(fill)
-    p0 = prev[u, t]
-    p1 = nxt[u, t]
-    both = (p0 >= 0) & (p1 < P)
-    x0 = np.where(p0 >= 0, x[u, np.clip(p0, 0, P - 1)], np.nan)
-    x1 = np.where(p1 < P, x[u, np.clip(p1, 0, P - 1)], np.nan)
-    t0 = times[np.clip(p0, 0, P - 1)]
-    t1 = times[np.clip(p1, 0, P - 1)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inner = x0 + (x1 - x0) * (times[t] - t0) / (t1 - t0)
-    out[u, t] = np.where(both, inner, np.where(p0 >= 0, x0, x1))
-    return out
 
 
 def _fill_by_period(

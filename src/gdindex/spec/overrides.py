@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from gdindex import spec as spec_module
 from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.spec import load as spec_module
 
 _Segment = str | int
 

@@ -4,25 +4,89 @@ Each method is a pure function `fn(X, W, params)` where `X[unit, period, child]`
 holds the children's scores and `W` the per-cell weights: the sibling weights of the
 children that are present, rescaled to sum to 1 (0 for missing children). Coverage
 (`min_coverage`) and the zero policy of the means that need positive values are
-handled here, centrally, before a method runs.
+handled here, centrally, before a method runs. Each is registered with its parameter
+model.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field, field_validator
 
 from gdindex.errors import IssueLog, examples
-from gdindex.registry import Registry
-from gdindex.spec import (
-    ArithmeticSpec,
-    GeometricSpec,
-    HarmonicSpec,
-    PowerMeanSpec,
-    TopsisSpec,
-)
+from gdindex.methods.params import Model, Scoped
+from gdindex.methods.registry import Registry
+
+
+class _AggregateBase(Model):
+    min_coverage: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Minimum weight share of available children; below it the node "
+        "is missing for that unit and period.",
+    )
+
+
+ZeroPolicy = Literal["error", "shift", "floor"]
+
+
+class ArithmeticSpec(_AggregateBase):
+    """`Σ w_i x_i`."""
+
+    method: Literal["arithmetic"] = "arithmetic"
+
+
+class _PositiveMean(_AggregateBase):
+    """Means that need positive inputs: what to do with values ≤ 0."""
+
+    zero_policy: ZeroPolicy = Field(
+        "error",
+        description="Values ≤ 0: `error`, `shift` (add epsilon to every value of the "
+        "node) or `floor` (replace them by epsilon)",
+    )
+    epsilon: float = Field(0.01, gt=0, description="Shift or floor value")
+
+
+class GeometricSpec(_PositiveMean):
+    """`exp(Σ w_i ln x_i)`."""
+
+    method: Literal["geometric"] = "geometric"
+
+
+class HarmonicSpec(_PositiveMean):
+    """`1 / Σ (w_i / x_i)`."""
+
+    method: Literal["harmonic"] = "harmonic"
+
+
+class PowerMeanSpec(_PositiveMean):
+    """`(Σ w_i x_i^p)^(1/p)`; the zero policy applies when p < 0 or p is fractional."""
+
+    method: Literal["power_mean"] = "power_mean"
+    p: float = Field(description="Exponent (≠ 0; p = 1 is arithmetic)")
+
+    @field_validator("p")
+    @classmethod
+    def _non_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("p = 0 is the geometric mean: use method: geometric")
+        return value
+
+
+class TopsisSpec(_AggregateBase, Scoped):
+    """`100 · d⁻ / (d⁺ + d⁻)` with weighted Euclidean distances; the scope gives the
+    units whose best and worst values are the ideal points."""
+
+    method: Literal["topsis"] = "topsis"
+
+
+AggregateSpec = Annotated[
+    ArithmeticSpec | GeometricSpec | HarmonicSpec | PowerMeanSpec | TopsisSpec,
+    Field(discriminator="method"),
+]
+
 
 AggregatorFn = Callable[[np.ndarray, np.ndarray, Any, list[Any]], np.ndarray]
 AGGREGATORS: Registry[AggregatorFn] = Registry("aggregation")

@@ -1,0 +1,157 @@
+"""The analytic hierarchy process (Saaty 1980), DESIGN §4.4: pure numerics.
+
+A pairwise comparison matrix (Saaty 1–9, reciprocal) → priority vector, λmax, the
+consistency index `CI = (λmax − m)/(m − 1)` and ratio `CR = CI / RI(m)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+RANDOM_INDEX: tuple[float, ...] = (
+    0.0,
+    0.0,
+    0.58,
+    0.90,
+    1.12,
+    1.24,
+    1.32,
+    1.41,
+    1.45,
+    1.49,
+)
+
+
+@dataclass(frozen=True)
+class AhpResult:
+    """AHP outcome: weights, principal eigenvalue and consistency (index and ratio)."""
+
+    weights: np.ndarray
+    lambda_max: float
+    ci: float
+    cr: float
+    matrix: np.ndarray
+
+
+def _judgement(value: Any, cell: tuple[int, int]) -> float:
+    """One pairwise judgement as a positive float; strings like `"1/3"` are allowed."""
+    i, j = cell
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        x = float(Fraction(value.strip())) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise ValueError(
+            f"cell ({i}, {j}): {value!r} is not a number or a fraction like '1/3'"
+        ) from None
+    if not (np.isfinite(x) and x > 0.0):
+        raise ValueError(f"cell ({i}, {j}): judgement must be positive, got {value!r}")
+    return x
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (
+        not isinstance(value, (bool, str))
+        and isinstance(value, (int, float))
+        and value == 0
+    )
+
+
+def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.ndarray:
+    """Build the full reciprocal pairwise-comparison matrix from its YAML form.
+
+    Three forms are accepted (entries are numbers or fraction strings like `"1/3"`):
+
+    - **full** m × m: positive, diagonal 1, `|a_ji · a_ij − 1| ≤ rtol` (so `0.33`
+      for 1/3 passes);
+    - **square upper triangle**: m × m with every cell below the diagonal `0` or
+      `None` (YAML `~`);
+    - **ragged upper triangle**: m rows of lengths m, m − 1, …, 1, each starting with
+      the diagonal 1 (`[[1, 3, 5], [1, 3], [1]]`).
+
+    The returned matrix is exactly reciprocal: `a_ji = 1 / a_ij` from the upper
+    triangle. Offending cells are named `(row, column)`, 0-based, in the full matrix.
+    """
+    rows = [list(r) for r in matrix]
+    m = len(rows)
+    if m == 0:
+        raise ValueError("pairwise matrix is empty")
+    if m > len(RANDOM_INDEX):
+        raise ValueError(f"AHP supports at most {len(RANDOM_INDEX)} criteria, got {m}")
+    lengths = [len(r) for r in rows]
+    if lengths == list(range(m, 0, -1)) and m > 1:
+        form = "ragged"
+    elif all(n == m for n in lengths):
+        form = "square"
+    else:
+        raise ValueError(
+            f"pairwise matrix rows have lengths {lengths}: expected {m} rows of "
+            f"length {m} (full or upper triangle) or lengths "
+            f"{list(range(m, 0, -1))} (ragged upper triangle, diagonal included)"
+        )
+
+    def at(i: int, j: int) -> Any:
+        return rows[i][j - i] if form == "ragged" else rows[i][j]
+
+    out = np.ones((m, m))
+    for i in range(m):
+        d = _judgement(at(i, i), (i, i))
+        if d != 1.0:
+            raise ValueError(f"cell ({i}, {i}): diagonal must be 1, got {at(i, i)!r}")
+        for j in range(i + 1, m):
+            out[i, j] = _judgement(at(i, j), (i, j))
+            out[j, i] = 1.0 / out[i, j]
+    if form == "square":
+        lower = [(i, j) for i in range(m) for j in range(i)]
+        blank = [_is_blank(rows[i][j]) for i, j in lower]
+        if any(blank) and not all(blank):
+            i, j = lower[blank.index(not blank[0])]
+            raise ValueError(
+                f"cell ({i}, {j}): the lower triangle must be all given or all "
+                "blank (0 or null)"
+            )
+        if not any(blank):
+            for i, j in lower:
+                x = _judgement(rows[i][j], (i, j))
+                if abs(x * out[j, i] - 1.0) > rtol * (1.0 + 1e-9):
+                    raise ValueError(
+                        f"cell ({i}, {j}): {rows[i][j]!r} is not the reciprocal of "
+                        f"cell ({j}, {i}) = {rows[j][i]!r}"
+                    )
+    return out
+
+
+def ahp_weights(
+    matrix: Sequence[Sequence[Any]], max_cr: float | None = 0.1, rtol: float = 0.01
+) -> AhpResult:
+    """AHP: `w` = principal right eigenvector of the pairwise matrix, `w / Σ w`.
+
+    `A w = λmax w` (`np.linalg.eig`, the eigenvalue of largest real part, real parts
+    taken); `CI = (λmax − m) / (m − 1)` (0 for m = 1); `CR = CI / RI(m)` with RI from
+    `RANDOM_INDEX` and `CR = 0` for m ≤ 2. Raises `ValueError` when `CR > max_cr`
+    (`max_cr=None` skips the check). See `pairwise_matrix` for the accepted forms.
+    """
+    A = pairwise_matrix(matrix, rtol=rtol)
+    m = A.shape[0]
+    if m == 1:
+        return AhpResult(np.ones(1), 1.0, 0.0, 0.0, A)
+    lam, vec = np.linalg.eig(A)
+    k = int(np.argmax(lam.real))
+    lambda_max = float(lam[k].real)
+    v = vec[:, k].real
+    w = np.abs(v / v.sum())  # Perron vector: one sign, abs() only removes -0.0/ulps
+    w = w / w.sum()
+    ci = (lambda_max - m) / (m - 1)
+    cr = 0.0 if m <= 2 else ci / RANDOM_INDEX[m - 1]
+    if max_cr is not None and cr > max_cr:
+        raise ValueError(
+            f"AHP consistency ratio CR = {cr:.4f} exceeds max_cr = {max_cr} "
+            f"(λmax = {lambda_max:.4f}, CI = {ci:.4f}); revise the judgements or "
+            "raise max_cr"
+        )
+    return AhpResult(w, lambda_max, ci, cr, A)

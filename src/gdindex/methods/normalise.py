@@ -1,0 +1,210 @@
+"""Normalisers (DESIGN §4.2): put indicators on a common scale.
+
+Each method is a pure function `fn(x, ref, params)` on NumPy arrays, registered with
+its parameter model: `x` are the values to transform (direction already applied,
+`x = d · raw`), `ref` the values of the scope that feed the statistics. The pipeline
+(`gdindex.pipeline.normalise`) chooses the scope and applies the direction.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from gdindex.methods.params import Scoped
+from gdindex.methods.registry import Registry
+
+
+class _NormaliseBase(Scoped):
+    pass
+
+
+class MinMaxSpec(_NormaliseBase):
+    """`(x − min) / (max − min) · (hi − lo) + lo`."""
+
+    method: Literal["minmax"] = "minmax"
+    range: tuple[float, float] = Field((0.0, 100.0), description="[lo, hi]")
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not value[0] < value[1]:
+            raise ValueError(
+                f"range must be [lo, hi] with lo < hi, found {list(value)}"
+            )
+        return value
+
+
+class ZScoreSpec(_NormaliseBase):
+    """`(x − mean(x)) / sd(x) · sd' + mean'` (sample sd)."""
+
+    method: Literal["zscore"] = "zscore"
+    mean: float = Field(0.0, description="Mean of the output")
+    sd: float = Field(1.0, gt=0, description="Standard deviation of the output")
+
+
+class TargetSpec(_NormaliseBase):
+    """`(x − min) / (T' − min) · 100`, `T' = direction · T`, capped at 100."""
+
+    method: Literal["target"] = "target"
+    target: float = Field(description="Target in the indicator's raw units")
+    cap: bool = Field(True, description="Cap scores at 100 once the target is met")
+
+
+class GoalpostsSpec(_NormaliseBase):
+    """`(raw − W) / (B − W) · 100`, clipped to [0, 100]."""
+
+    method: Literal["goalposts"] = "goalposts"
+    worst: float = Field(description="Raw value scoring 0")
+    best: float = Field(description="Raw value scoring 100")
+    clip: bool = Field(True, description="Clip scores to [0, 100]")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "GoalpostsSpec":
+        if self.worst == self.best:
+            raise ValueError(f"worst and best must differ, both are {self.worst}")
+        return self
+
+
+class RankSpec(_NormaliseBase):
+    """Rank of x, ascending, ties share the lowest rank, 1 = worst."""
+
+    method: Literal["rank"] = "rank"
+
+
+class PercentileSpec(_NormaliseBase):
+    """`100 · (number of units with a lower x) / (n − 1)`."""
+
+    method: Literal["percentile"] = "percentile"
+
+
+def _as_text(value: Any) -> Any:
+    """Unit ids are text, even when YAML reads 440100 as a number."""
+    return (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+
+
+class RatioSpec(_NormaliseBase):
+    """`100 · x / reference` (direction 1)."""
+
+    method: Literal["ratio"] = "ratio"
+    reference: Annotated[str, BeforeValidator(_as_text)] = Field(
+        "mean", description="`mean` of the scope, or a unit id whose value is 100"
+    )
+
+
+NormaliseSpec = Annotated[
+    MinMaxSpec
+    | ZScoreSpec
+    | TargetSpec
+    | GoalpostsSpec
+    | RankSpec
+    | PercentileSpec
+    | RatioSpec,
+    Field(discriminator="method"),
+]
+
+
+NormaliserFn = Callable[[np.ndarray, np.ndarray, Any], np.ndarray]
+NORMALISERS: Registry[NormaliserFn] = Registry("normalisation")
+
+
+def _finite(ref: np.ndarray) -> np.ndarray:
+    return ref[~np.isnan(ref)]
+
+
+@NORMALISERS.register("minmax", MinMaxSpec, needs_spread=True)
+def minmax(x: np.ndarray, ref: np.ndarray, p: MinMaxSpec) -> np.ndarray:
+    """Min-max: `(x − min) / (max − min) · (hi − lo) + lo`."""
+    r = _finite(ref)
+    lo, hi = p.range
+    return (x - r.min()) / (r.max() - r.min()) * (hi - lo) + lo
+
+
+@NORMALISERS.register("zscore", ZScoreSpec, needs_spread=True)
+def zscore(x: np.ndarray, ref: np.ndarray, p: ZScoreSpec) -> np.ndarray:
+    """Z-score: `(x − mean(x)) / sd(x) · sd' + mean'` with the sample sd (n − 1)."""
+    r = _finite(ref)
+    return (x - r.mean()) / r.std(ddof=1) * p.sd + p.mean
+
+
+@NORMALISERS.register("target", TargetSpec, needs_spread=True)
+def target(x: np.ndarray, ref: np.ndarray, p: TargetSpec) -> np.ndarray:
+    """Distance to target: `(x − min) / (T' − min) · 100`, capped at 100 when `cap`.
+
+    `p.target` arrives already oriented (`T' = direction · T`).
+    """
+    low = _finite(ref).min()
+    out = (x - low) / (p.target - low) * 100.0
+    return np.minimum(out, 100.0) if p.cap else out
+
+
+@NORMALISERS.register("goalposts", GoalpostsSpec)
+def goalposts(x: np.ndarray, ref: np.ndarray, p: GoalpostsSpec) -> np.ndarray:
+    """Goalposts: `(raw − W) / (B − W) · 100`, clipped to [0, 100] when `clip`.
+
+    `worst` and `best` arrive oriented like `x`, so the ratio equals the raw one.
+    """
+    out = (x - p.worst) / (p.best - p.worst) * 100.0
+    return np.clip(out, 0.0, 100.0) if p.clip else out
+
+
+@NORMALISERS.register("rank", RankSpec, needs_spread=True)
+def rank(x: np.ndarray, ref: np.ndarray, p: RankSpec) -> np.ndarray:
+    """Rank ascending, ties share the lowest rank, 1 = worst: `1 + #(ref < x)`."""
+    r = np.sort(_finite(ref))
+    out = np.searchsorted(r, x, side="left").astype(np.float64) + 1.0
+    out[np.isnan(x)] = np.nan
+    return out
+
+
+@NORMALISERS.register("percentile", PercentileSpec, needs_spread=True)
+def percentile(x: np.ndarray, ref: np.ndarray, p: PercentileSpec) -> np.ndarray:
+    """Percentile rank: `100 · #(ref < x) / (n − 1)`."""
+    r = np.sort(_finite(ref))
+    out = np.searchsorted(r, x, side="left").astype(np.float64) * 100.0 / (len(r) - 1)
+    out[np.isnan(x)] = np.nan
+    return out
+
+
+@NORMALISERS.register("ratio", RatioSpec)
+def ratio(x: np.ndarray, ref: np.ndarray, p: RatioSpec) -> np.ndarray:
+    """Ratio to a reference: `100 + 100 · (x − ref) / |ref|`.
+
+    For direction 1 and a positive reference this is `100 · x / ref`; for direction
+    −1 it is `200 − 100 · raw / ref`, so lower raw values score higher. `ref` is the
+    mean of the scope or the reference unit's value(s).
+    """
+    reference = float(np.mean(_finite(ref)))
+    return 100.0 + 100.0 * (x - reference) / abs(reference)
+
+
+def _oriented(p: Any, direction: int) -> Any:
+    """Orient method parameters expressed in raw units (targets, goalposts)."""
+    if direction == 1:
+        return p
+    if isinstance(p, TargetSpec):
+        return p.model_copy(update={"target": direction * p.target})
+    if isinstance(p, GoalpostsSpec):
+        return p.model_copy(update={"worst": -p.worst, "best": -p.best})
+    return p
+
+
+def _scope_problem(
+    method: str, needs_spread: bool, ref: np.ndarray, p: Any
+) -> str | None:
+    """Why a scope's reference values cannot feed `method` (None when they can)."""
+    if method == "goalposts":
+        return None  # fixed goalposts need no statistics
+    r = _finite(ref)
+    if r.size == 0:
+        return "no reference values in scope"
+    if method == "ratio":
+        return "the reference value is 0" if r.mean() == 0 else None
+    if needs_spread and r.max() == r.min():
+        return f"constant (every value is {r[0]:g})"
+    if method == "target" and p.target <= r.min():
+        return f"the target is not above the scope minimum {r.min():g}"
+    return None

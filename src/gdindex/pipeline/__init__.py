@@ -1,0 +1,19 @@
+"""The pipeline layer: applies the spec's methods to a dataset in the fixed stage order.
+
+load → check → denominate → impute → screen → treat → normalise → weight → aggregate
+→ rank → growth; `compute()` returns an `IndexResult` holding every stage. Never prints.
+"""
+
+from gdindex.pipeline.outputs import write_outputs
+from gdindex.pipeline.result import STAGES, IndexResult, NodeInfo
+from gdindex.pipeline.stages import compute, denominators_of, groups_of
+
+__all__ = [
+    "STAGES",
+    "IndexResult",
+    "NodeInfo",
+    "compute",
+    "denominators_of",
+    "groups_of",
+    "write_outputs",
+]

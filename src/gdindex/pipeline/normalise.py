@@ -1,0 +1,125 @@
+"""The normalise stage (DESIGN §4.2): each indicator by its method, in its scope.
+
+Direction is applied here, once, before any method runs: methods receive `x = d · raw`
+and never see `d`. The scope decides which rows feed the statistics: each period alone
+(`period`), all periods pooled (`panel`, so growth stays comparable) or the base period
+(`base`). The formulas are in `gdindex.methods.normalise`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gdindex.errors import IssueLog
+from gdindex.methods.normalise import (
+    NORMALISERS,
+    RatioSpec,
+    _finite,
+    _oriented,
+    _scope_problem,
+)
+from gdindex.spec import IndexSpec
+
+
+def normalise_values(
+    values: np.ndarray,
+    spec: IndexSpec,
+    units: list[str],
+    periods: list[Any],
+    log: IssueLog,
+) -> np.ndarray:
+    """Normalise every indicator of `values[unit, period, indicator]`.
+
+    Returns an array of the same shape. Constant indicators become missing in the
+    scope where they are constant, with a warning naming them.
+    """
+    out = np.full_like(values, np.nan)
+    reported: set[str] = set()  # a bad default is one problem, not one per indicator
+    for i, ind in enumerate(spec.indicators):
+        params = spec.normalise_for(ind)
+        method = NORMALISERS.get(params.method)
+        x = values[:, :, i] * ind.direction
+        p = _oriented(params, ind.direction)
+        own = ind.normalise.model_fields_set if ind.normalise is not None else set()
+
+        def where(key: str, i: int = i, own: set[str] = own) -> str:
+            return (
+                f"indicators[{i}].normalise.{key}"
+                if key in own
+                else f"defaults.normalise.{key}"
+            )
+
+        for cols, ref, label in _scopes(x, p, units, periods, where, reported, log):
+            problem = _scope_problem(p.method, method.needs_spread, ref, p)
+            if problem is not None:
+                if _finite(x[:, cols]).size:
+                    log.warn(
+                        f"indicator '{ind.id}'",
+                        f"cannot be normalised {label}: {problem}; it is left missing",
+                        "check the data, or use a fixed method such as goalposts",
+                        "constant-indicator",
+                    )
+                continue
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[:, cols, i] = method.fn(x[:, cols], ref, p)
+    return out
+
+
+def _scopes(
+    x: np.ndarray,
+    p: Any,
+    units: list[str],
+    periods: list[Any],
+    where: Callable[[str], str],
+    reported: set[str],
+    log: IssueLog,
+) -> list[tuple[Any, np.ndarray, str]]:
+    """Return (period selector, reference values, label) per scope block."""
+    unit_ref: int | None = None
+    if isinstance(p, RatioSpec) and p.reference != "mean":
+        if p.reference not in units:
+            _error_once(
+                log,
+                reported,
+                where("reference"),
+                f"reference unit '{p.reference}' has no data",
+                "use `mean` or the id of a unit in the data",
+                "unknown-unit",
+            )
+            return []
+        unit_ref = units.index(p.reference)
+
+    def ref_of(block: np.ndarray) -> np.ndarray:
+        return (block[unit_ref] if unit_ref is not None else block).ravel()
+
+    if p.scope == "panel":
+        return [(slice(None), ref_of(x), "over the panel")]
+    if p.scope == "period":
+        return [
+            ([j], ref_of(x[:, [j]]), f"in period {period!r}")
+            for j, period in enumerate(periods)
+        ]
+    if p.base_period not in periods:
+        _error_once(
+            log,
+            reported,
+            where("base_period"),
+            f"base period {p.base_period!r} is not among the periods {periods}",
+            "set base_period to a period with data",
+            "bad-base-period",
+        )
+        return []
+    b = periods.index(p.base_period)
+    return [(slice(None), ref_of(x[:, [b]]), f"in base period {p.base_period!r}")]
+
+
+def _error_once(
+    log: IssueLog, reported: set[str], where: str, message: str, hint: str, code: str
+) -> None:
+    """Log an error for a spec key unless that key was already reported."""
+    if where not in reported:
+        reported.add(where)
+        log.error(where, message, hint, code)

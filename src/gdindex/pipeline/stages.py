@@ -1,0 +1,245 @@
+"""`compute(spec, data) -> IndexResult`: the fixed stage order of DESIGN §1.
+
+load → check → denominate → impute → treat → normalise → weight → aggregate → rank →
+growth. Every stage's output is kept in `IndexResult.stages`. This module never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from gdindex.errors import DataError, IssueLog
+from gdindex.io import Dataset, load_data
+from gdindex.methods import growth
+from gdindex.methods.aggregate import aggregate_node
+from gdindex.pipeline.normalise import normalise_values
+from gdindex.pipeline.prepare import Prepared, prepare
+from gdindex.pipeline.result import IndexResult, NodeInfo, _Frames, _steps_frame
+from gdindex.pipeline.tree_weights import (
+    ChildValues,
+    NodeWeights,
+    Weighting,
+    node_weights,
+)
+from gdindex.spec import IndexSpec, NodeSpec, Period, check_spec, load_spec, node_paths
+
+
+def compute(
+    spec: IndexSpec | str | Path,
+    data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
+    *,
+    dataset: Dataset | None = None,
+) -> IndexResult:
+    """Compute the index of `spec`.
+
+    Args:
+        spec: a spec (or the path of a spec file).
+        data: optional in-memory tables replacing the spec's `data` entries in order
+            (same columns as the files would have).
+        dataset: an already loaded `load_data(spec)` to reuse (e.g. by `compare`,
+            for two specs reading the same tables); `data` is then ignored.
+
+    Raises:
+        SpecError: the spec is invalid.
+        DataError: the data do not fit the spec, or a method cannot be applied.
+    """
+    if not isinstance(spec, IndexSpec):
+        spec = load_spec(spec)
+    frames = [data] if isinstance(data, pl.DataFrame) else data
+    log = IssueLog()
+    log.extend(i for i in check_spec(spec) if i.severity == "warning")
+    for note in spec.override_notes:
+        log.warn("--set", note, code="override")
+    if dataset is None:
+        dataset = load_data(spec, frames)
+    log.extend(dataset.issues)
+    units, periods = dataset.units, dataset.periods
+    raw = dataset.values
+
+    prep = prepare(
+        raw,
+        spec,
+        units,
+        periods,
+        log,
+        denominators=denominators_of(spec, dataset),
+        groups=groups_of(spec, dataset),
+    )
+    log.raise_if_errors(DataError, "cannot prepare the data")
+    prepared = prep.treated
+    normalised = normalise_values(prepared, spec, units, periods, log)
+    log.raise_if_errors(DataError, "cannot normalise the data")
+
+    nodes, node_values, derived = _aggregate_tree(
+        spec, normalised, prepared, units, periods, log
+    )
+    log.raise_if_errors(DataError, "cannot aggregate the tree")
+
+    S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
+    R = growth.ranks(S)
+    G = growth.growth_pct(S)
+    builder = _Frames(spec, dataset, nodes, derived)
+    weighting = Weighting(
+        spec, derived, from_data=any(nw.from_data for nw in derived.values())
+    )
+
+    def stages() -> dict[str, pl.DataFrame]:
+        arrays = {
+            "raw": raw,
+            "denominated": prep.denominated,
+            "imputed": prep.imputed,
+            "screened": prep.screened,
+            "treated": prep.treated,
+            "normalised": normalised,
+        }
+        made: dict[int, pl.DataFrame] = {}  # stages a step left alone share a frame
+        out = {}
+        for name, arr in arrays.items():
+            if id(arr) not in made:
+                made[id(arr)] = builder.wide(arr)
+            out[name] = made[id(arr)]
+        out["aggregated"] = builder.wide_nodes(S)
+        return out
+
+    return IndexResult(
+        spec=spec,
+        units=dataset.unit_table,
+        periods=periods,
+        nodes=nodes,
+        scores=builder.scores(S, R, growth.changes(S), G, growth.rank_changes(R)),
+        weights=weighting.frame(),
+        weighting=weighting,
+        groups=builder.groups(S),
+        quadrants=builder.quadrants(S, G),
+        issues=log.issues,
+        inputs=dataset.inputs,
+        preparation=_steps_frame(prep.steps),
+        _lazy={
+            "stages": stages,
+            "flags": lambda: _flag_column(prep),
+            "contributions": lambda: builder.contributions(node_values),
+            "cagr": lambda: builder.cagr(S),
+        },
+    )
+
+
+def denominators_of(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
+    """Denominator columns by name; an indicator named as a denominator gives its
+    raw values."""
+    out = dict(dataset.denominators)
+    index_of = {ind.id: i for i, ind in enumerate(spec.indicators)}
+    for ind in spec.indicators:
+        name = ind.denominator
+        if name is not None and name not in out and name in index_of:
+            out[name] = dataset.values[:, :, index_of[name]]
+    return out
+
+
+def groups_of(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
+    """Group label of every unit, by grouping column."""
+    table = dataset.unit_table
+    columns = [g.column for g in spec.units.groups] if spec.units else []
+    return {
+        c: table[f"group:{c}"].to_list()
+        for c in columns
+        if f"group:{c}" in table.columns
+    }
+
+
+def _flag_column(prep: Prepared) -> pl.Series:
+    """The `flag` column of the long indicator table (indicator-major order)."""
+    codes, texts = prep.flag_codes()  # [unit, period, indicator]
+    flat = pl.Series("flag", codes.transpose(2, 0, 1).reshape(-1))
+    if not texts:
+        return pl.repeat(None, len(flat), dtype=pl.String, eager=True).alias("flag")
+    return flat.replace_strict(texts, default=None, return_dtype=pl.String)
+
+
+def _aggregate_tree(
+    spec: IndexSpec,
+    normalised: np.ndarray,
+    prepared: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> tuple[list[NodeInfo], dict[str, np.ndarray], dict[str, NodeWeights]]:
+    """Aggregate bottom-up; each node's weights come from its children's values."""
+    index_of = {ind.id: i for i, ind in enumerate(spec.indicators)}
+    indicators = spec.indicator_map
+    paths = {node.id: path for node, path in node_paths(spec)}
+    values: dict[str, np.ndarray] = {}
+    nodes: list[NodeInfo] = []
+    derived: dict[str, NodeWeights] = {}
+
+    def visit(node: NodeSpec, depth: int, parent: str | None) -> np.ndarray:
+        if node.is_leaf:
+            ind = indicators[node.id]
+            method = spec.normalise_for(ind).method
+            nodes.append(
+                NodeInfo(
+                    node.id,
+                    "indicator",
+                    depth,
+                    parent,
+                    ind.name.get("zh"),
+                    ind.name.get("en"),
+                    method,
+                )
+            )
+            result = normalised[:, :, index_of[node.id]]
+        else:
+            agg = spec.aggregate_for(node)
+            kind = "index" if depth == 0 else "aggregate"
+            name = node.name
+            nodes.append(
+                NodeInfo(
+                    node.id,
+                    kind,
+                    depth,
+                    parent,
+                    name.get("zh") if name else node.id,
+                    name.get("en") if name else node.id,
+                    agg.method,
+                )
+            )
+            kids = node.children or []
+            children = [visit(c, depth + 1, node.id) for c in kids]
+            X = np.stack(children, axis=-1)
+
+            def raw(kids: list[NodeSpec] = kids) -> np.ndarray:
+                return np.stack(
+                    [
+                        prepared[:, :, index_of[c.id]] if c.is_leaf else values[c.id]
+                        for c in kids
+                    ],
+                    axis=-1,
+                )
+
+            where = spec.weights_where(paths[node.id], node)
+
+            def scores(X: np.ndarray = X) -> np.ndarray:
+                return X
+
+            pool = ChildValues(periods, scores, raw)
+            nw = node_weights(spec, node, where, pool, log)
+            derived[node.id] = nw
+            result = aggregate_node(
+                node.id,
+                X,
+                nw.weights,
+                agg,
+                units,
+                periods,
+                log,
+                children=[c.id for c in kids],
+            )
+        values[node.id] = result
+        return result
+
+    visit(spec.tree, 0, None)
+    order = {node_id: i for i, node_id in enumerate(paths)}
+    return nodes, values, dict(sorted(derived.items(), key=lambda kv: order[kv[0]]))
