@@ -23,7 +23,8 @@ report: $(STAMP)  ## write the published report of the Guangdong sample (HTML, M
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the import contracts of DESIGN §1 (import-linter)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 

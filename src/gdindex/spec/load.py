@@ -14,36 +14,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gdindex.errors import Issue, IssueLog, SpecError
-from gdindex.methods.aggregate import (
-    ArithmeticSpec,
-    GeometricSpec,
-    HarmonicSpec,
-    PowerMeanSpec,
-    TopsisSpec,
-)
-from gdindex.methods.impute import (
-    GroupMeanImputeSpec,
-    GroupMedianImputeSpec,
-    LinearImputeSpec,
-    LocfImputeSpec,
-    MeanImputeSpec,
-    MedianImputeSpec,
-    NoImputeSpec,
-)
-from gdindex.methods.normalise import (
-    GoalpostsSpec,
-    MinMaxSpec,
-    PercentileSpec,
-    RankSpec,
-    RatioSpec,
-    TargetSpec,
-    ZScoreSpec,
-)
 from gdindex.methods.params import Model
-from gdindex.methods.treat import LogTreatSpec, NoTreatSpec, WinsoriseSpec
-from gdindex.methods.weighting import WEIGHTS_MODELS
 from gdindex.spec.checks import check_spec, check_structure
-from gdindex.spec.models import IndexSpec
+from gdindex.spec.models import METHOD_MODELS, IndexSpec
 
 
 def load_spec(
@@ -397,41 +370,10 @@ def _pydantic_issues(
     return issues
 
 
-_METHOD_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
-    "normalisation": (
-        MinMaxSpec,
-        ZScoreSpec,
-        TargetSpec,
-        GoalpostsSpec,
-        RankSpec,
-        PercentileSpec,
-        RatioSpec,
-    ),
-    "aggregation": (
-        ArithmeticSpec,
-        GeometricSpec,
-        HarmonicSpec,
-        PowerMeanSpec,
-        TopsisSpec,
-    ),
-    "weighting": WEIGHTS_MODELS,
-    "imputation": (
-        NoImputeSpec,
-        MeanImputeSpec,
-        MedianImputeSpec,
-        GroupMeanImputeSpec,
-        GroupMedianImputeSpec,
-        LocfImputeSpec,
-        LinearImputeSpec,
-    ),
-    "treatment": (NoTreatSpec, WinsoriseSpec, LogTreatSpec),
-}
-
-
 def _method_names() -> set[str]:
     return {
         m.model_fields["method"].default
-        for models in _METHOD_MODELS.values()
+        for models in METHOD_MODELS.values()
         for m in models
     }
 
@@ -442,14 +384,14 @@ def _methods_with_param(key: str) -> list[str]:
         return []
     return [
         f"'{m.model_fields['method'].default}'"
-        for models in _METHOD_MODELS.values()
+        for models in METHOD_MODELS.values()
         for m in models
         if key in m.model_fields
     ]
 
 
 def _method_example(what: str) -> str:
-    models = _METHOD_MODELS.get(what)
+    models = METHOD_MODELS.get(what)
     if not models:
         return "method: minmax"
     names = [m.model_fields["method"].default for m in models]

@@ -17,12 +17,37 @@ from pydantic import (
     model_validator,
 )
 
-from gdindex.methods.aggregate import AggregateSpec, ArithmeticSpec
-from gdindex.methods.impute import ImputeSpec, NoImputeSpec
-from gdindex.methods.normalise import MinMaxSpec, NormaliseSpec
+from gdindex.methods.aggregate import (
+    AggregateSpec,
+    ArithmeticSpec,
+    GeometricSpec,
+    HarmonicSpec,
+    PowerMeanSpec,
+    TopsisSpec,
+)
+from gdindex.methods.impute import (
+    GroupMeanImputeSpec,
+    GroupMedianImputeSpec,
+    ImputeSpec,
+    LinearImputeSpec,
+    LocfImputeSpec,
+    MeanImputeSpec,
+    MedianImputeSpec,
+    NoImputeSpec,
+)
+from gdindex.methods.normalise import (
+    GoalpostsSpec,
+    MinMaxSpec,
+    NormaliseSpec,
+    PercentileSpec,
+    RankSpec,
+    RatioSpec,
+    TargetSpec,
+    ZScoreSpec,
+)
 from gdindex.methods.params import Model, Period, PeriodField
-from gdindex.methods.treat import NoTreatSpec, TreatSpec
-from gdindex.methods.weighting import ExplicitWeightsSpec, WeightsSpec
+from gdindex.methods.treat import LogTreatSpec, NoTreatSpec, TreatSpec, WinsoriseSpec
+from gdindex.methods.weighting import WEIGHTS_MODELS, ExplicitWeightsSpec, WeightsSpec
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
@@ -457,3 +482,35 @@ def node_paths(spec: IndexSpec) -> Iterator[tuple[NodeSpec, str]]:
             yield from walk(child, f"{path}.children[{i}]")
 
     yield from walk(spec.tree, "tree")
+
+
+#: The parameter models of each method kind, as the spec's unions hold them.
+METHOD_MODELS: dict[str, tuple[type[Model], ...]] = {
+    "normalisation": (
+        MinMaxSpec,
+        ZScoreSpec,
+        TargetSpec,
+        GoalpostsSpec,
+        RankSpec,
+        PercentileSpec,
+        RatioSpec,
+    ),
+    "aggregation": (
+        ArithmeticSpec,
+        GeometricSpec,
+        HarmonicSpec,
+        PowerMeanSpec,
+        TopsisSpec,
+    ),
+    "weighting": WEIGHTS_MODELS,
+    "imputation": (
+        NoImputeSpec,
+        MeanImputeSpec,
+        MedianImputeSpec,
+        GroupMeanImputeSpec,
+        GroupMedianImputeSpec,
+        LocfImputeSpec,
+        LinearImputeSpec,
+    ),
+    "treatment": (NoTreatSpec, WinsoriseSpec, LogTreatSpec),
+}

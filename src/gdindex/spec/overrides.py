@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from gdindex.errors import Issue, IssueLog, SpecError
-from gdindex.spec import load as spec_module
+from gdindex.spec.models import METHOD_MODELS
 
 _Segment = str | int
 
@@ -39,7 +39,7 @@ _PATH_HINT = (
 )
 _MAX_IDS = 10
 
-# The key holding a method block → the method kind of `spec._METHOD_MODELS`.
+# The key holding a method block → the method kind of `METHOD_MODELS`.
 _METHOD_KINDS = {
     "normalise": "normalisation",
     "aggregate": "aggregation",
@@ -369,7 +369,7 @@ def _switch_method(
     if kind is None or block.get("method") == method:
         return
     # Looked up now, so methods added to the registry later are known.
-    models = spec_module._METHOD_MODELS.get(kind, ())
+    models = METHOD_MODELS.get(kind, ())
     model = next((m for m in models if _method_name(m) == method), None)
     if model is None:
         return  # unknown: validation reports it with a "did you mean"
