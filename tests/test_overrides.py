@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from gdindex.errors import SpecError
-from gdindex.spec import load as spec_module
+from gdindex.spec import models as spec_module
 from gdindex.spec import load_spec
 from gdindex.spec.overrides import (
     Override,
@@ -347,9 +347,9 @@ def test_method_models_are_looked_up_at_call_time(
         method: Literal["fake_entropy"] = "fake_entropy"
         shift: float = 0.0
 
-    weighting = spec_module._METHOD_MODELS["weighting"]
+    weighting = spec_module.METHOD_MODELS["weighting"]
     monkeypatch.setitem(
-        spec_module._METHOD_MODELS, "weighting", (*weighting, FakeEntropy)
+        spec_module.METHOD_MODELS, "weighting", (*weighting, FakeEntropy)
     )
     data = {"defaults": {"weights": {"method": "equal", "shift": 1, "bad": 2}}}
     result, notes = apply_overrides(data, ["defaults.weights.method=fake_entropy"])
