@@ -2,7 +2,7 @@
 
 Owns the decoding of file bytes (UTF-8 with or without BOM, GB18030/GBK), the
 SHA-256 of input files, and the parsing of text cells into numbers (`1,234.5`,
-`74.6%`, full-width digits) and periods. It never opens tables, logs issues or
+`74.6%`, full-width digits) and periods. It never reads tables, logs issues or
 decides what a column means.
 """
 
