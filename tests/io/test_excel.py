@@ -1,8 +1,5 @@
-"""Messy-table intake: Excel workbooks, title rows, encodings and numbers as text.
-
-Every workbook here is a real .xlsx written in the test (xlsxwriter), so the reading
-goes through Polars and calamine exactly as a user's file would.
-"""
+"""Excel workbooks: sheets by name or number, wide and long forms, codes and
+numbers stored as text, error cells, unreadable workbooks, the shipped sample."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,179 +19,17 @@ from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
-from gdindex.errors import DataError, IssueLog
-from gdindex.io import load_data, read_table
-from tests.conftest import DATA_CSV, ROOT, SPEC_YAML, UNITS_CSV, write_project
-
-Rows = Sequence[Sequence[object]]
-
-# The hand-computed index scores of the tiny project (tests/test_pipeline.py).
-TINY_IDX = {
-    ("A", 2021): 80 / 3,
-    ("A", 2022): (108 + 21.25) / 3,
-    ("B", 2021): 40.0,
-    ("B", 2022): (108 + 57.5) / 3,
-    ("C", 2021): (80 + 78.75) / 3,
-    ("C", 2022): 220 / 3,
-}
-
-
-def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
-    """Write a workbook: one sheet per entry, rows from A1; None leaves a cell empty."""
-    book = xlsxwriter.Workbook(str(path))
-    book.set_properties({"created": dt.datetime(2024, 1, 1)})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
-    book.close()
-    return path
-
-
-def csv_rows(text: str) -> list[list[object]]:
-    """The rows of a CSV text, numbers as numbers (as a user's sheet would hold)."""
-    rows: list[list[object]] = []
-    for line in text.strip().splitlines():
-        row: list[object] = []
-        for cell in line.split(","):
-            try:
-                row.append(float(cell) if "." in cell else int(cell))
-            except ValueError:
-                row.append(cell or None)
-        rows.append(row)
-    return rows
-
-
-def xlsx_spec(data: str, units: str = "  file: units.csv\n") -> str:
-    """SPEC_YAML with its data (and units) entries replaced by YAML snippets."""
-    spec = SPEC_YAML.replace("  - file: data.csv\n", data)
-    return spec.replace("  file: units.csv\n", units)
-
-
-def idx_scores(result: gdindex.IndexResult) -> dict[tuple[str, int], float]:
-    rows = result.scores.filter(pl.col("node") == "idx")
-    return {(u, p): s for u, p, s in rows.select("unit", "period", "score").rows()}
-
-
-def assert_tiny_scores(result: gdindex.IndexResult) -> None:
-    got = idx_scores(result)
-    assert got.keys() == TINY_IDX.keys()
-    for key, value in TINY_IDX.items():
-        assert got[key] == pytest.approx(value), key
-
-
-def data_error(spec_path: Path) -> DataError:
-    with pytest.raises(DataError) as info:
-        load_data(gdindex.load_spec(spec_path))
-    return info.value
-
-
-# --- CSV: encodings and title lines --- #
-
-
-def test_gbk_csv_with_chinese_headers_computes(tmp_path: Path) -> None:
-    data = DATA_CSV.replace(
-        "unit,period,i1,i2,i3,i4", "城市,年份,每万人5G基站数,网民普及率,指标三,物流成本"
-    )
-    spec = SPEC_YAML.replace(
-        "  - file: data.csv",
-        "  - file: data.csv\n    unit: 城市\n    period: 年份\n    rename:\n"
-        "      每万人5G基站数: i1\n      网民普及率: i2\n      指标三: i3\n"
-        "      物流成本: i4",
-    )
-    path = write_project(
-        tmp_path, spec, data.encode("gbk"), UNITS_CSV.encode("gb18030")
-    )
-
-    result = gdindex.compute(path)
-
-    assert_tiny_scores(result)
-    assert [f.encoding for f in result.inputs] == ["gb18030", "gb18030"]
-    raw = result.stages["raw"].filter(
-        (pl.col("unit") == "C") & (pl.col("period") == 2022)
-    )
-    assert raw.select("i1", "i2", "i3", "i4").row(0) == (35.0, 2.0, 5.0, 50.0)
-
-
-def test_utf8_bom_csv_reads_its_first_header(tmp_path: Path) -> None:
-    bom = b"\xef\xbb\xbf"
-    path = write_project(
-        tmp_path, SPEC_YAML, bom + DATA_CSV.encode(), bom + UNITS_CSV.encode()
-    )
-
-    result = gdindex.compute(path)
-
-    assert_tiny_scores(result)
-    assert [f.encoding for f in result.inputs] == ["utf-8-sig", "utf-8-sig"]
-
-
-def test_csv_skip_rows_keeps_line_numbers_true(tmp_path: Path) -> None:
-    title = "小指数数据（示例）,,,,,\n单位：见说明,,,,,\n"
-    data = title + DATA_CSV.replace("C,2021,30,1,4", "C,2021,30,1,约4")
-    spec = SPEC_YAML.replace(
-        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 2"
-    )
-
-    error = data_error(write_project(tmp_path, spec, data))
-
-    # the header is line 3, so C 2021 is line 8 of the file
-    assert "row 8 (C, 2021): '约4'" in str(error)
-    assert [i.code for i in error.issues] == ["non-numeric"]
-
-
-def test_csv_skip_rows_computes_the_same(tmp_path: Path) -> None:
-    spec = SPEC_YAML.replace(
-        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
-    ).replace("  file: units.csv", "  file: units.csv\n  skip_rows: 1")
-    path = write_project(
-        tmp_path, spec, "示例数据\n" + DATA_CSV, "城市名录,,,\n" + UNITS_CSV
-    )
-
-    assert_tiny_scores(gdindex.compute(path))
-
-
-def test_csv_title_line_read_as_header_is_named(tmp_path: Path) -> None:
-    data = "小指数数据（示例）,,,,,\n" + DATA_CSV
-
-    error = data_error(write_project(tmp_path, SPEC_YAML, data))
-
-    assert "line 1 looks like a title" in str(error)
-    assert "skip_rows: 1" in str(error)
-
-
-def test_csv_ragged_line_numbers_count_skipped_lines(tmp_path: Path) -> None:
-    data = "标题\n" + DATA_CSV.replace("A,2022,12,6,2,90", "A,2022,12,6,2")
-    spec = SPEC_YAML.replace(
-        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
-    )
-
-    assert "line 4 has 5 fields" in str(data_error(write_project(tmp_path, spec, data)))
-
-
-def test_skip_rows_past_the_end(tmp_path: Path) -> None:
-    spec = SPEC_YAML.replace(
-        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 50"
-    )
-
-    assert "nothing is left after skipping 50 line(s)" in str(
-        data_error(write_project(tmp_path, spec))
-    )
-
-
-def test_csv_headerless_empty_field_is_dropped_with_warning(tmp_path: Path) -> None:
-    data = DATA_CSV.replace("i4\n", "i4,\n").replace("\n", ",\n").replace(",,\n", ",\n")
-    data = data.replace("A,2021,10,5,1,100,", "A,2021,10,5,1,100,note")
-
-    result = gdindex.compute(write_project(tmp_path, SPEC_YAML, data))
-
-    assert_tiny_scores(result)
-    warning = next(i for i in result.issues if i.code == "no-header")
-    assert "field(s) 7" in warning.message
-
-
-# --- Excel: sheets, forms, units --- #
+from gdindex.errors import IssueLog
+from gdindex.io.dataset import load_data
+from gdindex.io.tables import read_table
+from tests.conftest import DATA_CSV, ROOT, UNITS_CSV, write_project
+from tests.io.helpers import (
+    assert_tiny_scores,
+    csv_rows,
+    data_error,
+    write_xlsx,
+    xlsx_spec,
+)
 
 
 @pytest.mark.parametrize(
@@ -293,8 +127,6 @@ def test_xlsx_headers_are_stripped(tmp_path: Path) -> None:
     assert_tiny_scores(gdindex.compute(write_project(tmp_path, spec)))
 
 
-# --- Excel: numbers as text, bad cells, row numbers --- #
-
 MESSY = [
     ["小指数 · 示例数据（单位见说明）"],
     ["unit", "period", "i1", "i2", "i3", "i4"],
@@ -376,7 +208,24 @@ def test_xlsx_error_cells_are_not_read_as_missing(tmp_path: Path) -> None:
     ]
 
 
-# --- Excel: what cannot be read --- #
+def test_dates_and_booleans_in_an_indicator_column_are_reported(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "data.xlsx"
+    with xlsxwriter.Workbook(str(book)) as wb:
+        sheet = wb.add_worksheet("d")
+        for r, row in enumerate(csv_rows(DATA_CSV)):
+            sheet.write_row(r, 0, row)
+        sheet.write_boolean("D2", True)
+        sheet.write_datetime(
+            "E5", dt.datetime(2021, 3, 1), wb.add_format({"num_format": "yyyy-mm-dd"})
+        )
+    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+
+    text = str(data_error(path))
+
+    assert "column 'i2'" in text and "row 2 (A, 2021): 'TRUE'" in text
+    assert "column 'i3'" in text and "row 5 (B, 2022): '2021-03-01" in text
 
 
 def two_sheets(tmp_path: Path) -> Path:
@@ -422,18 +271,6 @@ def test_first_sheet_is_the_default(tmp_path: Path) -> None:
     assert issues[0].where == "data.xlsx (data[0]): sheet '说明'"
 
 
-def test_title_row_without_skip_rows_is_named(tmp_path: Path) -> None:
-    write_xlsx(tmp_path / "data.xlsx", {"数据": [["标题"], *csv_rows(DATA_CSV)]})
-
-    issue = data_error(
-        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
-    ).issues[0]
-
-    assert issue.code == "title-row"
-    assert "row 1 looks like a title, not a header" in issue.message
-    assert issue.hint is not None and "skip_rows: 1" in issue.hint
-
-
 def test_empty_sheet(tmp_path: Path) -> None:
     write_xlsx(tmp_path / "data.xlsx", {"说明": [["x"]], "空": []})
     spec = xlsx_spec("  - file: data.xlsx\n    sheet: 空\n")
@@ -442,85 +279,6 @@ def test_empty_sheet(tmp_path: Path) -> None:
 
     assert (issue.code, issue.message) == ("empty-table", "the sheet is empty")
     assert issue.hint is not None and "1 '说明', 2 '空'" in issue.hint
-
-
-def test_empty_header_row_points_at_the_table(tmp_path: Path) -> None:
-    # the table starts at C3: rows 1-2 and columns A-B are empty
-    book = tmp_path / "data.xlsx"
-    with xlsxwriter.Workbook(str(book)) as wb:
-        sheet = wb.add_worksheet("d")
-        for r, row in enumerate(csv_rows(DATA_CSV)):
-            sheet.write_row(r + 2, 2, row)
-    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
-    fixed = write_project(
-        tmp_path / "fixed", xlsx_spec("  - file: ../data.xlsx\n    skip_rows: 2\n")
-    )
-
-    issue = data_error(path).issues[0]
-
-    assert (issue.code, issue.message) == (
-        "empty-header",
-        "row 1, the header, is empty",
-    )
-    assert issue.hint == "the first row with text is 3: set `skip_rows: 2`"
-    assert_tiny_scores(gdindex.compute(fixed))
-
-
-def test_headerless_sheet_column_is_ignored_with_warning(tmp_path: Path) -> None:
-    rows = [[*r, None] for r in csv_rows(DATA_CSV)]
-    rows[2][6] = "备注：估计值"
-    write_xlsx(tmp_path / "data.xlsx", {"d": rows})
-
-    result = gdindex.compute(
-        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
-    )
-
-    assert_tiny_scores(result)
-    warning = next(i for i in result.issues if i.code == "no-header")
-    assert warning.message.startswith("column(s) G hold values but have no header")
-
-
-def test_dates_and_booleans_in_an_indicator_column_are_reported(
-    tmp_path: Path,
-) -> None:
-    book = tmp_path / "data.xlsx"
-    with xlsxwriter.Workbook(str(book)) as wb:
-        sheet = wb.add_worksheet("d")
-        for r, row in enumerate(csv_rows(DATA_CSV)):
-            sheet.write_row(r, 0, row)
-        sheet.write_boolean("D2", True)
-        sheet.write_datetime(
-            "E5", dt.datetime(2021, 3, 1), wb.add_format({"num_format": "yyyy-mm-dd"})
-        )
-    path = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
-
-    text = str(data_error(path))
-
-    assert "column 'i2'" in text and "row 2 (A, 2021): 'TRUE'" in text
-    assert "column 'i3'" in text and "row 5 (B, 2022): '2021-03-01" in text
-
-
-def test_csv_blank_first_line_points_at_the_header(tmp_path: Path) -> None:
-    issue = data_error(write_project(tmp_path, SPEC_YAML, "\n\n" + DATA_CSV)).issues[0]
-
-    assert (issue.code, issue.message) == (
-        "empty-header",
-        "line 1, the header, is empty",
-    )
-    assert issue.hint == "the first line with text is 3: set `skip_rows: 2`"
-
-
-def test_duplicate_headers_in_a_sheet(tmp_path: Path) -> None:
-    rows = csv_rows(DATA_CSV)
-    rows[0] = ["unit", "period", "i1", "i2", "i1 ", "i4"]
-    write_xlsx(tmp_path / "data.xlsx", {"d": rows})
-
-    issue = data_error(
-        write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
-    ).issues[0]
-
-    assert issue.code == "duplicate-column"
-    assert issue.message == "duplicate column names: 'i1' (columns C, E)"
 
 
 @pytest.mark.parametrize(
@@ -545,18 +303,9 @@ def test_unreadable_workbooks(
     assert log.issues[0].where == name and expected in log.issues[0].message
 
 
-def test_sheet_on_a_csv_is_a_warning(tmp_path: Path) -> None:
-    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.csv\n    sheet: 2")
-
-    result = gdindex.compute(write_project(tmp_path, spec))
-
-    assert_tiny_scores(result)
-    assert "ignored-key" in [i.code for i in result.issues]
-
-
-# --- The shipped messy workbook sample --- #
-
 WORKBOOK_SPEC = ROOT / "specs" / "guangdong_workbook.yaml"
+
+
 WORKBOOK = ROOT / "data" / "samples" / "guangdong" / "workbook" / "indicators.xlsx"
 
 

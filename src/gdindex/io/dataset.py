@@ -1,0 +1,328 @@
+"""The `Dataset` of a spec: every table read and aligned into arrays.
+
+Owns `load_data` and the assembling of the units table and the data tables into
+`[unit, period, indicator]` values: indicators in no table or in two, unknown
+units, periods, coverage and denominators. It never parses cells or reads files
+itself (that is `tables`, `units`, `datatable`), and never computes scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from gdindex.errors import DataError, Issue, IssueLog, examples
+from gdindex.io.datatable import Table, from_frame, read_data_table
+from gdindex.io.tables import InputFile
+from gdindex.io.units import denominator_names, read_units
+from gdindex.spec import IndexSpec, Period
+
+
+@dataclass
+class Dataset:
+    """The data of one spec, aligned to arrays.
+
+    `values[u, p, i]` holds the raw value of indicator `i` for unit `u` in period
+    `p` (NaN when missing); axes follow `units`, `periods` and `indicators`.
+    """
+
+    units: list[str]
+    periods: list[Period]
+    indicators: list[str]
+    values: np.ndarray
+    unit_table: pl.DataFrame
+    inputs: list[InputFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    denominators: dict[str, np.ndarray] = field(default_factory=dict)
+    """`[unit, period]` values of every `denominator:` column, by name."""
+
+    @property
+    def period_dtype(self) -> pl.DataType:
+        return (
+            pl.Int64() if all(isinstance(p, int) for p in self.periods) else pl.String()
+        )
+
+
+def load_data(
+    spec: IndexSpec,
+    frames: Sequence[pl.DataFrame] | None = None,
+    *,
+    strict: bool = True,
+) -> Dataset:
+    """Read every table of a spec and align it into a `Dataset`.
+
+    Args:
+        spec: the validated spec.
+        frames: optional in-memory tables replacing `spec.data` one for one (same
+            column conventions as the files).
+        strict: raise on problems found after the tables were read (duplicates,
+            unknown units, bad cells, …). With `strict=False` (the data audit) the
+            dataset is returned with those errors in `issues`; tables that cannot
+            be read at all still raise.
+
+    Raises:
+        DataError: listing every problem found (missing files and columns,
+            unreadable cells, duplicate rows, unknown units, empty periods, …).
+    """
+    log = IssueLog()
+    wanted = {ind.id for ind in spec.indicators} | denominator_names(spec)
+    unit_table, units_info = read_units(spec, log)
+    inputs: list[InputFile] = [units_info] if units_info else []
+    tables: list[Table] = []
+    unreadable = False
+    for i, table in enumerate(spec.data):
+        if frames is not None and i < len(frames):
+            t = from_frame(frames[i], table, wanted, f"data[{i}] (in memory)", log)
+        else:
+            t, info = read_data_table(spec, i, table, wanted, log)
+            if info:
+                inputs.append(info)
+        if t is not None:
+            tables.append(t)
+        else:
+            unreadable = True
+    # Bad cells still leave a table to check; a table that could not be read at all
+    # would only cause follow-up errors (its indicators "missing"), so stop here.
+    if unreadable or unit_table is None and spec.units is not None:
+        log.raise_if_errors(DataError, "cannot read the data")
+    dataset = _assemble(spec, tables, unit_table, log)
+    dataset.inputs = inputs
+    if not strict:
+        dataset.issues = log.issues
+        return dataset
+    log.raise_if_errors(DataError, "the data do not fit the spec")
+    dataset.issues = log.warnings
+    return dataset
+
+
+def _period_key(p: Period) -> tuple[int, Any]:
+    return (0, p) if isinstance(p, int) else (1, str(p))
+
+
+def _assemble(
+    spec: IndexSpec,
+    tables: list[Table],
+    unit_table: pl.DataFrame | None,
+    log: IssueLog,
+) -> Dataset:
+    indicators = [ind.id for ind in spec.indicators]
+    used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
+    owner: dict[str, str] = {}
+    den_tables: dict[str, Table] = {}
+    for t in tables:
+        ids = set(indicators)
+        for name in [c for c in t.indicators if c not in ids]:
+            den_tables.setdefault(name, t)
+        t.indicators = [c for c in t.indicators if c in ids]
+    for t in tables:
+        for ind in t.indicators:
+            if ind in owner:
+                log.error(
+                    t.where,
+                    f"indicator '{ind}' is also in {owner[ind]}",
+                    "keep each indicator in one table",
+                    "duplicate-column",
+                )
+            owner.setdefault(ind, t.where)
+    for ind in indicators:
+        if ind not in owner and ind in used:  # unused ones are a spec warning
+            log.error(
+                "data",
+                f"indicator '{ind}' is in no data table",
+                "add its column (wide) or rows (long), or a `rename:` alias",
+                "missing-indicator",
+            )
+
+    kinds = {t.where: t.frame["period"].dtype == pl.String for t in tables}
+    if len(set(kinds.values())) > 1:
+        log.error(
+            "data",
+            "periods are numbers in "
+            + ", ".join(w for w, text in kinds.items() if not text)
+            + " but text in "
+            + ", ".join(w for w, text in kinds.items() if text),
+            "write periods one way in every table (2021, or 2021H1 everywhere)",
+            "period-types",
+        )
+        return Dataset([], [], indicators, np.empty((0, 0, len(indicators))), _EMPTY)
+    keys = (
+        pl.concat(
+            [t.frame.select("unit", "period") for t in tables], how="vertical_relaxed"
+        )
+        if tables
+        else pl.DataFrame({"unit": [], "period": []})
+    )
+    found_periods = sorted(
+        {p for p in keys["period"].to_list() if p is not None}, key=_period_key
+    )
+    if spec.periods is not None:
+        periods = list(spec.periods)
+        extra = [p for p in found_periods if p not in periods]
+        if extra:
+            log.warn(
+                "data",
+                f"rows for periods {examples(extra)} are not in `periods` "
+                "and are ignored",
+                "add them to `periods:` to use them",
+                "ignored-periods",
+            )
+    else:
+        periods = found_periods
+    data_units = sorted({u for u in keys["unit"].to_list() if u})
+    if unit_table is not None:
+        known = unit_table["unit"].to_list()
+        unknown = [u for u in data_units if u not in set(known)]
+        if unknown:
+            where = ", ".join(
+                sorted(
+                    {
+                        t.where
+                        for t in tables
+                        if t.frame.filter(pl.col("unit").is_in(unknown)).height
+                    }
+                )
+            )
+            log.error(
+                where,
+                f"units not in the units table: {examples(unknown)}",
+                "add them to the units table or fix the ids (codes are text: "
+                "check leading zeros)",
+                "unknown-unit",
+            )
+        with_data = set(data_units)
+        units = [u for u in known if u in with_data]
+        no_data = [u for u in known if u not in with_data]
+        if no_data:
+            log.warn(
+                "units",
+                f"units without any data are left out: {examples(no_data)}",
+                "add their rows to the data tables",
+                "unit-without-data",
+            )
+        table = unit_table.filter(pl.col("unit").is_in(units))
+    else:
+        units = data_units
+        table = pl.DataFrame({"unit": units, "name_zh": units, "name_en": units})
+
+    values = np.full((len(units), len(periods), len(indicators)), np.nan)
+    if not units or not periods:
+        log.error(
+            "data",
+            "no rows to compute",
+            "check the unit and period columns",
+            "empty-table",
+        )
+        return Dataset(units, periods, indicators, values, table)
+    u_index = {u: i for i, u in enumerate(units)}
+    p_index = {p: i for i, p in enumerate(periods)}
+    i_index = {ind: i for i, ind in enumerate(indicators)}
+    for t in tables:
+        if not t.indicators:
+            continue
+        ui, pi, keep = _cells_of(t, u_index, p_index)
+        cols = [i_index[c] for c in t.indicators]
+        block = t.frame.select(t.indicators).to_numpy().astype(np.float64)
+        sub = values[ui[keep], pi[keep]]
+        sub[:, cols] = block[keep]
+        values[ui[keep], pi[keep]] = sub
+    _check_coverage(values, units, periods, indicators, used, log)
+    dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
+    table = table.drop([c for c in table.columns if c.startswith("den:")])
+    return Dataset(units, periods, indicators, values, table, denominators=dens)
+
+
+def _cells_of(
+    t: Table, u_index: dict[str, int], p_index: dict[Period, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit and period positions of a table's rows, and which rows are in the
+    dataset (units and periods it keeps)."""
+    ui = np.array([u_index.get(u, -1) for u in t.frame["unit"].to_list()])
+    pi = np.array([p_index.get(p, -1) for p in t.frame["period"].to_list()])
+    return ui, pi, (ui >= 0) & (pi >= 0)
+
+
+def _denominators(
+    spec: IndexSpec,
+    tables: dict[str, Table],
+    unit_table: pl.DataFrame,
+    units: list[str],
+    u_index: dict[str, int],
+    p_index: dict[Period, int],
+    log: IssueLog,
+) -> dict[str, np.ndarray]:
+    """`[unit, period]` arrays of the denominator columns: from a data table (same
+    unit and period) or else the units table (the same value every period)."""
+    out: dict[str, np.ndarray] = {}
+    ids = {ind.id for ind in spec.indicators}
+    for i, ind in enumerate(spec.indicators):
+        name = ind.denominator
+        if name is None or name in out or name in ids:
+            continue  # an indicator denominator is taken from `values` by compute
+        arr = np.full((len(units), len(p_index)), np.nan)
+        t = tables.get(name)
+        if t is not None:
+            ui, pi, keep = _cells_of(t, u_index, p_index)
+            col = t.frame[name].cast(pl.Float64).to_numpy()
+            arr[ui[keep], pi[keep]] = col[keep]
+        elif f"den:{name}" in unit_table.columns:
+            col = unit_table[f"den:{name}"].cast(pl.Float64).to_numpy()
+            arr[:] = col[:, None]
+        else:
+            log.error(
+                f"indicators[{i}].denominator",
+                f"denominator '{name}' of indicator '{ind.id}' is a column of no "
+                "data table nor of the units table",
+                "add the column (e.g. population) to a data table or the units "
+                "table, or fix the name",
+                "missing-column",
+            )
+            continue
+        out[name] = arr
+    return out
+
+
+def _check_coverage(
+    values: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    indicators: list[str],
+    used: set[str],
+    log: IssueLog,
+) -> None:
+    present = ~np.isnan(values)
+    for p, period in enumerate(periods):
+        if not present[:, p, :].any():
+            log.error(
+                "data",
+                f"period {period!r} has no data",
+                "add its rows or remove it from `periods:`",
+                "empty-period",
+            )
+    for i, ind in enumerate(indicators):
+        if ind not in used:
+            continue
+        if not present[:, :, i].any():
+            log.error(
+                f"data: indicator '{ind}'",
+                "every value is missing",
+                "fill the column or remove the indicator from the tree",
+                "all-missing",
+            )
+            continue
+        for p, period in enumerate(periods):
+            if present[:, p, :].any() and not present[:, p, i].any():
+                log.warn(
+                    f"data: indicator '{ind}'",
+                    f"every value is missing in period {period!r}",
+                    "its parent is computed from the other children there",
+                    "missing-period",
+                )
+
+
+_EMPTY = pl.DataFrame(
+    schema={"unit": pl.String, "name_zh": pl.String, "name_en": pl.String}
+)

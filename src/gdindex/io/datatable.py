@@ -1,0 +1,264 @@
+"""Reading one `data:` table (wide or long) into indicator columns.
+
+Owns the unit and period keys of a data table, `rename:` aliases, the long-to-wide
+pivot, numeric cells (`na_values:`) and the reports of bad cells and duplicate
+rows. It never aligns tables into the dataset or reads the units table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from gdindex.errors import IssueLog, examples
+from gdindex.io.headers import missing_columns
+from gdindex.io.numeric import parse_numbers, parse_periods, sha256_of
+from gdindex.io.tables import InputFile, first_row, read_table
+from gdindex.spec import DataTable, IndexSpec
+
+
+@dataclass
+class Table:
+    """One data table, read: its rows keyed by unit and period, and the indicator
+    (or denominator) columns it holds."""
+
+    frame: pl.DataFrame  # unit, period, <indicator columns>, _row
+    indicators: list[str]
+    where: str
+
+
+def read_data_table(
+    spec: IndexSpec, index: int, table: DataTable, wanted: set[str], log: IssueLog
+) -> tuple[Table | None, InputFile | None]:
+    path = spec.resolve(table.file)
+    text_cols = [table.unit, table.period]
+    if table.format == "long":
+        text_cols += [table.indicator, table.value]
+    where = f"{table.file} (data[{index}])"
+    frame, encoding = read_table(
+        path,
+        log,
+        encoding=table.encoding,
+        separator=table.separator,
+        text_columns=text_cols,
+        label=where,
+        sheet=table.sheet,
+        skip_rows=table.skip_rows,
+    )
+    if frame is None:
+        return None, None
+    info = InputFile(f"data[{index}]", path, sha256_of(path), encoding, frame.height)
+    key_cols = {"unit": table.unit, "period": table.period}
+    if table.format == "long":
+        key_cols |= {"indicator": table.indicator, "value": table.value}
+    if not missing_columns(frame, key_cols, where, log):
+        return None, info
+    # rows are file lines in a CSV, sheet rows in Excel, record numbers in Parquet
+    offset = first_row(encoding, table.skip_rows)
+    frame = frame.with_row_index("_row", offset=offset)
+    if table.format == "long":
+        wide = _long_to_wide(frame, table, wanted, where, log)
+    else:
+        wide = _wide(frame, table, wanted, where, log)
+    if wide is None:
+        return None, info
+    return wide, info
+
+
+def _keys(
+    frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog
+) -> pl.DataFrame:
+    units = frame[table.unit].cast(pl.String).str.strip_chars()
+    periods = parse_periods(frame[table.period])
+    bad_unit = np.flatnonzero(
+        (units.is_null() | (units == "")).fill_null(True).to_numpy()
+    )
+    if len(bad_unit):
+        log.error(
+            f"{where}: column '{table.unit}'",
+            "empty unit ids in rows "
+            + examples(frame["_row"].gather(bad_unit).to_list()),
+            "fill in the unit id or delete the rows",
+            "missing-key",
+        )
+    bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
+    if bad_period:
+        log.error(
+            f"{where}: column '{table.period}'",
+            f"empty periods in rows {examples(bad_period)}",
+            "fill in the period or delete the rows",
+            "missing-key",
+        )
+    kinds = {type(p) for p in periods if p is not None}
+    if len(kinds) > 1:
+        log.error(
+            f"{where}: column '{table.period}'",
+            "periods mix numbers and text",
+            "write periods one way, e.g. 2021 or 2021H1",
+        )
+    period_series = (
+        pl.Series("period", periods, dtype=pl.Int64)
+        if kinds <= {int}
+        else pl.Series(
+            "period", [None if p is None else str(p) for p in periods], dtype=pl.String
+        )
+    )
+    return pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+
+
+def _wide(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> Table | None:
+    for header in table.rename:
+        if header not in frame.columns:
+            log.warn(
+                f"{where}: rename",
+                f"header '{header}' not found in the table",
+                "check the spelling of the alias",
+                "unused-alias",
+            )
+    renamed = {h: i for h, i in table.rename.items() if h in frame.columns}
+    clashes = [
+        f"{h} → {i}"
+        for h, i in renamed.items()
+        if i in frame.columns and i not in renamed
+    ]
+    if clashes:
+        log.error(
+            f"{where}: rename",
+            f"aliases onto columns that already exist: {examples(clashes)}",
+            "drop the alias or the other column",
+            "duplicate-column",
+        )
+        return None
+    frame = frame.rename(renamed)
+    keys = _keys(frame, table, where, log)
+    cols = [
+        c for c in frame.columns if c in wanted and c not in (table.unit, table.period)
+    ]
+    parsed: dict[str, pl.Series] = {}
+    # Columns Polars already typed as numbers need no parsing: cast them at once.
+    numeric = [c for c in cols if frame[c].dtype.is_numeric()]
+    if numeric:
+        cast = frame.select(pl.col(numeric).cast(pl.Float64))
+        block = cast.to_numpy()
+        infinite = np.isinf(block)
+        for j in np.flatnonzero(infinite.any(axis=0)):
+            col = numeric[int(j)]
+            _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
+        if infinite.any():
+            block = np.where(infinite, np.nan, block)
+            cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
+        parsed.update(cast.to_dict())
+    for col in cols:
+        if col in parsed:
+            continue
+        values, bad = parse_numbers(frame[col], table.na_values)
+        if bad.any():
+            _report_bad_cells(frame, col, bad, keys, where, log)
+        parsed[col] = values
+    out = keys.with_columns(**parsed) if parsed else keys
+    _check_duplicates(out, ["unit", "period"], where, log)
+    return Table(out, cols, where)
+
+
+def _long_to_wide(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> Table | None:
+    names = frame[table.indicator].cast(pl.String).str.strip_chars()
+    if table.rename:
+        names = names.replace(table.rename)
+    keys = _keys(frame, table, where, log)
+    values, bad = parse_numbers(frame[table.value], table.na_values)
+    if bad.any():
+        _report_bad_cells(frame, table.value, bad, keys, where, log, names)
+    long = keys.with_columns(indicator=names, value=values).filter(
+        pl.col("indicator").is_in(list(wanted))
+    )
+    _check_duplicates(long, ["unit", "period", "indicator"], where, log)
+    if long.height == 0:
+        return Table(keys.head(0), [], where)
+    long = long.unique(
+        ["unit", "period", "indicator"], keep="first", maintain_order=True
+    )
+    wide = long.pivot(
+        on="indicator",
+        index=["unit", "period"],
+        values="value",
+        aggregate_function=None,
+    )
+    rows = long.group_by(["unit", "period"], maintain_order=True).agg(
+        pl.col("_row").min()
+    )
+    wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
+    inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
+    return Table(wide, inds, where)
+
+
+def _report_bad_cells(
+    frame: pl.DataFrame,
+    col: str,
+    bad: pl.Series,
+    keys: pl.DataFrame,
+    where: str,
+    log: IssueLog,
+    names: pl.Series | None = None,
+) -> None:
+    idx = np.flatnonzero(bad.to_numpy())
+    cells = []
+    for i in idx[:5]:
+        row, unit, period = (
+            frame["_row"][int(i)],
+            keys["unit"][int(i)],
+            keys["period"][int(i)],
+        )
+        label = f"row {row} ({unit}, {period}"
+        if names is not None:
+            label += f", {names[int(i)]}"
+        cells.append(f"{label}): {frame[col][int(i)]!r}")
+    more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
+    log.error(
+        f"{where}: column '{col}'",
+        f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
+        "write plain numbers (1234.5, 74.6); leave missing cells empty or list their "
+        "text in `na_values:`",
+        "non-numeric",
+    )
+
+
+def _check_duplicates(
+    frame: pl.DataFrame, keys: list[str], where: str, log: IssueLog
+) -> None:
+    dup = frame.filter(pl.struct(keys).is_duplicated())
+    if dup.height:
+        groups = (
+            dup.group_by(keys, maintain_order=True)
+            .agg(pl.col("_row"))
+            .head(5)
+            .iter_rows()
+        )
+        shown = "; ".join(
+            f"{', '.join(str(v) for v in row[:-1])} in rows {row[-1]}" for row in groups
+        )
+        log.error(
+            where,
+            f"duplicate ({', '.join(keys)}) rows: {shown}",
+            "keep one row per " + " × ".join(keys),
+            "duplicate-row",
+        )
+
+
+def from_frame(
+    frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
+) -> Table | None:
+    key_cols = {"unit": table.unit, "period": table.period}
+    if table.format == "long":
+        key_cols |= {"indicator": table.indicator, "value": table.value}
+    if not missing_columns(frame, key_cols, where, log):
+        return None
+    frame = frame.with_row_index("_row", offset=2)
+    if table.format == "long":
+        return _long_to_wide(frame, table, wanted, where, log)
+    return _wide(frame, table, wanted, where, log)

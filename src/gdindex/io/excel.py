@@ -1,0 +1,309 @@
+"""Reading one sheet of an Excel workbook (.xlsx, .xlsm, .xls) into a frame.
+
+Owns choosing the sheet, reading its header and rows through Polars and calamine
+(with their sheet positions), and restoring the text of error and boolean cells.
+`fastexcel` is imported only inside the functions, so importing this module stays
+cheap. It never decodes CSV text or parses numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from gdindex.errors import IssueLog
+from gdindex.io.headers import close_match, drop_headerless, header_ok
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+_RESAVE = "open it in Excel and save it as .xlsx, or export the sheet as CSV"
+
+
+def read_excel(
+    path: Path,
+    log: IssueLog,
+    where: str,
+    sheet: str | int | None,
+    skip_rows: int,
+    text_columns: Sequence[str] | None,
+) -> tuple[pl.DataFrame | None, str]:
+    """Read one sheet through Polars (calamine); rows keep their sheet positions.
+
+    The header row is read as text first, so that duplicate or empty headers and a
+    title row are reported before Polars would rename them. The data rows are then
+    read with every text column as text; the other columns are numbers when every
+    cell is one, else text (numbers and text cells mixed: `parse_numbers` decides).
+    Excel error cells (`#DIV/0!`, `#N/A`) and booleans come back as their text, so
+    they are reported like any other cell that is not a number.
+    """
+    import fastexcel
+
+    kind = path.suffix.lower().lstrip(".")
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic not in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # zip (xlsx), OLE (xls)
+        log.error(
+            where,
+            f"the file is not an Excel workbook although its name ends in .{kind} "
+            "(it may be a CSV or an HTML table saved under an Excel name)",
+            "rename it to .csv if it is text, or open it in Excel and save it as .xlsx",
+            "bad-excel",
+        )
+        return None, kind
+    try:
+        reader = fastexcel.read_excel(path)
+        sheets = list(reader.sheet_names)
+    except Exception as exc:  # calamine raises several types for damaged files
+        log.error(
+            where,
+            f"cannot read the workbook: {_first_line(exc)}",
+            _RESAVE,
+            "bad-excel",
+        )
+        return None, kind
+    index = _sheet_index(sheets, sheet, where, log)
+    if index is None:
+        return None, kind
+    name = sheets[index]
+    at = f"{where}: sheet '{name}'"
+    try:
+        top = reader.load_sheet(
+            index, header_row=None, skip_rows=0, n_rows=skip_rows + 2, dtypes="string"
+        )
+        rows = top.to_polars()
+        columns = top.available_columns()
+    except Exception as exc:
+        log.error(
+            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
+        )
+        return None, kind
+    if rows.height == 0 or rows.width == 0:
+        log.error(
+            at,
+            "the sheet is empty",
+            "choose the sheet holding the table with `sheet:`; the sheets are "
+            + _sheet_list(sheets),
+            "empty-table",
+        )
+        return None, kind
+    if rows.height <= skip_rows:
+        log.error(
+            at,
+            f"nothing is left after skipping {skip_rows} row(s) (`skip_rows`)",
+            "set `skip_rows:` to the number of rows above the header",
+            "empty-table",
+        )
+        return None, kind
+    # the frame starts at the first used column (absolute_index: where it is)
+    first_col = getattr(columns[0], "absolute_index", 0) if columns else 0
+    letters = [_column_letter(first_col + j) for j in range(rows.width)]
+    names = [(v or "").strip() for v in rows.row(skip_rows)]
+    below = rows.row(skip_rows + 1) if rows.height > skip_rows + 1 else ()
+    found = None
+    if not any(names):  # where does the table start? (for the hint)
+        more = reader.load_sheet(
+            index, header_row=None, skip_rows=0, n_rows=skip_rows + 100, dtypes="string"
+        ).to_polars()
+        filled = more.select(
+            pl.any_horizontal(
+                pl.all().str.strip_chars().replace("", None).is_not_null()
+            )
+        ).to_series()
+        after = [i for i in np.flatnonzero(filled.to_numpy()) if i > skip_rows]
+        found = int(after[0]) + 1 if after else None
+    if not header_ok(
+        names, below, letters, skip_rows, ("row", "column"), at, log, found
+    ):
+        return None, kind
+    # Columns without a header get a placeholder name, dropped after the read.
+    placeholders = {
+        f"__no_header_{letters[j]}__": letters[j] for j, n in enumerate(names) if not n
+    }
+    read_names = [n or f"__no_header_{letters[j]}__" for j, n in enumerate(names)]
+    options: dict[str, Any] = {
+        "header_row": None,
+        "skip_rows": skip_rows + 1,
+        "column_names": read_names,
+    }
+    overrides: dict[str, Any] = {}
+    if text_columns is None:
+        options["dtypes"] = "string"
+    else:
+        overrides = {c: pl.String for c in text_columns if c in names}
+    try:
+        frame = pl.read_excel(
+            path,
+            sheet_name=name,
+            read_options=options,
+            schema_overrides=overrides or None,
+            infer_schema_length=None,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+    except Exception as exc:
+        log.error(
+            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
+        )
+        return None, kind
+    if kind != "xls":
+        frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
+    frame = drop_headerless(frame, placeholders, at, "column", log)
+    odd = {
+        c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
+    }
+    if odd:  # dates, times, booleans: text, so a cell of them is reported, not used
+        frame = frame.with_columns(
+            pl.col(c).dt.to_string() if t == pl.Duration else pl.col(c).cast(pl.String)
+            for c, t in odd.items()
+        )
+    filled = frame.select(
+        pl.any_horizontal(pl.all().is_not_null()).alias("filled")
+    ).to_series()
+    last = np.flatnonzero(filled.to_numpy())
+    frame = frame.head(int(last[-1]) + 1 if len(last) else 0)  # trailing blank rows
+    if frame.height == 0:
+        log.error(
+            at, "the table has a header but no rows", "add data rows", "empty-table"
+        )
+        return None, kind
+    return frame, kind
+
+
+def _sheet_list(sheets: Sequence[str]) -> str:
+    return ", ".join(f"{i} '{s}'" for i, s in enumerate(sheets, start=1))
+
+
+def _sheet_index(
+    sheets: list[str], sheet: str | int | None, where: str, log: IssueLog
+) -> int | None:
+    """The 0-based index of the sheet `sheet:` names or numbers (from 1)."""
+    if not sheets:
+        log.error(where, "the workbook has no sheets", _RESAVE, "empty-table")
+        return None
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if 1 <= sheet <= len(sheets):
+            return sheet - 1
+        log.error(
+            f"{where}: sheet",
+            f"sheet number {sheet} is out of range: the workbook has "
+            f"{len(sheets)} sheet(s): {_sheet_list(sheets)}",
+            f"set `sheet:` to a number from 1 to {len(sheets)}, or to a sheet's name",
+            "missing-sheet",
+        )
+        return None
+    if sheet in sheets:
+        return sheets.index(sheet)
+    loose = [s for s in sheets if s.strip().casefold() == sheet.strip().casefold()]
+    close = loose[0] if loose else close_match(sheet, sheets)
+    log.error(
+        f"{where}: sheet",
+        f"no sheet named '{sheet}'; the sheets are {_sheet_list(sheets)}",
+        f"did you mean '{close}'?"
+        if close
+        else "set `sheet:` to one of these names, or to a number counting from 1",
+        "missing-sheet",
+    )
+    return None
+
+
+def _column_letter(index: int) -> str:
+    """Excel's letters of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _with_typed_cells(
+    frame: pl.DataFrame, path: Path, index: int, first: int, first_col: int
+) -> pl.DataFrame:
+    """Put the text of error and boolean cells back into the frame.
+
+    Calamine reads an error cell (`#DIV/0!`) as empty, which would pass for a missing
+    value, and a boolean in a column of numbers as 1 or 0. Their text (`#DIV/0!`,
+    `TRUE`) makes them cells that are not numbers, reported with their row.
+    """
+    cells = _typed_cells(path, index)
+    if not cells:
+        return frame
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    for row, col, text in cells:
+        j, i = col - first_col, row - first
+        if 0 <= j < frame.width and 0 <= i < frame.height:
+            by_column.setdefault(frame.columns[j], []).append((i, text))
+    updates = []
+    for name, found in by_column.items():
+        values = frame[name].cast(pl.String).to_list()
+        for i, text in found:
+            values[i] = text
+        updates.append(pl.Series(name, values, dtype=pl.String))
+    return frame.with_columns(updates) if updates else frame
+
+
+def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
+    """(1-based row, 0-based column, text) of the error and boolean cells of one
+    .xlsx sheet."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            sheets = [e for e in book.iter() if e.tag.endswith("}sheet")]
+            rid = sheets[index].get(rel_ns)
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            target = next(
+                e.get("Target", "") for e in rels.iter() if e.get("Id") == rid
+            )
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+            xml = zf.read(member)
+    except (KeyError, IndexError, StopIteration, ET.ParseError, zipfile.BadZipFile):
+        return []  # calamine read the file; an odd layout only loses this check
+    if not any(f"t={q}{t}{q}".encode() in xml for t in "eb" for q in "\"'"):
+        return []  # the common case: nothing to parse
+    out = []
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(xml)):
+            if not elem.tag.endswith("}c"):
+                continue
+            kind = elem.get("t")
+            if kind in ("e", "b"):
+                value = next((v.text for v in elem if v.tag.endswith("}v")), None)
+                row, col = _cell_position(elem.get("r", ""))
+                if row and value:
+                    if kind == "b":
+                        value = "TRUE" if value.strip() == "1" else "FALSE"
+                    out.append((row, col, value))
+            elem.clear()
+    except ET.ParseError:
+        return []
+    return out
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - ord("A") + 1
+    return (int(digits) if digits else 0), col - 1

@@ -1,0 +1,127 @@
+"""Checks of a table's header and columns, shared by the CSV and Excel readers.
+
+Owns the messages about a header row (empty, a title read as header, duplicate
+names), columns without a header, wanted columns that are missing, and the
+"did you mean" suggestions. It never reads files or parses cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from gdindex.errors import MAX_EXAMPLES, IssueLog, examples
+
+
+def header_ok(
+    names: list[str],
+    below: Sequence[object],
+    labels: Sequence[str],
+    skip_rows: int,
+    nouns: tuple[str, str],
+    where: str,
+    log: IssueLog,
+    first_filled: int | None = None,
+) -> bool:
+    """Log a missing header, a title row read as header, or duplicate headers.
+
+    `labels` name the columns in messages (Excel letters, or field numbers in a CSV);
+    `nouns` are ("row", "column") for a sheet, ("line", "field") for a CSV;
+    `first_filled` is the first row below the skipped ones holding any text.
+    """
+    noun, column = nouns
+    header_at = skip_rows + 1
+    filled = [n for n in names if n]
+    if not filled:
+        log.error(
+            where,
+            f"{noun} {header_at}, the header, is empty",
+            f"the first {noun} with text is {first_filled}: set "
+            f"`skip_rows: {first_filled - 1}`"
+            if first_filled
+            else f"set `skip_rows:` to the number of {noun}s above the header "
+            f"(now {skip_rows})",
+            "empty-header",
+        )
+        return False
+    values_below = [v for v in below if v is not None and str(v).strip()]
+    if len(filled) == 1 and len(values_below) > 1:
+        log.error(
+            where,
+            f"{noun} {header_at} looks like a title, not a header: it has one "
+            f"cell ('{filled[0]}') while the {noun} below has {len(values_below)}",
+            f"set `skip_rows: {skip_rows + 1}` to skip the {noun}s above the header",
+            "title-row",
+        )
+        return False
+    seen: dict[str, list[str]] = {}
+    for label, name in zip(labels, names, strict=True):
+        if name:
+            seen.setdefault(name, []).append(label)
+    dups = [
+        f"'{n}' ({column}s {', '.join(at)})" for n, at in seen.items() if len(at) > 1
+    ]
+    if dups:
+        log.error(
+            where,
+            "duplicate column names: " + "; ".join(dups[:MAX_EXAMPLES]),
+            "give every column a distinct header",
+            "duplicate-column",
+        )
+        return False
+    return True
+
+
+def drop_headerless(
+    frame: pl.DataFrame,
+    placeholders: dict[str, str],
+    where: str,
+    noun: str,
+    log: IssueLog,
+) -> pl.DataFrame:
+    """Drop the columns read under a placeholder name (→ their letter or number)."""
+    if not placeholders:
+        return frame
+    used = [
+        label
+        for name, label in placeholders.items()
+        if frame[name].cast(pl.String).str.strip_chars().replace("", None).count()
+    ]
+    if used:
+        log.warn(
+            where,
+            f"{noun}(s) {', '.join(used[:MAX_EXAMPLES])} hold values but have no "
+            "header; they are ignored",
+            "give them a header if they are needed",
+            "no-header",
+        )
+    return frame.drop(list(placeholders))
+
+
+def missing_columns(
+    frame: pl.DataFrame, wanted: dict[str, str], where: str, log: IssueLog
+) -> bool:
+    """Log each wanted column that is absent; return True when all are present."""
+    ok = True
+    for key, col in wanted.items():
+        if col not in frame.columns:
+            ok = False
+            close = close_match(col, frame.columns)
+            log.error(
+                f"{where}: column '{col}'",
+                f"the {key} column '{col}' is missing; columns are "
+                f"{examples(frame.columns, 8)}",
+                f"did you mean '{close}'? set `{key}:`"
+                if close
+                else f"set `{key}:` to the right column name",
+                "missing-column",
+            )
+    return ok
+
+
+def close_match(name: str, options: Sequence[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None

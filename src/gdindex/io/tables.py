@@ -1,0 +1,246 @@
+"""Reading one input file (CSV, Excel or Parquet) into a frame.
+
+Owns `read_table`: the file's format by suffix, CSV decoding, `skip_rows`, header
+checks, ragged rows, and the Parquet reader; `first_row` numbers the rows as a user
+sees them, and `InputFile` records a file that was read (for the manifest). It
+never knows what the columns mean: units, periods and indicators are the callers'.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from gdindex.errors import IssueLog, examples
+from gdindex.io.excel import EXCEL_SUFFIXES, read_excel
+from gdindex.io.headers import drop_headerless, header_ok
+from gdindex.io.numeric import decode
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was read: for the manifest."""
+
+    role: str
+    path: Path
+    sha256: str
+    encoding: str
+    rows: int
+
+
+def read_table(
+    path: Path,
+    log: IssueLog,
+    *,
+    encoding: str = "auto",
+    separator: str = ",",
+    text_columns: Sequence[str] | None = None,
+    label: str | None = None,
+    sheet: str | int | None = None,
+    skip_rows: int = 0,
+) -> tuple[pl.DataFrame | None, str]:
+    """Read a CSV, Excel (.xlsx, .xlsm, .xls) or Parquet file.
+
+    `text_columns` are always read as text (ids keep leading zeros, and a code an
+    Excel cell stores as the number 440100 reads "440100"); the other columns are
+    typed by Polars when every cell is a number, else read as text for
+    `parse_numbers`. With `text_columns=None` every column is text.
+
+    Args:
+        sheet: Excel: the sheet's name, or its number counting from 1 (default: the
+            first sheet).
+        skip_rows: lines (CSV) or rows (Excel) above the header to skip, e.g. a title.
+
+    Returns the frame (None when it cannot be read; the reason is logged) and the
+    encoding used (`xlsx`, `xls`, … for workbooks; `binary` for Parquet). `label`
+    names the file in messages (default: its path); `first_row(encoding, skip_rows)`
+    is the row number of the frame's first row.
+    """
+    where = label or str(path)
+    if not path.exists():
+        log.error(
+            where,
+            "file not found",
+            "check the path (relative to the spec)",
+            "missing-file",
+        )
+        return None, ""
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel(path, log, where, sheet, skip_rows, text_columns)
+    if sheet is not None:
+        log.warn(
+            where,
+            f"`sheet: {sheet}` is ignored: the file is not an Excel workbook",
+            "drop `sheet:`",
+            "ignored-key",
+        )
+    if suffix in {".parquet", ".pq"}:
+        if skip_rows:
+            log.warn(
+                where,
+                f"`skip_rows: {skip_rows}` is ignored for Parquet files",
+                "drop `skip_rows:`",
+                "ignored-key",
+            )
+        return _read_parquet(path, log, where)
+    raw = path.read_bytes()
+    try:
+        text, used = decode(raw, encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        log.error(
+            where,
+            f"cannot decode the file as {encoding}: {exc}",
+            "set `encoding:` to utf-8 or gb18030, or re-save the file",
+            "encoding",
+        )
+        return None, ""
+    if skip_rows:
+        text = _skip_lines(text, skip_rows)
+        if not text or text.isspace():
+            log.error(
+                where,
+                f"nothing is left after skipping {skip_rows} line(s) (`skip_rows`)",
+                "set `skip_rows:` to the number of lines above the header",
+                "empty-table",
+            )
+            return None, used
+    if not text or text.isspace():
+        log.error(
+            where, "the file is empty", "add a header row and data", "empty-table"
+        )
+        return None, used
+    end = text.find("\n")
+    first_line = text if end < 0 else text[: end + 1]
+    header = next(csv.reader(io.StringIO(first_line), delimiter=separator), [])
+    names = [h.strip() for h in header]
+    second = text[end + 1 :].split("\n", 1)[0] if end >= 0 else ""
+    below = next(csv.reader([second], delimiter=separator), [])
+    fields = [str(j) for j in range(1, len(names) + 1)]
+    found = None
+    if not any(names):  # where does the table start? (for the hint)
+        rest = text.split("\n", 100)[1:100]
+        found = next(
+            (
+                skip_rows + k + 2
+                for k, line in enumerate(rest)
+                if line.strip(" \r\t" + separator)
+            ),
+            None,
+        )
+    if not header_ok(
+        names, below, fields, skip_rows, ("line", "field"), where, log, found
+    ):
+        return None, used
+    # Fields without a header get a placeholder name, dropped after the read.
+    placeholders = {
+        f"__no_header_{j + 1}__": str(j + 1) for j, n in enumerate(names) if not n
+    }
+    names = [n or f"__no_header_{j + 1}__" for j, n in enumerate(names)]
+    ragged = _ragged_rows(text, separator, len(names))
+    if ragged:
+        lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
+        log.error(
+            where,
+            f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
+            + examples(lines),
+            "check separators and quotes in those rows (a missing value is an "
+            "empty field between two separators)",
+            "ragged-rows",
+        )
+        return None, used
+    body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
+    frame = None
+    if text_columns is not None:
+        overrides = {c: pl.String for c in text_columns if c in names}
+        try:  # fast path: Polars types the numeric columns itself
+            frame = pl.read_csv(
+                body,
+                separator=separator,
+                new_columns=names,
+                schema_overrides=overrides,
+                infer_schema_length=10000,
+            )
+        except Exception:  # a text cell further down: read everything as text
+            frame = None
+    if frame is None:
+        try:
+            frame = pl.read_csv(
+                body, infer_schema=False, separator=separator, new_columns=names
+            )
+        except Exception as exc:  # polars' CSV errors carry the row
+            log.error(
+                where,
+                f"cannot parse CSV: {exc}",
+                "check separators and quoting",
+                "bad-csv",
+            )
+            return None, used
+    frame = drop_headerless(frame, placeholders, where, "field", log)
+    if frame.height == 0:
+        log.error(
+            where, "the table has a header but no rows", "add data rows", "empty-table"
+        )
+        return None, used
+    return frame, used
+
+
+def _ragged_rows(text: str, separator: str, width: int) -> list[tuple[int, int]]:
+    """(line, field count) of the data rows whose field count differs from `width`."""
+    if '"' not in text:  # no quoting: counting separators is exact (and fast)
+        rows = (
+            (n, line.count(separator) + 1)
+            for n, line in enumerate(text.split("\n"), start=1)
+            if line.strip("\r")
+        )
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        rows = ((reader.line_num, len(row)) for row in reader if row)
+    return [(n, k) for n, k in rows if n > 1 and k != width]
+
+
+def _read_parquet(
+    path: Path, log: IssueLog, where: str
+) -> tuple[pl.DataFrame | None, str]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for bad files
+        log.error(where, f"cannot read Parquet: {exc}", "check the file")
+        return None, ""
+    if frame.height == 0:
+        log.error(where, "the table is empty", "add rows", "empty-table")
+        return None, "binary"
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if nested:
+        log.error(
+            where,
+            f"nested (list/struct) columns: {examples(nested)}",
+            "store one plain value per cell",
+            "bad-column-type",
+        )
+        return None, "binary"
+    return frame, "binary"
+
+
+def first_row(encoding: str, skip_rows: int = 0) -> int:
+    """The row number, as a user sees it, of a table's first data row.
+
+    A CSV line or an Excel row counts the header and the skipped rows above it
+    (`skip_rows`); a Parquet record counts from 1.
+    """
+    return 1 if encoding == "binary" else 2 + skip_rows
+
+
+def _skip_lines(text: str, count: int) -> str:
+    pos = 0
+    for _ in range(count):
+        end = text.find("\n", pos)
+        if end < 0:
+            return ""
+        pos = end + 1
+    return text[pos:]

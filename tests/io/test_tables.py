@@ -1,0 +1,177 @@
+"""Reading one file: CSV encodings, skip_rows, ragged rows, empty and missing
+files, Parquet; a `sheet:` on a CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import gdindex
+from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
+from tests.io.helpers import (
+    assert_tiny_scores,
+    data_error,
+    data_errors,
+    idx_scores,
+)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_chinese_headers_in_any_encoding(tmp_path: Path, encoding: str) -> None:
+    data = DATA_CSV.replace("unit,period,i1", "城市,年份,每万人5G基站数")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv",
+        "  - file: data.csv\n    unit: 城市\n    period: 年份\n"
+        "    rename: {每万人5G基站数: i1}",
+    )
+    units = UNITS_CSV.encode(encoding)
+    path = write_project(tmp_path, spec, data.encode(encoding), units)
+
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
+
+
+def test_gbk_csv_with_chinese_headers_computes(tmp_path: Path) -> None:
+    data = DATA_CSV.replace(
+        "unit,period,i1,i2,i3,i4", "城市,年份,每万人5G基站数,网民普及率,指标三,物流成本"
+    )
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv",
+        "  - file: data.csv\n    unit: 城市\n    period: 年份\n    rename:\n"
+        "      每万人5G基站数: i1\n      网民普及率: i2\n      指标三: i3\n"
+        "      物流成本: i4",
+    )
+    path = write_project(
+        tmp_path, spec, data.encode("gbk"), UNITS_CSV.encode("gb18030")
+    )
+
+    result = gdindex.compute(path)
+
+    assert_tiny_scores(result)
+    assert [f.encoding for f in result.inputs] == ["gb18030", "gb18030"]
+    raw = result.stages["raw"].filter(
+        (pl.col("unit") == "C") & (pl.col("period") == 2022)
+    )
+    assert raw.select("i1", "i2", "i3", "i4").row(0) == (35.0, 2.0, 5.0, 50.0)
+
+
+def test_utf8_bom_csv_reads_its_first_header(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    path = write_project(
+        tmp_path, SPEC_YAML, bom + DATA_CSV.encode(), bom + UNITS_CSV.encode()
+    )
+
+    result = gdindex.compute(path)
+
+    assert_tiny_scores(result)
+    assert [f.encoding for f in result.inputs] == ["utf-8-sig", "utf-8-sig"]
+
+
+def test_csv_skip_rows_keeps_line_numbers_true(tmp_path: Path) -> None:
+    title = "小指数数据（示例）,,,,,\n单位：见说明,,,,,\n"
+    data = title + DATA_CSV.replace("C,2021,30,1,4", "C,2021,30,1,约4")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 2"
+    )
+
+    error = data_error(write_project(tmp_path, spec, data))
+
+    # the header is line 3, so C 2021 is line 8 of the file
+    assert "row 8 (C, 2021): '约4'" in str(error)
+    assert [i.code for i in error.issues] == ["non-numeric"]
+
+
+def test_csv_skip_rows_computes_the_same(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
+    ).replace("  file: units.csv", "  file: units.csv\n  skip_rows: 1")
+    path = write_project(
+        tmp_path, spec, "示例数据\n" + DATA_CSV, "城市名录,,,\n" + UNITS_CSV
+    )
+
+    assert_tiny_scores(gdindex.compute(path))
+
+
+def test_csv_ragged_line_numbers_count_skipped_lines(tmp_path: Path) -> None:
+    data = "标题\n" + DATA_CSV.replace("A,2022,12,6,2,90", "A,2022,12,6,2")
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 1"
+    )
+
+    assert "line 4 has 5 fields" in str(data_error(write_project(tmp_path, spec, data)))
+
+
+def test_skip_rows_past_the_end(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    skip_rows: 50"
+    )
+
+    assert "nothing is left after skipping 50 line(s)" in str(
+        data_error(write_project(tmp_path, spec))
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"), [("A,2021,10,5,1,100,9", 7), ("A,2021,10,5,1", 5)]
+)
+def test_ragged_rows_are_named(tmp_path: Path, row: str, fields: int) -> None:
+    data = DATA_CSV.replace("A,2021,10,5,1,100", row)
+
+    text = data_errors(write_project(tmp_path, SPEC_YAML, data))
+
+    assert f"line 2 has {fields} fields" in text and "header's 6 fields" in text
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = write_project(tmp_path, SPEC_YAML.replace("file: data.csv", "file: no.csv"))
+
+    text = data_errors(path)
+
+    assert "no.csv" in text and "file not found" in text
+
+
+@pytest.mark.parametrize("content", ["", "unit,period,i1,i2,i3,i4\n"])
+def test_empty_tables(tmp_path: Path, content: str) -> None:
+    text = data_errors(write_project(tmp_path, SPEC_YAML, content))
+
+    assert "empty" in text or "no rows" in text
+
+
+def test_parquet_and_several_tables(tmp_path: Path) -> None:
+    frame = pl.read_csv(DATA_CSV.encode())
+    path = write_project(
+        tmp_path,
+        SPEC_YAML.replace(
+            "  - file: data.csv", "  - file: part1.parquet\n  - file: part2.csv"
+        ),
+    )
+    frame.select("unit", "period", "i1", "i2").write_parquet(tmp_path / "part1.parquet")
+    frame.select("unit", "period", "i3", "i4").reverse().write_csv(
+        tmp_path / "part2.csv"
+    )
+
+    assert idx_scores(path) == pytest.approx(
+        idx_scores(write_project(tmp_path / "ref"))
+    )
+
+
+def test_nested_parquet_columns_are_refused(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace("file: data.csv", "file: data.parquet")
+    path = write_project(tmp_path, spec)
+    pl.read_csv(DATA_CSV.encode()).with_columns(
+        pl.concat_list("i1", "i2")
+    ).write_parquet(tmp_path / "data.parquet")
+
+    assert "nested (list/struct) columns" in data_errors(path)
+
+
+def test_sheet_on_a_csv_is_a_warning(tmp_path: Path) -> None:
+    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.csv\n    sheet: 2")
+
+    result = gdindex.compute(write_project(tmp_path, spec))
+
+    assert_tiny_scores(result)
+    assert "ignored-key" in [i.code for i in result.issues]
