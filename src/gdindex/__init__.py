@@ -44,7 +44,7 @@ _LAZY = {
     "Comparison": "gdindex.analysis.compare",
     "compute": "gdindex.pipeline",
     "derive_weights": "gdindex.analysis.derivation",
-    "init_project": "gdindex.scaffold",
+    "init_project": "gdindex.io.scaffold",
     "Weighting": "gdindex.pipeline.tree_weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from gdindex.pipeline import IndexResult, compute
     from gdindex.pipeline.outputs import write_outputs
     from gdindex.pipeline.tree_weights import Weighting
-    from gdindex.scaffold import init_project
+    from gdindex.io.scaffold import init_project
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
 
 

@@ -399,7 +399,7 @@ def weights(
 
 def _periods_option(text: str) -> str:
     from gdindex.errors import GdindexError
-    from gdindex.scaffold import parse_periods
+    from gdindex.io.scaffold import parse_periods
 
     try:
         parse_periods(text)
@@ -452,7 +452,7 @@ def init(
     """Create a new index project in DIRECTORY: a commented spec (index.yaml), data
     and units templates (data.csv, units.csv) and a README with the next steps."""
     with handle_errors(debug):
-        from gdindex.scaffold import init_project
+        from gdindex.io.scaffold import init_project
 
         written = init_project(
             directory, name=name, periods=periods, force=force, example=example

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import GdindexError, OutputError
-from gdindex.scaffold import FILES, INDICATORS, UNITS, init_project, parse_periods
+from gdindex.io.scaffold import FILES, INDICATORS, UNITS, init_project, parse_periods
 from gdindex.spec import load_spec
 from tests.conftest import SCORE_COLUMNS
 

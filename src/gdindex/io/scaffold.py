@@ -440,7 +440,7 @@ def init_project(
         GdindexError: invalid periods or name.
         OutputError: `directory` is a file, or is not empty and `force` is not set.
     """
-    from gdindex.io import write_atomic
+    from gdindex.io.write import write_atomic
 
     out = Path(directory)
     chosen = (
