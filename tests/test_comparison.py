@@ -20,19 +20,17 @@ import pytest
 from typer.testing import CliRunner
 
 import gdindex
-from gdindex.analysis.compare import (
+from gdindex.analysis.compare import compare, same_inputs, write_comparison
+from gdindex.analysis.comparison import (
     FILES,
     CompareError,
     Comparison,
-    compare,
     compare_results,
-    same_inputs,
-    spearman,
-    write_comparison,
 )
 from gdindex.cli import app
 from gdindex.errors import GdindexError
 from gdindex.io import load_data
+from gdindex.methods.correlation import spearman
 from gdindex.report.comparison import render_comparison, units_table, weights_table
 from tests.conftest import (
     SPEC_YAML,

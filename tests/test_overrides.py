@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from gdindex.errors import SpecError
-from gdindex.spec import models as spec_module
 from gdindex.spec import load_spec
+from gdindex.spec import models as spec_module
 from gdindex.spec.overrides import (
     Override,
     apply_overrides,

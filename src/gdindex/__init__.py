@@ -41,7 +41,7 @@ _LAZY = {
     "check_data": "gdindex.analysis.datacheck",
     "DataCheck": "gdindex.analysis.datacheck",
     "compare": "gdindex.analysis.compare",
-    "Comparison": "gdindex.analysis.compare",
+    "Comparison": "gdindex.analysis.comparison",
     "compute": "gdindex.pipeline",
     "derive_weights": "gdindex.analysis.derivation",
     "init_project": "gdindex.io.scaffold",
@@ -59,15 +59,16 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from gdindex.analysis.compare import Comparison, compare
+    from gdindex.analysis.compare import compare
+    from gdindex.analysis.comparison import Comparison
     from gdindex.analysis.datacheck import DataCheck, check_data
     from gdindex.analysis.derivation import derive_weights
     from gdindex.analysis.validate import validate
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
+    from gdindex.io.scaffold import init_project
     from gdindex.pipeline import IndexResult, compute
     from gdindex.pipeline.outputs import write_outputs
     from gdindex.pipeline.tree_weights import Weighting
-    from gdindex.io.scaffold import init_project
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
 
 

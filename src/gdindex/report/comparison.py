@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gdindex.analysis.compare import WEIGHT_TOLERANCE, Comparison
+from gdindex.analysis.comparison import WEIGHT_TOLERANCE, Comparison
 from gdindex.report.terminal import (
     fmt_growth,
     fmt_num,
