@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import copy
+import json
+import math
+from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import polars as pl
 import pytest
 import yaml
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
 
+import gdindex
+from gdindex.cli import app
 from gdindex.errors import SpecError
 from gdindex.spec import load_spec
 from gdindex.spec import models as spec_module
@@ -17,7 +26,7 @@ from gdindex.spec.overrides import (
     apply_overrides_located,
     parse_override,
 )
-from tests.conftest import SPEC_YAML, SPECS
+from tests.conftest import SPEC_YAML, SPECS, write_project
 
 TINY: dict[str, Any] = yaml.safe_load(SPEC_YAML)
 
@@ -419,3 +428,302 @@ def test_located_overrides_resolve_list_positions() -> None:
         ("tree", "children", 1, "weight"): "tree.children.b.weight=2",
         ("defaults", "weights", "method"): "defaults.weights.method=entropy",
     }
+
+
+UNITS4 = """code,name_zh,name_en
+A,甲城,Alpha
+B,乙城,Beta
+C,丙城,Gamma
+D,丁城,Delta
+"""
+
+
+UNITS = ["A", "B", "C", "D"]
+
+
+INDS = ("x1", "x2", "x3")
+
+
+# 4 units × 1 period × 3 indicators: x2 has a raw zero (A), x3 is a cost (−1).
+DATA1 = """unit,period,x1,x2,x3
+A,2021,10,0,40
+B,2021,20,5,10
+C,2021,30,5,30
+D,2021,60,10,20
+"""
+
+
+# minmax [0, 100] (the default), direction applied: x3 → (40 − raw) / 30 · 100
+N1 = {
+    "x1": [0.0, 20.0, 40.0, 100.0],
+    "x2": [0.0, 50.0, 50.0, 100.0],
+    "x3": [0.0, 100.0, 100 / 3, 200 / 3],
+}
+
+
+# 4 units × 2 periods, every raw value positive (cv can use every child).
+DATA2 = """unit,period,x1,x2,x3
+A,2021,10,2,40
+B,2021,20,5,10
+C,2021,30,6,30
+D,2021,60,10,20
+A,2022,12,3,38
+B,2022,25,5,12
+C,2022,33,7,28
+D,2022,70,12,15
+"""
+
+
+# Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
+SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
+
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def spec_data(
+    weights: dict[str, Any] | None = None,
+    *,
+    children: list[Any] | None = None,
+    periods: list[int] | None = None,
+    defaults: dict[str, Any] | None = None,
+    data_file: str = "data.csv",
+) -> dict[str, Any]:
+    """The spec of the small project: root `idx` over x1, x2, x3 (or `children`)."""
+    tree: dict[str, Any] = {
+        "id": "idx",
+        "name": {"zh": "总指数", "en": "Index"},
+        "children": children if children is not None else list(INDS),
+    }
+    if weights is not None:
+        tree["weights"] = weights
+    data: dict[str, Any] = {
+        "spec_version": 1,
+        "id": "wts",
+        "name": {"zh": "权重测试", "en": "Weights test"},
+        "units": {
+            "file": "units.csv",
+            "id": "code",
+            "name": {"zh": "name_zh", "en": "name_en"},
+        },
+        "data": [{"file": data_file}],
+        "indicators": [
+            {"id": "x1", "name": {"zh": "指标一", "en": "One"}},
+            {"id": "x2", "name": {"zh": "指标二", "en": "Two"}},
+            {"id": "x3", "name": {"zh": "指标三", "en": "Three"}, "direction": -1},
+        ],
+        "tree": tree,
+    }
+    if periods is not None:
+        data["periods"] = periods
+    if defaults is not None:
+        data["defaults"] = defaults
+    return data
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def project(
+    root: Path,
+    weights: dict[str, Any] | None = None,
+    data: str = DATA1,
+    **kw: Any,
+) -> Path:
+    """Write the small project into `root`; return the spec path."""
+    return write_project(root, dump(spec_data(weights, **kw)), data, UNITS4)
+
+
+def nodes_of(result: gdindex.IndexResult) -> dict[str, Any]:
+    """How every inner node's weights were derived (`IndexResult.weighting`)."""
+    assert result.weighting is not None
+    return result.weighting.nodes
+
+
+def derived(result: gdindex.IndexResult, node: str = "idx") -> list[float]:
+    """The derived (rescaled) weights of `node`'s children, in tree order."""
+    return [float(w) for w in nodes_of(result)[node].weights]
+
+
+def scores_of(
+    result: gdindex.IndexResult, node: str, period: int = 2021
+) -> list[float]:
+    """Scores of `node` for units A, B, C, D in `period`."""
+    frame = result.scores.filter(
+        (pl.col("node") == node) & (pl.col("period") == period)
+    ).sort("unit")
+    assert frame["unit"].to_list() == UNITS
+    return [float(s) for s in frame["score"].to_list()]
+
+
+def weighted_sum(w: list[float], columns: list[list[float]]) -> list[float]:
+    """Σ_j w_j · x_ij for every row i."""
+    return [
+        sum(wj * col[i] for wj, col in zip(w, columns, strict=True)) for i in range(4)
+    ]
+
+
+def minmax01(x: list[float]) -> list[float]:
+    lo, hi = min(x), max(x)
+    return [(v - lo) / (hi - lo) for v in x]
+
+
+def entropy_by_hand(
+    columns: list[list[float]], shift: float = 1e-4, prenormalise: bool = True
+) -> list[float]:
+    """y = minmax [0, 1] + shift; p = y / Σ y; e = −Σ p ln p / ln n; w ∝ 1 − e."""
+    d = []
+    for x in columns:
+        y = [v + shift for v in (minmax01(x) if prenormalise else x)]
+        p = [v / sum(y) for v in y]
+        e = -sum(q * math.log(q) for q in p if q > 0) / math.log(len(p))
+        d.append(1 - e)
+    return [v / sum(d) for v in d]
+
+
+def test_set_switching_the_method_drops_the_old_parameters(tmp_path: Path) -> None:
+    # arrange: AHP on the root; --set makes it entropy (no `matrix` there)
+    path = project(tmp_path, {"method": "ahp", "matrix": SAATY, "max_cr": 0.2})
+
+    # act
+    spec = gdindex.load_spec(path, overrides=["tree.weights.method=entropy"])
+    result = gdindex.compute(spec)
+
+    # assert
+    assert spec.overrides == ("tree.weights.method=entropy",)
+    assert any("matrix" in note for note in spec.override_notes)
+    assert_allclose(derived(result), entropy_by_hand([N1[k] for k in INDS]))
+
+
+def test_set_a_child_weight_equals_editing_the_yaml(tmp_path: Path) -> None:
+    # arrange: the same project twice; one edited by hand, one by --set
+    by_set = project(tmp_path / "set", data=DATA2)
+    children = [{"id": "x1", "weight": 3}, "x2", "x3"]
+    by_hand = project(tmp_path / "hand", data=DATA2, children=children)
+
+    # act
+    code1, _, err1 = run(
+        "compute",
+        str(by_set),
+        "--quiet",
+        "--out",
+        str(tmp_path / "o1"),
+        "--set",
+        "tree.children.x1.weight=3",
+    )
+    code2, _, err2 = run(
+        "compute", str(by_hand), "--quiet", "--out", str(tmp_path / "o2")
+    )
+
+    # assert
+    assert (code1, code2) == (0, 0), err1 + err2
+    for name in ("scores.csv", "weights.csv", "indicators.csv"):
+        assert (tmp_path / "o1" / name).read_bytes() == (
+            tmp_path / "o2" / name
+        ).read_bytes(), name
+    # and the scores are what 3 : 1 : 1 gives
+    scores = (
+        pl.read_csv(tmp_path / "o1" / "scores.csv")
+        .filter((pl.col("node") == "idx") & (pl.col("period") == 2021))
+        .sort("unit")
+    )
+    plain = gdindex.compute(by_set)  # 1 : 1 : 1, for the normalised scores
+    columns = [scores_of(plain, k) for k in INDS]
+    assert_allclose(
+        scores["score"].to_list(), weighted_sum([0.6, 0.2, 0.2], columns), rtol=1e-12
+    )
+    assert not np.allclose(scores_of(plain, "idx"), scores["score"].to_list())
+    m1 = json.loads((tmp_path / "o1" / "manifest.json").read_text("utf-8"))
+    m2 = json.loads((tmp_path / "o2" / "manifest.json").read_text("utf-8"))
+    assert m1["spec"]["overrides"] == ["tree.children.x1.weight=3"]
+    assert m2["spec"]["overrides"] == []
+
+
+def test_set_default_weights_method_to_entropy(tmp_path: Path) -> None:
+    # arrange
+    spec = project(tmp_path / "p")
+
+    # act
+    code, _, err = run(
+        "compute",
+        str(spec),
+        "--quiet",
+        "--out",
+        str(tmp_path / "out"),
+        "--set",
+        "defaults.weights.method=entropy",
+    )
+
+    # assert
+    assert code == 0, err
+    frame = pl.read_csv(tmp_path / "out" / "weights.csv")
+    assert frame["method"].to_list() == ["root", "entropy", "entropy", "entropy"]
+    expected = entropy_by_hand([N1[k] for k in INDS])
+    assert_allclose(frame["weight"].to_list()[1:], expected, rtol=1e-12)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["spec"]["overrides"] == ["defaults.weights.method=entropy"]
+    idx = manifest["methods"]["weights"]["idx"]
+    assert idx["method"] == "entropy" and idx["where"] == "defaults.weights"
+
+
+@pytest.mark.parametrize("command", ["compute", "validate", "check", "weights"])
+def test_set_with_an_unknown_child_fails_naming_the_key(
+    tmp_path: Path, command: str
+) -> None:
+    # arrange
+    spec = project(tmp_path / "p")
+
+    # act
+    code, _, err = run(command, str(spec), "--set", "tree.children.x9.weight=2")
+
+    # assert
+    assert code == 1
+    assert "tree.children.x9.weight" in err
+    assert "x1, x2, x3" in err  # the ids that exist
+
+
+def test_set_with_a_misspelt_key_fails_naming_the_key(tmp_path: Path) -> None:
+    # arrange: `wieghts` is not a key of `defaults`; the spec has no `defaults`
+    spec = project(tmp_path / "p")
+
+    # act
+    code, _, err = run("compute", str(spec), "--set", "defaults.wieghts.method=entropy")
+
+    # assert: exit 1 with a suggestion, naming the key as typed on the command
+    #   line (it is not in the spec file, so a line of spec.yaml is no place)
+    assert code == 1
+    assert "did you mean 'weights'" in err
+    assert "defaults.wieghts.method" in err and "--set" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_set_on_validate_and_check(tmp_path: Path, command: str) -> None:
+    # arrange
+    spec = project(tmp_path / "p")
+
+    # act
+    ok = run(command, str(spec), "--set", "defaults.weights.method=entropy")
+    bad = run(command, str(spec), "--set", "tree.weights.method=entrophy")
+
+    # assert: a valid override passes, an invalid method fails with a suggestion
+    assert ok[0] == 0, ok[2]
+    assert bad[0] == 1
+    assert "entrophy" in bad[2] and "did you mean 'entropy'" in bad[2]
+
+
+def test_validate_with_set_reports_data_driven_weight_problems(tmp_path: Path) -> None:
+    # arrange: cv over x2, whose raw value for A is 0
+    spec = project(tmp_path / "p")
+
+    # act
+    code, _, err = run("validate", str(spec), "--set", "tree.weights.method=cv")
+
+    # assert
+    assert code == 1
+    assert "x2" in err and "tree.weights" in err

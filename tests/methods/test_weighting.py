@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +17,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from gdindex.methods.ahp import RANDOM_INDEX, ahp_weights, pairwise_matrix
 from gdindex.methods.weighting import (
     combine_weights,
     critic_weights,
@@ -29,7 +27,10 @@ from gdindex.methods.weighting import (
 )
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
+
+
 nan = np.nan
+
 
 # 4 units × 3 indicators, direction already applied by the caller: column 0 a benefit
 # indicator, column 1 with a zero, column 2 a cost indicator (raw 10, 20, 40, 50 · −1).
@@ -41,12 +42,16 @@ X = np.array(
         [4.0, 2.0, -50.0],
     ]
 )
+
+
 # Min-max of each column to [0, 1], by hand.
 Y = [
     [0.0, 1 / 3, 2 / 3, 1.0],
     [0.0, 0.5, 0.5, 1.0],
     [1.0, 0.75, 0.25, 0.0],
 ]
+
+
 # A positive matrix for `cv` and entropy without prenormalisation.
 P = np.array(
     [
@@ -67,9 +72,6 @@ def loop_entropy(columns: list[list[float]], shift: float) -> list[float]:
         e = -sum(q * math.log(q) for q in p if q > 0) / math.log(len(p))
         d.append(1 - e)
     return [v / sum(d) for v in d]
-
-
-# --------------------------------------------------------------------------- entropy
 
 
 def test_entropy_without_shift_by_hand() -> None:
@@ -148,9 +150,6 @@ def test_entropy_constant_column_and_errors() -> None:
     assert_allclose(entropy_weights(X[:, :1]), [1.0])
 
 
-# --------------------------------------------------------------------------- cv
-
-
 def test_cv_by_hand() -> None:
     # means 2.5, 3, 30; sample sd √(5/3), √(4/3), √(1000/3)
     cv = [math.sqrt(5 / 3) / 2.5, math.sqrt(4 / 3) / 3, math.sqrt(1000 / 3) / 30]
@@ -167,9 +166,6 @@ def test_cv_needs_positive_values() -> None:
         cv_weights(X)  # the zero in column 1 comes before the cost column
     with pytest.raises(ValueError, match="all columns are constant"):
         cv_weights(np.ones((4, 2)))
-
-
-# --------------------------------------------------------------------------- CRITIC
 
 
 def test_critic_by_hand() -> None:
@@ -246,9 +242,6 @@ def test_critic_duplicate_can_raise_the_combined_weight() -> None:
     assert e[0] + e[3] == pytest.approx(0.5)
 
 
-# --------------------------------------------------------------------------- PCA
-
-
 def power_iteration(R: list[list[float]], steps: int = 500) -> list[float]:
     v = [1.0] * len(R)
     for _ in range(steps):
@@ -280,105 +273,6 @@ def test_pca_constant_column_and_ties() -> None:
     assert_allclose(pca_weights(np.column_stack([X[:, 0], np.ones(4)])), [1.0, 0.0])
 
 
-# --------------------------------------------------------------------------- AHP
-
-SAATY: list[list[float]] = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
-
-
-def test_ahp_saaty_example() -> None:
-    # Literature: w ≈ 0.637, 0.258, 0.105; λmax ≈ 3.039; CI ≈ 0.019; CR ≈ 0.033.
-    w_loop = power_iteration([[float(x) for x in row] for row in SAATY])
-    w_loop = [x / sum(w_loop) for x in w_loop]
-    lam = sum(SAATY[0][k] * w_loop[k] for k in range(3)) / w_loop[0]
-    res = ahp_weights(SAATY)
-    assert_allclose(res.weights, [0.637, 0.258, 0.105], atol=5e-4)
-    assert_allclose(res.weights, w_loop, rtol=1e-9)
-    assert res.lambda_max == pytest.approx(3.0385, abs=1e-4)
-    assert res.lambda_max == pytest.approx(lam, rel=1e-9)
-    assert res.ci == pytest.approx((lam - 3) / 2, rel=1e-6)
-    assert res.ci == pytest.approx(0.0193, abs=1e-4)
-    assert res.cr == pytest.approx((lam - 3) / 2 / 0.58, rel=1e-6)
-    assert res.cr == pytest.approx(0.0332, abs=1e-4)
-
-
-@pytest.mark.parametrize(
-    "matrix",
-    [
-        [[1, 3, 5], [1, 3], [1]],  # ragged upper triangle, diagonal included
-        [[1, 3, 5], [None, 1, 3], [None, None, 1]],  # square, lower null
-        [[1, 3, 5], [0, 1, 3], [0, 0, 1]],  # square, lower 0
-        [["1", "3", "5"], ["1/3", "1", "3"], ["1/5", "1/3", "1"]],  # fractions
-        [[1, 3, 5], [0.33, 1, 3], [0.2, 0.33, 1]],  # rounded reciprocals pass
-    ],
-)
-def test_ahp_matrix_forms(matrix: list[list[Any]]) -> None:
-    full = pairwise_matrix(matrix)
-    assert_allclose(full, SAATY, rtol=1e-15)
-    assert_allclose(ahp_weights(matrix).weights, ahp_weights(SAATY).weights)
-
-
-def test_ahp_inconsistent_matrix() -> None:
-    # Circular judgements (1 ≫ 2 ≫ 3 ≫ 1): circulant, so w = 1/3 each and
-    # λmax = 1 + 9 + 1/9 = 91/9; CI = (91/9 − 3)/2 = 32/9; CR = 32/9 / 0.58 ≈ 6.13.
-    M = [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]
-    with pytest.raises(ValueError, match=r"CR = 6\.1303 exceeds max_cr = 0\.1"):
-        ahp_weights(M)
-    res = ahp_weights(M, max_cr=None)
-    assert_allclose(res.weights, [1 / 3] * 3)
-    assert res.lambda_max == pytest.approx(91 / 9)
-    assert res.ci == pytest.approx(32 / 9)
-    assert res.cr == pytest.approx(32 / 9 / 0.58)
-    assert res.cr > 0.1
-    assert ahp_weights(M, max_cr=7.0).cr == pytest.approx(6.130268, abs=1e-6)
-
-
-def test_ahp_small_and_limits() -> None:
-    one = ahp_weights([[1]])
-    assert (one.weights.tolist(), one.lambda_max, one.ci, one.cr) == ([1.0], 1, 0, 0)
-    two = ahp_weights([[1, 4], [1]])
-    assert_allclose(two.weights, [0.8, 0.2])
-    assert two.cr == 0.0
-    assert two.lambda_max == pytest.approx(2.0)
-    assert RANDOM_INDEX == (0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
-    with pytest.raises(ValueError, match="at most 10 criteria"):
-        ahp_weights(np.ones((11, 11)).tolist())
-
-
-@pytest.mark.parametrize(
-    ("matrix", "message"),
-    [
-        (
-            [[1, 3], [0.5, 1]],
-            r"cell \(1, 0\): 0.5 is not the reciprocal of cell \(0, 1\)",
-        ),
-        ([[1, -3], [None, 1]], r"cell \(0, 1\): judgement must be positive"),
-        ([[1, 0], [None, 1]], r"cell \(0, 1\): judgement must be positive"),
-        ([[1, 3], [None, 2]], r"cell \(1, 1\): diagonal must be 1"),
-        ([[3, 5], [3]], r"cell \(0, 0\): diagonal must be 1"),  # strict triangle
-        ([[1, "x"], [None, 1]], r"cell \(0, 1\): 'x' is not a number"),
-        ([[1, 2, 3], [None, 1, 2], [1 / 3, None, 1]], r"cell \(2, 0\): the lower"),
-        ([[1, 2, 3], [1, 2]], "rows have lengths"),
-        ([], "empty"),
-    ],
-)
-def test_ahp_invalid_matrices(matrix: list[list[Any]], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        ahp_weights(matrix)
-
-
-@SETTINGS
-@given(st.lists(st.integers(1, 9), min_size=1, max_size=10))
-def test_ahp_consistent_matrix_recovers_weights(v: list[int]) -> None:
-    w = np.array(v, dtype=float) / sum(v)
-    res = ahp_weights((w[:, None] / w[None, :]).tolist())
-    assert_allclose(res.weights, w, rtol=1e-9)
-    assert res.lambda_max == pytest.approx(len(v), abs=1e-9)
-    assert abs(res.cr) < 1e-9
-
-
-# --------------------------------------------------------------------------- combine
-
-
 def test_combine_by_hand() -> None:
     w1, w2 = [0.5, 0.5, 0.0], [0.2, 0.2, 0.6]
     assert_allclose(combine_weights(w1, w2, 0.25), [0.275, 0.275, 0.45])
@@ -393,9 +287,6 @@ def test_combine_by_hand() -> None:
         combine_weights([-1, 2], [1, 1], 0.5)
     with pytest.raises(ValueError, match="zero combined weight"):
         combine_weights([0, 0], [0, 0], 0.5)
-
-
-# --------------------------------------------------------------------------- properties
 
 
 @st.composite

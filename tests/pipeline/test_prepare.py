@@ -15,8 +15,6 @@ from hypothesis.extra.numpy import arrays
 
 import gdindex
 from gdindex.errors import DataError, IssueLog
-from gdindex.methods.impute import impute_linear, impute_locf
-from gdindex.methods.treat import passes, skew_kurt, winsorise
 from gdindex.pipeline.prepare import (
     DENOMINATED,
     IMPUTED,
@@ -25,7 +23,7 @@ from gdindex.pipeline.prepare import (
     WINSORISED,
     prepare,
 )
-from gdindex.spec import IndexSpec, WinsoriseSpec, load_spec
+from gdindex.spec import IndexSpec, load_spec
 from tests.conftest import DATA_CSV, SPEC_YAML, write_project
 
 NAN = math.nan
@@ -69,80 +67,6 @@ def run(
 def column(*rows: list[float]) -> np.ndarray:
     """values[unit, period, 1] from per-unit rows of periods."""
     return np.array(rows, dtype=float)[:, :, None]
-
-
-# --- Statistics --- #
-
-
-def test_skew_kurt_match_the_hand_formulas() -> None:
-    x = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
-    n, d = 5, x - 4.0  # mean 4
-    m2, m3, m4 = (d**2).mean(), (d**3).mean(), (d**4).mean()  # 10, 36, 276.4...
-    assert m2 == pytest.approx(10.0)
-    g1 = math.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
-    g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * (m4 / m2**2 - 3) + 6)
-    got = skew_kurt(np.append(x, NAN))  # missing values are ignored
-    assert got == pytest.approx((g1, g2))
-    assert got[0] == pytest.approx(1.6970562748477143)
-
-
-def test_too_few_or_constant_values_pass_the_outlier_test() -> None:
-    assert math.isnan(skew_kurt(np.array([1.0, 2.0]))[0])
-    assert passes(np.array([5.0, 5.0, 5.0, 5.0]))
-    assert passes(np.array([1.0, 2.0, 100.0]))  # no kurtosis with n = 3
-
-
-# --- Winsorisation --- #
-
-
-def test_one_outlier_is_winsorised_to_the_next_value() -> None:
-    x = np.array([*range(1, 11), 100.0])
-    g1, g2 = skew_kurt(x)
-    assert g1 > 2 and g2 > 3.5 and not passes(x)  # fails: |skew| ≥ 2 and kurt ≥ 3.5
-    out, treated, how = winsorise(x, WinsoriseSpec())
-    assert how == "winsorised"
-    assert out.tolist() == [*range(1, 11), 10.0]
-    assert treated.tolist() == [False] * 10 + [True]
-    assert passes(out)
-
-
-def test_ties_at_the_maximum_are_winsorised_together() -> None:
-    x = np.array([*range(1, 21), 500.0, 500.0])
-    out, treated, how = winsorise(x, WinsoriseSpec())
-    assert how == "winsorised"
-    assert out[-2:].tolist() == [20.0, 20.0]
-    assert int(treated.sum()) == 2
-
-
-def test_negative_skew_winsorises_the_minimum() -> None:
-    x = np.array([-100.0, *range(1, 11)])
-    out, treated, how = winsorise(x, WinsoriseSpec())
-    assert how == "winsorised" and out[0] == 1.0 and treated.tolist()[0]
-
-
-def test_still_failing_after_winmax_falls_back_to_the_log() -> None:
-    x = np.array([*range(1, 21), 1000.0, 2000.0])
-    # one point (2000 → 1000) leaves G1 = 3.06, G2 = 8.08: still failing
-    once = x.copy()
-    once[-1] = 1000.0
-    assert not passes(once)
-    out, treated, how = winsorise(x, WinsoriseSpec(winmax=1))
-    assert how == "log"
-    # ln(x − min + 0.01·(max − min)) on the ORIGINAL column: ln(x − 1 + 19.99)
-    assert out.tolist() == pytest.approx(np.log(x + 18.99).tolist())
-    assert treated.all()
-
-
-def test_fallback_none_keeps_the_winsorised_column() -> None:
-    x = np.array([*range(1, 21), 1000.0, 2000.0])
-    out, treated, how = winsorise(x, WinsoriseSpec(winmax=1, fallback="none"))
-    assert how == "winsorised" and out[-1] == 1000.0 and int(treated.sum()) == 1
-
-
-def test_a_passing_column_is_left_alone() -> None:
-    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
-    out, treated, how = winsorise(x, WinsoriseSpec())
-    assert how == "" and out is x and not treated.any()
 
 
 def test_treat_runs_per_period_and_flags_cells() -> None:
@@ -194,9 +118,6 @@ def test_treatment_sees_raw_values_not_the_direction() -> None:
     assert up.treated[0, 0, 0] == pytest.approx(math.log(19.99))
 
 
-# --- Imputation --- #
-
-
 def test_mean_and_median_use_the_same_period() -> None:
     values = column([1.0, 10.0], [NAN, 20.0], [5.0, NAN], [6.0, 60.0])
     mean = run(values, spec_of([{"id": "a", "impute": {"method": "mean"}}]))[0]
@@ -236,37 +157,6 @@ def test_group_imputation_names_its_group_column() -> None:
     assert "group X in 2020" in warn.message
 
 
-def test_locf_carries_forward_within_max_gap() -> None:
-    x = np.array([[NAN, 1.0, NAN, NAN, NAN, 5.0, NAN]])
-    assert impute_locf(x, None)[0].tolist()[1:] == [1, 1, 1, 1, 5, 5]
-    assert math.isnan(impute_locf(x, None)[0, 0])  # nothing earlier
-    limited = impute_locf(x, 2)[0]
-    assert limited[1:4].tolist() == [1.0, 1.0, 1.0] and math.isnan(limited[4])
-    assert limited[6] == 5.0
-
-
-def test_linear_interpolates_and_holds_the_ends() -> None:
-    times = np.arange(2018, 2025, dtype=float)
-    x = np.array([[NAN, 2.0, NAN, NAN, 8.0, NAN, NAN]])
-    out = impute_linear(x, times, None)[0]
-    assert out.tolist() == [2.0, 2.0, 4.0, 6.0, 8.0, 8.0, 8.0]
-
-
-def test_linear_leaves_gaps_longer_than_max_gap() -> None:
-    times = np.arange(7, dtype=float)
-    x = np.array(
-        [
-            [1.0, NAN, 3.0, NAN, NAN, NAN, 7.0],  # a 1-gap and a 3-gap
-            [NAN, NAN, 5.0, NAN, NAN, NAN, NAN],  # ends: 2 before, 4 after
-        ]
-    )
-    out = impute_linear(x, times, 2)
-    assert out[0, 1] == 2.0
-    assert np.isnan(out[0, 3:6]).all()
-    assert out[1, :2].tolist() == [5.0, 5.0]
-    assert np.isnan(out[1, 3:]).all()
-
-
 def test_linear_uses_year_distances_and_text_periods_by_position() -> None:
     values = column([0.0, NAN, 30.0])
     spec = spec_of([{"id": "a", "impute": {"method": "linear"}}])
@@ -275,15 +165,6 @@ def test_linear_uses_year_distances_and_text_periods_by_position() -> None:
     by_pos = run(values, spec, periods=["2020H1", "2020H2", "2021H1"])[0]
     assert by_pos.imputed[0, 1, 0] == pytest.approx(15.0)
     assert by_pos.flag_texts()[0, 1, 0] == "imputed:linear"
-
-
-def test_a_unit_with_no_value_at_all_is_not_interpolated() -> None:
-    x = np.array([[NAN, NAN, NAN], [1.0, NAN, 3.0]])
-    out = impute_linear(x, np.arange(3.0), None)
-    assert np.isnan(out[0]).all() and out[1, 1] == 2.0
-
-
-# --- Denomination and screening --- #
 
 
 def test_denomination_divides_and_scales() -> None:
@@ -365,14 +246,16 @@ def test_prepare_does_not_modify_its_input() -> None:
     assert np.array_equal(values, before, equal_nan=True)
 
 
-# --- Properties --- #
-
 finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
 cells = arrays(
     np.float64,
     st.tuples(st.integers(3, 8), st.integers(1, 5)),
     elements=st.one_of(finite, st.just(NAN)),
 )
+
+
 methods = st.sampled_from(["mean", "median", "group_mean", "locf", "linear"])
 
 
@@ -393,29 +276,6 @@ def test_imputation_never_changes_an_observed_cell(
     assert np.array_equal(first.imputed, again.imputed, equal_nan=True)  # determinism
     flagged = (first.flags[:, :, 0] & IMPUTED) > 0
     assert np.array_equal(flagged, ~seen & ~np.isnan(first.imputed[:, :, 0]))
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    arrays(np.float64, st.integers(5, 40), elements=st.floats(-1e3, 1e3)),
-    st.integers(1, 6),
-)
-def test_winsorisation_only_touches_the_extremes(x: np.ndarray, winmax: int) -> None:
-    out, treated, how = winsorise(x, WinsoriseSpec(winmax=winmax))
-    again = winsorise(x, WinsoriseSpec(winmax=winmax))
-    assert np.array_equal(out, again[0], equal_nan=True)  # deterministic
-    if how != "winsorised":
-        return
-    kept = x[~treated]
-    assert np.array_equal(out[~treated], kept)
-    # every treated cell lay beyond every untreated one (at the top or the bottom:
-    # the side follows the sign of the skewness, which may change on the way)
-    assert all(v >= kept.max() or v <= kept.min() for v in x[treated])
-    # and ends inside the range of the untreated cells
-    assert out[treated].min() >= kept.min() and out[treated].max() <= kept.max()
-
-
-# --- Through compute and the files --- #
 
 
 PREP_SPEC = SPEC_YAML.replace(
