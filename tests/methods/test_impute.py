@@ -1,4 +1,4 @@
-"""Panel imputation formulas (DESIGN §4.1): locf and linear interpolation with max_gap."""
+"""Panel imputation (DESIGN §4.1): locf and linear interpolation with max_gap."""
 
 from __future__ import annotations
 

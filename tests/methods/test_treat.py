@@ -1,4 +1,4 @@
-"""Outlier treatment formulas (DESIGN §4.1): G1/G2 by hand, winsorising, the log fallback."""
+"""Outlier treatment (DESIGN §4.1): G1/G2 by hand, winsorising, the log fallback."""
 
 from __future__ import annotations
 

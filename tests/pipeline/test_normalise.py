@@ -1,4 +1,4 @@
-"""The normalise stage: scopes, direction applied once, constant indicators, references."""
+"""The normalise stage: scopes, direction applied once, constants, references."""
 
 from __future__ import annotations
 

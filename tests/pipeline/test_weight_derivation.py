@@ -1,4 +1,4 @@
-"""Data-driven and AHP weights derived through `compute`, checked by hand (DESIGN §4.4)."""
+"""Data-driven and AHP weights derived through `compute`, checked by hand (§4.4)."""
 
 from __future__ import annotations
 
