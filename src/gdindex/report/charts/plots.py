@@ -1,25 +1,38 @@
-"""Charts of a computed index as Vega-Lite (altair) specs, and static SVG.
+"""The charts of the report as Vega-Lite (altair) specs: ranking bars, pillar
+heatmap, level × growth quadrants, trend small multiples, group comparison and unit
+profile, with the look they share (fonts with CJK first, palette, labels).
 
-Every function takes an `IndexResult` and returns an altair chart built from the
-result's frames; nothing is computed here beyond selecting, sorting and the medians
-that the charts draw. `to_svg` renders a chart with vl-convert (no browser, no
-network) and rewrites the SVG's element ids so that the output is byte-identical on
-every run and several charts can share one HTML page.
+Every chart function takes an `IndexResult` and returns an altair chart built from
+the result's frames; nothing is computed here beyond selecting, sorting and the
+medians that the charts draw. Rendering to SVG is `gdindex.report.charts.svg`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import polars as pl
 
 from gdindex.methods.growth import QUADRANTS
-from gdindex.pipeline import IndexResult, NodeInfo
+from gdindex.pipeline import IndexResult
+from gdindex.report.charts.frames import (
+    _group_domain,
+    _score_domain,
+    groupings,
+    node_name,
+    period_scores,
+    pillar_nodes,
+    ranked_units,
+    unit_names,
+)
+from gdindex.report.charts.placement import (
+    MULTILINE,
+    place_labels,
+    text_width,
+    wrap_label,
+)
 from gdindex.spec import GroupSpec, Period
 
 FONT = (
@@ -62,71 +75,6 @@ def _t(key: str, lang: str) -> str:
     return LABELS[key][lang]
 
 
-# --------------------------------------------------------------------------- views
-
-
-def unit_names(result: IndexResult, lang: str = "zh") -> dict[str, str]:
-    """Short display name of every unit in `lang` (the other language, then the id,
-    as fallbacks)."""
-    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
-    out = {}
-    for row in result.units.iter_rows(named=True):
-        out[row["unit"]] = row.get(first) or row.get(second) or row["unit"]
-    return out
-
-
-def node_name(node: NodeInfo, lang: str = "zh") -> str:
-    """A node's label in `lang`, falling back to the other language and the id."""
-    first, second = (
-        (node.name_zh, node.name_en) if lang == "zh" else (node.name_en, node.name_zh)
-    )
-    return first or second or node.id
-
-
-def pillar_nodes(result: IndexResult) -> list[NodeInfo]:
-    """The root's children that are aggregates (all its children if none are)."""
-    kids = [n for n in result.nodes if n.depth == 1]
-    inner = [n for n in kids if n.kind != "indicator"]
-    return inner or kids
-
-
-def groupings(result: IndexResult) -> list[GroupSpec]:
-    """The spec's grouping columns that have group aggregates."""
-    units = result.spec.units
-    if units is None or result.groups.height == 0:
-        return []
-    present = set(result.groups["group_by"].unique().to_list())
-    return [g for g in units.groups if g.column in present]
-
-
-def ranked_units(result: IndexResult, period: Period) -> list[str]:
-    """Units by the index rank of `period` (unranked last, then by id)."""
-    root = result.nodes[0].id
-    rows = result.scores.filter(
-        (pl.col("node") == root) & (pl.col("period") == period)
-    ).select("unit", "rank")
-    rank = dict(zip(rows["unit"].to_list(), rows["rank"].to_list(), strict=True))
-    units = result.units["unit"].to_list()
-    return sorted(units, key=lambda u: (rank.get(u) is None, rank.get(u) or 0, u))
-
-
-def period_scores(
-    result: IndexResult, period: Period, nodes: list[str]
-) -> pl.DataFrame:
-    """`unit, node, score, rank, change, growth_pct, rank_change` of `nodes` in
-    `period`."""
-    return result.scores.filter(
-        (pl.col("period") == period) & pl.col("node").is_in(nodes)
-    ).select("unit", "node", "score", "rank", "change", "growth_pct", "rank_change")
-
-
-def _group_domain(g: GroupSpec, values: list[str | None], lang: str) -> list[str]:
-    """Group labels in declared order, then any undeclared ones sorted."""
-    declared = [g.label(k, lang) for k in g.labels]
-    seen = {g.label(v, lang) for v in values if v is not None}
-    return [d for d in declared if d in seen] + sorted(seen - set(declared))
-
-
 def _colour_range(n: int) -> list[str]:
     return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
@@ -157,9 +105,6 @@ def _style(chart: Any, title: str | None = None) -> Any:
 
 def _fmt_period(period: Period) -> str:
     return str(period)
-
-
-# --------------------------------------------------------------------------- charts
 
 
 def ranking_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
@@ -250,123 +195,6 @@ def heatmap_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
     )
     chart = (rect + text).properties(width={"step": step}, height={"step": 21})
     return _style(chart)
-
-
-def _score_domain(scores: pl.Series) -> tuple[float, float]:
-    """[0, 100] for scores inside it (min-max style), else the data's range."""
-    lo = float(scores.min()) if scores.len() else 0.0  # type: ignore[arg-type]
-    hi = float(scores.max()) if scores.len() else 100.0  # type: ignore[arg-type]
-    if lo >= 0.0 and hi <= 100.0:
-        return 0.0, 100.0
-    if hi <= lo:
-        return lo - 1.0, hi + 1.0
-    return lo, hi
-
-
-@dataclass(frozen=True)
-class _Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def overlaps(self, other: _Box) -> float:
-        w = min(self.x1, other.x1) - max(self.x0, other.x0)
-        h = min(self.y1, other.y1) - max(self.y0, other.y0)
-        return w * h if w > 0 and h > 0 else 0.0
-
-
-def text_width(text: str, size: float) -> float:
-    """Estimated width in pixels of `text` at font size `size` (CJK full width)."""
-    width = 0.0
-    for ch in text:
-        if ord(ch) > 0x2E80:
-            width += size
-        elif ch.isupper() or ch in "mwMW":
-            width += size * 0.68
-        elif ch in "ilj.,:;'| ":
-            width += size * 0.3
-        else:
-            width += size * 0.56
-    return width
-
-
-def wrap_label(text: str, width: float, size: float = 11.0) -> str:
-    """Break `text` at spaces into lines of at most `width` pixels (estimated),
-    joined by newlines; axes show them as lines with `MULTILINE`."""
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines)
-
-
-MULTILINE = "split(datum.label, '\\n')"
-"""Axis `labelExpr` that shows the lines of a `wrap_label` label."""
-
-
-def place_labels(
-    points: list[tuple[float, float, str]],
-    width: float,
-    height: float,
-    size: float = 11.0,
-    radius: float = 4.0,
-    lines: Sequence[tuple[float, float, float, float]] = (),
-) -> list[tuple[float, float, str, bool]]:
-    """Place one label beside each point (pixel coordinates, y down) so that labels
-    overlap neither each other nor the points, where possible, and cross the
-    `lines` (boxes `x0, y0, x1, y1`, e.g. median rules) only when they must.
-
-    Returns, per point, the label's anchor `(x, y)` (left edge, vertical middle), its
-    alignment (`left`) and whether a leader line should join it to the point (it was
-    moved away from its point). Deterministic: points are placed in the given order,
-    each at the first candidate position with the least overlap.
-    """
-    boxes: list[_Box] = [
-        _Box(px - radius, py - radius, px + radius, py + radius) for px, py, _ in points
-    ]
-    rules = [_Box(*line) for line in lines]
-    placed: list[tuple[float, float, str, bool]] = []
-    h = size * 1.2
-    for px, py, text in points:
-        w = text_width(text, size)
-        best: tuple[float, int, float, float, bool] | None = None
-        for ring in (1.0, 2.2, 3.4, 4.6):
-            gap = 3.0 + radius + (ring - 1.0) * 8.0
-            vgap = radius + (ring - 1.0) * h
-            candidates = [
-                (px + gap, py, False),  # right
-                (px - gap - w, py, False),  # left
-                (px - w / 2, py - vgap - h / 2 - 1, False),  # above
-                (px - w / 2, py + vgap + h / 2 + 1, False),  # below
-                (px + gap * 0.7, py - vgap - h / 2, False),  # upper right
-                (px + gap * 0.7, py + vgap + h / 2, False),  # lower right
-                (px - gap * 0.7 - w, py - vgap - h / 2, False),  # upper left
-                (px - gap * 0.7 - w, py + vgap + h / 2, False),  # lower left
-            ]
-            for i, (lx, ly, _) in enumerate(candidates):
-                box = _Box(lx, ly - h / 2, lx + w, ly + h / 2)
-                cost = sum(box.overlaps(b) for b in boxes)
-                cost += 3.0 * sum(box.overlaps(b) for b in rules)
-                outside = (
-                    max(0.0, -box.x0)
-                    + max(0.0, box.x1 - width)
-                    + max(0.0, -box.y0)
-                    + max(0.0, box.y1 - height)
-                )
-                cost += outside * h * 4
-                key = (cost, int(ring * 10) * 10 + i, lx, ly, ring > 1.0)
-                if best is None or key[:2] < best[:2]:
-                    best = key
-            if best is not None and best[0] == 0.0:
-                break
-        assert best is not None
-        _, _, lx, ly, moved = best
-        boxes.append(_Box(lx, ly - h / 2, lx + w, ly + h / 2))
-        placed.append((lx, ly, "left", moved))
-    return placed
 
 
 def _padded(lo: float, hi: float, share: float = 0.08) -> tuple[float, float]:
@@ -685,38 +513,3 @@ def _shades(n: int) -> list[str]:
     """`n` blues from light (oldest) to dark (latest)."""
     ramp = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
     return ramp[len(ramp) - n :] if n <= len(ramp) else ramp
-
-
-# --------------------------------------------------------------------------- SVG
-
-_ID = re.compile(r'\bid="([^"]+)"')
-
-
-def to_svg(chart: Any, prefix: str = "chart") -> str:
-    """Render `chart` to a standalone SVG string with vl-convert.
-
-    No network is used (no external data may be loaded). Element ids (clip paths,
-    gradients) are renamed `<prefix>-1`, `<prefix>-2`, … in order of appearance, so
-    the SVG is byte-identical on every run and ids stay unique when several SVGs are
-    inlined in one page.
-    """
-    import vl_convert as vlc
-
-    # Validation against the Vega-Lite schema costs ~10 ms a chart; the tests
-    # validate every chart function instead.
-    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
-    svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
-    return _rename_ids(svg, prefix)
-
-
-def _rename_ids(svg: str, prefix: str) -> str:
-    ids = list(dict.fromkeys(_ID.findall(svg)))
-    if not ids:
-        return svg
-    new = {old: f"{prefix}-{i}" for i, old in enumerate(ids, 1)}
-    pattern = re.compile(
-        r'(\bid="|url\(#|href="#)('
-        + "|".join(re.escape(i) for i in ids)
-        + r')(?=["\)])'
-    )
-    return pattern.sub(lambda m: m.group(1) + new[m.group(2)], svg)

@@ -1,0 +1,53 @@
+"""The trend section: every unit's index over the periods (small multiples) and
+the table of its scores by period with the CAGR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from gdindex.report.charts.frames import ranked_units
+from gdindex.report.charts.plots import trend_chart
+from gdindex.report.document import Cell, Section, Table
+from gdindex.report.sections.formats import _missing, _t, fmt, fmt_signed
+from gdindex.report.sections.view import View, _figure
+
+
+def _trend_section(v: View) -> Section:
+    r, lang = v.result, v.lang
+    idx = r.scores.filter(pl.col("node") == v.root.id)
+    by_unit: dict[str, dict[Any, Any]] = {}
+    for row in idx.iter_rows(named=True):
+        by_unit.setdefault(row["unit"], {})[row["period"]] = row["score"]
+    cagr = r.cagr.filter(pl.col("node") == v.root.id)
+    cagr_of = dict(zip(cagr["unit"].to_list(), cagr["cagr"].to_list(), strict=True))
+    header = [_t("unit", lang), *[str(p) for p in r.periods]]
+    numeric = [False] + [True] * len(r.periods)
+    if len(r.periods) > 1:
+        header.append(_t("cagr", lang))
+        numeric.append(True)
+    rows: list[list[str | Cell]] = []
+    for unit in ranked_units(r, r.latest_period):
+        cells: list[str | Cell] = [v.labels[unit]]
+        cells += [fmt(by_unit.get(unit, {}).get(p)) for p in r.periods]
+        if len(r.periods) > 1:
+            c = cagr_of.get(unit)
+            cells.append(fmt_signed(None if c is None or _missing(c) else 100 * c))
+        rows.append(cells)
+    caption = (
+        f"各地区{v.node_name(v.root)}历年得分（蓝线），灰色带为全部地区的最低—最高范围，"
+        "虚线为中位数；按最新一期排名排列"
+        if lang == "zh"
+        else f"{v.node_name(v.root)} of each unit over the periods (blue), the range "
+        "of all units (grey band) and their median (dashed); in the latest rank order"
+    )
+    return Section(
+        "trend",
+        _t("trend", lang),
+        [
+            _figure("trend", "trend", caption, trend_chart(r, lang)),
+            Table(header, rows, numeric=numeric),
+        ],
+    )

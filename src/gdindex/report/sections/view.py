@@ -1,0 +1,79 @@
+"""What every section of the report shares: the `View` of one period of a result
+(its units in rank order, names, pillars, score rows, quadrants and medians) and
+the `_figure` block that renders a chart to inline SVG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from gdindex.methods.growth import QUADRANTS
+from gdindex.pipeline import IndexResult, NodeInfo
+from gdindex.report.charts.frames import (
+    node_name,
+    period_scores,
+    pillar_nodes,
+    ranked_units,
+    unit_names,
+)
+from gdindex.report.charts.svg import to_svg
+from gdindex.report.document import Figure
+from gdindex.report.sections.formats import _bilingual, _missing
+from gdindex.spec import Period
+
+
+class View:
+    """What the sections share: the report period, names, pillars and the
+    period's index and pillar rows."""
+
+    def __init__(self, result: IndexResult, period: Period, lang: str):
+        self.result = result
+        self.period = period
+        self.lang = lang
+        self.root = result.nodes[0]
+        self.pillars = pillar_nodes(result)
+        self.units = result.units
+        self.names = unit_names(result, lang)
+        self.labels = {
+            r["unit"]: _bilingual(r.get("name_zh"), r.get("name_en"), lang)
+            for r in result.units.iter_rows(named=True)
+        }
+        self.order = ranked_units(result, period)
+        idx = result.periods.index(period)
+        self.has_growth = idx > 0
+        self.previous = result.periods[idx - 1] if idx > 0 else None
+        ids = [self.root.id, *[p.id for p in self.pillars]]
+        rows = period_scores(result, period, ids)
+        self.cells: dict[tuple[str, str], dict[str, Any]] = {
+            (r["unit"], r["node"]): r for r in rows.iter_rows(named=True)
+        }
+        self.n_scored = sum(
+            1
+            for u in self.order
+            if not _missing(self.cells.get((u, self.root.id), {}).get("score"))
+        )
+        quads = result.quadrants.filter(
+            (pl.col("period") == period) & (pl.col("node") == self.root.id)
+        )
+        self.quadrant = dict(
+            zip(quads["unit"].to_list(), quads["quadrant"].to_list(), strict=True)
+        )
+        self.medians = {
+            node: rows.filter(pl.col("node") == node)["score"].median() for node in ids
+        }
+
+    def node_name(self, node: NodeInfo) -> str:
+        return node_name(node, self.lang)
+
+    def score(self, unit: str, node: str) -> dict[str, Any]:
+        return self.cells.get((unit, node), {})
+
+    def quadrant_label(self, unit: str) -> str:
+        q = self.quadrant.get(unit)
+        return QUADRANTS[q][self.lang] if q else "—"
+
+
+def _figure(name: str, kind: str, caption: str, chart: Any) -> Figure:
+    return Figure(name=name, kind=kind, caption=caption, svg=to_svg(chart, name))
