@@ -95,3 +95,22 @@ def test_quoted_periods_and_numeric_unit_references() -> None:
 
     assert spec.periods == [2021, 2022]
     assert spec.indicators[0].normalise.reference == "440100"  # type: ignore[union-attr]
+
+
+def test_every_registered_method_is_in_its_spec_union_and_back() -> None:
+    from gdindex.methods.aggregate import AGGREGATORS
+    from gdindex.methods.normalise import NORMALISERS
+    from gdindex.methods.weighting import WEIGHTS
+    from gdindex.spec.models import METHOD_MODELS
+
+    def names(kind: str) -> list[str]:
+        return [m.model_fields["method"].default for m in METHOD_MODELS[kind]]
+
+    for kind, registry in (
+        ("normalisation", NORMALISERS),
+        ("aggregation", AGGREGATORS),
+        ("weighting", WEIGHTS),
+    ):
+        assert names(kind) == registry.names(), kind
+        for name, model in zip(names(kind), METHOD_MODELS[kind], strict=True):
+            assert registry.get(name).params is model

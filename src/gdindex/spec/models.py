@@ -7,7 +7,7 @@ the spec's unions. This module never reads files (see `gdindex.spec.load`).
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BeforeValidator,
@@ -20,34 +20,18 @@ from pydantic import (
 from gdindex.methods.aggregate import (
     AggregateSpec,
     ArithmeticSpec,
-    GeometricSpec,
-    HarmonicSpec,
-    PowerMeanSpec,
-    TopsisSpec,
 )
 from gdindex.methods.impute import (
-    GroupMeanImputeSpec,
-    GroupMedianImputeSpec,
     ImputeSpec,
-    LinearImputeSpec,
-    LocfImputeSpec,
-    MeanImputeSpec,
-    MedianImputeSpec,
     NoImputeSpec,
 )
 from gdindex.methods.normalise import (
-    GoalpostsSpec,
     MinMaxSpec,
     NormaliseSpec,
-    PercentileSpec,
-    RankSpec,
-    RatioSpec,
-    TargetSpec,
-    ZScoreSpec,
 )
 from gdindex.methods.params import Model, Period, PeriodField
-from gdindex.methods.treat import LogTreatSpec, NoTreatSpec, TreatSpec, WinsoriseSpec
-from gdindex.methods.weighting import WEIGHTS_MODELS, ExplicitWeightsSpec, WeightsSpec
+from gdindex.methods.treat import NoTreatSpec, TreatSpec
+from gdindex.methods.weighting import ExplicitWeightsSpec, WeightsSpec
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
@@ -484,33 +468,17 @@ def node_paths(spec: IndexSpec) -> Iterator[tuple[NodeSpec, str]]:
     yield from walk(spec.tree, "tree")
 
 
-#: The parameter models of each method kind, as the spec's unions hold them.
+def union_members(union: Any) -> tuple[type[Model], ...]:
+    """The parameter models of a discriminated union `Annotated[A | B | …, Field]`."""
+    return tuple(get_args(get_args(union)[0]))
+
+
+#: The parameter models of each method kind, read from the spec's unions, so that a
+#: new method needs only its model in its union (in `gdindex.methods`).
 METHOD_MODELS: dict[str, tuple[type[Model], ...]] = {
-    "normalisation": (
-        MinMaxSpec,
-        ZScoreSpec,
-        TargetSpec,
-        GoalpostsSpec,
-        RankSpec,
-        PercentileSpec,
-        RatioSpec,
-    ),
-    "aggregation": (
-        ArithmeticSpec,
-        GeometricSpec,
-        HarmonicSpec,
-        PowerMeanSpec,
-        TopsisSpec,
-    ),
-    "weighting": WEIGHTS_MODELS,
-    "imputation": (
-        NoImputeSpec,
-        MeanImputeSpec,
-        MedianImputeSpec,
-        GroupMeanImputeSpec,
-        GroupMedianImputeSpec,
-        LocfImputeSpec,
-        LinearImputeSpec,
-    ),
-    "treatment": (NoTreatSpec, WinsoriseSpec, LogTreatSpec),
+    "normalisation": union_members(NormaliseSpec),
+    "aggregation": union_members(AggregateSpec),
+    "weighting": union_members(WeightsSpec),
+    "imputation": union_members(ImputeSpec),
+    "treatment": union_members(TreatSpec),
 }
