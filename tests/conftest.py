@@ -179,3 +179,7 @@ def separator_columns(line: str) -> tuple[int, ...]:
             out.append(col)
         col += cell_len(ch)
     return tuple(out)
+
+
+# Fixtures shared by tests in several folders, registered here for all of them.
+from tests.compare_helpers import hand  # noqa: E402, F401

@@ -3,178 +3,49 @@
 from __future__ import annotations
 
 import json
-import statistics
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import polars as pl
 import pytest
-import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
-from gdindex.cli import app
 from gdindex.errors import DataError
 from tests.conftest import make_spec, table_blocks, write_project
-
-UNITS4 = """code,name_zh,name_en
-A,甲城,Alpha
-B,乙城,Beta
-C,丙城,Gamma
-D,丁城,Delta
-"""
-
-
-UNITS = ["A", "B", "C", "D"]
-
-
-INDS = ("x1", "x2", "x3")
-
+from tests.weights_helpers import (
+    DATA1,
+    DATA2,
+    INCONSISTENT,
+    RAW1,
+    RAW2,
+    SAATY,
+    SAATY_NUM,
+    UNITS,
+    UNITS4,
+    WEIGHTS_COLUMNS,
+    ahp_by_hand,
+    cr_of_inconsistent,
+    critic_by_hand,
+    directed,
+    dump,
+    project,
+    run,
+    spec_data,
+)
 
 # 4 units × 1 period × 3 indicators: x2 has a raw zero (A), x3 is a cost (−1).
-DATA1 = """unit,period,x1,x2,x3
-A,2021,10,0,40
-B,2021,20,5,10
-C,2021,30,5,30
-D,2021,60,10,20
-"""
-
-
-RAW1 = {"x1": [10, 20, 30, 60], "x2": [0, 5, 5, 10], "x3": [40, 10, 30, 20]}
 
 
 # 4 units × 2 periods, every raw value positive (cv can use every child).
-DATA2 = """unit,period,x1,x2,x3
-A,2021,10,2,40
-B,2021,20,5,10
-C,2021,30,6,30
-D,2021,60,10,20
-A,2022,12,3,38
-B,2022,25,5,12
-C,2022,33,7,28
-D,2022,70,12,15
-"""
-
-
-RAW2 = {
-    2021: {"x1": [10, 20, 30, 60], "x2": [2, 5, 6, 10], "x3": [40, 10, 30, 20]},
-    2022: {"x1": [12, 25, 33, 70], "x2": [3, 5, 7, 12], "x3": [38, 12, 28, 15]},
-}
-
-
-DIRECTION = {"x1": 1, "x2": 1, "x3": -1}
 
 
 # Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
-SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
-
-
-SAATY_NUM = np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
 
 
 # An inconsistent 3 × 3 matrix: 1 ≻ 2 ≻ 3 (twice as important), but 1 ~ 3
-INCONSISTENT = [[1, 2, 1], ["1/2", 1, 2], [1, "1/2", 1]]
 
 
 # weights.csv header (DESIGN §6, contract)
-WEIGHTS_COLUMNS = "node,parent,weight,effective_weight,method"
-
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def spec_data(
-    weights: dict[str, Any] | None = None,
-    *,
-    children: list[Any] | None = None,
-    periods: list[int] | None = None,
-    defaults: dict[str, Any] | None = None,
-    data_file: str = "data.csv",
-) -> dict[str, Any]:
-    """The spec of the small project: root `idx` over x1, x2, x3 (or `children`)."""
-    tree: dict[str, Any] = {
-        "id": "idx",
-        "name": {"zh": "总指数", "en": "Index"},
-        "children": children if children is not None else list(INDS),
-    }
-    if weights is not None:
-        tree["weights"] = weights
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "wts",
-        "name": {"zh": "权重测试", "en": "Weights test"},
-        "units": {
-            "file": "units.csv",
-            "id": "code",
-            "name": {"zh": "name_zh", "en": "name_en"},
-        },
-        "data": [{"file": data_file}],
-        "indicators": [
-            {"id": "x1", "name": {"zh": "指标一", "en": "One"}},
-            {"id": "x2", "name": {"zh": "指标二", "en": "Two"}},
-            {"id": "x3", "name": {"zh": "指标三", "en": "Three"}, "direction": -1},
-        ],
-        "tree": tree,
-    }
-    if periods is not None:
-        data["periods"] = periods
-    if defaults is not None:
-        data["defaults"] = defaults
-    return data
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-def project(
-    root: Path,
-    weights: dict[str, Any] | None = None,
-    data: str = DATA1,
-    **kw: Any,
-) -> Path:
-    """Write the small project into `root`; return the spec path."""
-    return write_project(root, dump(spec_data(weights, **kw)), data, UNITS4)
-
-
-def minmax01(x: list[float]) -> list[float]:
-    lo, hi = min(x), max(x)
-    return [(v - lo) / (hi - lo) for v in x]
-
-
-def critic_by_hand(columns: list[list[float]]) -> list[float]:
-    """y = minmax [0, 1]; C_j = sd_j · Σ_k (1 − r_jk); w ∝ C."""
-    y = [minmax01(x) for x in columns]
-    c = [
-        statistics.stdev(yj)
-        * sum(1 - (1.0 if yj is yk else statistics.correlation(yj, yk)) for yk in y)
-        for yj in y
-    ]
-    return [v / sum(c) for v in c]
-
-
-def ahp_by_hand(A: np.ndarray) -> tuple[list[float], float, float, float]:
-    """Principal eigenvector (normalised), λmax, CI = (λ − m)/(m − 1), CR = CI/RI."""
-    lam, vec = np.linalg.eig(A)
-    k = int(np.argmax(lam.real))
-    v = np.abs(vec[:, k].real)
-    m = A.shape[0]
-    lambda_max = float(lam[k].real)
-    ci = (lambda_max - m) / (m - 1)
-    ri = {3: 0.58, 4: 0.90, 5: 1.12}[m]
-    return [float(x) for x in v / v.sum()], lambda_max, ci, ci / ri
-
-
-def directed(raw: dict[str, list[float]]) -> list[list[float]]:
-    """Raw columns with the direction applied (x3 is a cost)."""
-    return [[DIRECTION[k] * v for v in raw[k]] for k in INDS]
 
 
 def test_derive_weights_with_in_memory_data_equals_compute() -> None:
@@ -203,12 +74,6 @@ def test_derive_weights_with_in_memory_data_equals_compute() -> None:
     assert found.to_dict() == result.weighting.to_dict()
     expected = critic_by_hand([RAW1["x1"], [1, 5, 4, 10], [-v for v in RAW1["x3"]]])
     assert_allclose(found.nodes["root"].weights, expected, rtol=1e-10)
-
-
-def cr_of_inconsistent() -> float:
-    # 3 × 3: λmax = 1 + t + 1/t with t = (a12 · a23 · a31)^(1/3) = 4^(1/3)
-    t = 4 ** (1 / 3)
-    return ((1 + t + 1 / t) - 3) / 2 / 0.58
 
 
 def test_load_spec_and_derive_weights_take_the_overrides(tmp_path: Path) -> None:

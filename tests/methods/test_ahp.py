@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from gdindex.methods.ahp import RANDOM_INDEX, ahp_weights, pairwise_matrix
-
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-
-
-def power_iteration(R: list[list[float]], steps: int = 500) -> list[float]:
-    v = [1.0] * len(R)
-    for _ in range(steps):
-        u = [sum(R[i][k] * v[k] for k in range(len(v))) for i in range(len(v))]
-        norm = math.sqrt(sum(x * x for x in u))
-        v = [x / norm for x in u]
-    return v
-
+from tests.weighting_helpers import SETTINGS, power_iteration
 
 SAATY: list[list[float]] = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
 

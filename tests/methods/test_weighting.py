@@ -13,7 +13,7 @@ import statistics
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
@@ -25,9 +25,7 @@ from gdindex.methods.weighting import (
     pairwise_correlation,
     pca_weights,
 )
-
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-
+from tests.weighting_helpers import SETTINGS, power_iteration
 
 nan = np.nan
 
@@ -240,15 +238,6 @@ def test_critic_duplicate_can_raise_the_combined_weight() -> None:
     # a correlation-blind method (entropy) gives the duplicated pair exactly 2w/(1+w)
     e = entropy_weights(np.column_stack([U, U[:, 0]]))
     assert e[0] + e[3] == pytest.approx(0.5)
-
-
-def power_iteration(R: list[list[float]], steps: int = 500) -> list[float]:
-    v = [1.0] * len(R)
-    for _ in range(steps):
-        u = [sum(R[i][k] * v[k] for k in range(len(v))) for i in range(len(v))]
-        norm = math.sqrt(sum(x * x for x in u))
-        v = [x / norm for x in u]
-    return v
 
 
 def test_pca_by_hand() -> None:

@@ -17,7 +17,6 @@ from tests.conftest import make_spec
 
 nan = np.nan
 
-
 UNITS = ["a", "b", "c"]
 
 

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pytest
-import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex import io
-from gdindex.cli import app
 from gdindex.pipeline import outputs as export
 from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, SPEC_YAML, write_project
+from tests.weights_helpers import (
+    DATA2,
+    INDS,
+    RAW2,
+    SAATY,
+    SAATY_NUM,
+    UNITS4,
+    WEIGHTS_COLUMNS,
+    ahp_by_hand,
+    derived,
+    directed,
+    dump,
+    entropy_by_hand,
+    run,
+    spec_data,
+)
 
 CONTRACT = {
     "scores": SCORE_COLUMNS,
@@ -140,146 +151,13 @@ def test_manifest_records_preparation_methods_and_counts(tmp_path: Path) -> None
     assert meta["methods"]["treat"] == [] and meta["methods"]["screen"] is None
 
 
-UNITS4 = """code,name_zh,name_en
-A,甲城,Alpha
-B,乙城,Beta
-C,丙城,Gamma
-D,丁城,Delta
-"""
-
-
-INDS = ("x1", "x2", "x3")
-
-
 # 4 units × 2 periods, every raw value positive (cv can use every child).
-DATA2 = """unit,period,x1,x2,x3
-A,2021,10,2,40
-B,2021,20,5,10
-C,2021,30,6,30
-D,2021,60,10,20
-A,2022,12,3,38
-B,2022,25,5,12
-C,2022,33,7,28
-D,2022,70,12,15
-"""
-
-
-RAW2 = {
-    2021: {"x1": [10, 20, 30, 60], "x2": [2, 5, 6, 10], "x3": [40, 10, 30, 20]},
-    2022: {"x1": [12, 25, 33, 70], "x2": [3, 5, 7, 12], "x3": [38, 12, 28, 15]},
-}
-
-
-DIRECTION = {"x1": 1, "x2": 1, "x3": -1}
 
 
 # Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
-SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
-
-
-SAATY_NUM = np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
 
 
 # weights.csv header (DESIGN §6, contract)
-WEIGHTS_COLUMNS = "node,parent,weight,effective_weight,method"
-
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def spec_data(
-    weights: dict[str, Any] | None = None,
-    *,
-    children: list[Any] | None = None,
-    periods: list[int] | None = None,
-    defaults: dict[str, Any] | None = None,
-    data_file: str = "data.csv",
-) -> dict[str, Any]:
-    """The spec of the small project: root `idx` over x1, x2, x3 (or `children`)."""
-    tree: dict[str, Any] = {
-        "id": "idx",
-        "name": {"zh": "总指数", "en": "Index"},
-        "children": children if children is not None else list(INDS),
-    }
-    if weights is not None:
-        tree["weights"] = weights
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "wts",
-        "name": {"zh": "权重测试", "en": "Weights test"},
-        "units": {
-            "file": "units.csv",
-            "id": "code",
-            "name": {"zh": "name_zh", "en": "name_en"},
-        },
-        "data": [{"file": data_file}],
-        "indicators": [
-            {"id": "x1", "name": {"zh": "指标一", "en": "One"}},
-            {"id": "x2", "name": {"zh": "指标二", "en": "Two"}},
-            {"id": "x3", "name": {"zh": "指标三", "en": "Three"}, "direction": -1},
-        ],
-        "tree": tree,
-    }
-    if periods is not None:
-        data["periods"] = periods
-    if defaults is not None:
-        data["defaults"] = defaults
-    return data
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-def nodes_of(result: gdindex.IndexResult) -> dict[str, Any]:
-    """How every inner node's weights were derived (`IndexResult.weighting`)."""
-    assert result.weighting is not None
-    return result.weighting.nodes
-
-
-def derived(result: gdindex.IndexResult, node: str = "idx") -> list[float]:
-    """The derived (rescaled) weights of `node`'s children, in tree order."""
-    return [float(w) for w in nodes_of(result)[node].weights]
-
-
-def minmax01(x: list[float]) -> list[float]:
-    lo, hi = min(x), max(x)
-    return [(v - lo) / (hi - lo) for v in x]
-
-
-def entropy_by_hand(
-    columns: list[list[float]], shift: float = 1e-4, prenormalise: bool = True
-) -> list[float]:
-    """y = minmax [0, 1] + shift; p = y / Σ y; e = −Σ p ln p / ln n; w ∝ 1 − e."""
-    d = []
-    for x in columns:
-        y = [v + shift for v in (minmax01(x) if prenormalise else x)]
-        p = [v / sum(y) for v in y]
-        e = -sum(q * math.log(q) for q in p if q > 0) / math.log(len(p))
-        d.append(1 - e)
-    return [v / sum(d) for v in d]
-
-
-def ahp_by_hand(A: np.ndarray) -> tuple[list[float], float, float, float]:
-    """Principal eigenvector (normalised), λmax, CI = (λ − m)/(m − 1), CR = CI/RI."""
-    lam, vec = np.linalg.eig(A)
-    k = int(np.argmax(lam.real))
-    v = np.abs(vec[:, k].real)
-    m = A.shape[0]
-    lambda_max = float(lam[k].real)
-    ci = (lambda_max - m) / (m - 1)
-    ri = {3: 0.58, 4: 0.90, 5: 1.12}[m]
-    return [float(x) for x in v / v.sum()], lambda_max, ci, ci / ri
-
-
-def directed(raw: dict[str, list[float]]) -> list[list[float]]:
-    """Raw columns with the direction applied (x3 is a cost)."""
-    return [[DIRECTION[k] * v for v in raw[k]] for k in INDS]
 
 
 # AHP (a = 0.3) with entropy over the 2021 rows (shift 0.01) on a pillar,

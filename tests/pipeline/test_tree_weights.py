@@ -17,12 +17,15 @@ from numpy.testing import assert_allclose
 import gdindex
 from gdindex.pipeline.tree_weights import child_weights, weight_rows
 from tests.conftest import make_spec
-
-
-def flat_tree(nominal: list[float], **node: Any) -> dict[str, Any]:
-    """A root whose children i1, i2, … carry the `nominal` weights."""
-    children = [{"id": f"i{k + 1}", "weight": w} for k, w in enumerate(nominal)]
-    return {"id": "root", "children": children, **node}
+from tests.weights_helpers import (
+    IDS,
+    PROPS,
+    SAATY,
+    flat_tree,
+    memory_spec,
+    nodes_of,
+    panels,
+)
 
 
 @pytest.mark.parametrize(
@@ -172,57 +175,6 @@ def test_weight_rows_record_the_method() -> None:
 
 
 # Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
-SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
-
-
-def nodes_of(result: gdindex.IndexResult) -> dict[str, Any]:
-    """How every inner node's weights were derived (`IndexResult.weighting`)."""
-    assert result.weighting is not None
-    return result.weighting.nodes
-
-
-PROPS = settings(max_examples=15, deadline=None, derandomize=True)
-
-
-IDS = ("a", "b", "c")
-
-
-@st.composite
-def panels(draw: st.DrawFn) -> pl.DataFrame:
-    """4–6 units × 1–2 periods; per column distinct positive values (so none is
-    constant and cv applies); `c` is a cost indicator in the specs below."""
-    n = draw(st.integers(4, 6))
-    periods = draw(st.sampled_from([[2021], [2021, 2022]]))
-    rows = n * len(periods)
-    columns = {
-        k: draw(
-            st.lists(
-                st.integers(1, 500).map(float),
-                min_size=rows,
-                max_size=rows,
-                unique=True,
-            )
-        )
-        for k in IDS
-    }
-    units = [f"u{i}" for i in range(n)]
-    return pl.DataFrame(
-        {
-            "unit": [u for _ in periods for u in units],
-            "period": [p for p in periods for _ in units],
-            **columns,
-        }
-    )
-
-
-def memory_spec(tree: dict[str, Any], **indicator: Any) -> Any:
-    inds: list[dict[str, Any]] = [
-        {"id": "a"},
-        {"id": "b"},
-        {"id": "c", "direction": -1},
-    ]
-    inds = [{**i, **indicator.get(i["id"], {})} for i in inds]
-    return make_spec(inds, tree)
 
 
 def directed_matrix(frame: pl.DataFrame) -> np.ndarray:

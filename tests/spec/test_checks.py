@@ -2,123 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 from numpy.testing import assert_allclose
 
 import gdindex
 from gdindex.errors import SpecError
 from gdindex.spec import check_spec, load_spec
-from tests.conftest import make_spec, write_project
-
-UNITS4 = """code,name_zh,name_en
-A,甲城,Alpha
-B,乙城,Beta
-C,丙城,Gamma
-D,丁城,Delta
-"""
-
-
-INDS = ("x1", "x2", "x3")
-
+from tests.conftest import make_spec
+from tests.spec_helpers import BASE, errors_of, spec_with
+from tests.weights_helpers import (
+    INCONSISTENT,
+    INDS,
+    SAATY,
+    ahp_by_hand,
+    cr_of_inconsistent,
+    derived,
+    dump,
+    project,
+    spec_data,
+)
 
 # 4 units × 1 period × 3 indicators: x2 has a raw zero (A), x3 is a cost (−1).
-DATA1 = """unit,period,x1,x2,x3
-A,2021,10,0,40
-B,2021,20,5,10
-C,2021,30,5,30
-D,2021,60,10,20
-"""
 
 
 # Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
-SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
 
 
 # An inconsistent 3 × 3 matrix: 1 ≻ 2 ≻ 3 (twice as important), but 1 ~ 3
-INCONSISTENT = [[1, 2, 1], ["1/2", 1, 2], [1, "1/2", 1]]
-
-
-def spec_data(
-    weights: dict[str, Any] | None = None,
-    *,
-    children: list[Any] | None = None,
-    periods: list[int] | None = None,
-    defaults: dict[str, Any] | None = None,
-    data_file: str = "data.csv",
-) -> dict[str, Any]:
-    """The spec of the small project: root `idx` over x1, x2, x3 (or `children`)."""
-    tree: dict[str, Any] = {
-        "id": "idx",
-        "name": {"zh": "总指数", "en": "Index"},
-        "children": children if children is not None else list(INDS),
-    }
-    if weights is not None:
-        tree["weights"] = weights
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "wts",
-        "name": {"zh": "权重测试", "en": "Weights test"},
-        "units": {
-            "file": "units.csv",
-            "id": "code",
-            "name": {"zh": "name_zh", "en": "name_en"},
-        },
-        "data": [{"file": data_file}],
-        "indicators": [
-            {"id": "x1", "name": {"zh": "指标一", "en": "One"}},
-            {"id": "x2", "name": {"zh": "指标二", "en": "Two"}},
-            {"id": "x3", "name": {"zh": "指标三", "en": "Three"}, "direction": -1},
-        ],
-        "tree": tree,
-    }
-    if periods is not None:
-        data["periods"] = periods
-    if defaults is not None:
-        data["defaults"] = defaults
-    return data
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-def project(
-    root: Path,
-    weights: dict[str, Any] | None = None,
-    data: str = DATA1,
-    **kw: Any,
-) -> Path:
-    """Write the small project into `root`; return the spec path."""
-    return write_project(root, dump(spec_data(weights, **kw)), data, UNITS4)
-
-
-def nodes_of(result: gdindex.IndexResult) -> dict[str, Any]:
-    """How every inner node's weights were derived (`IndexResult.weighting`)."""
-    assert result.weighting is not None
-    return result.weighting.nodes
-
-
-def derived(result: gdindex.IndexResult, node: str = "idx") -> list[float]:
-    """The derived (rescaled) weights of `node`'s children, in tree order."""
-    return [float(w) for w in nodes_of(result)[node].weights]
-
-
-def ahp_by_hand(A: np.ndarray) -> tuple[list[float], float, float, float]:
-    """Principal eigenvector (normalised), λmax, CI = (λ − m)/(m − 1), CR = CI/RI."""
-    lam, vec = np.linalg.eig(A)
-    k = int(np.argmax(lam.real))
-    v = np.abs(vec[:, k].real)
-    m = A.shape[0]
-    lambda_max = float(lam[k].real)
-    ci = (lambda_max - m) / (m - 1)
-    ri = {3: 0.58, 4: 0.90, 5: 1.12}[m]
-    return [float(x) for x in v / v.sum()], lambda_max, ci, ci / ri
 
 
 def spec_problems(root: Path, data: dict[str, Any]) -> list[Any]:
@@ -130,12 +44,6 @@ def spec_problems(root: Path, data: dict[str, Any]) -> list[Any]:
         gdindex.load_spec(path)
     assert all(str(path) in i.where for i in info.value.issues)
     return info.value.issues
-
-
-def cr_of_inconsistent() -> float:
-    # 3 × 3: λmax = 1 + t + 1/t with t = (a12 · a23 · a31)^(1/3) = 4^(1/3)
-    t = 4 ** (1 / 3)
-    return ((1 + t + 1 / t) - 3) / 2 / 0.58
 
 
 def test_inconsistent_ahp_matrix_is_a_spec_error_naming_node_and_cr(
@@ -394,31 +302,6 @@ def test_a_node_leaving_the_base_pool_drops_the_default_base_period() -> None:
         "panel",
         None,
     )
-
-
-BASE = {
-    "spec_version": 1,
-    "id": "t",
-    "name": {"en": "T"},
-    "data": [{"file": "d.csv"}],
-    "indicators": [
-        {"id": "a", "name": "A"},
-        {"id": "b", "name": {"zh": "乙"}, "direction": -1},
-    ],
-    "tree": {"id": "root", "name": "Root", "children": ["a", {"id": "b", "weight": 2}]},
-}
-
-
-def spec_with(**changes: object) -> dict:
-    data = json.loads(json.dumps(BASE))
-    data.update(changes)
-    return data
-
-
-def errors_of(source: object) -> str:
-    with pytest.raises(SpecError) as info:
-        load_spec(source)  # type: ignore[arg-type]
-    return str(info.value)
 
 
 def test_semantic_errors_reported_together() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from gdindex.spec import (
@@ -12,24 +10,7 @@ from gdindex.spec import (
     load_spec,
     merge_method,
 )
-
-BASE = {
-    "spec_version": 1,
-    "id": "t",
-    "name": {"en": "T"},
-    "data": [{"file": "d.csv"}],
-    "indicators": [
-        {"id": "a", "name": "A"},
-        {"id": "b", "name": {"zh": "乙"}, "direction": -1},
-    ],
-    "tree": {"id": "root", "name": "Root", "children": ["a", {"id": "b", "weight": 2}]},
-}
-
-
-def spec_with(**changes: object) -> dict:
-    data = json.loads(json.dumps(BASE))
-    data.update(changes)
-    return data
+from tests.spec_helpers import BASE, spec_with
 
 
 def test_method_inherits_defaults() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,10 +12,8 @@ import polars as pl
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
-from gdindex.cli import app
 from gdindex.errors import SpecError
 from gdindex.spec import load_spec
 from gdindex.spec import models as spec_module
@@ -26,7 +23,19 @@ from gdindex.spec.overrides import (
     apply_overrides_located,
     parse_override,
 )
-from tests.conftest import SPEC_YAML, SPECS, write_project
+from tests.conftest import SPEC_YAML, SPECS
+from tests.weights_helpers import (
+    DATA2,
+    INDS,
+    N1,
+    SAATY,
+    derived,
+    entropy_by_hand,
+    project,
+    run,
+    scores_of,
+    weighted_sum,
+)
 
 TINY: dict[str, Any] = yaml.safe_load(SPEC_YAML)
 
@@ -430,161 +439,16 @@ def test_located_overrides_resolve_list_positions() -> None:
     }
 
 
-UNITS4 = """code,name_zh,name_en
-A,甲城,Alpha
-B,乙城,Beta
-C,丙城,Gamma
-D,丁城,Delta
-"""
-
-
-UNITS = ["A", "B", "C", "D"]
-
-
-INDS = ("x1", "x2", "x3")
-
-
 # 4 units × 1 period × 3 indicators: x2 has a raw zero (A), x3 is a cost (−1).
-DATA1 = """unit,period,x1,x2,x3
-A,2021,10,0,40
-B,2021,20,5,10
-C,2021,30,5,30
-D,2021,60,10,20
-"""
 
 
 # minmax [0, 100] (the default), direction applied: x3 → (40 − raw) / 30 · 100
-N1 = {
-    "x1": [0.0, 20.0, 40.0, 100.0],
-    "x2": [0.0, 50.0, 50.0, 100.0],
-    "x3": [0.0, 100.0, 100 / 3, 200 / 3],
-}
 
 
 # 4 units × 2 periods, every raw value positive (cv can use every child).
-DATA2 = """unit,period,x1,x2,x3
-A,2021,10,2,40
-B,2021,20,5,10
-C,2021,30,6,30
-D,2021,60,10,20
-A,2022,12,3,38
-B,2022,25,5,12
-C,2022,33,7,28
-D,2022,70,12,15
-"""
 
 
 # Saaty's classic example and its published results (Saaty 1980; RI(3) = 0.58)
-SAATY = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
-
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def spec_data(
-    weights: dict[str, Any] | None = None,
-    *,
-    children: list[Any] | None = None,
-    periods: list[int] | None = None,
-    defaults: dict[str, Any] | None = None,
-    data_file: str = "data.csv",
-) -> dict[str, Any]:
-    """The spec of the small project: root `idx` over x1, x2, x3 (or `children`)."""
-    tree: dict[str, Any] = {
-        "id": "idx",
-        "name": {"zh": "总指数", "en": "Index"},
-        "children": children if children is not None else list(INDS),
-    }
-    if weights is not None:
-        tree["weights"] = weights
-    data: dict[str, Any] = {
-        "spec_version": 1,
-        "id": "wts",
-        "name": {"zh": "权重测试", "en": "Weights test"},
-        "units": {
-            "file": "units.csv",
-            "id": "code",
-            "name": {"zh": "name_zh", "en": "name_en"},
-        },
-        "data": [{"file": data_file}],
-        "indicators": [
-            {"id": "x1", "name": {"zh": "指标一", "en": "One"}},
-            {"id": "x2", "name": {"zh": "指标二", "en": "Two"}},
-            {"id": "x3", "name": {"zh": "指标三", "en": "Three"}, "direction": -1},
-        ],
-        "tree": tree,
-    }
-    if periods is not None:
-        data["periods"] = periods
-    if defaults is not None:
-        data["defaults"] = defaults
-    return data
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-def project(
-    root: Path,
-    weights: dict[str, Any] | None = None,
-    data: str = DATA1,
-    **kw: Any,
-) -> Path:
-    """Write the small project into `root`; return the spec path."""
-    return write_project(root, dump(spec_data(weights, **kw)), data, UNITS4)
-
-
-def nodes_of(result: gdindex.IndexResult) -> dict[str, Any]:
-    """How every inner node's weights were derived (`IndexResult.weighting`)."""
-    assert result.weighting is not None
-    return result.weighting.nodes
-
-
-def derived(result: gdindex.IndexResult, node: str = "idx") -> list[float]:
-    """The derived (rescaled) weights of `node`'s children, in tree order."""
-    return [float(w) for w in nodes_of(result)[node].weights]
-
-
-def scores_of(
-    result: gdindex.IndexResult, node: str, period: int = 2021
-) -> list[float]:
-    """Scores of `node` for units A, B, C, D in `period`."""
-    frame = result.scores.filter(
-        (pl.col("node") == node) & (pl.col("period") == period)
-    ).sort("unit")
-    assert frame["unit"].to_list() == UNITS
-    return [float(s) for s in frame["score"].to_list()]
-
-
-def weighted_sum(w: list[float], columns: list[list[float]]) -> list[float]:
-    """Σ_j w_j · x_ij for every row i."""
-    return [
-        sum(wj * col[i] for wj, col in zip(w, columns, strict=True)) for i in range(4)
-    ]
-
-
-def minmax01(x: list[float]) -> list[float]:
-    lo, hi = min(x), max(x)
-    return [(v - lo) / (hi - lo) for v in x]
-
-
-def entropy_by_hand(
-    columns: list[list[float]], shift: float = 1e-4, prenormalise: bool = True
-) -> list[float]:
-    """y = minmax [0, 1] + shift; p = y / Σ y; e = −Σ p ln p / ln n; w ∝ 1 − e."""
-    d = []
-    for x in columns:
-        y = [v + shift for v in (minmax01(x) if prenormalise else x)]
-        p = [v / sum(y) for v in y]
-        e = -sum(q * math.log(q) for q in p if q > 0) / math.log(len(p))
-        d.append(1 - e)
-    return [v / sum(d) for v in d]
 
 
 def test_set_switching_the_method_drops_the_old_parameters(tmp_path: Path) -> None:
