@@ -95,3 +95,19 @@ def test_quoted_periods_and_numeric_unit_references() -> None:
 
     assert spec.periods == [2021, 2022]
     assert spec.indicators[0].normalise.reference == "440100"  # type: ignore[union-attr]
+
+
+def test_a_minimal_spec_names_indicators_and_nodes_by_their_ids() -> None:
+    data = spec_with(
+        indicators=[{"id": "a"}, {"id": "b"}],
+        tree={"id": "root", "children": [{"id": "p", "children": ["a", "b"]}]},
+    )
+    del data["name"]
+
+    spec = load_spec(data)
+
+    assert spec.name.get("en") == "t" and spec.name.get("zh") == "t"
+    assert [i.name.get("zh") for i in spec.indicators] == ["a", "b"]
+    assert spec.tree.name is not None and spec.tree.name.get("en") == "root"
+    pillar = (spec.tree.children or [])[0]
+    assert pillar.name is not None and pillar.name.get("zh") == "p"

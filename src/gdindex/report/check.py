@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.datacheck import LOW_COVERAGE, ZERO_HEAVY, DataCheck
-from gdindex.errors import Issue
+from gdindex.errors import Issue, plural
 from gdindex.report.terminal import unit_label
 
 LABELS = {
@@ -235,7 +235,7 @@ def summary(check: DataCheck, lang: str = "zh") -> Text:
         counts = f"{n_e} 个错误，{n_w} 个警告"
     else:
         shape = f"{n_u} units × {n_p} periods × {n_i} indicators"
-        counts = f"{n_e} error(s), {n_w} warning(s)"
+        counts = f"{plural(n_e, 'error')}, {plural(n_w, 'warning')}"
     line = Text(f"{t('title', lang)} · {name}: {shape}; ", style="bold")
     line.append(counts, style="bold red" if n_e else "yellow" if n_w else "green")
     return line

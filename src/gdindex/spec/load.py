@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.errors import Issue, IssueLog, SpecError, plural
 from gdindex.methods.params import Model
 from gdindex.spec.checks import check_spec, check_structure
 from gdindex.spec.models import METHOD_MODELS, IndexSpec
@@ -131,10 +131,7 @@ def _validate(
         check_structure(data, raw_log)  # tree problems too, in the same report
         issues.extend(_locate(i, label, lines) for i in raw_log.errors)
         raise SpecError(
-            f"{label}: invalid spec ({len(issues)} problems)"
-            if len(issues) != 1
-            else f"{label}: invalid spec",
-            issues,
+            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
         ) from None
     if path is not None:
         spec._path = path.resolve()
@@ -142,7 +139,9 @@ def _validate(
         if issue.severity == "error":
             issues.append(_locate(issue, label, lines))
     if issues:
-        raise SpecError(f"{label}: invalid spec ({len(issues)} problems)", issues)
+        raise SpecError(
+            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
+        )
     return spec
 
 
