@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gdindex.io.numeric import decode, parse_numbers
+from gdindex.io.numeric import DecodeError, decode, parse_numbers
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     data_errors,
@@ -88,3 +88,32 @@ def test_infinite_numbers_are_rejected(tmp_path: Path) -> None:
     text = data_errors(write_project(tmp_path, SPEC_YAML, data))
 
     assert "column 'i1'" in text and "row 7 (C, 2022)" in text
+
+
+@pytest.mark.parametrize(
+    ("codec", "name"),
+    [("utf-16", "utf-16-le"), ("utf-16-be", "utf-16-be"), ("utf-32", "utf-32-le")],
+)
+def test_decode_reads_bom_marked_utf16_and_utf32(codec: str, name: str) -> None:
+    text = "城市,值\n广州,1\n"
+    bom = {"utf-16-be": b"\xfe\xff"}.get(codec, b"")
+
+    assert decode(bom + text.encode(codec)) == (text, name)
+
+
+@pytest.mark.parametrize(
+    ("codec", "named"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
+)
+def test_decode_names_utf16_without_a_bom_and_the_fix(codec: str, named: str) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode("unit,period,value\nA,2021,1\n".encode(codec))
+
+    assert named in info.value.message
+    assert f"encoding: {codec}" in info.value.hint and "UTF-8" in info.value.hint
+
+
+def test_a_wrong_encoding_names_the_detected_one() -> None:
+    with pytest.raises(DecodeError) as info:
+        decode("城市,值\n".encode("utf-16"), "utf-8")
+
+    assert "utf-16-le" in info.value.message and "utf-16-le" in info.value.hint

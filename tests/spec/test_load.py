@@ -196,3 +196,10 @@ def test_counts_agree_with_their_nouns() -> None:
         "1 problem",
         "2 problems",
     ]
+
+
+def test_a_utf16_spec_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(SPEC_YAML.encode("utf-16"))
+
+    assert load_spec(path).id == "tiny"

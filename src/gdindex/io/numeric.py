@@ -38,22 +38,105 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Byte-order marks, longest first (UTF-32 LE's starts with UTF-16 LE's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_RESAVE = "or re-save the file as UTF-8 (Excel: Save As → CSV UTF-8)"
+
+
+class DecodeError(ValueError):
+    """File bytes that cannot be read as text: `message` says what was detected and
+    `hint` how to read or re-save the file."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
+    """The UTF-16/UTF-32 encoding the bytes are in, and whether a byte-order mark
+    says so (else it is guessed from the zero bytes of mostly-ASCII text); None
+    for anything else (UTF-8, GB18030, …)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, True
+    head = raw[:4096]
+    if len(head) < 4 or head.count(0) < len(head) // 4:
+        return None  # text in an 8-bit or UTF-8 encoding has (almost) no zero bytes
+    quads = [head[k::4].count(0) for k in range(4)]
+    n = len(head) // 4
+    if quads[1] >= n * 0.9 and quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
+        return "utf-32-le", False
+    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9 and quads[2] >= n * 0.9:
+        return "utf-32-be", False
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return ("utf-16-le" if odd >= even else "utf-16-be"), False
+
+
 def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
     """Decode file bytes; `auto` tries UTF-8 (with or without BOM), then GB18030.
 
     GB18030 is a superset of GBK and GB2312, which Excel on Chinese Windows writes.
+    `auto` also reads UTF-16 and UTF-32 when a byte-order mark says which (Excel's
+    "Unicode Text" export); without one it names the encoding the bytes look like.
+
+    Raises:
+        DecodeError: the bytes are not text in `encoding` (or, for `auto`, in any
+            encoding read without asking): the message names what was detected.
     """
+    sniffed = sniff_encoding(raw)
+    if encoding == "auto" and sniffed is not None:
+        name, marked = sniffed
+        label = name.upper().replace("-LE", " LE").replace("-BE", " BE")
+        if not marked:
+            raise DecodeError(
+                f"the file looks like {label} without a byte-order mark (its bytes "
+                "are mostly zeros between ASCII letters)",
+                f"set `encoding: {name}`, {_RESAVE}",
+            )
+        try:
+            return raw.decode(name.rsplit("-", 1)[0]), name
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"the file starts with a {label} byte-order mark but is not "
+                f"{label} text: {exc}",
+                "re-save it as UTF-8 (Excel: Save As → CSV UTF-8)",
+            ) from None
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
-    if encoding == "auto":
-        try:
-            return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-        except UnicodeDecodeError:
-            # Some tools put a UTF-8 BOM in front of GBK text: the body decides.
-            return body.decode("gb18030"), "gb18030"
-    if encoding in ("utf-8", "utf-8-sig"):
-        return body.decode("utf-8"), encoding
-    return body.decode(encoding), encoding
+    try:
+        if encoding == "auto":
+            try:
+                return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+            except UnicodeDecodeError:
+                # Some tools put a UTF-8 BOM in front of GBK text: the body decides.
+                return body.decode("gb18030"), "gb18030"
+        if encoding in ("utf-8", "utf-8-sig"):
+            return body.decode("utf-8"), encoding
+        if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+            text = raw.decode(encoding.removesuffix("-sig"))
+            return text.removeprefix("\ufeff"), encoding
+        return body.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        asked = "UTF-8 or GB18030" if encoding == "auto" else encoding
+        found = (
+            f"; it looks like {sniffed[0]}"
+            + (" (byte-order mark)" if sniffed[1] else "")
+            if sniffed
+            else ""
+        )
+        raise DecodeError(
+            f"cannot decode the file as {asked}{found}: {exc}",
+            f"set `encoding: {sniffed[0]}`, {_RESAVE}"
+            if sniffed
+            else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
+            f"{_RESAVE}",
+        ) from None
 
 
 def parse_numbers(

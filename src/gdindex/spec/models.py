@@ -149,7 +149,19 @@ class GroupSpec(Model):
         return self.name.get(lang) if self.name else self.column
 
 
-Encoding = Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]
+Encoding = Literal[
+    "auto",
+    "utf-8",
+    "utf-8-sig",
+    "gb18030",
+    "gbk",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+]
 
 
 class UnitsSpec(Model):
