@@ -14,7 +14,13 @@ import polars as pl
 
 from gdindex.errors import IssueLog, examples
 from gdindex.io.headers import missing_columns
-from gdindex.io.numeric import parse_numbers, parse_periods, sha256_of
+from gdindex.io.numeric import (
+    parse_numbers,
+    parse_periods,
+    percent_mix,
+    sha256_of,
+    unread_hint,
+)
 from gdindex.io.tables import InputFile, first_row, read_table
 from gdindex.spec import DataTable, IndexSpec
 
@@ -42,7 +48,8 @@ def read_data_table(
         log,
         encoding=table.encoding,
         separator=table.separator,
-        text_columns=text_cols,
+        # decimal commas: every column is text, so Polars never reads 1.234 as 1.234
+        text_columns=None if table.decimal == "," else text_cols,
         label=where,
         sheet=table.sheet,
         skip_rows=table.skip_rows,
@@ -155,9 +162,10 @@ def _wide(
     for col in cols:
         if col in parsed:
             continue
-        values, bad = parse_numbers(frame[col], table.na_values)
+        values, bad = parse_numbers(frame[col], table.na_values, table.decimal)
         if bad.any():
-            _report_bad_cells(frame, col, bad, keys, where, log)
+            _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
+        _warn_percent_mix(frame, col, keys, where, log)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
     _check_duplicates(out, ["unit", "period"], where, log)
@@ -171,9 +179,17 @@ def _long_to_wide(
     if table.rename:
         names = names.replace(table.rename)
     keys = _keys(frame, table, where, log)
-    values, bad = parse_numbers(frame[table.value], table.na_values)
+    values, bad = parse_numbers(frame[table.value], table.na_values, table.decimal)
     if bad.any():
-        _report_bad_cells(frame, table.value, bad, keys, where, log, names)
+        _report_bad_cells(
+            frame, table.value, bad, keys, where, log, names, table.decimal
+        )
+    if frame[table.value].dtype == pl.String:
+        for name in sorted({n for n in names.to_list() if n in wanted}):
+            rows = frame.filter(names == name)
+            _warn_percent_mix(
+                rows, table.value, keys.filter(names == name), where, log, name
+            )
     long = keys.with_columns(indicator=names, value=values).filter(
         pl.col("indicator").is_in(list(wanted))
     )
@@ -205,6 +221,7 @@ def _report_bad_cells(
     where: str,
     log: IssueLog,
     names: pl.Series | None = None,
+    decimal: str = ".",
 ) -> None:
     idx = np.flatnonzero(bad.to_numpy())
     cells = []
@@ -222,9 +239,43 @@ def _report_bad_cells(
     log.error(
         f"{where}: column '{col}'",
         f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
-        "write plain numbers (1234.5, 74.6); leave missing cells empty or list their "
-        "text in `na_values:`",
+        unread_hint(frame[col].gather(idx).to_list(), decimal),
         "non-numeric",
+    )
+
+
+def _warn_percent_mix(
+    frame: pl.DataFrame,
+    col: str,
+    keys: pl.DataFrame,
+    where: str,
+    log: IssueLog,
+    indicator: str | None = None,
+) -> None:
+    """Warn when a column holds both percent text (48.10%) and fractions written
+    as plain numbers (0.5052): read as they are, they differ 100× in scale."""
+    mix = percent_mix(frame[col])
+    if mix is None:
+        return
+    percent, plain = mix
+
+    def shown(idx: list[int]) -> str:
+        cells = [
+            f"row {frame['_row'][i]} ({keys['unit'][i]}, {keys['period'][i]}): "
+            f"{frame[col][i]!r}"
+            for i in idx[:3]
+        ]
+        return "; ".join(cells) + (f" and {len(idx) - 3} more" if len(idx) > 3 else "")
+
+    what = f"column '{col}'" + (f" (indicator '{indicator}')" if indicator else "")
+    log.warn(
+        f"{where}: {what}",
+        "mixes percent text and fractions, read 100× apart in scale: "
+        f"{len(percent)} cell(s) with % ({shown(percent)}) beside {len(plain)} "
+        f"fraction(s) ≤ 1 without ({shown(plain)})",
+        "write the column one way: all as percentages (48.10) or all as fractions "
+        "(0.4810)",
+        "percent-mix",
     )
 
 

@@ -9,6 +9,7 @@ decides what a column means.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,7 +28,13 @@ _FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + [
     "　",
 ]
 _HALF_WIDTH = [str(i) for i in range(10)] + [".", ",", "-", "+", "%", " "]
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+# A thousands-grouped number: its first group has no leading zero (`0,975` and
+# `00,975` are decimal commas or typos, never thousands).
+_THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
+# The same with `decimal: ","`: dots group thousands, the comma is the decimal mark.
+_THOUSANDS_COMMA = r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
+_PLAIN_COMMA = r"^[+-]?\d+(,\d+)?([eE][+-]?\d+)?$"
+_DECIMAL_COMMA = r"^[+-]?\d+,\d+%?$"
 
 
 def sha256_of(path: Path) -> str:
@@ -140,13 +147,15 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
 
 
 def parse_numbers(
-    column: pl.Series, na_values: Iterable[str] = ()
+    column: pl.Series, na_values: Iterable[str] = (), decimal: str = "."
 ) -> tuple[pl.Series, pl.Series]:
     """Parse a text column into Float64.
 
     Accepts plain numbers, surrounding spaces, full-width digits, thousands separators
     (`1,234.5`) and a trailing percent sign (`74.6%` → 74.6). Empty cells and
-    `na_values` are missing. Anything else (`—`, `n/a`, `约100`, `1,23`) is not guessed.
+    `na_values` are missing. Anything else (`—`, `n/a`, `约100`, `1,23`, `0,975`)
+    is not guessed. With `decimal=","` the roles swap, as in European exports:
+    `0,975` → 0.975, `1.234,5` → 1234.5, and `1.5` or `0.975` are not guessed.
 
     Returns:
         The parsed values and a boolean mask of the cells that could not be read.
@@ -155,14 +164,18 @@ def parse_numbers(
         values = column.cast(pl.Float64)
         bad = values.is_infinite().fill_null(False)
         return values.set(bad, None) if bad.any() else values, bad
-    if not list(na_values):
+    comma = decimal == ","
+    if not list(na_values) and not comma:
         quick = column.cast(pl.Float64, strict=False)
         if quick.null_count() == column.null_count():
             bad = quick.is_infinite().fill_null(False)
             return (quick.set(bad, None) if bad.any() else quick), bad
     text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
     missing = text.is_null() | (text == "") | text.is_in(list(na_values))
-    values = text.cast(pl.Float64, strict=False)
+    if comma:
+        values = pl.Series(column.name, [None] * len(text), dtype=pl.Float64)
+    else:
+        values = text.cast(pl.Float64, strict=False)
     unread = values.is_null() & ~missing
     if unread.any():
         cleaned = (
@@ -171,15 +184,25 @@ def parse_numbers(
             .str.strip_suffix("%")
             .str.strip_chars(" ")
         )
-        thousands = cleaned.str.contains(_THOUSANDS)
-        cleaned = pl.Series(
-            np.where(
-                thousands.fill_null(False).to_numpy(),
-                cleaned.str.replace_all(",", "").to_numpy(),
-                cleaned.to_numpy(),
-            ),
-            dtype=pl.String,
-        )
+        if comma:
+            grouped = cleaned.str.contains(_THOUSANDS_COMMA).fill_null(False)
+            plain = cleaned.str.contains(_PLAIN_COMMA).fill_null(False)
+            swapped = cleaned.str.replace_all(".", "", literal=True).str.replace(
+                ",", ".", literal=True
+            )
+            cleaned = pl.select(
+                pl.when(grouped | plain).then(swapped).otherwise(None).alias("c")
+            ).to_series()
+        else:
+            thousands = cleaned.str.contains(_THOUSANDS)
+            cleaned = pl.Series(
+                np.where(
+                    thousands.fill_null(False).to_numpy(),
+                    cleaned.str.replace_all(",", "").to_numpy(),
+                    cleaned.to_numpy(),
+                ),
+                dtype=pl.String,
+            )
         retry = cleaned.cast(pl.Float64, strict=False)
         values = pl.select(
             pl.when(unread).then(retry).otherwise(values).alias("v")
@@ -190,6 +213,44 @@ def parse_numbers(
         pl.when(missing | bad).then(None).otherwise(values).alias(column.name)
     ).to_series()
     return values, bad
+
+
+def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
+    """How to fix cells `parse_numbers` rejected; names `decimal: ","` when some of
+    them look like decimal commas (`0,975`, `-0,500`)."""
+    base = (
+        "write plain numbers (1234.5, 74.6); leave missing cells empty or list "
+        "their text in `na_values:`"
+    )
+    if decimal == "." and any(
+        re.match(_DECIMAL_COMMA, str(c).strip()) for c in cells if c is not None
+    ):
+        return (
+            "a comma between digits is read as a thousands separator only in "
+            "groups of three after a non-zero digit (1,234); if the file writes "
+            'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
+        )
+    return base
+
+
+def percent_mix(column: pl.Series) -> tuple[list[int], list[int]] | None:
+    """Row positions of the percent cells (`48.10%`) and of the fractions written
+    as plain decimals (`0.5052`, |x| ≤ 1) of a text column that holds both: a likely
+    100× scale mix. None when the column uses one form only (or is not text)."""
+    if column.dtype != pl.String:
+        return None
+    text = column.str.strip_chars(" \t\u3000\xa0")
+    percent = text.str.ends_with("%") | text.str.ends_with("％")
+    fraction = (text.cast(pl.Float64, strict=False).abs() <= 1) & text.str.contains(
+        ".", literal=True
+    )
+    number = fraction.fill_null(False)
+    if not (percent.any() and number.any()):
+        return None
+    return (
+        np.flatnonzero(percent.fill_null(False).to_numpy()).tolist(),
+        np.flatnonzero(number.to_numpy()).tolist(),
+    )
 
 
 def parse_periods(column: pl.Series) -> list[Period | None]:

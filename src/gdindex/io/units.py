@@ -12,7 +12,7 @@ import polars as pl
 
 from gdindex.errors import IssueLog, examples
 from gdindex.io.headers import missing_columns
-from gdindex.io.numeric import parse_numbers, sha256_of
+from gdindex.io.numeric import parse_numbers, sha256_of, unread_hint
 from gdindex.io.tables import InputFile, first_row, read_table
 from gdindex.spec import IndexSpec, UnitsSpec
 
@@ -52,13 +52,15 @@ def read_units(
     out = _units_frame(frame, units, where, log, first)
     for name in sorted(denominator_names(spec)):
         if name in frame.columns and name != units.id:
-            values, bad = parse_numbers(frame[name])
-            rows = (np.flatnonzero(bad.to_numpy()) + first).tolist()
-            if rows:
+            values, bad = parse_numbers(frame[name], decimal=units.decimal)
+            idx = np.flatnonzero(bad.to_numpy())
+            if len(idx):
                 log.error(
                     f"{where}: column '{name}'",
-                    f"denominator cells that are not numbers in rows {examples(rows)}",
-                    "write plain numbers",
+                    "denominator cells that are not numbers in rows "
+                    f"{examples((idx + first).tolist())}: "
+                    f"{examples(frame[name].gather(idx).to_list())}",
+                    unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
                 )
             out = out.with_columns(values.alias(f"den:{name}"))
@@ -91,7 +93,7 @@ def _units_frame(
             frame[group.column].cast(pl.String).str.strip_chars()
         )
     if units.group_weight:
-        weights, bad = parse_numbers(frame[units.group_weight])
+        weights, bad = parse_numbers(frame[units.group_weight], decimal=units.decimal)
         # unreadable cells come back as null too: one check covers all three cases
         invalid = weights.is_null() | (weights < 0).fill_null(False)
         if invalid.any():

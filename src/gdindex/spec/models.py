@@ -164,6 +164,20 @@ Encoding = Literal[
 ]
 
 
+def _separator_for_decimal(data: Any) -> Any:
+    """`decimal: ","` makes `;` the default separator; `,` for both is an error."""
+    if not isinstance(data, dict) or data.get("decimal") != ",":
+        return data
+    if "separator" not in data:
+        return {**data, "separator": ";"}
+    if data["separator"] == ",":
+        raise ValueError(
+            'with `decimal: ","` the separator cannot be "," too: set '
+            '`separator: ";"` (as European CSV files are written)'
+        )
+    return data
+
+
 class UnitsSpec(Model):
     """The table of units (cities): ids, labels, grouping columns."""
 
@@ -188,6 +202,22 @@ class UnitsSpec(Model):
     skip_rows: int = Field(
         0, ge=0, description="Rows above the header to skip (e.g. a title row)"
     )
+    period: str | None = Field(
+        None,
+        description="Panel form: the column holding the period, one row per unit "
+        "and period (groups, group weights and denominators may change over time)",
+    )
+    decimal: Literal[".", ","] = Field(
+        ".",
+        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
+        "(1.234,5 and 0,975, as European exports write them; the separator then "
+        'defaults to ";")',
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimal_comma_separator(cls, data: Any) -> Any:
+        return _separator_for_decimal(data)
 
 
 class DataTable(Model):
@@ -219,6 +249,17 @@ class DataTable(Model):
     skip_rows: int = Field(
         0, ge=0, description="Rows above the header to skip (e.g. a title row)"
     )
+    decimal: Literal[".", ","] = Field(
+        ".",
+        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
+        "(1.234,5 and 0,975, as European exports write them; the separator then "
+        'defaults to ";")',
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimal_comma_separator(cls, data: Any) -> Any:
+        return _separator_for_decimal(data)
 
 
 def _as_list(value: Any) -> Any:
