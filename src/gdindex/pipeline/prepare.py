@@ -199,7 +199,8 @@ def _denominate(
     run: _Run,
     denominators: dict[str, np.ndarray] | None,
 ) -> np.ndarray:
-    """`value / denominator · scale`; a zero or missing denominator: missing."""
+    """`value / denominator · scale`; a zero, negative or missing denominator:
+    missing, with a warning naming the cells."""
     spec, units, periods, flags, steps, log = run.unpack()
     out = values
     for i, ind in enumerate(spec.indicators):
@@ -211,16 +212,28 @@ def _denominate(
         if out is values:
             out = values.copy()
         x = values[:, :, i]
-        bad = ~np.isnan(x) & ((d == 0) | np.isnan(d))
-        if bad.any():
-            log.warn(
-                f"indicator '{ind.id}'",
-                f"denominator '{ind.denominator}' is 0 or missing for "
-                f"{int(bad.sum())} value(s): {examples(_where(units, periods, bad))}; "
-                "they are left missing",
-                "fill the denominator, or impute the indicator",
-                "bad-denominator",
-            )
+        present = ~np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            zero, negative = present & (d == 0), present & (d < 0)
+        missing = present & np.isnan(d)
+        bad = zero | negative | missing
+        # A negative population or GDP would flip the value's sign: never a rate.
+        for mask, what in ((negative, "negative"), (zero | missing, "0 or missing")):
+            if mask.any():
+                shown = [
+                    f"{units[u]} {periods[t]} ({ind.denominator} = {d[u, t]:g})"
+                    for u, t in zip(*np.nonzero(mask), strict=True)
+                ]
+                log.warn(
+                    f"indicator '{ind.id}'",
+                    f"denominator '{ind.denominator}' is {what} for "
+                    f"{int(mask.sum())} value(s): {examples(shown)}; they are left "
+                    "missing",
+                    "fix the denominator (a sign or a typo?), or impute the indicator"
+                    if what == "negative"
+                    else "fill the denominator, or impute the indicator",
+                    "bad-denominator",
+                )
         with np.errstate(invalid="ignore", divide="ignore"):
             y = np.where(bad, np.nan, x / d * ind.scale)
         out[:, :, i] = y
