@@ -224,6 +224,9 @@ def check_data(
         log.extend(exc.issues or [Issue("data", str(exc))])
         return DataCheck(spec, *_empty_frames(spec), issues=log.issues)
     log.extend(dataset.issues)
+    notice = dataset.unused_notice()
+    if notice is not None:
+        log.extend([notice])
     if not dataset.units or not dataset.periods:
         return DataCheck(spec, *_empty_frames(spec), issues=log.issues)
     view = prepared_view(spec, dataset, log)

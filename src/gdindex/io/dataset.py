@@ -39,6 +39,25 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     denominators: dict[str, np.ndarray] = field(default_factory=dict)
     """`[unit, period]` values of every `denominator:` column, by name."""
+    unused: dict[str, list[str]] = field(default_factory=dict)
+    """Data columns (long form: indicator names) the spec never uses, by table."""
+
+    def unused_notice(self) -> Issue | None:
+        """One notice listing the data columns the spec never uses (an indicator
+        that was never declared?), for `validate` and `check`; None when every
+        column is used."""
+        if not self.unused:
+            return None
+        count = sum(len(cols) for cols in self.unused.values())
+        listed = "; ".join(f"{w}: {examples(c, 10)}" for w, c in self.unused.items())
+        return Issue(
+            "data",
+            f"{count} data column(s) are not used by the spec: {listed}",
+            "declare them as indicators (and place them in the tree) if they are "
+            "meant to count, or ignore this notice",
+            "warning",
+            "unused-column",
+        )
 
     @property
     def period_dtype(self) -> pl.DataType:
@@ -91,12 +110,30 @@ def load_data(
         log.raise_if_errors(DataError, "cannot read the data")
     dataset = _assemble(spec, tables, unit_table, log)
     dataset.inputs = inputs
+    ignored = _known_columns(spec)
+    dataset.unused = {
+        t.where: cols
+        for t in tables
+        if (cols := [c for c in t.unused if c not in ignored])
+    }
     if not strict:
         dataset.issues = log.issues
         return dataset
     log.raise_if_errors(DataError, "the data do not fit the spec")
     dataset.issues = log.warnings
     return dataset
+
+
+def _known_columns(spec: IndexSpec) -> set[str]:
+    """Columns with a role besides indicators: the units table's id, names, groups
+    and group weight (a data table may repeat them)."""
+    units = spec.units
+    if units is None:
+        return set()
+    names = [units.name.zh, units.name.en] if units.name else []
+    known = {units.id, units.group_weight, units.period, *names}
+    known |= {g.column for g in units.groups}
+    return {c for c in known if c}
 
 
 def _period_key(p: Period) -> tuple[int, Any]:

@@ -7,7 +7,7 @@ rows. It never aligns tables into the dataset or reads the units table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -33,6 +33,8 @@ class Table:
     frame: pl.DataFrame  # unit, period, <indicator columns>, _row
     indicators: list[str]
     where: str
+    unused: list[str] = field(default_factory=list)
+    """Columns (wide) or indicator names (long) the spec never asks for."""
 
 
 def read_data_table(
@@ -169,7 +171,12 @@ def _wide(
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
     _check_duplicates(out, ["unit", "period"], where, log)
-    return Table(out, cols, where)
+    unused = [
+        c
+        for c in frame.columns
+        if c not in wanted and c not in (table.unit, table.period, "_row")
+    ]
+    return Table(out, cols, where, unused)
 
 
 def _long_to_wide(
@@ -194,8 +201,9 @@ def _long_to_wide(
         pl.col("indicator").is_in(list(wanted))
     )
     _check_duplicates(long, ["unit", "period", "indicator"], where, log)
+    unused = sorted({n for n in names.to_list() if n and n not in wanted})
     if long.height == 0:
-        return Table(keys.head(0), [], where)
+        return Table(keys.head(0), [], where, unused)
     long = long.unique(
         ["unit", "period", "indicator"], keep="first", maintain_order=True
     )
@@ -210,7 +218,7 @@ def _long_to_wide(
     )
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
-    return Table(wide, inds, where)
+    return Table(wide, inds, where, unused)
 
 
 def _report_bad_cells(
