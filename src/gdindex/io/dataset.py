@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.errors import DataError, Issue, IssueLog, examples
-from gdindex.io.datatable import Table, from_frame, read_data_table
+from gdindex.io.datatable import Rejected, Table, from_frame, read_data_table
 from gdindex.io.tables import InputFile
 from gdindex.io.units import denominator_names, read_units
 from gdindex.spec import IndexSpec, Period
@@ -39,6 +39,9 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     denominators: dict[str, np.ndarray] = field(default_factory=dict)
     """`[unit, period]` values of every `denominator:` column, by name."""
+    rejected: Rejected = field(default_factory=Rejected)
+    """What errors took out of the tables, over all of them: later checks (here
+    and in `check`) do not report what follows from it."""
     unused: dict[str, list[str]] = field(default_factory=dict)
     """Data columns (long form: indicator names) the spec never uses, by table."""
 
@@ -233,7 +236,7 @@ def _assemble(
         with_data = set(data_units)
         units = [u for u in known if u in with_data]
         no_data = [u for u in known if u not in with_data]
-        if no_data:
+        if no_data and not any(t.rejected.units for t in tables):
             log.warn(
                 "units",
                 f"units without any data are left out: {examples(no_data)}",
@@ -266,10 +269,23 @@ def _assemble(
         sub = values[ui[keep], pi[keep]]
         sub[:, cols] = block[keep]
         values[ui[keep], pi[keep]] = sub
-    _check_coverage(values, units, periods, indicators, used, log)
+    rejected = Rejected()
+    for t in tables:
+        rejected.periods |= t.rejected.periods
+        rejected.units |= t.rejected.units
+        rejected.indicators |= t.rejected.indicators
+    _check_coverage(values, units, periods, indicators, used, rejected, log)
     dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
-    return Dataset(units, periods, indicators, values, table, denominators=dens)
+    return Dataset(
+        units,
+        periods,
+        indicators,
+        values,
+        table,
+        denominators=dens,
+        rejected=rejected,
+    )
 
 
 def _cells_of(
@@ -328,10 +344,15 @@ def _check_coverage(
     periods: list[Period],
     indicators: list[str],
     used: set[str],
+    rejected: Rejected,
     log: IssueLog,
 ) -> None:
+    """Empty periods and all-missing indicators, except where rows or cells an
+    error already reported are the cause."""
     present = ~np.isnan(values)
     for p, period in enumerate(periods):
+        if rejected.touches_period(period):
+            continue
         if not present[:, p, :].any():
             log.error(
                 "data",
@@ -340,7 +361,7 @@ def _check_coverage(
                 "empty-period",
             )
     for i, ind in enumerate(indicators):
-        if ind not in used:
+        if ind not in used or ind in rejected.indicators:
             continue
         if not present[:, :, i].any():
             log.error(
@@ -351,6 +372,8 @@ def _check_coverage(
             )
             continue
         for p, period in enumerate(periods):
+            if rejected.touches_period(period):
+                continue
             if present[:, p, :].any() and not present[:, p, i].any():
                 log.warn(
                     f"data: indicator '{ind}'",

@@ -35,6 +35,29 @@ class Table:
     where: str
     unused: list[str] = field(default_factory=list)
     """Columns (wide) or indicator names (long) the spec never asks for."""
+    rejected: Rejected = field(default_factory=lambda: Rejected())
+    """What an error already reported took out of the table."""
+
+
+@dataclass
+class Rejected:
+    """Rows and cells an error took out of a table (empty unit id or period, a cell
+    that is not a number): the later checks must not report what follows from
+    that (duplicate `None` rows, an empty period, an all-missing indicator)."""
+
+    periods: set[object] = field(default_factory=set)
+    """Periods of rejected rows; `None` in it: a row without a period."""
+    units: bool = False
+    """Some row lost its unit id."""
+    indicators: set[str] = field(default_factory=set)
+    """Indicators with cells that were not numbers."""
+
+    def __bool__(self) -> bool:
+        return bool(self.periods or self.units or self.indicators)
+
+    def touches_period(self, period: object) -> bool:
+        """Rows of `period` (or rows without a period) were taken out."""
+        return period in self.periods or None in self.periods
 
 
 def read_data_table(
@@ -78,7 +101,9 @@ def read_data_table(
 
 def _keys(
     frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame, Rejected]:
+    """The unit and period of every row; the rows without one are reported and
+    taken out (of the keys and of the frame, returned too)."""
     units = frame[table.unit].cast(pl.String).str.strip_chars()
     periods = parse_periods(frame[table.period])
     bad_unit = np.flatnonzero(
@@ -89,7 +114,8 @@ def _keys(
             f"{where}: column '{table.unit}'",
             "empty unit ids in rows "
             + examples(frame["_row"].gather(bad_unit).to_list()),
-            "fill in the unit id or delete the rows",
+            "fill in the unit id or delete the rows (merged cells keep their value "
+            "in the first row only: unmerge them and fill every row)",
             "missing-key",
         )
     bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
@@ -97,7 +123,8 @@ def _keys(
         log.error(
             f"{where}: column '{table.period}'",
             f"empty periods in rows {examples(bad_period)}",
-            "fill in the period or delete the rows",
+            "fill in the period or delete the rows (merged cells keep their value "
+            "in the first row only: unmerge them and fill every row)",
             "missing-key",
         )
     kinds = {type(p) for p in periods if p is not None}
@@ -114,7 +141,17 @@ def _keys(
             "period", [None if p is None else str(p) for p in periods], dtype=pl.String
         )
     )
-    return pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+    keys = pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+    rejected = Rejected()
+    drop = np.zeros(frame.height, dtype=bool)
+    drop[bad_unit] = True
+    drop[[i for i, p in enumerate(periods) if p is None]] = True
+    if drop.any():
+        rejected.units = len(bad_unit) > 0
+        rejected.periods = {periods[i] for i in np.flatnonzero(drop)}
+        keep = pl.Series(~drop)
+        return keys.filter(keep), frame.filter(keep), rejected
+    return keys, frame, rejected
 
 
 def _wide(
@@ -143,7 +180,7 @@ def _wide(
         )
         return None
     frame = frame.rename(renamed)
-    keys = _keys(frame, table, where, log)
+    keys, frame, rejected = _keys(frame, table, where, log)
     cols = [
         c for c in frame.columns if c in wanted and c not in (table.unit, table.period)
     ]
@@ -157,6 +194,7 @@ def _wide(
         for j in np.flatnonzero(infinite.any(axis=0)):
             col = numeric[int(j)]
             _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
+            rejected.indicators.add(col)
         if infinite.any():
             block = np.where(infinite, np.nan, block)
             cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
@@ -167,6 +205,7 @@ def _wide(
         values, bad = parse_numbers(frame[col], table.na_values, table.decimal)
         if bad.any():
             _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
+            rejected.indicators.add(col)
         _warn_percent_mix(frame, col, keys, where, log)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
@@ -176,21 +215,22 @@ def _wide(
         for c in frame.columns
         if c not in wanted and c not in (table.unit, table.period, "_row")
     ]
-    return Table(out, cols, where, unused)
+    return Table(out, cols, where, unused, rejected)
 
 
 def _long_to_wide(
     frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
 ) -> Table | None:
+    keys, frame, rejected = _keys(frame, table, where, log)
     names = frame[table.indicator].cast(pl.String).str.strip_chars()
     if table.rename:
         names = names.replace(table.rename)
-    keys = _keys(frame, table, where, log)
     values, bad = parse_numbers(frame[table.value], table.na_values, table.decimal)
     if bad.any():
         _report_bad_cells(
             frame, table.value, bad, keys, where, log, names, table.decimal
         )
+        rejected.indicators |= set(names.filter(bad).to_list())
     if frame[table.value].dtype == pl.String:
         for name in sorted({n for n in names.to_list() if n in wanted}):
             rows = frame.filter(names == name)
@@ -203,7 +243,7 @@ def _long_to_wide(
     _check_duplicates(long, ["unit", "period", "indicator"], where, log)
     unused = sorted({n for n in names.to_list() if n and n not in wanted})
     if long.height == 0:
-        return Table(keys.head(0), [], where, unused)
+        return Table(keys.head(0), [], where, unused, rejected)
     long = long.unique(
         ["unit", "period", "indicator"], keep="first", maintain_order=True
     )
@@ -218,7 +258,7 @@ def _long_to_wide(
     )
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
-    return Table(wide, inds, where, unused)
+    return Table(wide, inds, where, unused, rejected)
 
 
 def _report_bad_cells(
