@@ -391,3 +391,21 @@ def test_a_negative_denominator_is_missing_like_a_zero_one() -> None:
     assert "'pop' is negative for 1 value(s)" in negative.message
     assert "u0 2021 (pop = -100)" in negative.message  # unit, period, value
     assert "0 or missing for 1 value(s)" in zero.message
+
+
+def test_group_imputation_uses_the_unit_s_group_of_that_period(tmp_path: Path) -> None:
+    from tests.io.test_units import PANEL_SPEC, PANEL_UNITS
+
+    # B's i3 is missing in 2021; that year B is in 北 with A (i3 = 1), not in 南
+    units = PANEL_UNITS.replace("B,乙城,Beta,南,2021", "B,乙城,Beta,北,2021")
+    spec = PANEL_SPEC.replace(
+        "{id: i3, name: {zh: 指标三, en: Three}}",
+        "{id: i3, name: {zh: 指标三, en: Three}, impute: {method: group_mean}}",
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec, units=units))
+
+    imputed = result.stages["imputed"].filter(
+        (pl.col("unit") == "B") & (pl.col("period") == 2021)
+    )
+    assert imputed["i3"].item() == 1.0  # A's value; the 2022 group (南, C) has 4

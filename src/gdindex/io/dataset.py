@@ -39,6 +39,11 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     denominators: dict[str, np.ndarray] = field(default_factory=dict)
     """`[unit, period]` values of every `denominator:` column, by name."""
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+    """`[unit, period]` group labels (object; None: no group) by grouping column:
+    the same in every period unless the units table is in panel form."""
+    group_weights: np.ndarray | None = None
+    """`[unit, period]` group weights (`units.group_weight`), or None."""
     rejected: Rejected = field(default_factory=Rejected)
     """What errors took out of the tables, over all of them: later checks (here
     and in `check`) do not report what follows from it."""
@@ -92,7 +97,7 @@ def load_data(
     """
     log = IssueLog()
     wanted = {ind.id for ind in spec.indicators} | denominator_names(spec)
-    unit_table, units_info = read_units(spec, log)
+    unit_table, units_info, panel = read_units(spec, log)
     inputs: list[InputFile] = [units_info] if units_info else []
     tables: list[Table] = []
     unreadable = False
@@ -111,7 +116,7 @@ def load_data(
     # would only cause follow-up errors (its indicators "missing"), so stop here.
     if unreadable or unit_table is None and spec.units is not None:
         log.raise_if_errors(DataError, "cannot read the data")
-    dataset = _assemble(spec, tables, unit_table, log)
+    dataset = _assemble(spec, tables, unit_table, log, panel)
     dataset.inputs = inputs
     ignored = _known_columns(spec)
     dataset.unused = {
@@ -148,6 +153,7 @@ def _assemble(
     tables: list[Table],
     unit_table: pl.DataFrame | None,
     log: IssueLog,
+    panel: pl.DataFrame | None = None,
 ) -> Dataset:
     indicators = [ind.id for ind in spec.indicators]
     used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
@@ -275,7 +281,16 @@ def _assemble(
         rejected.units |= t.rejected.units
         rejected.indicators |= t.rejected.indicators
     _check_coverage(values, units, periods, indicators, used, rejected, log)
-    dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
+    at = _UnitPeriods(table, panel, u_index, p_index)
+    dens = _denominators(spec, den_tables, at, log)
+    groups = {
+        c.removeprefix("group:"): at.labels(c)
+        for c in table.columns
+        if c.startswith("group:")
+    }
+    weights = at.numbers("group_weight") if "group_weight" in table.columns else None
+    if panel is not None:
+        _check_panel_rows(at, values, units, periods, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
     return Dataset(
         units,
@@ -284,8 +299,84 @@ def _assemble(
         values,
         table,
         denominators=dens,
+        groups=groups,
+        group_weights=weights,
         rejected=rejected,
     )
+
+
+@dataclass
+class _UnitPeriods:
+    """Columns of the units table as `[unit, period]` arrays: the same value in
+    every period, or per period from the panel form's rows."""
+
+    table: pl.DataFrame
+    panel: pl.DataFrame | None
+    u_index: dict[str, int]
+    p_index: dict[Period, int]
+
+    def _cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        assert self.panel is not None
+        ui = np.array([self.u_index.get(u, -1) for u in self.panel["unit"].to_list()])
+        pi = np.array([self.p_index.get(p, -1) for p in self.panel["period"].to_list()])
+        return ui, pi, (ui >= 0) & (pi >= 0)
+
+    def shape(self) -> tuple[int, int]:
+        return len(self.u_index), len(self.p_index)
+
+    def numbers(self, column: str) -> np.ndarray:
+        if self.panel is None:
+            col = self.table[column].cast(pl.Float64).to_numpy()
+            return np.repeat(col[:, None], len(self.p_index), axis=1)
+        out = np.full(self.shape(), np.nan)
+        ui, pi, keep = self._cells()
+        col = self.panel[column].cast(pl.Float64).to_numpy()
+        out[ui[keep], pi[keep]] = col[keep]
+        return out
+
+    def labels(self, column: str) -> np.ndarray:
+        out = np.full(self.shape(), None, dtype=object)
+        if self.panel is None:
+            col = np.array(self.table[column].to_list(), dtype=object)
+            out[:] = col[:, None]
+            return out
+        ui, pi, keep = self._cells()
+        col = np.array(self.panel[column].to_list(), dtype=object)
+        out[ui[keep], pi[keep]] = col[keep]
+        return out
+
+    def present(self) -> np.ndarray:
+        """Which (unit, period) has a row in the units table."""
+        out = np.ones(self.shape(), dtype=bool)
+        if self.panel is not None:
+            out[:] = False
+            ui, pi, keep = self._cells()
+            out[ui[keep], pi[keep]] = True
+        return out
+
+
+def _check_panel_rows(
+    at: _UnitPeriods,
+    values: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> None:
+    """Units with data in a period the panel-form units table has no row for."""
+    lacking = (~np.isnan(values)).any(axis=2) & ~at.present()
+    if lacking.any():
+        shown = [
+            f"{units[u]} {periods[p]}"
+            for u, p in zip(*np.nonzero(lacking), strict=True)
+        ]
+        log.warn(
+            "units",
+            f"the units table has no row for {len(shown)} unit-period(s) with data: "
+            f"{examples(shown)}; they have no group, group weight or units-table "
+            "denominator there",
+            "add their rows to the units table (one row per unit and period)",
+            "unit-period-missing",
+        )
 
 
 def _cells_of(
@@ -301,29 +392,26 @@ def _cells_of(
 def _denominators(
     spec: IndexSpec,
     tables: dict[str, Table],
-    unit_table: pl.DataFrame,
-    units: list[str],
-    u_index: dict[str, int],
-    p_index: dict[Period, int],
+    at: _UnitPeriods,
     log: IssueLog,
 ) -> dict[str, np.ndarray]:
     """`[unit, period]` arrays of the denominator columns: from a data table (same
-    unit and period) or else the units table (the same value every period)."""
+    unit and period) or else the units table (the same value every period, or per
+    period in panel form)."""
     out: dict[str, np.ndarray] = {}
     ids = {ind.id for ind in spec.indicators}
     for i, ind in enumerate(spec.indicators):
         name = ind.denominator
         if name is None or name in out or name in ids:
             continue  # an indicator denominator is taken from `values` by compute
-        arr = np.full((len(units), len(p_index)), np.nan)
+        arr = np.full(at.shape(), np.nan)
         t = tables.get(name)
         if t is not None:
-            ui, pi, keep = _cells_of(t, u_index, p_index)
+            ui, pi, keep = _cells_of(t, at.u_index, at.p_index)
             col = t.frame[name].cast(pl.Float64).to_numpy()
             arr[ui[keep], pi[keep]] = col[keep]
-        elif f"den:{name}" in unit_table.columns:
-            col = unit_table[f"den:{name}"].cast(pl.Float64).to_numpy()
-            arr[:] = col[:, None]
+        elif f"den:{name}" in at.table.columns:
+            arr = at.numbers(f"den:{name}")
         else:
             log.error(
                 f"indicators[{i}].denominator",
