@@ -134,3 +134,26 @@ def test_a_panel_missing_a_unit_period_with_data_is_a_warning(tmp_path: Path) ->
     assert "'C 2022'" in warning.message
     north = result.groups.filter((pl.col("period") == 2022) & (pl.col("group") == "北"))
     assert set(north["n_units"].to_list()) == {0}  # C has no group in 2022
+
+
+def test_a_decimal_comma_group_weight_names_the_decimal_key(tmp_path: Path) -> None:
+    units = UNITS_CSV.replace("region\n", "region,pop\n").replace("北\n", '北,"0,5"\n')
+    units = units.replace("Beta,南\n", "Beta,南,1\n").replace(
+        "Gamma,南\n", "Gamma,南,2\n"
+    )
+    spec = SPEC_YAML.replace(
+        "groups: [region]", "groups: [region]\n  group_weight: pop"
+    )
+
+    text = data_errors(write_project(tmp_path, spec, units=units))
+
+    assert "group weights in rows 2" in text and 'decimal: ","' in text
+
+
+def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) -> None:
+    units = UNITS_CSV.replace("\nC,丙城", "\n,丙城")
+
+    text = data_errors(write_project(tmp_path, units=units))
+
+    assert "empty unit ids in rows 4" in text
+    assert "not in the units table" not in text

@@ -220,9 +220,13 @@ def _assemble(
         periods = found_periods
     data_units = sorted({u for u in keys["unit"].to_list() if u})
     if unit_table is not None:
+        # A units-table row without an id was reported: the data's units it held
+        # are not "unknown" (a follow-on error), so they are not reported again.
+        lost_ids = bool((unit_table["unit"] == "").any())
+        unit_table = unit_table.filter(pl.col("unit") != "")
         known = unit_table["unit"].to_list()
         unknown = [u for u in data_units if u not in set(known)]
-        if unknown:
+        if unknown and not lost_ids:
             where = ", ".join(
                 sorted(
                     {

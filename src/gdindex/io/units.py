@@ -24,10 +24,11 @@ def read_units(
 ) -> tuple[pl.DataFrame | None, InputFile | None, pl.DataFrame | None]:
     """Read the units table: `unit`, `name_zh`, `name_en`, group and weight columns.
 
-    Returns the unit frame (one row per unit, in first-appearance order), the file
-    read, and in panel form the frame of every (unit, period) row: `unit, period`,
-    `group:<column>`, `group_weight`, `den:<name>` (the unit frame then holds the
-    latest period's groups and weights, for labels).
+    Returns the unit frame (one row per unit, in first-appearance order; rows whose
+    empty id was reported have the id ""), the file read, and in panel form the
+    frame of every (unit, period) row: `unit, period`, `group:<column>`,
+    `group_weight`, `den:<name>` (the unit frame then holds the latest period's
+    groups and weights, for labels).
     """
     units = spec.units
     if units is None:
@@ -78,7 +79,7 @@ def read_units(
     if units.period:
         panel = _panel(frame, out, units, where, log, first)
         return _latest(out, panel), info, panel
-    return out.filter(pl.col("unit") != ""), info, None
+    return out, info, None
 
 
 def denominator_names(spec: IndexSpec) -> set[str]:
@@ -115,7 +116,8 @@ def _units_frame(
                 f"{where}: column '{units.group_weight}'",
                 f"missing, negative or non-numeric group weights in rows "
                 f"{examples(rows)}",
-                "give every unit a plain number ≥ 0 (e.g. its population)",
+                "give every unit a plain number ≥ 0 (e.g. its population)"
+                + _decimal_hint(frame[units.group_weight].filter(bad), units.decimal),
             )
         cols["group_weight"] = weights
     out = pl.DataFrame(cols)
@@ -138,6 +140,12 @@ def _units_frame(
             "duplicate-unit",
         )
     return out.with_columns(pl.col("unit").fill_null(""))
+
+
+def _decimal_hint(cells: pl.Series, decimal: str) -> str:
+    """`; <how to read decimal commas>` when unread cells look like `0,975`."""
+    hint = unread_hint(cells.to_list(), decimal)
+    return f"; {hint}" if 'decimal: ","' in hint else ""
 
 
 def _panel(
@@ -210,7 +218,8 @@ def _panel(
 
 
 def _latest(rows: pl.DataFrame, panel: pl.DataFrame) -> pl.DataFrame:
-    """One row per unit (first-appearance order): its latest period's values."""
-    order = rows.filter(pl.col("unit") != "").select("unit").unique(maintain_order=True)
+    """One row per unit (first-appearance order): its latest period's values (and
+    one row without an id when some rows had none: the loader says so)."""
+    order = rows.select("unit").unique(maintain_order=True)
     latest = panel.sort("period", maintain_order=True).group_by("unit").last()
     return order.join(latest.drop("period"), on="unit", how="left")
