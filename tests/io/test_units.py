@@ -157,3 +157,11 @@ def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) 
 
     assert "empty unit ids in rows 4" in text
     assert "not in the units table" not in text
+
+
+def test_two_units_rows_without_ids_are_not_duplicates(tmp_path: Path) -> None:
+    units = UNITS_CSV.replace("\nB,乙城", "\n ,乙城").replace("\nC,丙城", "\n  ,丙城")
+
+    text = data_errors(write_project(tmp_path, units=units))
+
+    assert "empty unit ids in rows 3, 4" in text and "duplicate" not in text

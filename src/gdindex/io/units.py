@@ -131,7 +131,7 @@ def _units_frame(
             f"empty unit ids in rows {examples((empty + first).tolist())}",
             "give every row an id or delete it",
         )
-    dup = out.filter(pl.col("unit").is_duplicated() & pl.col("unit").is_not_null())
+    dup = out.filter(pl.col("unit").is_duplicated() & (pl.col("unit") != ""))
     if dup.height and not units.period:  # panel form: checked by (unit, period)
         log.error(
             f"{where}: column '{units.id}'",
