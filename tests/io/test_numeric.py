@@ -223,3 +223,11 @@ def test_decimal_comma_in_a_parquet_text_column(tmp_path: Path) -> None:
     assert idx_scores(comma / "spec.yaml") == pytest.approx(
         idx_scores(write_project(tmp_path / "ref"))
     )
+
+
+def test_a_wrong_explicit_encoding_names_the_one_that_reads_the_file() -> None:
+    with pytest.raises(DecodeError) as info:
+        decode("城市,值\n广州,1\n".encode("gbk"), "utf-8")
+
+    assert "looks like gb18030" in info.value.message
+    assert "encoding: gb18030" in info.value.hint

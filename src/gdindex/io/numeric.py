@@ -131,16 +131,22 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
         return body.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
         asked = "UTF-8 or GB18030" if encoding == "auto" else encoding
+        readable = sniffed[0] if sniffed else None
+        if readable is None and encoding != "auto":
+            try:  # an explicit `encoding:` that is wrong: which one reads it?
+                readable = decode(raw)[1]
+            except DecodeError:
+                readable = None
         found = (
-            f"; it looks like {sniffed[0]}"
-            + (" (byte-order mark)" if sniffed[1] else "")
-            if sniffed
+            f"; it looks like {readable}"
+            + (" (byte-order mark)" if sniffed and sniffed[1] else "")
+            if readable
             else ""
         )
         raise DecodeError(
             f"cannot decode the file as {asked}{found}: {exc}",
-            f"set `encoding: {sniffed[0]}`, {_RESAVE}"
-            if sniffed
+            f"set `encoding: {readable}`, {_RESAVE}"
+            if readable
             else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
             f"{_RESAVE}",
         ) from None
