@@ -165,3 +165,21 @@ def test_two_units_rows_without_ids_are_not_duplicates(tmp_path: Path) -> None:
     text = data_errors(write_project(tmp_path, units=units))
 
     assert "empty unit ids in rows 3, 4" in text and "duplicate" not in text
+
+
+def test_a_units_denominator_mixing_percent_and_fractions_warns(
+    tmp_path: Path,
+) -> None:
+    units = UNITS_CSV.replace("region\n", "region,share\n").replace("北\n", "北,0.5\n")
+    units = units.replace("Beta,南\n", "Beta,南,40%\n").replace(
+        "Gamma,南\n", "Gamma,南,30%\n"
+    )
+    spec = SPEC_YAML.replace(
+        "{id: i1, name: {zh: 指标一, en: One}, unit: 个}",
+        "{id: i1, name: {zh: 指标一, en: One}, denominator: share}",
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec, units=units))
+
+    [mix] = [i for i in result.issues if i.code == "percent-mix"]
+    assert "'share'" in mix.where and "row 2: '0.5'" in mix.message

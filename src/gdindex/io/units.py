@@ -14,7 +14,13 @@ import polars as pl
 
 from gdindex.errors import IssueLog, examples
 from gdindex.io.headers import missing_columns
-from gdindex.io.numeric import parse_numbers, parse_periods, sha256_of, unread_hint
+from gdindex.io.numeric import (
+    parse_numbers,
+    parse_periods,
+    percent_mix,
+    sha256_of,
+    unread_hint,
+)
 from gdindex.io.tables import InputFile, first_row, read_table
 from gdindex.spec import IndexSpec, UnitsSpec
 
@@ -73,6 +79,19 @@ def read_units(
                     f"{examples(frame[name].gather(idx).to_list())}",
                     unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
+                )
+            mix = percent_mix(frame[name])
+            if mix is not None:
+                percent, plain = (
+                    [f"row {i + first}: {frame[name][i]!r}" for i in idx[:3]]
+                    for idx in mix
+                )
+                log.warn(
+                    f"{where}: column '{name}'",
+                    "mixes percent text and fractions, read 100× apart in scale: "
+                    f"{', '.join(percent)} beside {', '.join(plain)}",
+                    "write the column one way: all as percentages or all as fractions",
+                    "percent-mix",
                 )
             out = out.with_columns(values.alias(f"den:{name}"))
     info = InputFile("units", path, sha256_of(path), encoding, frame.height)
