@@ -286,3 +286,18 @@ def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
     _, err = proc.communicate()
 
     assert proc.returncode == 0 and b"Error" not in err
+
+
+def test_a_minimal_spec_computes_and_shows_ids_as_names(tmp_path: Path) -> None:
+    spec = "\n".join(
+        line for line in SPEC_YAML.splitlines() if not line.lstrip().startswith("name:")
+    )
+    spec = spec.replace(", name: {zh: 指标一, en: One}", "").replace(
+        ", name: {zh: 指标二, en: Two}", ""
+    )
+    path = write_project(tmp_path, spec)
+
+    result = runner.invoke(app, ["compute", str(path), "--lang", "en"])
+
+    assert result.exit_code == 0, result.output
+    assert "p1" in result.output and "tiny" in result.output

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from gdindex.errors import plural
 from gdindex.version import __version__
 
 if TYPE_CHECKING:
@@ -235,11 +236,14 @@ def validate(
     render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
     if errors:
         _console(stderr=True).print(
-            f"{len(errors)} error(s), {len(issues) - len(errors)} warning(s)",
+            f"{plural(len(errors), 'error')}, "
+            f"{plural(len(issues) - len(errors), 'warning')}",
             style="red",
         )
         raise typer.Exit(1)
-    _console().print(f"✓ {spec}: valid ({len(issues)} warning(s))", style="green")
+    _console().print(
+        f"✓ {spec}: valid ({plural(len(issues), 'warning')})", style="green"
+    )
 
 
 class CheckFormat(StrEnum):

@@ -114,8 +114,12 @@ class IssueLog:
     def raise_if_errors(self, kind: type[GdindexError], what: str) -> None:
         errors = self.errors
         if errors:
-            noun = "problem" if len(errors) == 1 else "problems"
-            raise kind(f"{what}: {len(errors)} {noun} found", errors)
+            raise kind(f"{what}: {plural(len(errors), 'problem')} found", errors)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 problem`, `2 problems`, `0 warnings`: a count with its noun in English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def examples(values: Iterable[object], limit: int = MAX_EXAMPLES) -> str:

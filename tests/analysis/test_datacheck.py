@@ -329,7 +329,7 @@ def test_cli_bounds_violation_exits_1(tmp_path: Path) -> None:
 
     assert code == 1
     assert "out-of-bounds" in out and "A 2021 = 120" in out
-    assert "1 error(s), 0 warning(s)" in out
+    assert "1 error, 0 warnings" in out
 
 
 def test_cli_quiet_prints_only_errors_on_stderr(tmp_path: Path) -> None:
@@ -348,7 +348,7 @@ def test_cli_warnings_only_exits_0(tmp_path: Path) -> None:
     code, out, _ = cli("check", str(spec), "--lang", "en")
 
     assert code == 0
-    assert "constant-indicator" in out and "0 error(s), 1 warning(s)" in out
+    assert "constant-indicator" in out and "0 errors, 1 warning" in out
 
 
 def test_cli_out_and_json_equal_the_library(tmp_path: Path) -> None:

@@ -74,3 +74,37 @@ def test_validate_reports_what_preparation_finds(tmp_path: Path) -> None:
     errors = [i for i in issues if i.severity == "error"]
     assert len(errors) == 1 and "≤ 0 have no logarithm" in errors[0].message
     assert "A 2021" in errors[0].message
+
+
+@pytest.mark.parametrize("form", ["wide", "long"])
+def test_data_columns_the_spec_never_uses_are_one_notice(
+    tmp_path: Path, form: str
+) -> None:
+    from gdindex.analysis.datacheck import check_data
+
+    lines = DATA_CSV.splitlines()
+    data = "\n".join(
+        [lines[0] + ",region,forgotten,other"]
+        + [f"{line},x,{k},{k * 2}" for k, line in enumerate(lines[1:])]
+    )
+    spec = SPEC_YAML
+    if form == "long":
+        import polars as pl
+
+        wide = pl.read_csv(data.encode()).drop("region")
+        data = wide.unpivot(index=["unit", "period"], variable_name="indicator")
+        data = data.filter(pl.col("value").is_not_null()).write_csv()
+        spec = SPEC_YAML.replace(
+            "  - file: data.csv", "  - file: data.csv\n    format: long"
+        )
+    path = write_project(tmp_path, spec, data)
+
+    for issues in (gdindex.validate(path), check_data(path).issues):
+        [notice] = [i for i in issues if i.code == "unused-column"]
+        assert notice.severity == "warning"
+        assert "'forgotten', 'other'" in notice.message and "data.csv" in notice.message
+        # the unit, period and group (units.groups) columns are not listed
+        assert "region" not in notice.message and "'unit'" not in notice.message
+        assert not [i for i in issues if i.severity == "error"]
+    # compute reads the same tables without the notice
+    assert "unused-column" not in [i.code for i in gdindex.compute(path).issues]

@@ -71,3 +71,33 @@ def test_messages_name_files_as_the_spec_writes_them(tmp_path: Path) -> None:
 
     assert [i.where for i in one.issues] == [i.where for i in two.issues]
     assert any(i.where.startswith("data.csv (data[0])") for i in one.issues)
+
+
+@pytest.mark.parametrize("form", ["wide", "long"])
+def test_a_column_mixing_fractions_and_percent_text_warns(
+    tmp_path: Path, form: str
+) -> None:
+    from gdindex.analysis.datacheck import check_data
+
+    data = DATA_CSV.replace("A,2021,10,5,", "A,2021,10,0.5052,").replace(
+        "B,2021,20,3,", "B,2021,20,48.10%,"
+    )
+    spec = SPEC_YAML
+    if form == "long":
+        wide = pl.read_csv(data.encode(), infer_schema=False)
+        long = wide.unpivot(index=["unit", "period"], variable_name="indicator")
+        data = long.filter(pl.col("value").is_not_null()).write_csv()
+        spec = SPEC_YAML.replace(
+            "  - file: data.csv", "  - file: data.csv\n    format: long"
+        )
+    path = write_project(tmp_path, spec, data)
+
+    for issues in (gdindex.compute(path).issues, check_data(path).issues):
+        [mix] = [i for i in issues if i.code == "percent-mix"]
+        assert "data.csv" in mix.where and "i2" in mix.where
+        assert "'48.10%'" in mix.message and "'0.5052'" in mix.message
+        assert mix.severity == "warning"
+    # percent text beside plain numbers on the same scale is no 100× mix
+    text_only = DATA_CSV.replace("A,2021,10,5,", "A,2021,10,5%,")
+    other = write_project(tmp_path / "one", SPEC_YAML, text_only)
+    assert [i for i in gdindex.compute(other).issues if i.code == "percent-mix"] == []

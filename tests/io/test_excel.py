@@ -22,7 +22,7 @@ from gdindex.cli import app
 from gdindex.errors import IssueLog
 from gdindex.io.dataset import load_data
 from gdindex.io.tables import read_table
-from tests.conftest import DATA_CSV, ROOT, UNITS_CSV, write_project
+from tests.conftest import DATA_CSV, ROOT, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     assert_tiny_scores,
     csv_rows,
@@ -396,3 +396,82 @@ def test_workbook_sample_computes_with_flags(tmp_path: Path) -> None:
     workbook = manifest["inputs"][1]
     assert (workbook["encoding"], workbook["rows"]) == ("xlsx", 63)
     assert workbook["sha256"] == hashlib.sha256(WORKBOOK.read_bytes()).hexdigest()
+
+
+TINY_ROWS = [
+    ("A", 2021, 10, 5, 1, 100),
+    ("A", 2022, 12, 6, 2, 90),
+    ("B", 2021, 20, 3, None, 80),
+    ("B", 2022, 22, 4, 3, 70),
+    ("C", 2021, 30, 1, 4, 60),
+    ("C", 2022, 35, 2, 5, 50),
+]
+HEADER = ["unit", "period", "i1", "i2", "i3", "i4"]
+
+
+def merged_workbook(path: Path, *, merged_units: bool, group_header: bool) -> Path:
+    """The tiny data as a sheet a person formats: each unit's id merged over its
+    two years, and/or a row of merged group headers above the real header."""
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"created": dt.datetime(2024, 1, 1)})
+    sheet = book.add_worksheet("data")
+    top = 0
+    if group_header:
+        sheet.merge_range(0, 2, 0, 3, "支柱一 P1")
+        sheet.merge_range(0, 4, 0, 5, "支柱二 P2")
+        top = 1
+    sheet.write_row(top, 0, HEADER)
+    for r, row in enumerate(TINY_ROWS):
+        for c, value in enumerate(row):
+            if value is not None and (c > 0 or not merged_units):
+                sheet.write(top + 1 + r, c, value)
+    if merged_units:
+        for k in range(0, len(TINY_ROWS), 2):
+            sheet.merge_range(top + 1 + k, 0, top + 2 + k, 0, TINY_ROWS[k][0])
+    book.close()
+    return path
+
+
+def test_merged_unit_cells_give_one_error_and_no_follow_on_ones(
+    tmp_path: Path,
+) -> None:
+    from gdindex.analysis.datacheck import check_data
+
+    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.xlsx")
+    path = write_project(tmp_path, spec)
+    merged_workbook(tmp_path / "data.xlsx", merged_units=True, group_header=False)
+
+    loaded = data_error(path).issues
+    checked = check_data(path).issues
+    validated = gdindex.validate(path)
+
+    for issues in (loaded, [i for i in checked if i.severity == "error"], validated):
+        [error] = [i for i in issues if i.severity == "error"]
+        assert error.code == "missing-key" and "rows 3, 5, 7" in error.message
+        assert "merged cells" in (error.hint or "")
+    # no phantom duplicates of (None, 2022), no empty period 2022, no low coverage
+    assert [i.code for i in checked] == ["missing-key"]
+
+
+def test_a_merged_group_header_above_the_header_suggests_skip_rows(
+    tmp_path: Path,
+) -> None:
+    spec = SPEC_YAML.replace("  - file: data.csv", "  - file: data.xlsx")
+    path = write_project(tmp_path, spec)
+    merged_workbook(tmp_path / "data.xlsx", merged_units=False, group_header=True)
+
+    [error] = data_error(path).issues
+
+    assert error.code == "group-header" and "row 1" in error.message
+    assert "'支柱一 P1'" in error.message and "skip_rows: 1" in (error.hint or "")
+    fixed = spec.replace("  - file: data.xlsx", "  - file: data.xlsx\n    skip_rows: 1")
+    (tmp_path / "spec.yaml").write_text(fixed, encoding="utf-8")
+    assert_tiny_scores(gdindex.compute(path))
+
+
+def test_a_group_header_in_a_csv_suggests_skip_rows(tmp_path: Path) -> None:
+    data = ",,P1,,P2,\n" + DATA_CSV
+
+    [error] = data_error(write_project(tmp_path, SPEC_YAML, data)).issues
+
+    assert error.code == "group-header" and "skip_rows: 1" in (error.hint or "")

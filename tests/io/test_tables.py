@@ -175,3 +175,36 @@ def test_sheet_on_a_csv_is_a_warning(tmp_path: Path) -> None:
 
     assert_tiny_scores(result)
     assert "ignored-key" in [i.code for i in result.issues]
+
+
+@pytest.mark.parametrize("role", ["data", "units"])
+def test_utf16_tables_with_a_bom_are_read(tmp_path: Path, role: str) -> None:
+    data: str | bytes = DATA_CSV
+    units: str | bytes = UNITS_CSV
+    if role == "data":
+        data = DATA_CSV.encode("utf-16")
+    else:
+        units = UNITS_CSV.encode("utf-16")
+    path = write_project(tmp_path, SPEC_YAML, data, units)
+
+    result = gdindex.compute(path)
+
+    assert_tiny_scores(result)
+    assert "utf-16-le" in [f.encoding for f in result.inputs]
+
+
+def test_utf16_without_a_bom_names_the_encoding_and_the_fix(tmp_path: Path) -> None:
+    path = write_project(tmp_path, SPEC_YAML, DATA_CSV.encode("utf-16-le"))
+
+    text = data_errors(path)
+
+    assert "UTF-16 LE without a byte-order mark" in text
+    assert "encoding: utf-16-le" in text and "gb18030" not in text
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv", "  - file: data.csv\n    encoding: utf-16-le"
+    )
+    assert_tiny_scores(
+        gdindex.compute(
+            write_project(tmp_path / "fixed", spec, DATA_CSV.encode("utf-16-le"))
+        )
+    )

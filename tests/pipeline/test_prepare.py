@@ -374,3 +374,38 @@ def test_flags_reach_indicators_csv(tmp_path: Path) -> None:
 
 def test_log_flag_bit_is_distinct() -> None:
     assert len({DENOMINATED, IMPUTED, SCREENED, WINSORISED, LOG}) == 5
+
+
+def test_a_negative_denominator_is_missing_like_a_zero_one() -> None:
+    values = column([50.0, 60.0], [7.0, 8.0])
+    pop = np.array([[100.0, -100.0], [10.0, 0.0]])
+    spec = spec_of([{"id": "a", "denominator": "pop"}])
+
+    prep, log = run(values, spec, denominators={"pop": pop})
+
+    got = prep.denominated[:, :, 0]
+    assert got[0, 0] == 0.5 and got[1, 0] == 0.7
+    assert math.isnan(got[0, 1]) and math.isnan(got[1, 1])  # never -0.6
+    negative, zero = log.warnings
+    assert negative.code == "bad-denominator" and negative.where == "indicator 'a'"
+    assert "'pop' is negative for 1 value(s)" in negative.message
+    assert "u0 2021 (pop = -100)" in negative.message  # unit, period, value
+    assert "0 or missing for 1 value(s)" in zero.message
+
+
+def test_group_imputation_uses_the_unit_s_group_of_that_period(tmp_path: Path) -> None:
+    from tests.io.test_units import PANEL_SPEC, PANEL_UNITS
+
+    # B's i3 is missing in 2021; that year B is in 北 with A (i3 = 1), not in 南
+    units = PANEL_UNITS.replace("B,乙城,Beta,南,2021", "B,乙城,Beta,北,2021")
+    spec = PANEL_SPEC.replace(
+        "{id: i3, name: {zh: 指标三, en: Three}}",
+        "{id: i3, name: {zh: 指标三, en: Three}, impute: {method: group_mean}}",
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec, units=units))
+
+    imputed = result.stages["imputed"].filter(
+        (pl.col("unit") == "B") & (pl.col("period") == 2021)
+    )
+    assert imputed["i3"].item() == 1.0  # A's value; the 2022 group (南, C) has 4

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 import gdindex
-from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS
+from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, write_project
 
 
 def test_scores_frame_shape_and_columns(tiny_spec: Path) -> None:
@@ -73,3 +73,42 @@ def test_indicator_table(tiny_spec: Path) -> None:
         & (pl.col("indicator") == "i4")
     )
     assert row.row(0) == ("A", 2022, "i4", 90.0, 90.0, 20.0, None)
+
+
+def test_group_means_follow_a_unit_that_changes_group(tmp_path: Path) -> None:
+    from tests.io.helpers import TINY_IDX
+    from tests.io.test_units import PANEL_SPEC, PANEL_UNITS
+
+    result = gdindex.compute(write_project(tmp_path, PANEL_SPEC, units=PANEL_UNITS))
+
+    idx = result.groups.filter(pl.col("node") == "idx")
+    got = {(r["group"], r["period"]): r for r in idx.iter_rows(named=True)}
+    a, b, c = (TINY_IDX[(u, 2021)] for u in "ABC")
+    a2, b2, c2 = (TINY_IDX[(u, 2022)] for u in "ABC")
+    # 2021: 北 = {A}, 南 = {B, C}; 2022: A moved to 南, C to 北
+    assert got[("北", 2021)]["score"] == pytest.approx(a)
+    assert got[("南", 2021)]["score"] == pytest.approx((b + c) / 2)
+    assert got[("北", 2022)]["score"] == pytest.approx(c2)
+    assert got[("南", 2022)]["score"] == pytest.approx((a2 + b2) / 2)
+    assert got[("南", 2022)]["n_units"] == 2 and got[("北", 2022)]["n_units"] == 1
+    assert got[("北", 2022)]["growth_pct"] == pytest.approx(100 * (c2 / a - 1))
+
+
+def test_weighted_group_means_use_each_period_weights(tmp_path: Path) -> None:
+    from tests.io.helpers import TINY_IDX
+    from tests.io.test_units import PANEL_SPEC, PANEL_UNITS
+
+    spec = PANEL_SPEC.replace(
+        "  period: period", "  period: period\n  group_weight: pop"
+    )
+
+    result = gdindex.compute(write_project(tmp_path, spec, units=PANEL_UNITS))
+
+    south = result.groups.filter(
+        (pl.col("node") == "idx") & (pl.col("group") == "南")
+    ).sort("period")["score"]
+    b, c = TINY_IDX[("B", 2021)], TINY_IDX[("C", 2021)]
+    a2, b2 = TINY_IDX[("A", 2022)], TINY_IDX[("B", 2022)]
+    assert south.to_list() == pytest.approx(
+        [(1 * b + 2 * c) / 3, (3 * a2 + 1 * b2) / 4]
+    )

@@ -140,3 +140,20 @@ def test_fmt_value(value: float | None, text: str) -> None:
 
 def test_fmt_share() -> None:
     assert fmt_share(5 / 6) == "83.3%" and fmt_share(None) == "—"
+
+
+def test_prepared_values_get_their_own_row_saying_how_they_were_made() -> None:
+    from tests.conftest import ROOT
+
+    check = check_data(ROOT / "specs" / "guangdong_workbook.yaml")
+
+    out = render(indicator_table(check, "en"), width=220)
+
+    lines = out.splitlines()
+    at = next(k for k, line in enumerate(lines) if "fiveg_bs_per_10k" in line)
+    assert "↳ prepared" in lines[at + 1] and "÷ population_persons" in lines[at + 1]
+    assert "43.39" in lines[at + 1]  # the rate's maximum, not the count's 80960
+    at = next(k for k, line in enumerate(lines) if "software_revenue_to_gdp" in line)
+    prepared = next(line for line in lines[at + 1 :] if "↳ prepared" in line)
+    assert "outliers" in prepared and "3 treated" in prepared
+    assert "outliers" not in lines[at]  # the flag belongs to the prepared values

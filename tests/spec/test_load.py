@@ -150,3 +150,31 @@ def test_non_finite_weight() -> None:
     data["tree"]["children"][0]["weight"] = float("inf")
 
     assert "finite number" in errors_of(data)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"colour": "red"}, {"tree": {"id": "root", "children": ["a", "zz"]}}],
+    ids=["model", "semantic"],
+)
+def test_one_problem_is_counted_in_the_singular(changes: dict) -> None:
+    text = errors_of(spec_with(**changes)).splitlines()[0]
+
+    assert "(1 problem)" in text
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    from gdindex.errors import plural
+
+    assert [plural(n, "problem") for n in (0, 1, 2)] == [
+        "0 problems",
+        "1 problem",
+        "2 problems",
+    ]
+
+
+def test_a_utf16_spec_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(SPEC_YAML.encode("utf-16"))
+
+    assert load_spec(path).id == "tiny"

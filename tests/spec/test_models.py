@@ -95,3 +95,19 @@ def test_every_registered_method_is_in_its_spec_union_and_back() -> None:
         assert names(kind) == registry.names(), kind
         for name, model in zip(names(kind), METHOD_MODELS[kind], strict=True):
             assert registry.get(name).params is model
+
+
+def test_a_minimal_spec_names_indicators_and_nodes_by_their_ids() -> None:
+    data = spec_with(
+        indicators=[{"id": "a"}, {"id": "b"}],
+        tree={"id": "root", "children": [{"id": "p", "children": ["a", "b"]}]},
+    )
+    del data["name"]
+
+    spec = load_spec(data)
+
+    assert spec.name.get("en") == "t" and spec.name.get("zh") == "t"
+    assert [i.name.get("zh") for i in spec.indicators] == ["a", "b"]
+    assert spec.tree.name is not None and spec.tree.name.get("en") == "root"
+    pillar = (spec.tree.children or [])[0]
+    assert pillar.name is not None and pillar.name.get("zh") == "p"

@@ -51,6 +51,9 @@ def validate(
         dataset = load_data(spec, strict=False)
     except GdindexError as exc:
         return issues + exc.issues
+    notice = dataset.unused_notice()
+    if notice is not None:
+        issues.append(notice)
     if _unfilled(dataset.values, dataset.issues):
         # A template as `gdindex init` writes it: rows for every unit and period,
         # no value yet. That is not a broken table: say what to do next.

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.errors import DataError, Issue, IssueLog, examples
-from gdindex.io.datatable import Table, from_frame, read_data_table
+from gdindex.io.datatable import Rejected, Table, from_frame, read_data_table
 from gdindex.io.tables import InputFile
 from gdindex.io.units import denominator_names, read_units
 from gdindex.spec import IndexSpec, Period
@@ -39,6 +39,33 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     denominators: dict[str, np.ndarray] = field(default_factory=dict)
     """`[unit, period]` values of every `denominator:` column, by name."""
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+    """`[unit, period]` group labels (object; None: no group) by grouping column:
+    the same in every period unless the units table is in panel form."""
+    group_weights: np.ndarray | None = None
+    """`[unit, period]` group weights (`units.group_weight`), or None."""
+    rejected: Rejected = field(default_factory=Rejected)
+    """What errors took out of the tables, over all of them: later checks (here
+    and in `check`) do not report what follows from it."""
+    unused: dict[str, list[str]] = field(default_factory=dict)
+    """Data columns (long form: indicator names) the spec never uses, by table."""
+
+    def unused_notice(self) -> Issue | None:
+        """One notice listing the data columns the spec never uses (an indicator
+        that was never declared?), for `validate` and `check`; None when every
+        column is used."""
+        if not self.unused:
+            return None
+        count = sum(len(cols) for cols in self.unused.values())
+        listed = "; ".join(f"{w}: {examples(c, 10)}" for w, c in self.unused.items())
+        return Issue(
+            "data",
+            f"{count} data column(s) are not used by the spec: {listed}",
+            "declare them as indicators (and place them in the tree) if they are "
+            "meant to count, or ignore this notice",
+            "warning",
+            "unused-column",
+        )
 
     @property
     def period_dtype(self) -> pl.DataType:
@@ -70,7 +97,7 @@ def load_data(
     """
     log = IssueLog()
     wanted = {ind.id for ind in spec.indicators} | denominator_names(spec)
-    unit_table, units_info = read_units(spec, log)
+    unit_table, units_info, panel = read_units(spec, log)
     inputs: list[InputFile] = [units_info] if units_info else []
     tables: list[Table] = []
     unreadable = False
@@ -89,14 +116,32 @@ def load_data(
     # would only cause follow-up errors (its indicators "missing"), so stop here.
     if unreadable or unit_table is None and spec.units is not None:
         log.raise_if_errors(DataError, "cannot read the data")
-    dataset = _assemble(spec, tables, unit_table, log)
+    dataset = _assemble(spec, tables, unit_table, log, panel)
     dataset.inputs = inputs
+    ignored = _known_columns(spec)
+    dataset.unused = {
+        t.where: cols
+        for t in tables
+        if (cols := [c for c in t.unused if c not in ignored])
+    }
     if not strict:
         dataset.issues = log.issues
         return dataset
     log.raise_if_errors(DataError, "the data do not fit the spec")
     dataset.issues = log.warnings
     return dataset
+
+
+def _known_columns(spec: IndexSpec) -> set[str]:
+    """Columns with a role besides indicators: the units table's id, names, groups
+    and group weight (a data table may repeat them)."""
+    units = spec.units
+    if units is None:
+        return set()
+    names = [units.name.zh, units.name.en] if units.name else []
+    known = {units.id, units.group_weight, units.period, *names}
+    known |= {g.column for g in units.groups}
+    return {c for c in known if c}
 
 
 def _period_key(p: Period) -> tuple[int, Any]:
@@ -108,6 +153,7 @@ def _assemble(
     tables: list[Table],
     unit_table: pl.DataFrame | None,
     log: IssueLog,
+    panel: pl.DataFrame | None = None,
 ) -> Dataset:
     indicators = [ind.id for ind in spec.indicators]
     used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
@@ -174,9 +220,13 @@ def _assemble(
         periods = found_periods
     data_units = sorted({u for u in keys["unit"].to_list() if u})
     if unit_table is not None:
+        # A units-table row without an id was reported: the data's units it held
+        # are not "unknown" (a follow-on error), so they are not reported again.
+        lost_ids = bool((unit_table["unit"] == "").any())
+        unit_table = unit_table.filter(pl.col("unit") != "")
         known = unit_table["unit"].to_list()
         unknown = [u for u in data_units if u not in set(known)]
-        if unknown:
+        if unknown and not lost_ids:
             where = ", ".join(
                 sorted(
                     {
@@ -196,7 +246,7 @@ def _assemble(
         with_data = set(data_units)
         units = [u for u in known if u in with_data]
         no_data = [u for u in known if u not in with_data]
-        if no_data:
+        if no_data and not any(t.rejected.units for t in tables):
             log.warn(
                 "units",
                 f"units without any data are left out: {examples(no_data)}",
@@ -229,10 +279,108 @@ def _assemble(
         sub = values[ui[keep], pi[keep]]
         sub[:, cols] = block[keep]
         values[ui[keep], pi[keep]] = sub
-    _check_coverage(values, units, periods, indicators, used, log)
-    dens = _denominators(spec, den_tables, table, units, u_index, p_index, log)
+    rejected = Rejected()
+    for t in tables:
+        rejected.periods |= t.rejected.periods
+        rejected.units |= t.rejected.units
+        rejected.indicators |= t.rejected.indicators
+    _check_coverage(values, units, periods, indicators, used, rejected, log)
+    at = _UnitPeriods(table, panel, u_index, p_index)
+    dens = _denominators(spec, den_tables, at, log)
+    groups = {
+        c.removeprefix("group:"): at.labels(c)
+        for c in table.columns
+        if c.startswith("group:")
+    }
+    weights = at.numbers("group_weight") if "group_weight" in table.columns else None
+    if panel is not None:
+        _check_panel_rows(at, values, units, periods, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
-    return Dataset(units, periods, indicators, values, table, denominators=dens)
+    return Dataset(
+        units,
+        periods,
+        indicators,
+        values,
+        table,
+        denominators=dens,
+        groups=groups,
+        group_weights=weights,
+        rejected=rejected,
+    )
+
+
+@dataclass
+class _UnitPeriods:
+    """Columns of the units table as `[unit, period]` arrays: the same value in
+    every period, or per period from the panel form's rows."""
+
+    table: pl.DataFrame
+    panel: pl.DataFrame | None
+    u_index: dict[str, int]
+    p_index: dict[Period, int]
+
+    def _cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        assert self.panel is not None
+        ui = np.array([self.u_index.get(u, -1) for u in self.panel["unit"].to_list()])
+        pi = np.array([self.p_index.get(p, -1) for p in self.panel["period"].to_list()])
+        return ui, pi, (ui >= 0) & (pi >= 0)
+
+    def shape(self) -> tuple[int, int]:
+        return len(self.u_index), len(self.p_index)
+
+    def numbers(self, column: str) -> np.ndarray:
+        if self.panel is None:
+            col = self.table[column].cast(pl.Float64).to_numpy()
+            return np.repeat(col[:, None], len(self.p_index), axis=1)
+        out = np.full(self.shape(), np.nan)
+        ui, pi, keep = self._cells()
+        col = self.panel[column].cast(pl.Float64).to_numpy()
+        out[ui[keep], pi[keep]] = col[keep]
+        return out
+
+    def labels(self, column: str) -> np.ndarray:
+        out = np.full(self.shape(), None, dtype=object)
+        if self.panel is None:
+            col = np.array(self.table[column].to_list(), dtype=object)
+            out[:] = col[:, None]
+            return out
+        ui, pi, keep = self._cells()
+        col = np.array(self.panel[column].to_list(), dtype=object)
+        out[ui[keep], pi[keep]] = col[keep]
+        return out
+
+    def present(self) -> np.ndarray:
+        """Which (unit, period) has a row in the units table."""
+        out = np.ones(self.shape(), dtype=bool)
+        if self.panel is not None:
+            out[:] = False
+            ui, pi, keep = self._cells()
+            out[ui[keep], pi[keep]] = True
+        return out
+
+
+def _check_panel_rows(
+    at: _UnitPeriods,
+    values: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> None:
+    """Units with data in a period the panel-form units table has no row for."""
+    lacking = (~np.isnan(values)).any(axis=2) & ~at.present()
+    if lacking.any():
+        shown = [
+            f"{units[u]} {periods[p]}"
+            for u, p in zip(*np.nonzero(lacking), strict=True)
+        ]
+        log.warn(
+            "units",
+            f"the units table has no row for {len(shown)} unit-period(s) with data: "
+            f"{examples(shown)}; they have no group, group weight or units-table "
+            "denominator there",
+            "add their rows to the units table (one row per unit and period)",
+            "unit-period-missing",
+        )
 
 
 def _cells_of(
@@ -248,29 +396,26 @@ def _cells_of(
 def _denominators(
     spec: IndexSpec,
     tables: dict[str, Table],
-    unit_table: pl.DataFrame,
-    units: list[str],
-    u_index: dict[str, int],
-    p_index: dict[Period, int],
+    at: _UnitPeriods,
     log: IssueLog,
 ) -> dict[str, np.ndarray]:
     """`[unit, period]` arrays of the denominator columns: from a data table (same
-    unit and period) or else the units table (the same value every period)."""
+    unit and period) or else the units table (the same value every period, or per
+    period in panel form)."""
     out: dict[str, np.ndarray] = {}
     ids = {ind.id for ind in spec.indicators}
     for i, ind in enumerate(spec.indicators):
         name = ind.denominator
         if name is None or name in out or name in ids:
             continue  # an indicator denominator is taken from `values` by compute
-        arr = np.full((len(units), len(p_index)), np.nan)
+        arr = np.full(at.shape(), np.nan)
         t = tables.get(name)
         if t is not None:
-            ui, pi, keep = _cells_of(t, u_index, p_index)
+            ui, pi, keep = _cells_of(t, at.u_index, at.p_index)
             col = t.frame[name].cast(pl.Float64).to_numpy()
             arr[ui[keep], pi[keep]] = col[keep]
-        elif f"den:{name}" in unit_table.columns:
-            col = unit_table[f"den:{name}"].cast(pl.Float64).to_numpy()
-            arr[:] = col[:, None]
+        elif f"den:{name}" in at.table.columns:
+            arr = at.numbers(f"den:{name}")
         else:
             log.error(
                 f"indicators[{i}].denominator",
@@ -291,10 +436,15 @@ def _check_coverage(
     periods: list[Period],
     indicators: list[str],
     used: set[str],
+    rejected: Rejected,
     log: IssueLog,
 ) -> None:
+    """Empty periods and all-missing indicators, except where rows or cells an
+    error already reported are the cause."""
     present = ~np.isnan(values)
     for p, period in enumerate(periods):
+        if rejected.touches_period(period):
+            continue
         if not present[:, p, :].any():
             log.error(
                 "data",
@@ -303,7 +453,7 @@ def _check_coverage(
                 "empty-period",
             )
     for i, ind in enumerate(indicators):
-        if ind not in used:
+        if ind not in used or ind in rejected.indicators:
             continue
         if not present[:, :, i].any():
             log.error(
@@ -314,6 +464,8 @@ def _check_coverage(
             )
             continue
         for p, period in enumerate(periods):
+            if rejected.touches_period(period):
+                continue
             if present[:, p, :].any() and not present[:, p, i].any():
                 log.warn(
                     f"data: indicator '{ind}'",

@@ -7,14 +7,20 @@ rows. It never aligns tables into the dataset or reads the units table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from gdindex.errors import IssueLog, examples
 from gdindex.io.headers import missing_columns
-from gdindex.io.numeric import parse_numbers, parse_periods, sha256_of
+from gdindex.io.numeric import (
+    parse_numbers,
+    parse_periods,
+    percent_mix,
+    sha256_of,
+    unread_hint,
+)
 from gdindex.io.tables import InputFile, first_row, read_table
 from gdindex.spec import DataTable, IndexSpec
 
@@ -27,6 +33,31 @@ class Table:
     frame: pl.DataFrame  # unit, period, <indicator columns>, _row
     indicators: list[str]
     where: str
+    unused: list[str] = field(default_factory=list)
+    """Columns (wide) or indicator names (long) the spec never asks for."""
+    rejected: Rejected = field(default_factory=lambda: Rejected())
+    """What an error already reported took out of the table."""
+
+
+@dataclass
+class Rejected:
+    """Rows and cells an error took out of a table (empty unit id or period, a cell
+    that is not a number): the later checks must not report what follows from
+    that (duplicate `None` rows, an empty period, an all-missing indicator)."""
+
+    periods: set[object] = field(default_factory=set)
+    """Periods of rejected rows; `None` in it: a row without a period."""
+    units: bool = False
+    """Some row lost its unit id."""
+    indicators: set[str] = field(default_factory=set)
+    """Indicators with cells that were not numbers."""
+
+    def __bool__(self) -> bool:
+        return bool(self.periods or self.units or self.indicators)
+
+    def touches_period(self, period: object) -> bool:
+        """Rows of `period` (or rows without a period) were taken out."""
+        return period in self.periods or None in self.periods
 
 
 def read_data_table(
@@ -42,7 +73,8 @@ def read_data_table(
         log,
         encoding=table.encoding,
         separator=table.separator,
-        text_columns=text_cols,
+        # decimal commas: every column is text, so Polars never reads 1.234 as 1.234
+        text_columns=None if table.decimal == "," else text_cols,
         label=where,
         sheet=table.sheet,
         skip_rows=table.skip_rows,
@@ -69,7 +101,9 @@ def read_data_table(
 
 def _keys(
     frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame, Rejected]:
+    """The unit and period of every row; the rows without one are reported and
+    taken out (of the keys and of the frame, returned too)."""
     units = frame[table.unit].cast(pl.String).str.strip_chars()
     periods = parse_periods(frame[table.period])
     bad_unit = np.flatnonzero(
@@ -80,7 +114,8 @@ def _keys(
             f"{where}: column '{table.unit}'",
             "empty unit ids in rows "
             + examples(frame["_row"].gather(bad_unit).to_list()),
-            "fill in the unit id or delete the rows",
+            "fill in the unit id or delete the rows (merged cells keep their value "
+            "in the first row only: unmerge them and fill every row)",
             "missing-key",
         )
     bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
@@ -88,7 +123,8 @@ def _keys(
         log.error(
             f"{where}: column '{table.period}'",
             f"empty periods in rows {examples(bad_period)}",
-            "fill in the period or delete the rows",
+            "fill in the period or delete the rows (merged cells keep their value "
+            "in the first row only: unmerge them and fill every row)",
             "missing-key",
         )
     kinds = {type(p) for p in periods if p is not None}
@@ -105,7 +141,17 @@ def _keys(
             "period", [None if p is None else str(p) for p in periods], dtype=pl.String
         )
     )
-    return pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+    keys = pl.DataFrame({"unit": units, "period": period_series, "_row": frame["_row"]})
+    rejected = Rejected()
+    drop = np.zeros(frame.height, dtype=bool)
+    drop[bad_unit] = True
+    drop[[i for i, p in enumerate(periods) if p is None]] = True
+    if drop.any():
+        rejected.units = len(bad_unit) > 0
+        rejected.periods = {periods[i] for i in np.flatnonzero(drop)}
+        keep = pl.Series(~drop)
+        return keys.filter(keep), frame.filter(keep), rejected
+    return keys, frame, rejected
 
 
 def _wide(
@@ -134,7 +180,7 @@ def _wide(
         )
         return None
     frame = frame.rename(renamed)
-    keys = _keys(frame, table, where, log)
+    keys, frame, rejected = _keys(frame, table, where, log)
     cols = [
         c for c in frame.columns if c in wanted and c not in (table.unit, table.period)
     ]
@@ -148,6 +194,7 @@ def _wide(
         for j in np.flatnonzero(infinite.any(axis=0)):
             col = numeric[int(j)]
             _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
+            rejected.indicators.add(col)
         if infinite.any():
             block = np.where(infinite, np.nan, block)
             cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
@@ -155,31 +202,48 @@ def _wide(
     for col in cols:
         if col in parsed:
             continue
-        values, bad = parse_numbers(frame[col], table.na_values)
+        values, bad = parse_numbers(frame[col], table.na_values, table.decimal)
         if bad.any():
-            _report_bad_cells(frame, col, bad, keys, where, log)
+            _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
+            rejected.indicators.add(col)
+        _warn_percent_mix(frame, col, keys, where, log)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
     _check_duplicates(out, ["unit", "period"], where, log)
-    return Table(out, cols, where)
+    unused = [
+        c
+        for c in frame.columns
+        if c not in wanted and c not in (table.unit, table.period, "_row")
+    ]
+    return Table(out, cols, where, unused, rejected)
 
 
 def _long_to_wide(
     frame: pl.DataFrame, table: DataTable, wanted: set[str], where: str, log: IssueLog
 ) -> Table | None:
+    keys, frame, rejected = _keys(frame, table, where, log)
     names = frame[table.indicator].cast(pl.String).str.strip_chars()
     if table.rename:
         names = names.replace(table.rename)
-    keys = _keys(frame, table, where, log)
-    values, bad = parse_numbers(frame[table.value], table.na_values)
+    values, bad = parse_numbers(frame[table.value], table.na_values, table.decimal)
     if bad.any():
-        _report_bad_cells(frame, table.value, bad, keys, where, log, names)
+        _report_bad_cells(
+            frame, table.value, bad, keys, where, log, names, table.decimal
+        )
+        rejected.indicators |= set(names.filter(bad).to_list())
+    if frame[table.value].dtype == pl.String:
+        for name in sorted({n for n in names.to_list() if n in wanted}):
+            rows = frame.filter(names == name)
+            _warn_percent_mix(
+                rows, table.value, keys.filter(names == name), where, log, name
+            )
     long = keys.with_columns(indicator=names, value=values).filter(
         pl.col("indicator").is_in(list(wanted))
     )
     _check_duplicates(long, ["unit", "period", "indicator"], where, log)
+    unused = sorted({n for n in names.to_list() if n and n not in wanted})
     if long.height == 0:
-        return Table(keys.head(0), [], where)
+        return Table(keys.head(0), [], where, unused, rejected)
     long = long.unique(
         ["unit", "period", "indicator"], keep="first", maintain_order=True
     )
@@ -194,7 +258,7 @@ def _long_to_wide(
     )
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
-    return Table(wide, inds, where)
+    return Table(wide, inds, where, unused, rejected)
 
 
 def _report_bad_cells(
@@ -205,6 +269,7 @@ def _report_bad_cells(
     where: str,
     log: IssueLog,
     names: pl.Series | None = None,
+    decimal: str = ".",
 ) -> None:
     idx = np.flatnonzero(bad.to_numpy())
     cells = []
@@ -222,9 +287,43 @@ def _report_bad_cells(
     log.error(
         f"{where}: column '{col}'",
         f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
-        "write plain numbers (1234.5, 74.6); leave missing cells empty or list their "
-        "text in `na_values:`",
+        unread_hint(frame[col].gather(idx).to_list(), decimal),
         "non-numeric",
+    )
+
+
+def _warn_percent_mix(
+    frame: pl.DataFrame,
+    col: str,
+    keys: pl.DataFrame,
+    where: str,
+    log: IssueLog,
+    indicator: str | None = None,
+) -> None:
+    """Warn when a column holds both percent text (48.10%) and fractions written
+    as plain numbers (0.5052): read as they are, they differ 100× in scale."""
+    mix = percent_mix(frame[col])
+    if mix is None:
+        return
+    percent, plain = mix
+
+    def shown(idx: list[int]) -> str:
+        cells = [
+            f"row {frame['_row'][i]} ({keys['unit'][i]}, {keys['period'][i]}): "
+            f"{frame[col][i]!r}"
+            for i in idx[:3]
+        ]
+        return "; ".join(cells) + (f" and {len(idx) - 3} more" if len(idx) > 3 else "")
+
+    what = f"column '{col}'" + (f" (indicator '{indicator}')" if indicator else "")
+    log.warn(
+        f"{where}: {what}",
+        "mixes percent text and fractions, read 100× apart in scale: "
+        f"{len(percent)} cell(s) with % ({shown(percent)}) beside {len(plain)} "
+        f"fraction(s) ≤ 1 without ({shown(plain)})",
+        "write the column one way: all as percentages (48.10) or all as fractions "
+        "(0.4810)",
+        "percent-mix",
     )
 
 

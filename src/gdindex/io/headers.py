@@ -55,6 +55,19 @@ def header_ok(
             "title-row",
         )
         return False
+    if _group_header(names, below):
+        gaps = [label for label, n in zip(labels, names, strict=True) if not n]
+        log.error(
+            where,
+            f"{noun} {header_at} looks like a group header above the real one "
+            f"(merged cells?): it names {len(filled)} group(s) "
+            f"({', '.join(repr(n) for n in filled[:MAX_EXAMPLES])}) and leaves "
+            f"{column}s {', '.join(gaps[:MAX_EXAMPLES])} empty, while the {noun} "
+            "below names every column",
+            f"set `skip_rows: {skip_rows + 1}` to read the {noun} below as the header",
+            "group-header",
+        )
+        return False
     seen: dict[str, list[str]] = {}
     for label, name in zip(labels, names, strict=True):
         if name:
@@ -69,6 +82,24 @@ def header_ok(
             "give every column a distinct header",
             "duplicate-column",
         )
+        return False
+    return True
+
+
+def _group_header(names: list[str], below: Sequence[object]) -> bool:
+    """A header with empty cells (the rest of merged group cells) above a row of
+    text that fills them, and no numbers: the real header is the row below."""
+    text = [str(v).strip() if v is not None else "" for v in below]
+    gaps = [j for j, n in enumerate(names) if not n]
+    if not gaps or len(text) < len(names) or not all(text[j] for j in gaps):
+        return False
+    return not any(_number(v) for v in text if v)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
         return False
     return True
 

@@ -9,6 +9,7 @@ decides what a column means.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,7 +28,13 @@ _FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + [
     "　",
 ]
 _HALF_WIDTH = [str(i) for i in range(10)] + [".", ",", "-", "+", "%", " "]
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+# A thousands-grouped number: its first group has no leading zero (`0,975` and
+# `00,975` are decimal commas or typos, never thousands).
+_THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
+# The same with `decimal: ","`: dots group thousands, the comma is the decimal mark.
+_THOUSANDS_COMMA = r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
+_PLAIN_COMMA = r"^[+-]?\d+(,\d+)?([eE][+-]?\d+)?$"
+_DECIMAL_COMMA = r"^[+-]?\d+,\d+%?$"
 
 
 def sha256_of(path: Path) -> str:
@@ -38,32 +45,123 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Byte-order marks, longest first (UTF-32 LE's starts with UTF-16 LE's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_RESAVE = "or re-save the file as UTF-8 (Excel: Save As → CSV UTF-8)"
+
+
+class DecodeError(ValueError):
+    """File bytes that cannot be read as text: `message` says what was detected and
+    `hint` how to read or re-save the file."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
+    """The UTF-16/UTF-32 encoding the bytes are in, and whether a byte-order mark
+    says so (else it is guessed from the zero bytes of mostly-ASCII text); None
+    for anything else (UTF-8, GB18030, …)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, True
+    head = raw[:4096]
+    if len(head) < 4 or head.count(0) < len(head) // 4:
+        return None  # text in an 8-bit or UTF-8 encoding has (almost) no zero bytes
+    quads = [head[k::4].count(0) for k in range(4)]
+    n = len(head) // 4
+    if quads[1] >= n * 0.9 and quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
+        return "utf-32-le", False
+    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9 and quads[2] >= n * 0.9:
+        return "utf-32-be", False
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return ("utf-16-le" if odd >= even else "utf-16-be"), False
+
+
 def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
     """Decode file bytes; `auto` tries UTF-8 (with or without BOM), then GB18030.
 
     GB18030 is a superset of GBK and GB2312, which Excel on Chinese Windows writes.
+    `auto` also reads UTF-16 and UTF-32 when a byte-order mark says which (Excel's
+    "Unicode Text" export); without one it names the encoding the bytes look like.
+
+    Raises:
+        DecodeError: the bytes are not text in `encoding` (or, for `auto`, in any
+            encoding read without asking): the message names what was detected.
     """
+    sniffed = sniff_encoding(raw)
+    if encoding == "auto" and sniffed is not None:
+        name, marked = sniffed
+        label = name.upper().replace("-LE", " LE").replace("-BE", " BE")
+        if not marked:
+            raise DecodeError(
+                f"the file looks like {label} without a byte-order mark (its bytes "
+                "are mostly zeros between ASCII letters)",
+                f"set `encoding: {name}`, {_RESAVE}",
+            )
+        try:
+            return raw.decode(name.rsplit("-", 1)[0]), name
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"the file starts with a {label} byte-order mark but is not "
+                f"{label} text: {exc}",
+                "re-save it as UTF-8 (Excel: Save As → CSV UTF-8)",
+            ) from None
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
-    if encoding == "auto":
-        try:
-            return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-        except UnicodeDecodeError:
-            # Some tools put a UTF-8 BOM in front of GBK text: the body decides.
-            return body.decode("gb18030"), "gb18030"
-    if encoding in ("utf-8", "utf-8-sig"):
-        return body.decode("utf-8"), encoding
-    return body.decode(encoding), encoding
+    try:
+        if encoding == "auto":
+            try:
+                return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+            except UnicodeDecodeError:
+                # Some tools put a UTF-8 BOM in front of GBK text: the body decides.
+                return body.decode("gb18030"), "gb18030"
+        if encoding in ("utf-8", "utf-8-sig"):
+            return body.decode("utf-8"), encoding
+        if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+            text = raw.decode(encoding.removesuffix("-sig"))
+            return text.removeprefix("\ufeff"), encoding
+        return body.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        asked = "UTF-8 or GB18030" if encoding == "auto" else encoding
+        readable = sniffed[0] if sniffed else None
+        if readable is None and encoding != "auto":
+            try:  # an explicit `encoding:` that is wrong: which one reads it?
+                readable = decode(raw)[1]
+            except DecodeError:
+                readable = None
+        found = (
+            f"; it looks like {readable}"
+            + (" (byte-order mark)" if sniffed and sniffed[1] else "")
+            if readable
+            else ""
+        )
+        raise DecodeError(
+            f"cannot decode the file as {asked}{found}: {exc}",
+            f"set `encoding: {readable}`, {_RESAVE}"
+            if readable
+            else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
+            f"{_RESAVE}",
+        ) from None
 
 
 def parse_numbers(
-    column: pl.Series, na_values: Iterable[str] = ()
+    column: pl.Series, na_values: Iterable[str] = (), decimal: str = "."
 ) -> tuple[pl.Series, pl.Series]:
     """Parse a text column into Float64.
 
     Accepts plain numbers, surrounding spaces, full-width digits, thousands separators
     (`1,234.5`) and a trailing percent sign (`74.6%` → 74.6). Empty cells and
-    `na_values` are missing. Anything else (`—`, `n/a`, `约100`, `1,23`) is not guessed.
+    `na_values` are missing. Anything else (`—`, `n/a`, `约100`, `1,23`, `0,975`)
+    is not guessed. With `decimal=","` the roles swap, as in European exports:
+    `0,975` → 0.975, `1.234,5` → 1234.5, and `1.5` or `0.975` are not guessed.
 
     Returns:
         The parsed values and a boolean mask of the cells that could not be read.
@@ -72,14 +170,18 @@ def parse_numbers(
         values = column.cast(pl.Float64)
         bad = values.is_infinite().fill_null(False)
         return values.set(bad, None) if bad.any() else values, bad
-    if not list(na_values):
+    comma = decimal == ","
+    if not list(na_values) and not comma:
         quick = column.cast(pl.Float64, strict=False)
         if quick.null_count() == column.null_count():
             bad = quick.is_infinite().fill_null(False)
             return (quick.set(bad, None) if bad.any() else quick), bad
     text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
     missing = text.is_null() | (text == "") | text.is_in(list(na_values))
-    values = text.cast(pl.Float64, strict=False)
+    if comma:
+        values = pl.Series(column.name, [None] * len(text), dtype=pl.Float64)
+    else:
+        values = text.cast(pl.Float64, strict=False)
     unread = values.is_null() & ~missing
     if unread.any():
         cleaned = (
@@ -88,15 +190,25 @@ def parse_numbers(
             .str.strip_suffix("%")
             .str.strip_chars(" ")
         )
-        thousands = cleaned.str.contains(_THOUSANDS)
-        cleaned = pl.Series(
-            np.where(
-                thousands.fill_null(False).to_numpy(),
-                cleaned.str.replace_all(",", "").to_numpy(),
-                cleaned.to_numpy(),
-            ),
-            dtype=pl.String,
-        )
+        if comma:
+            grouped = cleaned.str.contains(_THOUSANDS_COMMA).fill_null(False)
+            plain = cleaned.str.contains(_PLAIN_COMMA).fill_null(False)
+            swapped = cleaned.str.replace_all(".", "", literal=True).str.replace(
+                ",", ".", literal=True
+            )
+            cleaned = pl.select(
+                pl.when(grouped | plain).then(swapped).otherwise(None).alias("c")
+            ).to_series()
+        else:
+            thousands = cleaned.str.contains(_THOUSANDS)
+            cleaned = pl.Series(
+                np.where(
+                    thousands.fill_null(False).to_numpy(),
+                    cleaned.str.replace_all(",", "").to_numpy(),
+                    cleaned.to_numpy(),
+                ),
+                dtype=pl.String,
+            )
         retry = cleaned.cast(pl.Float64, strict=False)
         values = pl.select(
             pl.when(unread).then(retry).otherwise(values).alias("v")
@@ -107,6 +219,44 @@ def parse_numbers(
         pl.when(missing | bad).then(None).otherwise(values).alias(column.name)
     ).to_series()
     return values, bad
+
+
+def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
+    """How to fix cells `parse_numbers` rejected; names `decimal: ","` when some of
+    them look like decimal commas (`0,975`, `-0,500`)."""
+    base = (
+        "write plain numbers (1234.5, 74.6); leave missing cells empty or list "
+        "their text in `na_values:`"
+    )
+    if decimal == "." and any(
+        re.match(_DECIMAL_COMMA, str(c).strip()) for c in cells if c is not None
+    ):
+        return (
+            "a comma between digits is read as a thousands separator only in "
+            "groups of three after a non-zero digit (1,234); if the file writes "
+            'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
+        )
+    return base
+
+
+def percent_mix(column: pl.Series) -> tuple[list[int], list[int]] | None:
+    """Row positions of the percent cells (`48.10%`) and of the fractions written
+    as plain decimals (`0.5052`, |x| ≤ 1) of a text column that holds both: a likely
+    100× scale mix. None when the column uses one form only (or is not text)."""
+    if column.dtype != pl.String:
+        return None
+    text = column.str.strip_chars(" \t\u3000\xa0")
+    percent = text.str.ends_with("%") | text.str.ends_with("％")
+    fraction = (text.cast(pl.Float64, strict=False).abs() <= 1) & text.str.contains(
+        ".", literal=True
+    )
+    number = fraction.fill_null(False)
+    if not (percent.any() and number.any()):
+        return None
+    return (
+        np.flatnonzero(percent.fill_null(False).to_numpy()).tolist(),
+        np.flatnonzero(number.to_numpy()).tolist(),
+    )
 
 
 def parse_periods(column: pl.Series) -> list[Period | None]:

@@ -19,7 +19,7 @@ import polars as pl
 from gdindex.errors import IssueLog, examples
 from gdindex.io.excel import EXCEL_SUFFIXES, read_excel
 from gdindex.io.headers import drop_headerless, header_ok
-from gdindex.io.numeric import decode
+from gdindex.io.numeric import DecodeError, decode
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,8 @@ def read_table(
     raw = path.read_bytes()
     try:
         text, used = decode(raw, encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        log.error(
-            where,
-            f"cannot decode the file as {encoding}: {exc}",
-            "set `encoding:` to utf-8 or gb18030, or re-save the file",
-            "encoding",
-        )
+    except DecodeError as exc:
+        log.error(where, exc.message, exc.hint, "encoding")
         return None, ""
     if skip_rows:
         text = _skip_lines(text, skip_rows)

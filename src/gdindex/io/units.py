@@ -1,7 +1,9 @@
 """Reading the units table (`units:` of the spec) into the unit frame.
 
 Owns the unit id, name, group, group-weight and denominator columns of the units
-table, and their checks (empty or duplicate ids, bad group weights). It never reads
+table, and their checks (empty or duplicate ids, bad group weights). In panel form
+(`units: {period: <column>}`) the table has one row per unit and period: groups,
+group weights and denominators may change over time, names may not. It never reads
 the data tables or aligns the dataset.
 """
 
@@ -12,18 +14,31 @@ import polars as pl
 
 from gdindex.errors import IssueLog, examples
 from gdindex.io.headers import missing_columns
-from gdindex.io.numeric import parse_numbers, sha256_of
+from gdindex.io.numeric import (
+    parse_numbers,
+    parse_periods,
+    percent_mix,
+    sha256_of,
+    unread_hint,
+)
 from gdindex.io.tables import InputFile, first_row, read_table
 from gdindex.spec import IndexSpec, UnitsSpec
 
 
 def read_units(
     spec: IndexSpec, log: IssueLog
-) -> tuple[pl.DataFrame | None, InputFile | None]:
-    """Read the units table: `unit`, `name_zh`, `name_en`, group and weight columns."""
+) -> tuple[pl.DataFrame | None, InputFile | None, pl.DataFrame | None]:
+    """Read the units table: `unit`, `name_zh`, `name_en`, group and weight columns.
+
+    Returns the unit frame (one row per unit, in first-appearance order; rows whose
+    empty id was reported have the id ""), the file read, and in panel form the
+    frame of every (unit, period) row: `unit, period`, `group:<column>`,
+    `group_weight`, `den:<name>` (the unit frame then holds the latest period's
+    groups and weights, for labels).
+    """
     units = spec.units
     if units is None:
-        return None, None
+        return None, None, None
     path = spec.resolve(units.file)
     where = f"{units.file} (units.file)"
     frame, encoding = read_table(
@@ -36,8 +51,10 @@ def read_units(
         skip_rows=units.skip_rows,
     )
     if frame is None:
-        return None, None
+        return None, None, None
     wanted = {"id": units.id}
+    if units.period:
+        wanted["period"] = units.period
     if units.name and units.name.zh:
         wanted["name.zh"] = units.name.zh
     if units.name and units.name.en:
@@ -47,23 +64,41 @@ def read_units(
     if units.group_weight:
         wanted["group_weight"] = units.group_weight
     if not missing_columns(frame, wanted, where, log):
-        return None, None
+        return None, None, None
     first = first_row(encoding, units.skip_rows)
     out = _units_frame(frame, units, where, log, first)
     for name in sorted(denominator_names(spec)):
         if name in frame.columns and name != units.id:
-            values, bad = parse_numbers(frame[name])
-            rows = (np.flatnonzero(bad.to_numpy()) + first).tolist()
-            if rows:
+            values, bad = parse_numbers(frame[name], decimal=units.decimal)
+            idx = np.flatnonzero(bad.to_numpy())
+            if len(idx):
                 log.error(
                     f"{where}: column '{name}'",
-                    f"denominator cells that are not numbers in rows {examples(rows)}",
-                    "write plain numbers",
+                    "denominator cells that are not numbers in rows "
+                    f"{examples((idx + first).tolist())}: "
+                    f"{examples(frame[name].gather(idx).to_list())}",
+                    unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
+                )
+            mix = percent_mix(frame[name])
+            if mix is not None:
+                percent, plain = (
+                    [f"row {i + first}: {frame[name][i]!r}" for i in idx[:3]]
+                    for idx in mix
+                )
+                log.warn(
+                    f"{where}: column '{name}'",
+                    "mixes percent text and fractions, read 100× apart in scale: "
+                    f"{', '.join(percent)} beside {', '.join(plain)}",
+                    "write the column one way: all as percentages or all as fractions",
+                    "percent-mix",
                 )
             out = out.with_columns(values.alias(f"den:{name}"))
     info = InputFile("units", path, sha256_of(path), encoding, frame.height)
-    return out, info
+    if units.period:
+        panel = _panel(frame, out, units, where, log, first)
+        return _latest(out, panel), info, panel
+    return out, info, None
 
 
 def denominator_names(spec: IndexSpec) -> set[str]:
@@ -91,7 +126,7 @@ def _units_frame(
             frame[group.column].cast(pl.String).str.strip_chars()
         )
     if units.group_weight:
-        weights, bad = parse_numbers(frame[units.group_weight])
+        weights, bad = parse_numbers(frame[units.group_weight], decimal=units.decimal)
         # unreadable cells come back as null too: one check covers all three cases
         invalid = weights.is_null() | (weights < 0).fill_null(False)
         if invalid.any():
@@ -100,7 +135,8 @@ def _units_frame(
                 f"{where}: column '{units.group_weight}'",
                 f"missing, negative or non-numeric group weights in rows "
                 f"{examples(rows)}",
-                "give every unit a plain number ≥ 0 (e.g. its population)",
+                "give every unit a plain number ≥ 0 (e.g. its population)"
+                + _decimal_hint(frame[units.group_weight].filter(bad), units.decimal),
             )
         cols["group_weight"] = weights
     out = pl.DataFrame(cols)
@@ -114,12 +150,95 @@ def _units_frame(
             f"empty unit ids in rows {examples((empty + first).tolist())}",
             "give every row an id or delete it",
         )
-    dup = out.filter(pl.col("unit").is_duplicated() & pl.col("unit").is_not_null())
-    if dup.height:
+    dup = out.filter(pl.col("unit").is_duplicated() & (pl.col("unit") != ""))
+    if dup.height and not units.period:  # panel form: checked by (unit, period)
         log.error(
             f"{where}: column '{units.id}'",
             f"duplicate unit ids: {examples(sorted(set(dup['unit'].to_list())))}",
             "each unit must appear once in the units table",
             "duplicate-unit",
         )
-    return out.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
+    return out.with_columns(pl.col("unit").fill_null(""))
+
+
+def _decimal_hint(cells: pl.Series, decimal: str) -> str:
+    """`; <how to read decimal commas>` when unread cells look like `0,975`."""
+    hint = unread_hint(cells.to_list(), decimal)
+    return f"; {hint}" if 'decimal: ","' in hint else ""
+
+
+def _panel(
+    frame: pl.DataFrame,
+    rows: pl.DataFrame,
+    units: UnitsSpec,
+    where: str,
+    log: IssueLog,
+    first: int,
+) -> pl.DataFrame:
+    """The (unit, period) rows of a units table in panel form; reports empty
+    periods, duplicate (unit, period) rows and names that change over time."""
+    column = units.period or ""
+    periods = parse_periods(frame[column])
+    kinds = {type(p) for p in periods if p is not None}
+    series = (
+        pl.Series("period", periods, dtype=pl.Int64)
+        if kinds <= {int}
+        else pl.Series(
+            "period", [None if p is None else str(p) for p in periods], dtype=pl.String
+        )
+    )
+    panel = rows.with_columns(
+        series, pl.Series("_row", range(first, first + len(rows)))
+    )
+    no_period = panel.filter(pl.col("period").is_null() & (pl.col("unit") != ""))
+    if no_period.height:
+        log.error(
+            f"{where}: column '{column}'",
+            f"empty periods in rows {examples(no_period['_row'].to_list())}",
+            "give every row its period (the table is in panel form: `units.period`)",
+            "missing-key",
+        )
+    panel = panel.filter(pl.col("period").is_not_null() & (pl.col("unit") != ""))
+    dup = panel.filter(pl.struct("unit", "period").is_duplicated())
+    if dup.height:
+        shown = [
+            f"{u}, {p} in rows {r}"
+            for u, p, r in dup.group_by("unit", "period", maintain_order=True)
+            .agg(pl.col("_row"))
+            .iter_rows()
+        ]
+        log.error(
+            where,
+            f"duplicate (unit, period) rows: {examples(shown)}",
+            "keep one row per unit × period",
+            "duplicate-unit",
+        )
+    for lang in ("zh", "en"):
+        col = getattr(units.name, lang) if units.name else None
+        if not col:
+            continue
+        names = panel.group_by("unit", maintain_order=True).agg(
+            pl.col(f"name_{lang}").unique(maintain_order=True)
+        )
+        changed = names.filter(pl.col(f"name_{lang}").list.len() > 1)
+        if changed.height:
+            shown = [
+                f"{u}: {' → '.join(str(n) for n in ns)}"
+                for u, ns in changed.iter_rows()
+            ]
+            log.error(
+                f"{where}: column '{col}'",
+                f"unit names change between periods: {examples(shown)}",
+                "a unit keeps its name in every period (a renamed city is a new "
+                "unit id, or give it one name)",
+                "unit-name-changes",
+            )
+    return panel.drop("_row")
+
+
+def _latest(rows: pl.DataFrame, panel: pl.DataFrame) -> pl.DataFrame:
+    """One row per unit (first-appearance order): its latest period's values (and
+    one row without an id when some rows had none: the loader says so)."""
+    order = rows.select("unit").unique(maintain_order=True)
+    latest = panel.sort("period", maintain_order=True).group_by("unit").last()
+    return order.join(latest.drop("period"), on="unit", how="left")

@@ -119,6 +119,39 @@ def group_means(
     return groups, means, counts
 
 
+def group_means_by_period(
+    S: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """`group_means` with groups (and weights) that may change between periods.
+
+    Args:
+        S: scores `[node, unit, period]`.
+        labels: group of each unit in each period, `[unit, period]` (None = none).
+        weights: optional unit weights `[unit, period]`.
+
+    Returns:
+        As `group_means`: the groups (first appearance, period by period), the
+        means `[group, node, period]` of the units in the group that period, and
+        their counts.
+    """
+    P = S.shape[2]
+    order = list(
+        dict.fromkeys(
+            g for p in range(P) for g in labels[:, p] if g is not None and g != ""
+        )
+    )
+    position = {g: k for k, g in enumerate(order)}
+    means = np.full((len(order), S.shape[0], P), np.nan)
+    counts = np.zeros((len(order), S.shape[0], P), dtype=np.int64)
+    for p in range(P):
+        w = None if weights is None else weights[:, p]
+        names, m, c = group_means(S[:, :, p : p + 1], list(labels[:, p]), w)
+        for k, name in enumerate(names):
+            means[position[name], :, p] = m[k, :, 0]
+            counts[position[name], :, p] = c[k, :, 0]
+    return order, means, counts
+
+
 def _median(x: np.ndarray) -> float:
     """Median of non-missing values (np.median would import numpy.ma: ~10 ms)."""
     v = np.sort(x)

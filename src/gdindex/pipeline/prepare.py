@@ -101,27 +101,33 @@ def _fill_by_period(
     x: np.ndarray, groups: np.ndarray | None, stat: str
 ) -> tuple[np.ndarray, list[tuple[str | None, int]]]:
     """Fill missing cells of [unit, period] with the mean/median of the period
-    (within the unit's group when `groups` is given). Returns the filled array and
-    the (group, period index) blocks that had nothing to fill from."""
+    (within the unit's group that period when `groups`, `[unit, period]` labels,
+    is given). Returns the filled array and the (group, period index) blocks that
+    had nothing to fill from."""
     out = x.copy()
     empty: list[tuple[str | None, int]] = []
     func = np.mean if stat == "mean" else np.median
-    labels = [None] if groups is None else sorted({g for g in groups if g is not None})
-    for label in labels:
-        rows = np.ones(x.shape[0], dtype=bool) if groups is None else groups == label
-        block = x[rows]
-        missing = np.isnan(block)
-        if not missing.any():
-            continue
-        for j in np.flatnonzero(missing.any(axis=0)):
-            seen = block[~missing[:, j], j]
+    missing = np.isnan(x)
+    for j in np.flatnonzero(missing.any(axis=0)):
+        col = out[:, j]
+        if groups is None:
+            blocks: list[tuple[str | None, np.ndarray]] = [
+                (None, np.ones(x.shape[0], dtype=bool))
+            ]
+        else:
+            here = groups[:, j]
+            labels = sorted({g for g in here if g is not None})
+            blocks = [(g, here == g) for g in labels]
+        for label, rows in blocks:
+            need = rows & missing[:, j]
+            if not need.any():
+                continue
+            seen = x[rows & ~missing[:, j], j]
             if seen.size == 0:
                 empty.append((label, int(j)))
                 continue
-            col = block[:, j]
-            col[missing[:, j]] = float(func(seen))
-            block[:, j] = col
-        out[rows] = block
+            col[need] = float(func(seen))
+    empty.sort(key=lambda e: (str(e[0]), e[1]))
     return out, empty
 
 
@@ -147,7 +153,7 @@ def prepare(
     log: IssueLog,
     *,
     denominators: dict[str, np.ndarray] | None = None,
-    groups: dict[str, list[str | None]] | None = None,
+    groups: dict[str, Any] | None = None,
 ) -> Prepared:
     """Run denomination, imputation, the units screen and outlier treatment.
 
@@ -157,7 +163,8 @@ def prepare(
         units, periods: the axes of `values`.
         log: collects warnings and errors (values ≤ 0 under `log`, …).
         denominators: `[unit, period]` arrays by column name.
-        groups: group label of every unit, by units-table column.
+        groups: group label of every unit, by units-table column: `[unit,
+            period]` (a unit may change group) or one label per unit.
 
     Returns:
         Every stage and the flag bits; the input array is not modified.
@@ -199,7 +206,8 @@ def _denominate(
     run: _Run,
     denominators: dict[str, np.ndarray] | None,
 ) -> np.ndarray:
-    """`value / denominator · scale`; a zero or missing denominator: missing."""
+    """`value / denominator · scale`; a zero, negative or missing denominator:
+    missing, with a warning naming the cells."""
     spec, units, periods, flags, steps, log = run.unpack()
     out = values
     for i, ind in enumerate(spec.indicators):
@@ -211,16 +219,28 @@ def _denominate(
         if out is values:
             out = values.copy()
         x = values[:, :, i]
-        bad = ~np.isnan(x) & ((d == 0) | np.isnan(d))
-        if bad.any():
-            log.warn(
-                f"indicator '{ind.id}'",
-                f"denominator '{ind.denominator}' is 0 or missing for "
-                f"{int(bad.sum())} value(s): {examples(_where(units, periods, bad))}; "
-                "they are left missing",
-                "fill the denominator, or impute the indicator",
-                "bad-denominator",
-            )
+        present = ~np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            zero, negative = present & (d == 0), present & (d < 0)
+        missing = present & np.isnan(d)
+        bad = zero | negative | missing
+        # A negative population or GDP would flip the value's sign: never a rate.
+        for mask, what in ((negative, "negative"), (zero | missing, "0 or missing")):
+            if mask.any():
+                shown = [
+                    f"{units[u]} {periods[t]} ({ind.denominator} = {d[u, t]:g})"
+                    for u, t in zip(*np.nonzero(mask), strict=True)
+                ]
+                log.warn(
+                    f"indicator '{ind.id}'",
+                    f"denominator '{ind.denominator}' is {what} for "
+                    f"{int(mask.sum())} value(s): {examples(shown)}; they are left "
+                    "missing",
+                    "fix the denominator (a sign or a typo?), or impute the indicator"
+                    if what == "negative"
+                    else "fill the denominator, or impute the indicator",
+                    "bad-denominator",
+                )
         with np.errstate(invalid="ignore", divide="ignore"):
             y = np.where(bad, np.nan, x / d * ind.scale)
         out[:, :, i] = y
@@ -242,7 +262,7 @@ def _denominate(
 def _impute(
     values: np.ndarray,
     run: _Run,
-    groups: dict[str, list[str | None]] | None,
+    groups: dict[str, Any] | None,
 ) -> tuple[np.ndarray, list[str]]:
     spec, units, periods, flags, steps, log = run.unpack()
     out = values
@@ -265,9 +285,10 @@ def _impute(
             labels = (groups or {}).get(column or "")
             if labels is None:
                 continue  # the spec check reported the missing group
-            y, empty = _fill_by_period(
-                x, np.array(labels, dtype=object), p.method.removeprefix("group_")
-            )
+            grid = np.array(labels, dtype=object)
+            if grid.ndim == 1:  # one label per unit: the same in every period
+                grid = np.repeat(grid[:, None], x.shape[1], axis=1)
+            y, empty = _fill_by_period(x, grid, p.method.removeprefix("group_"))
         elif p.method == "locf":
             y = impute_locf(x, p.max_gap)
         else:

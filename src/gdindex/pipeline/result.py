@@ -274,17 +274,14 @@ class _Frames:
         units = self.spec.units
         if units is None or not units.groups:
             return pl.DataFrame(schema=schema)
-        table = self.dataset.unit_table
-        weights = (
-            table["group_weight"].to_numpy().astype(np.float64)
-            if "group_weight" in table.columns
-            else None
-        )
+        weights = self.dataset.group_weights
         parts = []
         N, _, P = S.shape
         for g in units.groups:
-            labels = table[f"group:{g.column}"].to_list()
-            names, means, counts = growth.group_means(S, labels, weights)
+            labels = self.dataset.groups.get(g.column)
+            if labels is None:
+                continue
+            names, means, counts = growth.group_means_by_period(S, labels, weights)
             if g.labels:  # declared order first
                 order = [k for k in g.labels if k in names] + [
                     k for k in names if k not in g.labels

@@ -139,15 +139,11 @@ def denominators_of(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
     return out
 
 
-def groups_of(spec: IndexSpec, dataset: Dataset) -> dict[str, list[str | None]]:
-    """Group label of every unit, by grouping column."""
-    table = dataset.unit_table
+def groups_of(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
+    """Group label of every unit in every period (`[unit, period]`, object), by
+    grouping column: a units table in panel form may move a unit between groups."""
     columns = [g.column for g in spec.units.groups] if spec.units else []
-    return {
-        c: table[f"group:{c}"].to_list()
-        for c in columns
-        if f"group:{c}" in table.columns
-    }
+    return {c: dataset.groups[c] for c in columns if c in dataset.groups}
 
 
 def _flag_column(prep: Prepared) -> pl.Series:

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.datacheck import LOW_COVERAGE, ZERO_HEAVY, DataCheck
-from gdindex.errors import Issue
+from gdindex.errors import Issue, plural
 from gdindex.report.terminal import unit_label
 
 LABELS = {
@@ -59,6 +59,8 @@ LABELS = {
     "zero_heavy": {"zh": "零值多", "en": "many zeros"},
     "shown": {"zh": "显示覆盖率最低的 {k} 个", "en": "the lowest {k} shown"},
     "complete": {"zh": "每个单位都有全部数据", "en": "every unit has every value"},
+    "prepared": {"zh": "↳ 预处理后", "en": "↳ prepared"},
+    "treated": {"zh": "处理 {n} 个值", "en": "{n} treated"},
 }
 
 
@@ -101,8 +103,10 @@ def _flags(row: dict[str, Any], lang: str) -> Text:
         add(f"{t('bounds', lang)} {bad}", "bold red")
     if row["constant"]:
         add(t("constant", lang), "yellow")
-    if row["outliers"]:
+    if row["outliers"] and not row["prepared_by"]:
         add(t("outliers", lang), "yellow")
+    if row["treated"] and not row["prepared_by"]:
+        add(t("treated", lang).format(n=row["treated"]), "cyan")
     if row["n"] and row["coverage"] < LOW_COVERAGE:
         add(t("low", lang), "yellow")
     if row["n"] and not row["constant"] and row["zeros_share"] >= ZERO_HEAVY:
@@ -110,8 +114,20 @@ def _flags(row: dict[str, Any], lang: str) -> Text:
     return text
 
 
+def _prepared_flags(row: dict[str, Any], lang: str) -> Text:
+    text = Text()
+    if row["outliers"]:
+        text.append(t("outliers", lang), style="yellow")
+    if row["treated"]:
+        text.append((" " if text else "") + t("treated", lang).format(n=row["treated"]))
+    return text
+
+
 def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
-    """One row per indicator: coverage, min, max, mean, sd, skew, kurt, zeros, flags."""
+    """One row per indicator: coverage, min, max, mean, sd, skew, kurt, zeros, flags
+    of the raw values; below it, when the spec prepares the indicator (denominator,
+    imputation, screen), a row with the statistics of the prepared values the
+    treatment and the normaliser see, and the steps that made them."""
     table = Table(
         title=f"{t('indicators', lang)} ({check.indicators.height})",
         header_style="bold cyan",
@@ -140,6 +156,21 @@ def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
             fmt_share(row["zeros_share"]),
             _flags(row, lang),
         )
+        if row["prepared_by"]:
+            table.add_row(
+                Text(t("prepared", lang), style="dim"),
+                Text(row["prepared_by"], style="dim"),
+                "",
+                "",
+                *(
+                    fmt_value(row[f"prepared_{k}"])
+                    for k in ("min", "max", "mean", "sd")
+                ),
+                _fixed(row["prepared_skew"]),
+                _fixed(row["prepared_kurt"]),
+                "",
+                _prepared_flags(row, lang),
+            )
     return table
 
 
@@ -235,7 +266,7 @@ def summary(check: DataCheck, lang: str = "zh") -> Text:
         counts = f"{n_e} 个错误，{n_w} 个警告"
     else:
         shape = f"{n_u} units × {n_p} periods × {n_i} indicators"
-        counts = f"{n_e} error(s), {n_w} warning(s)"
+        counts = f"{plural(n_e, 'error')}, {plural(n_w, 'warning')}"
     line = Text(f"{t('title', lang)} · {name}: {shape}; ", style="bold")
     line.append(counts, style="bold red" if n_e else "yellow" if n_w else "green")
     return line

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.errors import Issue, IssueLog, SpecError, plural
 from gdindex.methods.params import Model
 from gdindex.spec.checks import check_spec, check_structure
 from gdindex.spec.models import METHOD_MODELS, IndexSpec
@@ -39,7 +39,7 @@ def load_spec(
         return _remember(spec, overrides, notes)
     path = Path(source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _spec_text(path.read_bytes())
     except FileNotFoundError:
         raise SpecError(
             f"spec file not found: {path}",
@@ -57,9 +57,17 @@ def load_spec(
             ],
         ) from None
     except UnicodeDecodeError as exc:
+        zeros = exc.object.count(0) > len(exc.object) // 4
+        found = " (it looks like UTF-16: every other byte is 0)" if zeros else ""
         raise SpecError(
             f"{path}: not UTF-8 text",
-            [Issue(str(path), f"cannot decode as UTF-8: {exc}", "save it as UTF-8")],
+            [
+                Issue(
+                    str(path),
+                    f"cannot decode as UTF-8{found}: {exc}",
+                    "save it as UTF-8",
+                )
+            ],
         ) from None
     data, lines, dup_issues = _parse_yaml(text, path)
     if not isinstance(data, dict):
@@ -131,10 +139,7 @@ def _validate(
         check_structure(data, raw_log)  # tree problems too, in the same report
         issues.extend(_locate(i, label, lines) for i in raw_log.errors)
         raise SpecError(
-            f"{label}: invalid spec ({len(issues)} problems)"
-            if len(issues) != 1
-            else f"{label}: invalid spec",
-            issues,
+            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
         ) from None
     if path is not None:
         spec._path = path.resolve()
@@ -142,8 +147,24 @@ def _validate(
         if issue.severity == "error":
             issues.append(_locate(issue, label, lines))
     if issues:
-        raise SpecError(f"{label}: invalid spec ({len(issues)} problems)", issues)
+        raise SpecError(
+            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
+        )
     return spec
+
+
+def _spec_text(raw: bytes) -> str:
+    """A spec's text: UTF-8 (with or without BOM), or UTF-16/32 that a byte-order
+    mark announces (YAML allows them; some Windows editors save "Unicode")."""
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(codec)
+    return raw.decode("utf-8-sig")
 
 
 # libyaml's C loader when PyYAML was built with it (the wheels are): ~10× faster.

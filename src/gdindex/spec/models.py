@@ -66,6 +66,15 @@ class Label(Model):
 LabelField = Annotated[Label, BeforeValidator(_label_from_str)]
 
 
+def _name_defaults_to_id(data: Any) -> Any:
+    """A spec, node or indicator without `name:` is named by its id (a minimal spec
+    needs no labels)."""
+    if isinstance(data, dict) and data.get("name") is None and "id" in data:
+        if isinstance(data["id"], str):
+            return {**data, "name": data["id"]}
+    return data
+
+
 class ScreenSpec(Model):
     """Drop units (per period) whose share of available indicators is too low."""
 
@@ -124,7 +133,33 @@ class GroupSpec(Model):
         return self.name.get(lang) if self.name else self.column
 
 
-Encoding = Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]
+Encoding = Literal[
+    "auto",
+    "utf-8",
+    "utf-8-sig",
+    "gb18030",
+    "gbk",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+]
+
+
+def _separator_for_decimal(data: Any) -> Any:
+    """`decimal: ","` makes `;` the default separator; `,` for both is an error."""
+    if not isinstance(data, dict) or data.get("decimal") != ",":
+        return data
+    if "separator" not in data:
+        return {**data, "separator": ";"}
+    if data["separator"] == ",":
+        raise ValueError(
+            'with `decimal: ","` the separator cannot be "," too: set '
+            '`separator: ";"` (as European CSV files are written)'
+        )
+    return data
 
 
 class UnitsSpec(Model):
@@ -151,6 +186,22 @@ class UnitsSpec(Model):
     skip_rows: int = Field(
         0, ge=0, description="Rows above the header to skip (e.g. a title row)"
     )
+    period: str | None = Field(
+        None,
+        description="Panel form: the column holding the period, one row per unit "
+        "and period (groups, group weights and denominators may change over time)",
+    )
+    decimal: Literal[".", ","] = Field(
+        ".",
+        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
+        "(1.234,5 and 0,975, as European exports write them; the separator then "
+        'defaults to ";")',
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimal_comma_separator(cls, data: Any) -> Any:
+        return _separator_for_decimal(data)
 
 
 class DataTable(Model):
@@ -182,6 +233,17 @@ class DataTable(Model):
     skip_rows: int = Field(
         0, ge=0, description="Rows above the header to skip (e.g. a title row)"
     )
+    decimal: Literal[".", ","] = Field(
+        ".",
+        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
+        "(1.234,5 and 0,975, as European exports write them; the separator then "
+        'defaults to ";")',
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimal_comma_separator(cls, data: Any) -> Any:
+        return _separator_for_decimal(data)
 
 
 def _as_list(value: Any) -> Any:
@@ -195,7 +257,7 @@ class IndicatorSpec(Model):
     """A measured indicator: a leaf of the tree."""
 
     id: str = Field(pattern=ID_PATTERN, description="Unique id, used as column name")
-    name: LabelField
+    name: LabelField = Field(description="Label (default: the id)")
     unit: str | None = Field(None, description="Unit of measurement, e.g. 座/万人")
     direction: Literal[1, -1] = Field(
         1, description="1: higher is better; -1: lower is better"
@@ -218,6 +280,11 @@ class IndicatorSpec(Model):
         description="Plausible [min, max] of raw values, checked by `gdindex check` "
         "(e.g. [0, 100] for a percentage)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        return _name_defaults_to_id(data)
 
     @field_validator("scale")
     @classmethod
@@ -244,13 +311,23 @@ class NodeSpec(Model):
     """A node of the indicator tree; a node without children is an indicator leaf."""
 
     id: str = Field(pattern=ID_PATTERN)
-    name: LabelField | None = None
+    name: LabelField | None = Field(
+        None, description="Label (default: the id; a leaf shows its indicator's)"
+    )
     weight: float = Field(
         1.0, ge=0, allow_inf_nan=False, description="Relative to siblings"
     )
     children: "list[Annotated[NodeSpec, BeforeValidator(_leaf_from_str)]] | None" = None
     aggregate: AggregateSpec | None = Field(None, description="Override of defaults")
     weights: WeightsSpec | None = Field(None, description="How children are weighted")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        # Leaves are shown by their indicator's name; inner nodes default to the id.
+        if isinstance(data, dict) and data.get("children") is not None:
+            return _name_defaults_to_id(data)
+        return data
 
     @property
     def is_leaf(self) -> bool:
@@ -271,7 +348,7 @@ class IndexSpec(Model):
 
     spec_version: Literal[1] = Field(description="Spec format version")
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    name: LabelField
+    name: LabelField = Field(description="Label (default: the id)")
     description: LabelField | None = None
     units: UnitsSpec | None = Field(
         None, description="Units table; without it units come from the data"
@@ -297,6 +374,7 @@ class IndexSpec(Model):
         """Let overrides omit `method:` — it is taken from `defaults`."""
         if not isinstance(data, dict):
             return data
+        data = _name_defaults_to_id(data)
 
         def method_of(key: str, fallback: str) -> str:
             defaults = data.get("defaults")
