@@ -70,6 +70,9 @@ def test_registry_holds_the_seven_methods() -> None:
         ("rank", [5, 3, 5, 1], RankSpec(), [3, 2, 3, 1]),
         # percentile: 100 · #(lower) / (n − 1), n = 4 → 5: 200/3, 3: 100/3, 1: 0
         ("percentile", [5, 3, 5, 1], PercentileSpec(), [200 / 3, 100 / 3, 200 / 3, 0]),
+        # values one ulp apart are ties (DESIGN §4.5): 0.1 + 0.2 ≠ 0.3 in floats
+        ("rank", [0.1 + 0.2, 0.3, 0.5, 0.1], RankSpec(), [2, 2, 4, 1]),
+        ("percentile", [0.1 + 0.2, 0.3, 0.1], PercentileSpec(), [50, 50, 0]),
         # ratio to the mean (1 + 2 + 3 + 6) / 4 = 3 → x / 3 · 100
         ("ratio", [1, 2, 3, 6], RatioSpec(), [100 / 3, 200 / 3, 100, 200]),
     ],

@@ -170,9 +170,10 @@ def test_direction_is_applied_per_indicator() -> None:
 def test_constant_indicator_becomes_missing_with_a_warning(
     normalise: dict[str, Any],
 ) -> None:
-    # arrange: every value is 7
+    # arrange: every value is 0.3, one of them as 0.1 + 0.2 (an ulp above): float
+    # noise is no spread to stretch over [0, 100] (DESIGN §4.5 ties)
     values, spec = one_indicator(
-        [[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]], normalise=normalise
+        [[0.3, 0.3], [0.3, 0.1 + 0.2], [0.3, 0.3]], normalise=normalise
     )
     log = IssueLog()
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gdindex.methods.correlation import at_least, tie_starts
+
 QUADRANTS = {
     "leader": {"zh": "双高", "en": "Leader"},
     "dark_horse": {"zh": "黑马", "en": "Dark horse"},
@@ -20,13 +22,13 @@ QUADRANTS = {
 
 def ranks(S: np.ndarray) -> np.ndarray:
     """Rank units per period (axis −2 = units): 1 = highest, ties share the lowest
-    rank ('min' method), missing scores get no rank."""
+    rank ('min' method), missing scores get no rank. Scores within a relative 1e-9
+    of each other are ties (`correlation.tied`)."""
     neg = np.ascontiguousarray(np.swapaxes(-S, -1, -2))  # units last: fast sorting
     order = np.argsort(neg, axis=-1)  # NaN sorts last
     ordered = np.take_along_axis(neg, order, axis=-1)
     pos = np.broadcast_to(np.arange(neg.shape[-1]), neg.shape)
-    new = np.ones(neg.shape, dtype=bool)
-    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    new = tie_starts(ordered)
     first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
     sorted_ranks = np.where(np.isnan(ordered), np.nan, first + 1.0)
     out = np.empty(neg.shape)
@@ -131,7 +133,8 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
 
     Score ≥ median and growth ≥ median → `leader` (双高); score < median and growth
     ≥ median → `dark_horse` (黑马); score ≥ median, growth < median → `steady`;
-    otherwise `lagging`. Medians are over the units with both values in that period.
+    otherwise `lagging`. Medians are over the units with both values in that period;
+    a value tied to its median (`correlation.tied`) counts as equal to it.
     """
     out = np.full(S.shape, None, dtype=object)
     for p in range(S.shape[1]):
@@ -140,7 +143,7 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
         if not ok.any():
             continue
         ms, mg = _median(s[ok]), _median(g[ok])
-        high_s, high_g = s >= ms, g >= mg
+        high_s, high_g = at_least(s, ms), at_least(g, mg)
         q = np.where(
             high_s & high_g,
             "leader",
