@@ -24,6 +24,7 @@ from gdindex.methods.weighting import (
     entropy_weights,
     pairwise_correlation,
     pca_weights,
+    sd_weights,
 )
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
@@ -302,7 +303,7 @@ def matrices(draw: st.DrawFn, low: int = -20, high: int = 20) -> np.ndarray:
 
 def _all_methods(A: np.ndarray) -> list[np.ndarray]:
     out = []
-    for f in (entropy_weights, critic_weights, pca_weights):
+    for f in (entropy_weights, critic_weights, pca_weights, sd_weights):
         try:
             out.append(f(A))
         except ValueError as exc:
@@ -377,7 +378,7 @@ def test_row_permutation_leaves_weights_unchanged(A: np.ndarray, rnd: object) ->
     perm = list(range(A.shape[0]))
     rnd.shuffle(perm)  # type: ignore[attr-defined]
     B = A[perm]
-    for f in (entropy_weights, critic_weights, pca_weights):
+    for f in (entropy_weights, critic_weights, pca_weights, sd_weights):
         try:
             w = f(A)
         except ValueError:

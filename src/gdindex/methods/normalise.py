@@ -96,6 +96,12 @@ class RatioSpec(_NormaliseBase):
     )
 
 
+class VectorSpec(_NormaliseBase):
+    """`x / √(Σ x²) · 100` over the scope (vector normalisation, classical TOPSIS)."""
+
+    method: Literal["vector"] = "vector"
+
+
 NormaliseSpec = Annotated[
     MinMaxSpec
     | ZScoreSpec
@@ -103,9 +109,22 @@ NormaliseSpec = Annotated[
     | GoalpostsSpec
     | RankSpec
     | PercentileSpec
-    | RatioSpec,
+    | RatioSpec
+    | VectorSpec,
     Field(discriminator="method"),
 ]
+
+#: The parameter models of the normalisers, in the order of `NormaliseSpec`.
+NORMALISE_MODELS: tuple[type[_NormaliseBase], ...] = (
+    MinMaxSpec,
+    ZScoreSpec,
+    TargetSpec,
+    GoalpostsSpec,
+    RankSpec,
+    PercentileSpec,
+    RatioSpec,
+    VectorSpec,
+)
 
 
 NormaliserFn = Callable[[np.ndarray, np.ndarray, Any], np.ndarray]
@@ -185,6 +204,18 @@ def ratio(x: np.ndarray, ref: np.ndarray, p: RatioSpec) -> np.ndarray:
     return 100.0 + 100.0 * (x - reference) / abs(reference)
 
 
+@NORMALISERS.register("vector", VectorSpec)
+def vector(x: np.ndarray, ref: np.ndarray, p: VectorSpec) -> np.ndarray:
+    """Vector normalisation: `x / √(Σ ref²) · 100`.
+
+    With direction −1, `x = −raw`, so every score is ≤ 0 and the smallest raw value
+    scores highest: the cost criterion of the textbook TOPSIS (Hwang & Yoon 1981),
+    whose distances to the ideal points are the same as on `raw / √(Σ raw²)`.
+    """
+    r = _finite(ref)
+    return x / np.sqrt(np.sum(r * r)) * 100.0
+
+
 def _oriented(p: Any, direction: int) -> Any:
     """Orient method parameters expressed in raw units (targets, goalposts)."""
     if direction == 1:
@@ -207,6 +238,8 @@ def _scope_problem(
         return "no reference values in scope"
     if method == "ratio":
         return "the reference value is 0" if r.mean() == 0 else None
+    if method == "vector":
+        return "every value is 0" if not np.any(r) else None
     if needs_spread and tied(r.max(), r.min()):  # constant up to float noise
         return f"constant (every value is {r[0]:g})"
     if method == "target" and p.target <= r.min():

@@ -279,6 +279,8 @@ _HINTS = {
     "indicators with zeros or negative values",
     "critic": "CRITIC needs children that vary: drop constant children or use "
     "another method",
+    "sd": "sd weights need children that vary: drop constant children or use "
+    "another method",
     "pca": "PCA needs a unique first component: with uncorrelated or constant "
     "children use entropy or critic",
     "ahp": "revise the judgements (Saaty 1-9, reciprocal), or raise max_cr",

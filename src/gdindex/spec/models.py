@@ -36,14 +36,9 @@ from gdindex.methods.impute import (
     NoImputeSpec,
 )
 from gdindex.methods.normalise import (
-    GoalpostsSpec,
+    NORMALISE_MODELS,
     MinMaxSpec,
     NormaliseSpec,
-    PercentileSpec,
-    RankSpec,
-    RatioSpec,
-    TargetSpec,
-    ZScoreSpec,
 )
 from gdindex.methods.params import Model, Period, PeriodField
 from gdindex.methods.treat import LogTreatSpec, NoTreatSpec, TreatSpec, WinsoriseSpec
@@ -486,15 +481,7 @@ def node_paths(spec: IndexSpec) -> Iterator[tuple[NodeSpec, str]]:
 
 #: The parameter models of each method kind, as the spec's unions hold them.
 METHOD_MODELS: dict[str, tuple[type[Model], ...]] = {
-    "normalisation": (
-        MinMaxSpec,
-        ZScoreSpec,
-        TargetSpec,
-        GoalpostsSpec,
-        RankSpec,
-        PercentileSpec,
-        RatioSpec,
-    ),
+    "normalisation": NORMALISE_MODELS,
     "aggregation": (
         ArithmeticSpec,
         GeometricSpec,
