@@ -17,9 +17,9 @@ from gdindex.spec import (
     RankSpec,
     RatioSpec,
     TargetSpec,
+    VectorSpec,
     ZScoreSpec,
 )
-from gdindex.methods.normalise import VectorSpec
 
 nan = np.nan
 

@@ -21,6 +21,7 @@ from gdindex.methods.normalise import (
     RankSpec,
     RatioSpec,
     TargetSpec,
+    VectorSpec,
     ZScoreSpec,
 )
 from gdindex.methods.params import Model, Period
@@ -87,6 +88,7 @@ __all__ = [
     "RatioSpec",
     "ScreenSpec",
     "TargetSpec",
+    "VectorSpec",
     "TopsisSpec",
     "TreatSpec",
     "UnitsSpec",
