@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.analysis.compare import compare, same_inputs, write_comparison
@@ -31,6 +30,7 @@ from gdindex.io import load_data
 from gdindex.report.comparison import render_comparison
 from tests.conftest import (
     SPEC_YAML,
+    CliRunner,
     separator_columns,
     table_blocks,
     write_project,

@@ -12,12 +12,11 @@ import polars as pl
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import DataError
-from tests.conftest import make_spec, table_blocks, write_project
+from tests.conftest import CliRunner, make_spec, table_blocks, write_project
 
 UNITS4 = """code,name_zh,name_en
 A,甲城,Alpha

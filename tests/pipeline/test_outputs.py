@@ -12,13 +12,18 @@ import polars as pl
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex import io
 from gdindex.cli import app
 from gdindex.pipeline import outputs as export
-from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, SPEC_YAML, write_project
+from tests.conftest import (
+    INDICATOR_COLUMNS,
+    SCORE_COLUMNS,
+    SPEC_YAML,
+    CliRunner,
+    write_project,
+)
 
 CONTRACT = {
     "scores": SCORE_COLUMNS,

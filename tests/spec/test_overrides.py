@@ -13,7 +13,6 @@ import polars as pl
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
@@ -26,7 +25,7 @@ from gdindex.spec.overrides import (
     apply_overrides_located,
     parse_override,
 )
-from tests.conftest import SPEC_YAML, SPECS, write_project
+from tests.conftest import SPEC_YAML, SPECS, CliRunner, write_project
 
 TINY: dict[str, Any] = yaml.safe_load(SPEC_YAML)
 
