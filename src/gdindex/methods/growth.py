@@ -52,6 +52,24 @@ def growth_pct(S: np.ndarray) -> np.ndarray:
     return out
 
 
+def zero_base(S: np.ndarray) -> np.ndarray:
+    """Where `growth_pct` is missing by its rule alone: both scores present and
+    `S_{t−1} ≤ 0` (False in the first period)."""
+    out = np.zeros(S.shape, dtype=bool)
+    prev, cur = S[..., :-1], S[..., 1:]
+    with np.errstate(invalid="ignore"):
+        out[..., 1:] = (prev <= 0) & ~np.isnan(cur)
+    return out
+
+
+def cagr_zero_base(S: np.ndarray) -> np.ndarray:
+    """Where `cagr` is missing by its rule alone: both ends present, `S_0 ≤ 0`."""
+    if S.shape[-1] < 2:
+        return np.zeros(S.shape[:-1], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return (S[..., 0] <= 0) & ~np.isnan(S[..., -1])
+
+
 def rank_changes(R: np.ndarray) -> np.ndarray:
     """`rank_{t−1} − rank_t` (positive = moved up)."""
     out = np.full(R.shape, np.nan)
