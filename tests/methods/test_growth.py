@@ -228,6 +228,20 @@ def test_group_means_weighted_skips_units_without_a_score() -> None:
     assert counts[0, 0, 0] == 2
 
 
+def test_group_means_count_only_units_that_enter_the_mean() -> None:
+    # arrange: group g has weights 0 and 2, group h only zero weights
+    S = np.array([[[10.0], [40.0], [70.0], [80.0]]])
+    labels = ["g", "g", "h", "h"]
+
+    # act
+    names, means, counts = growth.group_means(S, labels, np.array([0, 2, 0, 0.0]))
+
+    # assert: g is the mean of its weighted unit; h has no mean and no units in it
+    assert names == ["g", "h"]
+    assert means[0, 0, 0] == 40.0 and np.isnan(means[1, 0, 0])
+    assert counts[:, 0, 0].tolist() == [1, 0]
+
+
 # ---- quadrants ---- #
 
 

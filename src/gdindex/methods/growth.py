@@ -118,7 +118,9 @@ def group_means(
 
     Returns:
         The groups (in order of first appearance), the means `[group, node, period]`
-        and the number of units with a score `[group, node, period]`.
+        and the number of units in each mean `[group, node, period]`: those with a
+        score and a weight > 0 (a group whose weights are all 0 has no mean and 0
+        units).
     """
     groups = list(dict.fromkeys(g for g in labels if g is not None and g != ""))
     lab = np.array([g if g is not None else "" for g in labels], dtype=object)
@@ -130,7 +132,7 @@ def group_means(
         sub = S[:, member, :]
         present = ~np.isnan(sub)
         w = np.where(present, w_all[member][None, :, None], 0.0)
-        counts[g] = present.sum(axis=1)
+        counts[g] = (w > 0).sum(axis=1)
         total = w.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             means[g] = np.where(

@@ -16,7 +16,7 @@ from gdindex.errors import DataError, IssueLog
 from gdindex.io import Dataset, load_data
 from gdindex.methods import growth
 from gdindex.methods.aggregate import aggregate_node
-from gdindex.pipeline.growth_notes import growth_warnings
+from gdindex.pipeline.gaps import gap_warnings
 from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import Prepared, prepare
 from gdindex.pipeline.result import IndexResult, NodeInfo, _Frames, _steps_frame
@@ -86,7 +86,7 @@ def compute(
     C = growth.changes(S)
     builder = _Frames(spec, dataset, nodes, derived)
     groups = builder.groups(S)
-    growth_warnings(spec, nodes, units, periods, S, groups, log)
+    gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
         spec, derived, from_data=any(nw.from_data for nw in derived.values())
     )

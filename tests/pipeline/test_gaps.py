@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -15,13 +16,13 @@ from rich.console import Console
 
 import gdindex
 from gdindex.errors import Issue, IssueLog
-from gdindex.pipeline.growth_notes import growth_warnings
+from gdindex.pipeline.gaps import gap_warnings
 from gdindex.pipeline.outputs import manifest
 from gdindex.pipeline.result import NodeInfo
 from gdindex.report.publish import build_report
 from gdindex.report.terminal import render_result
 from gdindex.spec import load_spec
-from tests.conftest import make_spec
+from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, make_spec, write_project
 
 # i1: panel min 1 (A 2021), max 8; i2: panel min 1 (A 2021), max 7
 ZERO_BASE = pl.DataFrame(
@@ -189,8 +190,29 @@ def test_group_growth_on_a_zero_mean_is_named() -> None:
     log = IssueLog()
 
     # act
-    growth_warnings(make_spec(["i1"]), nodes, ["A"], [2021, 2022], S, groups, log)
+    spec = make_spec(["i1"])
+    units = pl.DataFrame({"unit": ["A"]})
+    gap_warnings(spec, nodes, ["A"], [2021, 2022], S, groups, units, log)
 
     # assert
     assert [i.code for i in log.issues] == ["group-growth-zero-base"]
     assert "g=x root 2022" in log.issues[0].message
+
+
+def test_group_whose_weights_are_all_zero_is_named_not_silent(tmp_path: Path) -> None:
+    # arrange: the tiny project weighted by `pop`; both units of 南 weigh 0
+    units = UNITS_CSV.replace("region\n", "region,pop\n").replace("北\n", "北,4\n")
+    units = units.replace("南\n", "南,0\n")
+    spec = SPEC_YAML.replace(
+        "groups: [region]", "groups: [region]\n  group_weight: pop"
+    )
+
+    # act
+    result = gdindex.compute(write_project(tmp_path, spec, DATA_CSV, units))
+
+    # assert: no mean, 0 units in it (not 2), and a warning naming group and units
+    south = result.groups.filter(pl.col("group") == "南")
+    assert south["score"].is_null().all() and (south["n_units"] == 0).all()
+    zero = issue(result, "group-zero-weight")
+    assert "'南'" in zero.message and "B, C" in zero.message
+    assert "'pop'" in zero.where and "weight > 0" in str(zero.hint)

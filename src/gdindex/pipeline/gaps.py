@@ -1,11 +1,12 @@
-"""Warnings for growth values that the rules of DESIGN §4.5 leave missing.
+"""Warnings for values that the rules of DESIGN §4.5 leave missing (silent gaps).
 
 `growth_pct` is missing where the previous score is ≤ 0, CAGR where the first score is
-≤ 0, a group's growth where its previous mean is ≤ 0, and a unit gets no quadrant when
-its growth axis is missing. None of these may be silent: each becomes one warning
-naming the nodes, units and periods, and saying what to use instead. Growth % of
-scores that can be negative (z-scores are centred on 0) is defined but means nothing,
-and is warned about too. This module never prints.
+≤ 0, a group's growth where its previous mean is ≤ 0, a unit gets no quadrant when
+its growth axis is missing, and a group whose units all weigh 0 has no mean. None of
+these may be silent: each becomes one warning naming the nodes, units, groups and
+periods, and saying what to use instead. Growth % of scores that can be negative
+(z-scores are centred on 0) is defined but means nothing, and is warned about too.
+This module never prints.
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ from gdindex.spec import IndexSpec, Period
 if TYPE_CHECKING:
     from gdindex.pipeline.result import NodeInfo
 
+#: Codes of the warnings about the growth of computed scores (not about the data).
+GROWTH_CODES = frozenset(
+    {
+        "growth-zero-base",
+        "cagr-zero-base",
+        "indicator-growth-zero-base",
+        "group-growth-zero-base",
+        "quadrant-missing",
+        "growth-of-signed-scores",
+    }
+)
+
 #: Nodes and cells named in a message before "… (n more)".
 _NODES, _CELLS = 4, 3
 
@@ -33,26 +46,29 @@ _POSITIVE = (
 _QUADRANT_FIX = "set quadrant: {growth: change} to place units by their score change"
 
 
-def growth_warnings(
+def gap_warnings(
     spec: IndexSpec,
     nodes: Sequence[NodeInfo],
     units: Sequence[str],
     periods: Sequence[Period],
     S: np.ndarray,
     groups: pl.DataFrame,
+    unit_table: pl.DataFrame,
     log: IssueLog,
 ) -> None:
-    """Warn about every growth value left missing by a rule, and about growth % of
-    scores that can be negative.
+    """Warn about every value left missing by a rule, and about growth % of scores
+    that can be negative.
 
     Args:
-        spec: the spec (its quadrant axis).
+        spec: the spec (its quadrant axis, groups and group weights).
         nodes: the nodes of `S`, in order.
         units, periods: the units and periods of `S`.
         S: scores `[node, unit, period]`.
         groups: the group aggregates (`group_by, group, period, node, score, …`).
+        unit_table: the units (`unit`, `group:<column>`, `group_weight`).
         log: where the warnings go.
     """
+    _zero_weight_groups(spec, unit_table, log)
     if len(periods) < 2:
         return
     names = _Names(nodes, units, periods)
@@ -231,3 +247,34 @@ def _signed_scores(
         "with range: [1, 100])",
         "growth-of-signed-scores",
     )
+
+
+def _zero_weight_groups(spec: IndexSpec, table: pl.DataFrame, log: IssueLog) -> None:
+    """Groups whose units all have group weight 0 have no weighted mean."""
+    if spec.units is None or "group_weight" not in table.columns:
+        return
+    weights = table["group_weight"].fill_null(0.0)
+    for g in spec.units.groups:
+        column = f"group:{g.column}"
+        if column not in table.columns:
+            continue
+        frame = pl.DataFrame(
+            {"group": table[column], "unit": table["unit"], "w": weights}
+        )
+        empty = (
+            frame.filter(pl.col("group").is_not_null() & (pl.col("group") != ""))
+            .group_by("group", maintain_order=True)
+            .agg(pl.col("unit"), total=pl.col("w").sum())
+            .filter(pl.col("total") <= 0)
+        )
+        for row in empty.iter_rows(named=True):
+            log.warn(
+                f"units: column '{spec.units.group_weight}'",
+                f"every unit of group '{row['group']}' ({g.column}) has weight 0: "
+                f"{_capped(row['unit'], _CELLS * 2)}, so the group has no mean score "
+                "(n_units 0) in groups.csv",
+                f"give at least one of them a weight > 0 in "
+                f"'{spec.units.group_weight}', or drop units.group_weight for plain "
+                "means",
+                "group-zero-weight",
+            )
