@@ -80,7 +80,7 @@ def gap_warnings(
         log.warn(
             "scores: growth_pct",
             f"growth % is undefined where the previous score is ≤ 0, so "
-            f"{_values(cells)} left missing (and the contributions to them): "
+            f"{_values(cells)} left missing, with the children's contributions: "
             f"{names.cells(cells)}",
             f"{_POSITIVE}; {_QUADRANT_FIX}",
             "growth-zero-base",
@@ -97,12 +97,13 @@ def gap_warnings(
         )
     if gap[indicator].any() or first[indicator].any():
         at = indicator & (gap.any(axis=(1, 2)) | first.any(axis=1))
+        floor = _zero_floor(spec, [nodes[n].id for n in np.flatnonzero(at).tolist()])
         log.warn(
             "scores: growth_pct",
             f"growth % ({_values(gap[indicator], verb=False)}) and CAGR "
             f"({_values(first[indicator], verb=False)}) of normalised indicator "
-            f"scores are left missing where the earlier score is ≤ 0 (e.g. the scope "
-            f"minimum under minmax [0, 100]), at {int(at.sum())} indicators: "
+            f"scores are left missing where the earlier score is ≤ 0{floor}, at "
+            f"{int(at.sum())} indicators: "
             f"{names.cells(gap & indicator[:, None, None], what='indicators')}",
             _POSITIVE,
             "indicator-growth-zero-base",
@@ -110,6 +111,17 @@ def gap_warnings(
     _quadrant_gaps(spec, names, S, log)
     _group_gaps(groups, log)
     _signed_scores(spec, names, S, log)
+
+
+def _zero_floor(spec: IndexSpec, ids: Sequence[str]) -> str:
+    """Why scores of 0 are common: a min-max range starting at 0 or below."""
+    inds = spec.indicator_map
+    for i in ids:
+        p = spec.normalise_for(inds[i])
+        if p.method == "minmax" and p.range[0] <= 0:
+            lo, hi = (f"{v:g}" for v in p.range)
+            return f" (min-max onto [{lo}, {hi}] gives the scope minimum {lo})"
+    return ""
 
 
 class _Names:
