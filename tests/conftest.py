@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.testing
+from click.testing import Result
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -85,6 +88,23 @@ tree:
       weight: 1
       children: [i3, {id: i4, weight: 3}]
 """
+
+
+# How Python prints a warning: "file.py:12: RuntimeWarning: All-NaN slice encountered"
+PYTHON_WARNING = re.compile(r"\b[A-Z]\w*Warning: ")
+
+
+class CliRunner(typer.testing.CliRunner):
+    """typer's runner that fails the test when a Python or library warning reaches
+    the user (DESIGN: never silent, but never numpy's words either). Warnings are
+    already errors under pytest; this also catches ones printed to the streams."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        result = super().invoke(*args, **kwargs)
+        for name in ("stdout", "stderr"):
+            found = PYTHON_WARNING.search(getattr(result, name))
+            assert found is None, f"a Python warning reached {name}: {found.string}"
+        return result
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
-from tests.conftest import SPEC_YAML, write_project
+from tests.conftest import DATA_CSV, SPEC_YAML, CliRunner, write_project
 
 runner = CliRunner()
 
@@ -301,3 +300,27 @@ def test_a_minimal_spec_computes_and_shows_ids_as_names(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert "p1" in result.output and "tiny" in result.output
+
+
+def test_topsis_over_a_child_missing_everywhere_prints_no_python_warning(
+    tmp_path: Path,
+) -> None:
+    # arrange: i3 is constant (7), so it cannot be normalised and is missing in
+    # every period; p2 aggregates it by TOPSIS (issue 11, item 10: numpy's
+    # "All-NaN slice encountered" reached the terminal)
+    spec = SPEC_YAML.replace(
+        "periods: [2021, 2022]\n",
+        "periods: [2021, 2022]\ndefaults:\n  aggregate: {method: topsis}\n",
+    )
+    rows = [line.split(",") for line in DATA_CSV.splitlines()]
+    data = "\n".join(
+        ",".join(r if k == 0 else [*r[:4], "7", r[5]]) for k, r in enumerate(rows)
+    )
+    path = write_project(tmp_path, spec=spec, data=data + "\n")
+
+    # act: `run` fails on any Python warning in stdout or stderr
+    code, out, _ = run("compute", str(path), "--lang", "en")
+
+    # assert: gdindex's own warning names the indicator instead
+    assert code == 0
+    assert "constant" in out and "i3" in out

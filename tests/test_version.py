@@ -7,10 +7,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from gdindex.cli import app
 from gdindex.version import __version__
+from tests.conftest import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 

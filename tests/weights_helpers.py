@@ -12,11 +12,10 @@ import polars as pl
 import yaml
 from hypothesis import settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
-from tests.conftest import make_spec, write_project
+from tests.conftest import CliRunner, make_spec, write_project
 
 
 def flat_tree(nominal: list[float], **node: Any) -> dict[str, Any]:

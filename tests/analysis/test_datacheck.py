@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 from gdindex.analysis.datacheck import (
     FILES,
@@ -22,7 +21,7 @@ from gdindex.analysis.datacheck import (
 )
 from gdindex.cli import app
 from gdindex.methods.treat import passes, skew_kurt
-from tests.conftest import DATA_CSV, SPEC_YAML, make_spec, write_project
+from tests.conftest import DATA_CSV, SPEC_YAML, CliRunner, make_spec, write_project
 
 runner = CliRunner()
 

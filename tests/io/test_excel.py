@@ -15,14 +15,20 @@ import numpy as np
 import polars as pl
 import pytest
 import xlsxwriter
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import IssueLog
 from gdindex.io.dataset import load_data
 from gdindex.io.tables import read_table
-from tests.conftest import DATA_CSV, ROOT, SPEC_YAML, UNITS_CSV, write_project
+from tests.conftest import (
+    DATA_CSV,
+    ROOT,
+    SPEC_YAML,
+    UNITS_CSV,
+    CliRunner,
+    write_project,
+)
 from tests.io.helpers import (
     assert_tiny_scores,
     csv_rows,

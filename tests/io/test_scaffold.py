@@ -8,14 +8,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import GdindexError, OutputError
 from gdindex.io.scaffold import FILES, INDICATORS, UNITS, init_project, parse_periods
 from gdindex.spec import load_spec
-from tests.conftest import SCORE_COLUMNS
+from tests.conftest import SCORE_COLUMNS, CliRunner
 
 runner = CliRunner()
 

@@ -74,7 +74,7 @@ def test_weighted_means_on_hand_computed_values(
     assert log.issues == []
 
 
-def test_topsis_closeness_with_unequal_weights() -> None:
+def test_topsis_textbook_distances_on_the_weighted_matrix() -> None:
     # arrange: weights 16 : 9 → 0.64, 0.36; panel best (100, 100), worst (0, 0)
     X = cube([[0, 0], [100, 0], [0, 100], [50, 50]])
     w = np.array([0.64, 0.36])
@@ -84,12 +84,51 @@ def test_topsis_closeness_with_unequal_weights() -> None:
         "node", X, w, TopsisSpec(), ["a", "b", "c", "d"], PERIOD1, IssueLog()
     )
 
+    # assert: v = w·x, ideal v± = w·(100, 100) and w·(0, 0); d± = √Σ (v − v±)²
+    #   a: v (0, 0):    d+ = √(64² + 36²), d− = 0                 → 0
+    #   b: v (64, 0):   d+ = √(0 + 36²) = 36, d− = √(64²) = 64    → 100·64/100
+    #   c: v (0, 36):   d+ = 64, d− = 36                          → 36
+    #   d: v (32, 18):  d+ = d− = √(32² + 18²)                    → 50
+    assert_allclose(out[:, 0], [0, 64, 36, 50], rtol=1e-12, atol=1e-12)
+
+
+def test_topsis_weighted_distance_keeps_the_square_root_of_w() -> None:
+    # arrange: the same units with `distance: weighted`
+    X = cube([[0, 0], [100, 0], [0, 100], [50, 50]])
+    w = np.array([0.64, 0.36])
+
+    # act
+    out = aggregate_node(
+        "node",
+        X,
+        w,
+        TopsisSpec(distance="weighted"),
+        ["a", "b", "c", "d"],
+        PERIOD1,
+        IssueLog(),
+    )
+
     # assert: d± = sqrt(Σ w_j (x_j − best/worst_j)²)
     #   a: d+ = sqrt(.64·100² + .36·100²) = 100, d− = 0            → 0
     #   b: d+ = sqrt(.36·100²) = 60, d− = sqrt(.64·100²) = 80      → 100·80/140
     #   c: d+ = sqrt(.64·100²) = 80, d− = sqrt(.36·100²) = 60      → 100·60/140
     #   d: d+ = sqrt(.64·50² + .36·50²) = 50, d− = 50              → 50
     assert_allclose(out[:, 0], [0, 400 / 7, 300 / 7, 50], rtol=1e-12, atol=1e-12)
+
+
+def test_topsis_child_without_any_value_adds_nothing_and_warns_nothing() -> None:
+    # arrange: the second child is missing everywhere (an all-NaN column once
+    # made numpy print "All-NaN slice encountered"; warnings are errors here)
+    X = cube([[0, nan], [100, nan], [50, nan]])
+    w = np.array([0.5, 0.5])
+
+    # act
+    out = aggregate_node(
+        "node", X, w, TopsisSpec(), ["a", "b", "c"], PERIOD1, IssueLog()
+    )
+
+    # assert: the first child alone decides
+    assert_allclose(out[:, 0], [0, 100, 50], rtol=1e-12)
 
 
 def test_topsis_period_scope_takes_best_and_worst_per_period() -> None:

@@ -32,6 +32,43 @@ def test_ahp_saaty_example() -> None:
     assert res.cr == pytest.approx(0.0332, abs=1e-4)
 
 
+def test_ahp_geometric_priority_is_normalised_row_geometric_means() -> None:
+    # 方根法 on SAATY: row products 15, 1, 1/15 → cube roots g, 1, 1/g (g = ∛15)
+    g = 15 ** (1 / 3)
+    expected = np.array([g, 1.0, 1 / g]) / (g + 1.0 + 1 / g)  # .6370, .2583, .1047
+
+    res = ahp_weights(SAATY, priority="geometric")
+
+    assert_allclose(res.weights, expected, rtol=1e-12)
+    # CR stays that of the matrix (λmax of the eigenproblem), whatever the priority
+    assert res.lambda_max == pytest.approx(ahp_weights(SAATY).lambda_max, rel=1e-12)
+    assert res.cr == pytest.approx(0.0332, abs=1e-4)
+
+
+def test_ahp_colsum_priority_is_the_mean_of_column_normalised_rows() -> None:
+    # 和积法 on SAATY: column sums 23/15, 13/3, 9 → normalised columns
+    #   (15/23, 5/23, 3/23), (9/13, 3/13, 1/13), (5/9, 3/9, 1/9); rows averaged
+    expected = [
+        (15 / 23 + 9 / 13 + 5 / 9) / 3,  # 0.6333
+        (5 / 23 + 3 / 13 + 3 / 9) / 3,  # 0.2605
+        (3 / 23 + 1 / 13 + 1 / 9) / 3,  # 0.1062
+    ]
+
+    res = ahp_weights(SAATY, priority="colsum")
+
+    assert_allclose(res.weights, expected, rtol=1e-12)
+    assert res.cr == pytest.approx(ahp_weights(SAATY).cr, rel=1e-12)
+
+
+@pytest.mark.parametrize("priority", ["eigen", "geometric", "colsum"])
+def test_ahp_priorities_agree_on_a_consistent_matrix(priority: str) -> None:
+    # a_ij = v_i / v_j with v = 4, 2, 1 → w = 4/7, 2/7, 1/7 by every method
+    res = ahp_weights([[1, 2, 4], [1, 2], [1]], priority=priority)
+
+    assert_allclose(res.weights, [4 / 7, 2 / 7, 1 / 7], rtol=1e-12)
+    assert res.cr == pytest.approx(0.0, abs=1e-12)
+
+
 @pytest.mark.parametrize(
     "matrix",
     [

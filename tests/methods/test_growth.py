@@ -43,15 +43,16 @@ def test_ranks_are_per_period_and_per_node() -> None:
     assert_array_equal(R[1], [[2, 2], [1, 1], [3, 3]])
 
 
-def test_ranks_use_unrounded_scores() -> None:
-    # arrange: differ only in the 10th decimal
-    S = np.array([[60.00000000001], [60.0]])
+def test_ranks_use_unrounded_scores_but_not_float_noise() -> None:
+    # arrange: 60.0000002 differs from 60 by 3.3e-9 relative (a real difference);
+    # 60.00000000001 by 1.7e-13 (noise: within the relative 1e-9 of DESIGN §4.5)
+    S = np.array([[60.0000002], [60.0], [60.00000000001]])
 
     # act
     R = growth.ranks(S)
 
     # assert
-    assert_array_equal(R[:, 0], [1, 2])
+    assert_array_equal(R[:, 0], [1, 2, 2])
 
 
 # ---- changes and growth ---- #
@@ -227,6 +228,20 @@ def test_group_means_weighted_skips_units_without_a_score() -> None:
     assert counts[0, 0, 0] == 2
 
 
+def test_group_means_count_only_units_that_enter_the_mean() -> None:
+    # arrange: group g has weights 0 and 2, group h only zero weights
+    S = np.array([[[10.0], [40.0], [70.0], [80.0]]])
+    labels = ["g", "g", "h", "h"]
+
+    # act
+    names, means, counts = growth.group_means(S, labels, np.array([0, 2, 0, 0.0]))
+
+    # assert: g is the mean of its weighted unit; h has no mean and no units in it
+    assert names == ["g", "h"]
+    assert means[0, 0, 0] == 40.0 and np.isnan(means[1, 0, 0])
+    assert counts[:, 0, 0].tolist() == [1, 0]
+
+
 # ---- quadrants ---- #
 
 
@@ -254,6 +269,28 @@ def test_quadrants_medians_are_inclusive() -> None:
     assert Q[:, 0].tolist() == [
         "dark_horse",
         "dark_horse",
+        "leader",
+        "steady",
+        "steady",
+    ]
+
+
+def test_quadrants_value_within_noise_of_the_median_sits_on_it() -> None:
+    # arrange: the middle unit's score is one ulp below the median 100/3 of the
+    # others' exact thirds (e.g. a sum of three ninths)
+    third = 100 / 3
+    below = np.nextafter(third, 0.0)
+    S = np.array([[10.0], [third], [below], [third], [50.0]])
+    G = np.array([[5.0], [4.0], [3.0], [2.0], [1.0]])
+
+    # act
+    Q = growth.quadrants(S, G)
+
+    # assert: the median is `below`… and `third` is tied with it; every unit within
+    # noise of the median counts as ≥ median (high), as it would in exact arithmetic
+    assert Q[:, 0].tolist() == [
+        "dark_horse",
+        "leader",
         "leader",
         "steady",
         "steady",

@@ -17,13 +17,14 @@ from gdindex.spec import (
     RankSpec,
     RatioSpec,
     TargetSpec,
+    VectorSpec,
     ZScoreSpec,
 )
 
 nan = np.nan
 
 
-def test_registry_holds_the_seven_methods() -> None:
+def test_registry_holds_the_eight_methods() -> None:
     # act
     names = set(NORMALISERS.names())
 
@@ -36,6 +37,7 @@ def test_registry_holds_the_seven_methods() -> None:
         "rank",
         "percentile",
         "ratio",
+        "vector",
     }
 
 
@@ -70,8 +72,13 @@ def test_registry_holds_the_seven_methods() -> None:
         ("rank", [5, 3, 5, 1], RankSpec(), [3, 2, 3, 1]),
         # percentile: 100 · #(lower) / (n − 1), n = 4 → 5: 200/3, 3: 100/3, 1: 0
         ("percentile", [5, 3, 5, 1], PercentileSpec(), [200 / 3, 100 / 3, 200 / 3, 0]),
+        # values one ulp apart are ties (DESIGN §4.5): 0.1 + 0.2 ≠ 0.3 in floats
+        ("rank", [0.1 + 0.2, 0.3, 0.5, 0.1], RankSpec(), [2, 2, 4, 1]),
+        ("percentile", [0.1 + 0.2, 0.3, 0.1], PercentileSpec(), [50, 50, 0]),
         # ratio to the mean (1 + 2 + 3 + 6) / 4 = 3 → x / 3 · 100
         ("ratio", [1, 2, 3, 6], RatioSpec(), [100 / 3, 200 / 3, 100, 200]),
+        # vector: √(1 + 4 + 4 + 16) = 5 → x / 5 · 100
+        ("vector", [1, 2, 2, 4], VectorSpec(), [20, 40, 40, 80]),
     ],
 )
 def test_normaliser_on_hand_computed_values(
@@ -104,6 +111,8 @@ def test_normaliser_on_hand_computed_values(
         ("percentile", PercentileSpec(), [0, nan, 100, 50]),
         # mean of 2, 6, 10 = 6 → x / 6 · 100
         ("ratio", RatioSpec(), [100 / 3, nan, 500 / 3, 100]),
+        # √(4 + 36 + 100) = √140
+        ("vector", VectorSpec(), np.array([2, nan, 10, 6]) / np.sqrt(140) * 100),
     ],
 )
 def test_missing_values_are_ignored_and_stay_missing(

@@ -21,6 +21,7 @@ def test_registries_hold_the_contract_methods() -> None:
         "rank",
         "percentile",
         "ratio",
+        "vector",
     ]
     assert AGGREGATORS.names() == [
         "arithmetic",
@@ -29,7 +30,16 @@ def test_registries_hold_the_contract_methods() -> None:
         "power_mean",
         "topsis",
     ]
-    assert {"explicit", "equal"} <= set(WEIGHTS.names())
+    assert WEIGHTS.names() == [
+        "explicit",
+        "equal",
+        "entropy",
+        "cv",
+        "critic",
+        "sd",
+        "pca",
+        "ahp",
+    ]
 
 
 def test_unknown_method_suggests_closest() -> None:

@@ -24,6 +24,7 @@ from gdindex.methods.weighting import (
     entropy_weights,
     pairwise_correlation,
     pca_weights,
+    sd_weights,
 )
 from tests.weighting_helpers import SETTINGS, power_iteration
 
@@ -194,6 +195,37 @@ def test_critic_by_hand() -> None:
     assert_allclose(critic_weights(X), expected, rtol=1e-12)
 
 
+# a = 0..3; b = a reversed (r = −1); c = 0, 2, 1, 3 (r = 0.8 with a, −0.8 with b):
+# all three hold the same values, so they have the same sd s after min-max
+SIGNED = np.array([[0.0, 3.0, 0.0], [1.0, 2.0, 2.0], [2.0, 1.0, 1.0], [3.0, 0.0, 3.0]])
+
+
+def test_critic_by_hand_with_signed_and_absolute_correlations() -> None:
+    # 1 − r:   C_a = s(0 + 2 + 0.2) = 2.2s, C_b = s(2 + 0 + 1.8) = 3.8s,
+    #          C_c = s(0.2 + 1.8 + 0) = 2.0s  → w = 2.2, 3.8, 2.0 over 8
+    # 1 − |r|: C_a = s(0 + 0 + 0.2), C_b = s(0 + 0 + 0.2), C_c = s(0.2 + 0.2 + 0)
+    #          → w = 0.25, 0.25, 0.5
+    assert_allclose(critic_weights(SIGNED), [2.2 / 8, 3.8 / 8, 2.0 / 8], rtol=1e-12)
+    assert_allclose(critic_weights(SIGNED, abs_r=True), [0.25, 0.25, 0.5], rtol=1e-12)
+
+
+def test_sd_weights_by_hand() -> None:
+    # sample sd: column 0 (0, 50, 100) → 50; column 1 (0, 25, 50) → 25; column 2
+    # (10, nan, 40) → √450 over its two present rows; w ∝ sd
+    X = np.array([[0.0, 0.0, 10.0], [50.0, 25.0, nan], [100.0, 50.0, 40.0]])
+    sd = np.array([50.0, 25.0, math.sqrt(450.0)])
+
+    assert_allclose(sd_weights(X), sd / sd.sum(), rtol=1e-12)
+
+
+def test_sd_weights_constant_column_gets_zero_and_all_constant_raises() -> None:
+    X = np.array([[1.0, 5.0], [3.0, 5.0], [5.0, 5.0]])
+
+    assert_allclose(sd_weights(X), [1.0, 0.0])
+    with pytest.raises(ValueError, match="constant"):
+        sd_weights(np.array([[5.0, 1.0], [5.0, 1.0]]))
+
+
 def test_pairwise_correlation_uses_rows_complete_in_both_columns() -> None:
     A = np.array(
         [[1.0, 2.0, 5.0], [2.0, nan, 3.0], [4.0, 1.0, nan], [3.0, 5.0, 1.0], [0, 2, 2]]
@@ -291,7 +323,7 @@ def matrices(draw: st.DrawFn, low: int = -20, high: int = 20) -> np.ndarray:
 
 def _all_methods(A: np.ndarray) -> list[np.ndarray]:
     out = []
-    for f in (entropy_weights, critic_weights, pca_weights):
+    for f in (entropy_weights, critic_weights, pca_weights, sd_weights):
         try:
             out.append(f(A))
         except ValueError as exc:
@@ -366,7 +398,7 @@ def test_row_permutation_leaves_weights_unchanged(A: np.ndarray, rnd: object) ->
     perm = list(range(A.shape[0]))
     rnd.shuffle(perm)  # type: ignore[attr-defined]
     B = A[perm]
-    for f in (entropy_weights, critic_weights, pca_weights):
+    for f in (entropy_weights, critic_weights, pca_weights, sd_weights):
         try:
             w = f(A)
         except ValueError:

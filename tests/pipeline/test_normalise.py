@@ -169,9 +169,10 @@ def test_direction_is_applied_per_indicator() -> None:
 def test_constant_indicator_becomes_missing_with_a_warning(
     normalise: dict[str, Any],
 ) -> None:
-    # arrange: every value is 7
+    # arrange: every value is 0.3, one of them as 0.1 + 0.2 (an ulp above): float
+    # noise is no spread to stretch over [0, 100] (DESIGN §4.5 ties)
     values, spec = one_indicator(
-        [[7.0, 7.0], [7.0, 7.0], [7.0, 7.0]], normalise=normalise
+        [[0.3, 0.3], [0.3, 0.1 + 0.2], [0.3, 0.3]], normalise=normalise
     )
     log = IssueLog()
 
@@ -259,3 +260,38 @@ def test_ratio_to_an_unknown_unit_is_an_error() -> None:
     assert np.isnan(out).all()
     assert [i.code for i in log.errors] == ["unknown-unit"]
     assert "zz" in log.errors[0].message
+
+
+def test_vector_of_a_cost_indicator_scores_the_smallest_raw_value_highest() -> None:
+    # arrange: raw 3, 4 and 12 (√(9 + 16 + 144) = 13), lower is better, one period
+    values, spec = one_indicator(
+        [[3.0, nan], [4.0, nan], [12.0, nan]],
+        direction=-1,
+        normalise={"method": "vector", "scope": "period"},
+    )
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert: x = −raw → −3/13, −4/13, −12/13 (· 100); the smallest raw is best, and
+    # the distances between units are those of the textbook raw / √Σ raw²
+    assert_allclose(out[:, 0, 0], [-300 / 13, -400 / 13, -1200 / 13], rtol=1e-12)
+    assert np.isnan(out[:, 1, 0]).all()
+
+
+def test_vector_of_all_zero_values_is_missing_with_a_warning() -> None:
+    # arrange
+    values, spec = one_indicator(
+        [[0.0, 1.0], [0.0, 2.0], [0.0, 2.0]],
+        normalise={"method": "vector", "scope": "period"},
+    )
+    log = IssueLog()
+
+    # act
+    out = normalise_values(values, spec, UNITS, PERIODS, log)
+
+    # assert: 2020 cannot be normalised; 2021: √(1 + 4 + 4) = 3
+    assert np.isnan(out[:, 0, 0]).all()
+    assert_allclose(out[:, 1, 0], [100 / 3, 200 / 3, 200 / 3])
+    assert "every value is 0" in str(log.warnings[0])

@@ -22,6 +22,7 @@ from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.errors import DataError
+from tests.conftest import make_spec
 
 
 def score(result: gdindex.IndexResult, unit: str, period: int, node: str) -> dict:
@@ -68,6 +69,37 @@ def test_compute_growth_ranks_and_ties(tiny_spec: Path) -> None:
     first = score(result, "A", 2021, "idx")
     assert first["change"] is None and first["growth_pct"] is None
     assert first["rank_change"] is None
+
+
+def test_scores_equal_up_to_float_noise_share_one_rank() -> None:
+    # arrange: ten units whose three indicators each sum to 100 (goalposts keep the
+    # raw values), so every composite is 100/3; in floats four come out
+    # 33.333333333333336 and six 33.33333333333333 (issue 11, item 1)
+    rows = [
+        (10.1, 20.7, 69.2), (20.3, 30.1, 49.6), (70.7, 10.3, 19.0),
+        (0.1, 50.2, 49.7), (50.3, 0.9, 48.8), (30.3, 30.3, 39.4),
+        (40.1, 40.7, 19.2), (60.6, 20.2, 19.2), (99.9, 0.05, 0.05),
+        (0.3, 0.3, 99.4),
+    ]  # fmt: skip
+    spec = make_spec(
+        ["a", "b", "c"],
+        defaults={"normalise": {"method": "goalposts", "worst": 0, "best": 100}},
+    )
+    data = pl.DataFrame(
+        {
+            "unit": [f"u{k}" for k in range(10)],
+            "period": [2023] * 10,
+            **{c: [r[j] for r in rows] for j, c in enumerate("abc")},
+        }
+    )
+
+    # act
+    result = gdindex.compute(spec, data=data)
+
+    # assert: the noise is there, the ranks do not see it
+    root = result.scores.filter(pl.col("node") == "root")
+    assert set(root["score"].to_list()) == {33.333333333333336, 33.33333333333333}
+    assert root["rank"].to_list() == [1] * 10
 
 
 def test_contributions_sum_to_growth(tiny_spec: Path) -> None:

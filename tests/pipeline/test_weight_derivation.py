@@ -32,6 +32,7 @@ from tests.weights_helpers import (
     derived,
     entropy_by_hand,
     flat_tree,
+    minmax01,
     nodes_of,
     project,
     scores_of,
@@ -200,6 +201,32 @@ def test_critic_weights_by_hand(tmp_path: Path) -> None:
     )
 
 
+def test_critic_abs_r_and_sd_weights_through_compute(tmp_path: Path) -> None:
+    # arrange: the same project with CRITIC on 1 − |r| and with sd weights
+    abs_r = compute_project(tmp_path / "critic", {"method": "critic", "abs_r": True})
+    sd = compute_project(tmp_path / "sd", {"method": "sd"})
+
+    # act: by hand with statistics (sample sd, Pearson r)
+    y = [minmax01(N1[k]) for k in INDS]
+    c = [
+        statistics.stdev(yj)
+        * sum(
+            1 - (1.0 if yj is yk else abs(statistics.correlation(yj, yk))) for yk in y
+        )
+        for yj in y
+    ]
+    sds = [statistics.stdev(N1[k]) for k in INDS]  # of the normalised scores
+
+    # assert
+    assert_allclose(derived(abs_r), [v / sum(c) for v in c], rtol=1e-10)
+    assert_allclose(derived(sd), [v / sum(sds) for v in sds], rtol=1e-10)
+    assert_allclose(
+        scores_of(sd, "idx"),
+        weighted_sum([v / sum(sds) for v in sds], [N1[k] for k in INDS]),
+        rtol=1e-10,
+    )
+
+
 def test_cv_weights_use_the_raw_values(tmp_path: Path) -> None:
     # arrange: p (cv) over x1 and the cost x3; x2 (with a raw 0) outside of p
     children = [
@@ -297,6 +324,26 @@ def test_ahp_weights_through_compute(tmp_path: Path, matrix: list[Any]) -> None:
         scores_of(result, "idx"), weighted_sum(w, [N1[k] for k in INDS]), rtol=1e-10
     )
     assert not [i for i in result.issues if i.code == "ahp-inconsistent"]
+
+
+@pytest.mark.parametrize("priority", ["geometric", "colsum"])
+def test_ahp_priority_through_compute(tmp_path: Path, priority: str) -> None:
+    # arrange
+    spec = {"method": "ahp", "matrix": SAATY, "priority": priority}
+    result = compute_project(tmp_path, spec)
+    A = SAATY_NUM
+    if priority == "geometric":  # 方根法: row geometric means
+        v = np.prod(A, axis=1) ** (1 / 3)
+    else:  # 和积法: mean of the column-normalised rows
+        v = (A / A.sum(axis=0)).mean(axis=1)
+    _, lambda_max, _, cr = ahp_by_hand(A)
+
+    # assert: the priority changes the weights, never the consistency
+    assert_allclose(derived(result), v / v.sum(), rtol=1e-10)
+    comp = nodes_of(result)["idx"].components[0]
+    assert comp.ahp is not None
+    assert comp.ahp.lambda_max == pytest.approx(lambda_max, rel=1e-10)
+    assert comp.ahp.cr == pytest.approx(cr, rel=1e-8)
 
 
 def test_ahp_order_maps_the_matrix_rows_to_the_children(tmp_path: Path) -> None:

@@ -7,14 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import GdindexError, OutputError
 from gdindex.pipeline import IndexResult
 from gdindex.report.publish import build_report, write_report
-from tests.conftest import SPECS
+from tests.conftest import SPECS, CliRunner
 
 MAX_BYTES = 5 * 1024 * 1024
 EXTERNAL = re.compile(

@@ -85,7 +85,7 @@ def validate(
     if not log.errors and needs_data(spec):
         # Data-driven weights can fail only on the aggregated values (a constant
         # pool, values ≤ 0 for cv): derive them as `compute` would.
-        from gdindex.pipeline import compute
+        from gdindex.pipeline import GROWTH_CODES, compute
 
         try:
             result = compute(spec, dataset=dataset)
@@ -93,5 +93,8 @@ def validate(
             log.extend(exc.issues)
         else:
             seen = set(log.issues)
-            log.extend(i for i in result.issues if i not in seen)
+            # growth warnings are about computed scores, which validate does not show
+            log.extend(
+                i for i in result.issues if i not in seen and i.code not in GROWTH_CODES
+            )
     return log.issues

@@ -76,10 +76,16 @@ class PowerMeanSpec(_PositiveMean):
 
 
 class TopsisSpec(_AggregateBase, Scoped):
-    """`100 · d⁻ / (d⁺ + d⁻)` with weighted Euclidean distances; the scope gives the
-    units whose best and worst values are the ideal points."""
+    """`100 · d⁻ / (d⁺ + d⁻)` with Euclidean distances to the ideal points of the
+    weighted matrix `v = w·x` (Hwang & Yoon); the scope gives the units whose best
+    and worst values are the ideal points."""
 
     method: Literal["topsis"] = "topsis"
+    distance: Literal["textbook", "weighted"] = Field(
+        "textbook",
+        description="`textbook`: √Σ (w·x − w·best)² on the weighted matrix, as "
+        "published and as the MCDA libraries compute it; `weighted`: √Σ w (x − best)²",
+    )
 
 
 AggregateSpec = Annotated[
@@ -142,8 +148,11 @@ def topsis(
 ) -> np.ndarray:
     """TOPSIS closeness: `100 · d⁻ / (d⁺ + d⁻)`.
 
-    `d⁺ = sqrt(Σ w_j (x_j − best_j)²)` and `d⁻ = sqrt(Σ w_j (x_j − worst_j)²)`, where
-    best and worst are each child's highest and lowest value over the units in scope.
+    `textbook` (Hwang & Yoon 1981): `v_j = w_j x_j`, `d⁺ = √Σ (v_j − v⁺_j)²` and
+    `d⁻ = √Σ (v_j − v⁻_j)²` with `v±_j = w_j · best/worst_j`, i.e. `√Σ w_j² (x_j −
+    best_j)²`; `weighted`: `d⁺ = √Σ w_j (x_j − best_j)²` (and the same for `d⁻`).
+    Best and worst are each child's highest and lowest value over the units in
+    scope; a child with no value in scope adds nothing to either distance.
     """
     out = np.full(X.shape[:2], np.nan)
     if p.scope == "panel":
@@ -153,18 +162,26 @@ def topsis(
     else:
         b = periods.index(p.base_period)
         blocks = [(slice(None), [b])]
+    factor = W * W if p.distance == "textbook" else W
     for cols, ref_cols in blocks:
-        ref = X[:, ref_cols, :]
-        with np.errstate(all="ignore"):
-            best = np.nanmax(ref, axis=(0, 1))
-            worst = np.nanmin(ref, axis=(0, 1))
-            x = X[:, cols, :]
-            w = W[:, cols, :]
-            d_plus = np.sqrt(np.sum(w * np.nan_to_num((x - best) ** 2), axis=-1))
-            d_minus = np.sqrt(np.sum(w * np.nan_to_num((x - worst) ** 2), axis=-1))
+        best, worst = _ideal_points(X[:, ref_cols, :])
+        x, f = X[:, cols, :], factor[:, cols, :]
+        with np.errstate(invalid="ignore"):
+            d_plus = np.sqrt(np.sum(f * np.nan_to_num((x - best) ** 2), axis=-1))
+            d_minus = np.sqrt(np.sum(f * np.nan_to_num((x - worst) ** 2), axis=-1))
             total = d_plus + d_minus
             out[:, cols] = np.where(total > 0, 100.0 * d_minus / total, np.nan)
     return out
+
+
+def _ideal_points(ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each child's highest and lowest value in `ref[unit, period, child]`, NaN for a
+    child with no value (`fmax`/`fmin` skip NaN without numpy's all-NaN warning)."""
+    flat = ref.reshape(-1, ref.shape[-1])
+    if flat.shape[0] == 0:
+        empty = np.full(ref.shape[-1], np.nan)
+        return empty, empty
+    return np.fmax.reduce(flat, axis=0), np.fmin.reduce(flat, axis=0)
 
 
 def aggregate_node(

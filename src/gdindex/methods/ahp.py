@@ -126,26 +126,54 @@ def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.n
     return out
 
 
-def ahp_weights(
-    matrix: Sequence[Sequence[Any]], max_cr: float | None = 0.1, rtol: float = 0.01
-) -> AhpResult:
-    """AHP: `w` = principal right eigenvector of the pairwise matrix, `w / Σ w`.
+#: How the priority vector is taken from the pairwise matrix.
+PRIORITIES = ("eigen", "geometric", "colsum")
 
-    `A w = λmax w` (`np.linalg.eig`, the eigenvalue of largest real part, real parts
-    taken); `CI = (λmax − m) / (m − 1)` (0 for m = 1); `CR = CI / RI(m)` with RI from
-    `RANDOM_INDEX` and `CR = 0` for m ≤ 2. Raises `ValueError` when `CR > max_cr`
-    (`max_cr=None` skips the check). See `pairwise_matrix` for the accepted forms.
+
+def priority_vector(
+    A: np.ndarray, lam: np.ndarray, vec: np.ndarray, how: str
+) -> np.ndarray:
+    """The priority vector `w` (summing to 1) of the reciprocal matrix `A`.
+
+    - `eigen` (Saaty): the principal right eigenvector, `A w = λmax w`;
+    - `geometric` (方根法, row geometric means): `w_i ∝ (Π_j a_ij)^(1/m)`;
+    - `colsum` (和积法): normalise each column to sum 1, `w_i` = mean of row i.
+
+    All three agree on a consistent matrix.
+    """
+    if how == "geometric":
+        w = np.exp(np.log(A).mean(axis=1))
+    elif how == "colsum":
+        w = (A / A.sum(axis=0)).mean(axis=1)
+    elif how == "eigen":
+        v = vec[:, int(np.argmax(lam.real))].real
+        w = np.abs(v / v.sum())  # Perron vector: one sign; abs() removes -0.0/ulps
+    else:
+        raise ValueError(f"unknown AHP priority {how!r}: use one of {PRIORITIES}")
+    return w / w.sum()
+
+
+def ahp_weights(
+    matrix: Sequence[Sequence[Any]],
+    max_cr: float | None = 0.1,
+    rtol: float = 0.01,
+    priority: str = "eigen",
+) -> AhpResult:
+    """AHP: `w` = the priority vector of the pairwise matrix (`priority_vector`).
+
+    `λmax` is always the principal eigenvalue of the matrix (`np.linalg.eig`, largest
+    real part), whatever the priority: `CI = (λmax − m) / (m − 1)` (0 for m = 1);
+    `CR = CI / RI(m)` with RI from `RANDOM_INDEX` and `CR = 0` for m ≤ 2. Raises
+    `ValueError` when `CR > max_cr` (`max_cr=None` skips the check). See
+    `pairwise_matrix` for the accepted forms.
     """
     A = pairwise_matrix(matrix, rtol=rtol)
     m = A.shape[0]
     if m == 1:
         return AhpResult(np.ones(1), 1.0, 0.0, 0.0, A)
     lam, vec = np.linalg.eig(A)
-    k = int(np.argmax(lam.real))
-    lambda_max = float(lam[k].real)
-    v = vec[:, k].real
-    w = np.abs(v / v.sum())  # Perron vector: one sign, abs() only removes -0.0/ulps
-    w = w / w.sum()
+    lambda_max = float(lam.real.max())
+    w = priority_vector(A, lam, vec, priority)
     ci = (lambda_max - m) / (m - 1)
     cr = 0.0 if m <= 2 else ci / RANDOM_INDEX[m - 1]
     if max_cr is not None and cr > max_cr:

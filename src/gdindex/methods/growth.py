@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gdindex.methods.correlation import at_least, tie_starts
+
 QUADRANTS = {
     "leader": {"zh": "双高", "en": "Leader"},
     "dark_horse": {"zh": "黑马", "en": "Dark horse"},
@@ -20,13 +22,13 @@ QUADRANTS = {
 
 def ranks(S: np.ndarray) -> np.ndarray:
     """Rank units per period (axis −2 = units): 1 = highest, ties share the lowest
-    rank ('min' method), missing scores get no rank."""
+    rank ('min' method), missing scores get no rank. Scores within a relative 1e-9
+    of each other are ties (`correlation.tied`)."""
     neg = np.ascontiguousarray(np.swapaxes(-S, -1, -2))  # units last: fast sorting
     order = np.argsort(neg, axis=-1)  # NaN sorts last
     ordered = np.take_along_axis(neg, order, axis=-1)
     pos = np.broadcast_to(np.arange(neg.shape[-1]), neg.shape)
-    new = np.ones(neg.shape, dtype=bool)
-    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    new = tie_starts(ordered)
     first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
     sorted_ranks = np.where(np.isnan(ordered), np.nan, first + 1.0)
     out = np.empty(neg.shape)
@@ -48,6 +50,24 @@ def growth_pct(S: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out[..., 1:] = np.where(prev > 0, 100.0 * (cur / prev - 1.0), np.nan)
     return out
+
+
+def zero_base(S: np.ndarray) -> np.ndarray:
+    """Where `growth_pct` is missing by its rule alone: both scores present and
+    `S_{t−1} ≤ 0` (False in the first period)."""
+    out = np.zeros(S.shape, dtype=bool)
+    prev, cur = S[..., :-1], S[..., 1:]
+    with np.errstate(invalid="ignore"):
+        out[..., 1:] = (prev <= 0) & ~np.isnan(cur)
+    return out
+
+
+def cagr_zero_base(S: np.ndarray) -> np.ndarray:
+    """Where `cagr` is missing by its rule alone: both ends present, `S_0 ≤ 0`."""
+    if S.shape[-1] < 2:
+        return np.zeros(S.shape[:-1], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return (S[..., 0] <= 0) & ~np.isnan(S[..., -1])
 
 
 def rank_changes(R: np.ndarray) -> np.ndarray:
@@ -98,7 +118,9 @@ def group_means(
 
     Returns:
         The groups (in order of first appearance), the means `[group, node, period]`
-        and the number of units with a score `[group, node, period]`.
+        and the number of units in each mean `[group, node, period]`: those with a
+        score and a weight > 0 (a group whose weights are all 0 has no mean and 0
+        units).
     """
     groups = list(dict.fromkeys(g for g in labels if g is not None and g != ""))
     lab = np.array([g if g is not None else "" for g in labels], dtype=object)
@@ -110,7 +132,7 @@ def group_means(
         sub = S[:, member, :]
         present = ~np.isnan(sub)
         w = np.where(present, w_all[member][None, :, None], 0.0)
-        counts[g] = present.sum(axis=1)
+        counts[g] = (w > 0).sum(axis=1)
         total = w.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             means[g] = np.where(
@@ -164,7 +186,8 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
 
     Score ≥ median and growth ≥ median → `leader` (双高); score < median and growth
     ≥ median → `dark_horse` (黑马); score ≥ median, growth < median → `steady`;
-    otherwise `lagging`. Medians are over the units with both values in that period.
+    otherwise `lagging`. Medians are over the units with both values in that period;
+    a value tied to its median (`correlation.tied`) counts as equal to it.
     """
     out = np.full(S.shape, None, dtype=object)
     for p in range(S.shape[1]):
@@ -173,7 +196,7 @@ def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
         if not ok.any():
             continue
         ms, mg = _median(s[ok]), _median(g[ok])
-        high_s, high_g = s >= ms, g >= mg
+        high_s, high_g = at_least(s, ms), at_least(g, mg)
         q = np.where(
             high_s & high_g,
             "leader",

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from gdindex.methods.correlation import count_below, tied
 from gdindex.methods.params import Scoped
 from gdindex.methods.registry import Registry
 
@@ -95,6 +96,12 @@ class RatioSpec(_NormaliseBase):
     )
 
 
+class VectorSpec(_NormaliseBase):
+    """`x / √(Σ x²) · 100` over the scope (vector normalisation, classical TOPSIS)."""
+
+    method: Literal["vector"] = "vector"
+
+
 NormaliseSpec = Annotated[
     MinMaxSpec
     | ZScoreSpec
@@ -102,9 +109,22 @@ NormaliseSpec = Annotated[
     | GoalpostsSpec
     | RankSpec
     | PercentileSpec
-    | RatioSpec,
+    | RatioSpec
+    | VectorSpec,
     Field(discriminator="method"),
 ]
+
+#: The parameter models of the normalisers, in the order of `NormaliseSpec`.
+NORMALISE_MODELS: tuple[type[_NormaliseBase], ...] = (
+    MinMaxSpec,
+    ZScoreSpec,
+    TargetSpec,
+    GoalpostsSpec,
+    RankSpec,
+    PercentileSpec,
+    RatioSpec,
+    VectorSpec,
+)
 
 
 NormaliserFn = Callable[[np.ndarray, np.ndarray, Any], np.ndarray]
@@ -153,18 +173,21 @@ def goalposts(x: np.ndarray, ref: np.ndarray, p: GoalpostsSpec) -> np.ndarray:
 
 @NORMALISERS.register("rank", RankSpec, needs_spread=True)
 def rank(x: np.ndarray, ref: np.ndarray, p: RankSpec) -> np.ndarray:
-    """Rank ascending, ties share the lowest rank, 1 = worst: `1 + #(ref < x)`."""
+    """Rank ascending, ties share the lowest rank, 1 = worst: `1 + #(ref < x)`.
+
+    Values within a relative 1e-9 of each other are ties (`correlation.tied`).
+    """
     r = np.sort(_finite(ref))
-    out = np.searchsorted(r, x, side="left").astype(np.float64) + 1.0
+    out = count_below(r, x) + 1.0
     out[np.isnan(x)] = np.nan
     return out
 
 
 @NORMALISERS.register("percentile", PercentileSpec, needs_spread=True)
 def percentile(x: np.ndarray, ref: np.ndarray, p: PercentileSpec) -> np.ndarray:
-    """Percentile rank: `100 · #(ref < x) / (n − 1)`."""
+    """Percentile rank: `100 · #(ref < x) / (n − 1)`; ties as in `rank`."""
     r = np.sort(_finite(ref))
-    out = np.searchsorted(r, x, side="left").astype(np.float64) * 100.0 / (len(r) - 1)
+    out = count_below(r, x) * 100.0 / (len(r) - 1)
     out[np.isnan(x)] = np.nan
     return out
 
@@ -179,6 +202,18 @@ def ratio(x: np.ndarray, ref: np.ndarray, p: RatioSpec) -> np.ndarray:
     """
     reference = float(np.mean(_finite(ref)))
     return 100.0 + 100.0 * (x - reference) / abs(reference)
+
+
+@NORMALISERS.register("vector", VectorSpec)
+def vector(x: np.ndarray, ref: np.ndarray, p: VectorSpec) -> np.ndarray:
+    """Vector normalisation: `x / √(Σ ref²) · 100`.
+
+    With direction −1, `x = −raw`, so every score is ≤ 0 and the smallest raw value
+    scores highest: the cost criterion of the textbook TOPSIS (Hwang & Yoon 1981),
+    whose distances to the ideal points are the same as on `raw / √(Σ raw²)`.
+    """
+    r = _finite(ref)
+    return x / np.sqrt(np.sum(r * r)) * 100.0
 
 
 def _oriented(p: Any, direction: int) -> Any:
@@ -203,7 +238,9 @@ def _scope_problem(
         return "no reference values in scope"
     if method == "ratio":
         return "the reference value is 0" if r.mean() == 0 else None
-    if needs_spread and r.max() == r.min():
+    if method == "vector":
+        return "every value is 0" if not np.any(r) else None
+    if needs_spread and tied(r.max(), r.min()):  # constant up to float noise
         return f"constant (every value is {r[0]:g})"
     if method == "target" and p.target <= r.min():
         return f"the target is not above the scope minimum {r.min():g}"

@@ -181,12 +181,14 @@ def cv_weights(X: Any) -> np.ndarray:
     return _normalised(_sample_sd(A) / np.nanmean(A, axis=0), "are constant")
 
 
-def critic_weights(X: Any) -> np.ndarray:
+def critic_weights(X: Any, abs_r: bool = False) -> np.ndarray:
     """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)`, `w_j = C_j / Σ_k C_k`.
 
     On `y` = min-max of each column to [0, 1]; `sd_j` is the sample standard deviation
     of `y_j` over its non-missing rows, `r` the pairwise-deletion Pearson correlation
     (see `pairwise_correlation`; a constant column correlates 0 with the others).
+    `abs_r` uses `1 − |r_jk|` (a strong negative correlation then counts as
+    redundancy, as some published variants do).
     """
     A = _matrix(X)
     if A.shape[1] == 1:
@@ -194,8 +196,22 @@ def critic_weights(X: Any) -> np.ndarray:
     Y, constant = _minmax(A)
     sd = np.where(constant, 0.0, _sample_sd(Y))
     R = pairwise_correlation(Y)
-    C = sd * (1.0 - R).sum(axis=1)
+    C = sd * (1.0 - (np.abs(R) if abs_r else R)).sum(axis=1)
     return _normalised(C, "are constant or perfectly correlated")
+
+
+def sd_weights(X: Any) -> np.ndarray:
+    """Standard deviation (标准差法): `w_j = sd_j / Σ_k sd_k`.
+
+    `sd_j` is the sample standard deviation (`n_j − 1`) of column `j` over its
+    non-missing rows, taken on the values as given (the children's normalised
+    scores), so children on a wider spread weigh more.
+    """
+    A = _matrix(X)
+    if A.shape[1] == 1:
+        return np.ones(1)
+    _, constant = _minmax(A)
+    return _normalised(np.where(constant, 0.0, _sample_sd(A)), "are constant")
 
 
 def pca_weights(X: Any) -> np.ndarray:
@@ -320,6 +336,15 @@ class CriticWeightsSpec(_DataDriven):
     """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values; `w ∝ C`."""
 
     method: Literal["critic"] = "critic"
+    abs_r: bool = Field(
+        False, description="Use `1 − |r_jk|` (negative correlation is redundancy too)"
+    )
+
+
+class SdWeightsSpec(_DataDriven):
+    """Standard deviation (标准差法): `w ∝ sd` of the children's normalised values."""
+
+    method: Literal["sd"] = "sd"
 
 
 class PcaWeightsSpec(_DataDriven):
@@ -332,7 +357,8 @@ AhpCell = float | str | None
 
 
 class AhpWeightsSpec(_WeightsBase):
-    """AHP: principal eigenvector of a Saaty pairwise matrix; `CR ≤ max_cr`."""
+    """AHP: priority vector of a Saaty pairwise matrix (eigenvector, row geometric
+    means or normalised column means); `CR ≤ max_cr`."""
 
     method: Literal["ahp"] = "ahp"
     matrix: list[list[AhpCell]] = Field(
@@ -346,6 +372,12 @@ class AhpWeightsSpec(_WeightsBase):
     max_cr: float = Field(
         0.1, ge=0, description="Largest consistency ratio accepted (Saaty: 0.1)"
     )
+    priority: Literal["eigen", "geometric", "colsum"] = Field(
+        "eigen",
+        description="Priority vector: `eigen` (principal eigenvector, Saaty), "
+        "`geometric` (row geometric means, 方根法) or `colsum` (mean of the "
+        "column-normalised rows, 和积法); CR is always from λmax",
+    )
 
 
 WeightsSpec = Annotated[
@@ -355,11 +387,12 @@ WeightsSpec = Annotated[
     | CvWeightsSpec
     | CriticWeightsSpec
     | PcaWeightsSpec
-    | AhpWeightsSpec,
+    | AhpWeightsSpec
+    | SdWeightsSpec,
     Field(discriminator="method"),
 ]
 
-DATA_DRIVEN = ("entropy", "cv", "critic", "pca")
+DATA_DRIVEN = ("entropy", "cv", "critic", "pca", "sd")
 
 
 class CombineSpec(Model):
@@ -385,6 +418,7 @@ WEIGHTS_MODELS: tuple[type[Model], ...] = (
     CriticWeightsSpec,
     PcaWeightsSpec,
     AhpWeightsSpec,
+    SdWeightsSpec,
 )
 _REBUILD: tuple[type[Model], ...] = (_WeightsBase, _DataDriven, *WEIGHTS_MODELS)
 for _model in _REBUILD:  # resolve the forward reference to CombineSpec
@@ -426,7 +460,13 @@ def cv(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
 @WEIGHTS.register("critic", CriticWeightsSpec)
 def critic(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
     """CRITIC: `C_j = sd_j · Σ_k (1 − r_jk)` on min-max values, `w ∝ C`."""
-    return critic_weights(_pool(X))
+    return critic_weights(_pool(X), abs_r=params.abs_r)
+
+
+@WEIGHTS.register("sd", SdWeightsSpec)
+def sd(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
+    """Standard deviation: `w ∝ sd` of the children's normalised values."""
+    return sd_weights(_pool(X))
 
 
 @WEIGHTS.register("pca", PcaWeightsSpec)
@@ -437,8 +477,10 @@ def pca(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
 
 @WEIGHTS.register("ahp", AhpWeightsSpec)
 def ahp(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
-    """AHP: principal eigenvector of the pairwise matrix, `CR ≤ max_cr`."""
-    return ahp_scheme.ahp_weights(params.matrix, params.max_cr).weights
+    """AHP: priority vector of the pairwise matrix (`priority`), `CR ≤ max_cr`."""
+    return ahp_scheme.ahp_weights(
+        params.matrix, params.max_cr, priority=params.priority
+    ).weights
 
 
 def _pool(X: np.ndarray | None) -> np.ndarray:
@@ -483,7 +525,9 @@ def ahp_result(params: Any, children: Sequence[str]) -> ahp_scheme.AhpResult:
             f"the matrix has {m} rows but the node has {len(children)} children "
             f"({', '.join(children)})"
         )
-    result = ahp_scheme.ahp_weights(params.matrix, params.max_cr)
+    result = ahp_scheme.ahp_weights(
+        params.matrix, params.max_cr, priority=params.priority
+    )
     if order == list(children):
         return result
     pos = [order.index(c) for c in children]

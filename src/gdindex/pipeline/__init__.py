@@ -4,11 +4,13 @@ load → check → denominate → impute → screen → treat → normalise → 
 → rank → growth; `compute()` returns an `IndexResult` holding every stage. Never prints.
 """
 
+from gdindex.pipeline.gaps import GROWTH_CODES
 from gdindex.pipeline.outputs import write_outputs
 from gdindex.pipeline.result import STAGES, IndexResult, NodeInfo
 from gdindex.pipeline.stages import compute, denominators_of, groups_of
 
 __all__ = [
+    "GROWTH_CODES",
     "STAGES",
     "IndexResult",
     "NodeInfo",

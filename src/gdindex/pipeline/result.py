@@ -59,7 +59,8 @@ class IndexResult:
         weighting: how every node's weights were derived (method, parameters,
             pool rows, AHP consistency), for `gdindex weights` and the manifest.
         groups: `group_by, group, period, node, score, growth_pct, n_units`.
-        quadrants: `unit, period, node, score, growth_pct, quadrant`.
+        quadrants: `unit, period, node, score, growth_pct, change, quadrant`; the
+            growth axis is `growth_pct` or `change` as `spec.quadrant.growth` says.
         contributions: `unit, period, node, child, weight, contribution`
             (percentage points of the parent's growth, arithmetic nodes).
         cagr: `unit, node, first_period, last_period, cagr` (a fraction).
@@ -209,7 +210,7 @@ class _Frames:
         for col in columns:
             types[col] = (
                 pl.Float64
-                if col in ("score", "growth_pct", "weight", "contribution")
+                if col in ("score", "growth_pct", "change", "weight", "contribution")
                 else pl.String
             )
         return pl.DataFrame(schema=types)
@@ -312,12 +313,15 @@ class _Frames:
             )
         return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
-    def quadrants(self, S: np.ndarray, G: np.ndarray) -> pl.DataFrame:
+    def quadrants(self, S: np.ndarray, G: np.ndarray, C: np.ndarray) -> pl.DataFrame:
+        """Level × growth quadrants; growth is `G` (%) or `C` (change) as the spec's
+        `quadrant.growth` says."""
+        axis = C if self.spec.quadrant.growth == "change" else G
         frames = []
         for n, node in enumerate(self.nodes):
             if node.kind == "indicator":
                 continue
-            Q = growth.quadrants(S[n], G[n])  # [unit, period]
+            Q = growth.quadrants(S[n], axis[n])  # [unit, period]
             mask = Q != None  # noqa: E711 — object array comparison
             u, p = np.nonzero(mask)
             order = np.lexsort((u, p))
@@ -330,12 +334,13 @@ class _Frames:
                         pl.Series("node", [node.id] * len(u), dtype=pl.String),
                         _float(S[n][u, p], "score"),
                         _float(G[n][u, p], "growth_pct"),
+                        _float(C[n][u, p], "change"),
                         pl.Series("quadrant", Q[u, p].tolist(), dtype=pl.String),
                     ]
                 )
             )
         if not frames:
-            return self._empty("node", "score", "growth_pct", "quadrant")
+            return self._empty("node", "score", "growth_pct", "change", "quadrant")
         return pl.concat(frames)
 
     def contributions(self, values: dict[str, np.ndarray]) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from gdindex.errors import DataError, IssueLog
 from gdindex.io import Dataset, load_data
 from gdindex.methods import growth
 from gdindex.methods.aggregate import aggregate_node
+from gdindex.pipeline.gaps import gap_warnings
 from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import Prepared, prepare
 from gdindex.pipeline.result import IndexResult, NodeInfo, _Frames, _steps_frame
@@ -82,7 +83,10 @@ def compute(
     S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
     R = growth.ranks(S)
     G = growth.growth_pct(S)
+    C = growth.changes(S)
     builder = _Frames(spec, dataset, nodes, derived)
+    groups = builder.groups(S)
+    gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
         spec, derived, from_data=any(nw.from_data for nw in derived.values())
     )
@@ -110,11 +114,11 @@ def compute(
         units=dataset.unit_table,
         periods=periods,
         nodes=nodes,
-        scores=builder.scores(S, R, growth.changes(S), G, growth.rank_changes(R)),
+        scores=builder.scores(S, R, C, G, growth.rank_changes(R)),
         weights=weighting.frame(),
         weighting=weighting,
-        groups=builder.groups(S),
-        quadrants=builder.quadrants(S, G),
+        groups=groups,
+        quadrants=builder.quadrants(S, G, C),
         issues=log.issues,
         inputs=dataset.inputs,
         preparation=_steps_frame(prep.steps),

@@ -4,8 +4,9 @@ A node's weighting comes from its `weights:` block (or `defaults.weights`):
 
 - `explicit`: the tree's `weight` values rescaled to sum to 1 among siblings;
 - `equal`: `1/m` for m children;
-- `ahp`: the principal eigenvector of the pairwise matrix (checked with the spec);
-- `entropy`, `cv`, `critic`, `pca`: from the children's values
+- `ahp`: the priority vector of the pairwise matrix (eigenvector, row geometric means
+  or normalised column means; checked with the spec);
+- `entropy`, `cv`, `critic`, `sd`, `pca`: from the children's values
   (`gdindex.methods.weighting`), computed once over the rows of the pool
   (`panel`: every unit and period; `base`: the units of `base_period`), so that
   weights do not change between periods;
@@ -278,6 +279,8 @@ _HINTS = {
     "cv": "cv uses raw values, which must be positive: use entropy or critic for "
     "indicators with zeros or negative values",
     "critic": "CRITIC needs children that vary: drop constant children or use "
+    "another method",
+    "sd": "sd weights need children that vary: drop constant children or use "
     "another method",
     "pca": "PCA needs a unique first component: with uncorrelated or constant "
     "children use entropy or critic",

@@ -21,6 +21,7 @@ from gdindex.methods.normalise import (
     RankSpec,
     RatioSpec,
     TargetSpec,
+    VectorSpec,
     ZScoreSpec,
 )
 from gdindex.methods.params import Model, Period
@@ -47,6 +48,7 @@ from gdindex.spec.models import (
     IndicatorSpec,
     Label,
     NodeSpec,
+    QuadrantSpec,
     ScreenSpec,
     UnitsSpec,
     merge_method,
@@ -85,8 +87,10 @@ __all__ = [
     "PowerMeanSpec",
     "RankSpec",
     "RatioSpec",
+    "QuadrantSpec",
     "ScreenSpec",
     "TargetSpec",
+    "VectorSpec",
     "TopsisSpec",
     "TreatSpec",
     "UnitsSpec",

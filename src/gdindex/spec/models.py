@@ -75,6 +75,17 @@ def _name_defaults_to_id(data: Any) -> Any:
     return data
 
 
+class QuadrantSpec(Model):
+    """How the level × growth quadrants measure growth."""
+
+    growth: Literal["pct", "change"] = Field(
+        "pct",
+        description="`pct`: growth % (missing where the previous score is ≤ 0, so "
+        "such units get no quadrant); `change`: the score change S_t − S_{t−1}, "
+        "defined for every unit scored in both periods",
+    )
+
+
 class ScreenSpec(Model):
     """Drop units (per period) whose share of available indicators is too low."""
 
@@ -360,6 +371,10 @@ class IndexSpec(Model):
     defaults: Defaults = Field(default_factory=Defaults)
     screen: ScreenSpec | None = Field(
         None, description="Units screen by data coverage, e.g. {min_coverage: 0.9}"
+    )
+    quadrant: QuadrantSpec = Field(
+        default_factory=QuadrantSpec,
+        description="Growth axis of the quadrants, e.g. {growth: change}",
     )
     indicators: list[IndicatorSpec] = Field(min_length=1)
     tree: NodeSpec

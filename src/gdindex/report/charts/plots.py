@@ -60,6 +60,7 @@ QUADRANT_COLOURS = {
 LABELS = {
     "score": {"zh": "得分", "en": "Score"},
     "growth": {"zh": "增速（%）", "en": "Growth (%)"},
+    "change": {"zh": "得分变化", "en": "Score change"},
     "period": {"zh": "时期", "en": "Period"},
     "median": {"zh": "中位数", "en": "Median"},
     "range": {"zh": "最低—最高", "en": "Min–max"},
@@ -206,11 +207,15 @@ def _padded(lo: float, hi: float, share: float = 0.08) -> tuple[float, float]:
 
 def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
     """Level × growth scatter of the index in `period`, with labelled units, the
-    median lines and the four quadrants (双高 / 黑马 / 稳健 / 追赶)."""
+    median lines and the four quadrants (双高 / 黑马 / 稳健 / 追赶). Growth is the
+    growth % or the score change, as the spec's `quadrant.growth` says."""
     root = result.nodes[0]
     names = unit_names(result, lang)
+    axis = "change" if result.spec.quadrant.growth == "change" else "growth"
     quads = result.quadrants.filter(
         (pl.col("period") == period) & (pl.col("node") == root.id)
+    ).with_columns(  # the chart's y is `growth_pct`, whichever axis it shows
+        growth_pct=pl.col("change" if axis == "change" else "growth_pct")
     )
     W, H, size = 820.0, 480.0, 11.5
     if quads.height == 0:
@@ -262,7 +267,7 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
         .mark_circle(size=64, opacity=0.9)
         .encode(
             x=alt.X("score:Q", scale=xs, title=x_title),
-            y=alt.Y("growth_pct:Q", scale=ys, title=_t("growth", lang)),
+            y=alt.Y("growth_pct:Q", scale=ys, title=_t(axis, lang)),
             color=colour,
         )
     )

@@ -81,7 +81,8 @@ def _method_section(v: View) -> Section:
             (
                 _t("quadrant_def", lang),
                 "以本期各地区得分和增速的中位数为界：双高（得分、增速均不低于中位数）、"
-                "黑马（得分低、增速高）、稳健（得分高、增速低）、追赶（均低于中位数）",
+                "黑马（得分低、增速高）、稳健（得分高、增速低）、追赶（均低于中位数）"
+                + ("；增速按得分变化计" if spec.quadrant.growth == "change" else ""),
             ),
         ]
     else:
@@ -107,7 +108,12 @@ def _method_section(v: View) -> Section:
                 _t("quadrant_def", lang),
                 "split at the period's medians of score and growth: leader (both at "
                 "or above), dark horse (low score, high growth), steady (high score, "
-                "low growth), lagging (both below)",
+                "low growth), lagging (both below)"
+                + (
+                    "; growth is the score change"
+                    if spec.quadrant.growth == "change"
+                    else ""
+                ),
             ),
         ]
     if spec.overrides:

@@ -39,14 +39,26 @@ def _quadrant_section(v: View) -> Section:
     quads = v.result.quadrants.filter(
         (pl.col("period") == v.period) & (pl.col("node") == v.root.id)
     )
-    ms, mg = quads["score"].median(), quads["growth_pct"].median()
-    caption = (
-        f"横轴：{v.node_name(v.root)}得分；纵轴：较 {v.previous} 年增速；虚线为中位数"
-        f"（得分 {fmt(ms, 1)}，增速 {fmt(mg, 1)}%）"
-        if lang == "zh"
-        else f"x: {v.node_name(v.root)} score; y: growth against {v.previous}; dashed "
-        f"lines at the medians (score {fmt(ms, 1)}, growth {fmt(mg, 1)}%)"
-    )
+    change = v.result.spec.quadrant.growth == "change"
+    ms = quads["score"].median()
+    mg = quads["change" if change else "growth_pct"].median()
+    if change:
+        caption = (
+            f"横轴：{v.node_name(v.root)}得分；纵轴：较 {v.previous} 年得分变化；虚线为"
+            f"中位数（得分 {fmt(ms, 1)}，变化 {fmt(mg, 1)}）"
+            if lang == "zh"
+            else f"x: {v.node_name(v.root)} score; y: score change against "
+            f"{v.previous}; dashed lines at the medians (score {fmt(ms, 1)}, change "
+            f"{fmt(mg, 1)})"
+        )
+    else:
+        caption = (
+            f"横轴：{v.node_name(v.root)}得分；纵轴：较 {v.previous} 年增速；虚线为"
+            f"中位数（得分 {fmt(ms, 1)}，增速 {fmt(mg, 1)}%）"
+            if lang == "zh"
+            else f"x: {v.node_name(v.root)} score; y: growth against {v.previous}; "
+            f"dashed lines at the medians (score {fmt(ms, 1)}, growth {fmt(mg, 1)}%)"
+        )
     return Section(
         "quadrants",
         _t("quadrants", lang),
