@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "AuditResult",
     "Comparison",
     "DataCheck",
     "DataError",
@@ -26,6 +27,7 @@ __all__ = [
     "SpecError",
     "Weighting",
     "__version__",
+    "audit",
     "check_data",
     "compare",
     "compute",
@@ -38,6 +40,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "audit": "gdindex.analysis.audit",
+    "AuditResult": "gdindex.analysis.audit",
     "check_data": "gdindex.datacheck",
     "DataCheck": "gdindex.datacheck",
     "compare": "gdindex.comparison",
@@ -59,6 +63,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from gdindex.analysis.audit import AuditResult, audit
     from gdindex.checks import validate
     from gdindex.comparison import Comparison, compare
     from gdindex.datacheck import DataCheck, check_data
