@@ -397,6 +397,132 @@ def weights(
             render_weights(found, _console(), lang.value)
 
 
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Optimise(StrEnum):
+    balance = "balance"
+    infomax = "infomax"
+
+
+def _fail_on_option(text: str | None) -> str | None:
+    from gdindex.analysis.flags import FLAG_KINDS
+
+    if text is None:
+        return None
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in FLAG_KINDS and k != "any"]
+    if unknown or not kinds:
+        raise typer.BadParameter(
+            f"unknown flag kind {', '.join(unknown) or repr(text)}; use any of: "
+            f"{', '.join(FLAG_KINDS)} (or any)"
+        )
+    return ",".join(kinds)
+
+
+def _thresholds(items: list[str] | None) -> Any:
+    from dataclasses import fields, replace
+
+    from gdindex.analysis.flags import Thresholds
+
+    found = Thresholds()
+    names = [f.name for f in fields(Thresholds)]
+    for item in items or ():
+        key, _, value = item.partition("=")
+        try:
+            found = replace(found, **{key.strip(): float(value)})
+        except (TypeError, ValueError):
+            raise typer.BadParameter(
+                f"{item!r}: use KEY=NUMBER with KEY one of {', '.join(names)}",
+                param_hint="--threshold",
+            ) from None
+    return found
+
+
+@app.command()
+def audit(
+    spec: SpecArg,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period to audit (default: the latest)."),
+    ] = None,
+    pooled: Annotated[
+        bool, typer.Option("--pooled", help="Pool every period (unit × period rows).")
+    ] = False,
+    node: Annotated[
+        str | None,
+        typer.Option("--node", help="Audit only this node's subtree (id or name)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write audit_*.csv and audit.json here."),
+    ] = None,
+    fmt: Annotated[
+        AuditFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = AuditFormat.table,
+    lang: LangOpt = Lang.zh,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a flag of these kinds is found, e.g. "
+            "negative,collinear (or any). Flags are findings: without this the "
+            "exit code is 0.",
+            callback=_fail_on_option,
+        ),
+    ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--threshold",
+            help="Change a flag threshold, e.g. weak=0.4, collinear=0.9, "
+            "low_alpha=0.6, eigenvalue=1, ratio_low=0.5, ratio_high=2 (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Audit the statistical coherence of SPEC: correlations, Cronbach's alpha, PCA,
+    importance against weight, and flags with what to do about them."""
+    thresholds = _thresholds(threshold)
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.analysis.audit import audit as run_audit
+        from gdindex.analysis.audit import write_audit
+
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        result = gdindex.compute(loaded)
+        chosen = None if pooled else _period(period, result.periods)
+        found_audit = run_audit(
+            result, chosen, pooled=pooled, node=node, thresholds=thresholds
+        )
+        if out is not None:
+            written = write_audit(found_audit, out)
+            _console(stderr=True).print(
+                f"wrote {len(written)} files to {out}", style="green"
+            )
+    with _reader_may_leave():
+        if fmt is AuditFormat.json:
+            sys.stdout.write(found_audit.to_json() + "\n")
+        else:
+            from gdindex.report.audit import render_audit
+
+            render_audit(found_audit, _console(), lang.value)
+    if fail_on:
+        wanted = fail_on.split(",")
+        hit = [k for k in found_audit.kinds if "any" in wanted or k in wanted]
+        if hit:
+            _console(stderr=True).print(
+                f"audit: {', '.join(hit)} flag(s) found (--fail-on {fail_on})",
+                style="red",
+            )
+            raise typer.Exit(1)
+
+
 def _periods_option(text: str) -> str:
     from gdindex.errors import GdindexError
     from gdindex.scaffold import parse_periods

@@ -151,15 +151,30 @@ def test_smoothing_spline_equals_scipy_at_the_same_lambda() -> None:
     assert fitted == pytest.approx(reference, abs=1e-9 * np.ptp(y))
 
 
-def test_smoothing_spline_chooses_lambda_as_scipy_gcv_does() -> None:
+def test_smoothing_spline_minimises_gcv_among_fits_of_at_most_10_df() -> None:
+    # Brute force with SciPy alone: the smoother matrix S_λ column by column (the
+    # fit of each unit vector), its trace (degrees of freedom) and GCV.
     rng = np.random.default_rng(8)
-    x = np.sort(rng.uniform(0, 100, 40))
-    y = 0.5 * x + 10 * np.sin(x / 10) + rng.normal(0, 5, 40)
+    n = 24
+    x = np.sort(rng.uniform(0, 100, n))
+    y = 0.5 * x + 10 * np.sin(x / 10) + rng.normal(0, 5, n)
 
-    fitted, _ = stats.smoothing_spline(x, y, np.ones(40))
-    reference = make_smoothing_spline(x, y)(x)  # SciPy's own GCV search
+    def scipy_gcv(lam: float) -> tuple[float, float]:
+        S = np.column_stack(
+            [make_smoothing_spline(x, e, lam=lam)(x) for e in np.eye(n)]
+        )
+        rss = float(((y - S @ y) ** 2).sum())
+        df = float(np.trace(S))
+        return n * rss / (n - df) ** 2, df
 
-    assert np.abs(fitted - reference).max() < 0.01 * np.ptp(y)
+    fitted, lam = stats.smoothing_spline(x, y, np.ones(n))
+    ours, df = scipy_gcv(lam)
+    grid = [scipy_gcv(float(L)) for L in np.logspace(-3, 5, 17)]
+    admissible = [g for g, d in grid if d <= min(10, n / 3)]
+
+    assert df <= min(10, n / 3) + 1e-9
+    assert admissible and ours <= min(admissible) * (1 + 1e-6)
+    assert fitted == pytest.approx(make_smoothing_spline(x, y, lam=lam)(x), abs=1e-9)
 
 
 finite = st.floats(-1e3, 1e3, allow_nan=False)

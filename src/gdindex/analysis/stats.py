@@ -37,6 +37,10 @@ SPLINE_BINS = 50
 values, neighbouring values are pooled into equal-count bins. The fit is evaluated
 at each bin's mean x."""
 
+SPLINE_MAX_DF = 10.0
+"""Most equivalent degrees of freedom a fit may use (as mgcv's default basis of 10
+for a one-dimensional smooth)."""
+
 SPLINE_MIN_POINTS = 5
 """`make_smoothing_spline` needs 5 distinct x; with fewer, E[y | x] is the mean of y
 at each value of x (the correlation ratio of a discrete x)."""
@@ -197,6 +201,12 @@ def smoothing_spline(
     squared deviation from the means `y` of their points (part of RSS; 0 when no
     rows were pooled).
 
+    λ is searched among the fits with at most `SPLINE_MAX_DF` equivalent degrees
+    of freedom (`tr S_λ`) and a third of the points: GCV has a well-known
+    degenerate minimum at (near-)interpolation, which it takes with a few dozen
+    units and which would make every main effect ≈ 1. (SciPy avoids it only by
+    bounding λ to `(0, n)`, whose upper end it then often returns.)
+
     Why not call SciPy: its GCV search costs ~40 ms a fit and the fit at a given
     λ ~3 ms, which made the audit of a 21-city index take seconds. Here all λ of a
     log grid (161 values over the whole useful range) are scored at once through
@@ -214,8 +224,10 @@ def smoothing_spline(
     resid = U @ (z[:, None] * (1.0 - shrink))  # √w · (y − ĝ)
     rss = within + (resid * resid).sum(axis=0)
     total = w.sum()
-    gcv = total * rss / (total - shrink.sum(axis=0)) ** 2
-    best = int(np.argmin(gcv))
+    df = shrink.sum(axis=0)  # tr S_λ, decreasing in λ
+    gcv = total * rss / (total - df) ** 2
+    gcv[df > min(SPLINE_MAX_DF, len(x) / 3.0)] = np.inf
+    best = int(np.argmin(gcv)) if np.isfinite(gcv).any() else len(lams) - 1
     fitted = y - resid[:, best] / sw
     return fitted, float(lams[best])
 
