@@ -20,6 +20,7 @@ __all__ = [
     "Comparison",
     "DataCheck",
     "DataError",
+    "Explanation",
     "GdindexError",
     "IndexResult",
     "IndexSpec",
@@ -32,6 +33,7 @@ __all__ = [
     "compare",
     "compute",
     "derive_weights",
+    "explain",
     "init_project",
     "load_spec",
     "spec_json_schema",
@@ -42,6 +44,8 @@ __all__ = [
 _LAZY = {
     "audit": "gdindex.analysis.audit",
     "AuditResult": "gdindex.analysis.audit",
+    "explain": "gdindex.analysis.explain",
+    "Explanation": "gdindex.analysis.explain",
     "check_data": "gdindex.datacheck",
     "DataCheck": "gdindex.datacheck",
     "compare": "gdindex.comparison",
@@ -64,6 +68,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from gdindex.analysis.audit import AuditResult, audit
+    from gdindex.analysis.explain import Explanation, explain
     from gdindex.checks import validate
     from gdindex.comparison import Comparison, compare
     from gdindex.datacheck import DataCheck, check_data

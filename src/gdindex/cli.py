@@ -523,6 +523,60 @@ def audit(
             raise typer.Exit(1)
 
 
+@app.command()
+def explain(
+    spec: SpecArg,
+    unit: Annotated[
+        str,
+        typer.Argument(
+            help="The unit: its id, or its Chinese or English name.",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period to explain (default: the latest)."),
+    ] = None,
+    vs: Annotated[
+        str,
+        typer.Option(
+            "--vs",
+            help="Compare with the median unit, or with a group's mean "
+            "(a group value or label, e.g. 珠三角, PRD or region=粤北).",
+        ),
+    ] = "median",
+    fmt: Annotated[
+        AuditFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = AuditFormat.table,
+    lang: LangOpt = Lang.zh,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="Show only the first N indicators."),
+    ] = None,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Why UNIT stands where it does: its score and rank at every node, each
+    indicator's contribution and gap to the median (or a group), sorted so that
+    what holds it back comes first, its strongest and weakest indicators, its
+    history."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.analysis.explain import explain as run_explain
+
+        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
+        chosen = _period(period, result.periods)
+        found = run_explain(result, unit, chosen, vs=vs)
+    with _reader_may_leave():
+        if fmt is AuditFormat.json:
+            sys.stdout.write(found.to_json() + "\n")
+        else:
+            from gdindex.report.explain import render_explanation
+
+            render_explanation(found, _console(), lang.value, top)
+
+
 def _periods_option(text: str) -> str:
     from gdindex.errors import GdindexError
     from gdindex.scaffold import parse_periods
