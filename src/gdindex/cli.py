@@ -483,6 +483,14 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    optimise: Annotated[
+        Optimise | None,
+        typer.Option(
+            "--optimise",
+            help="Find weights for the children of --node (default: the index) that "
+            "make their correlations with it equal (balance) or largest (infomax).",
+        ),
+    ] = None,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -496,6 +504,19 @@ def audit(
 
         loaded = gdindex.load_spec(spec, tuple(overrides or ()))
         result = gdindex.compute(loaded)
+        if optimise is not None:
+            from gdindex.analysis.optimise import optimise_weights
+            from gdindex.report.optimise import render_optimised
+
+            found = optimise_weights(
+                result, optimise.value, node=node, period=period, pooled=pooled
+            )
+            with _reader_may_leave():
+                if fmt is AuditFormat.json:
+                    sys.stdout.write(found.to_json() + "\n")
+                else:
+                    render_optimised(found, _console(), lang.value)
+            return
         chosen = None if pooled else _period(period, result.periods)
         found_audit = run_audit(
             result, chosen, pooled=pooled, node=node, thresholds=thresholds
