@@ -672,6 +672,22 @@ def init(
         console.print(f"  {k}. {step}")
 
 
+REPORT_SECTIONS = ("audit",)
+
+
+def _with_option(text: str | None) -> str | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in REPORT_SECTIONS]
+    if unknown or not names:
+        raise typer.BadParameter(
+            f"unknown section {', '.join(unknown) or repr(text)}; use: "
+            + ", ".join(REPORT_SECTIONS)
+        )
+    return ",".join(names)
+
+
 @app.command()
 def report(
     spec: SpecArg,
@@ -690,6 +706,14 @@ def report(
         bool,
         typer.Option("--manifest-time", help="Record the time in the manifest."),
     ] = False,
+    with_sections: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="Add analysis sections, comma-separated: audit.",
+            callback=_with_option,
+        ),
+    ] = None,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -701,7 +725,15 @@ def report(
 
         result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
         chosen = _period(period, result.periods)
-        written = write_report(result, out, lang.value, chosen, manifest_time)
+        extra = []
+        if with_sections and "audit" in with_sections.split(","):
+            from gdindex.analysis.audit import audit as run_audit
+            from gdindex.report.audit_section import audit_section
+
+            extra.append(audit_section(run_audit(result, chosen), lang.value))
+        written = write_report(
+            result, out, lang.value, chosen, manifest_time, extra=extra
+        )
     console = _console()
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:
