@@ -46,6 +46,12 @@ SPLINE_MIN_POINTS = 5
 at each value of x (the correlation ratio of a discrete x)."""
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """`a · b` of two vectors without BLAS: a threaded `ddot` waits milliseconds
+    for its threads on a busy machine, a thousand times what the sum costs."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def complete(*columns: np.ndarray) -> np.ndarray:
     """Mask of the rows where every column is finite."""
     mask = np.ones(len(columns[0]), dtype=bool)
@@ -80,7 +86,7 @@ def _r(x: np.ndarray, y: np.ndarray) -> float:
     if mx == 0.0 or my == 0.0:
         return float("nan")
     dx, dy = dx / mx, dy / my  # scaled: no overflow or underflow below
-    r = float(dx @ dy) / float(np.sqrt((dx @ dx) * (dy @ dy)))
+    r = dot(dx, dy) / float(np.sqrt(dot(dx, dx) * dot(dy, dy)))
     return min(1.0, max(-1.0, r))
 
 
@@ -187,6 +193,18 @@ def _penalty(x: np.ndarray) -> np.ndarray:
     return Q @ np.linalg.solve(R, Q.T)
 
 
+def _eigh(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigen-decomposition of a symmetric matrix. Beyond ~25 rows NumPy's LAPACK
+    call starts OpenBLAS threads, which on a busy machine wait ~20 ms a call;
+    SciPy's does not (≈ 1 ms for 50 × 50), and small ones need no SciPy import."""
+    if len(M) <= 24:
+        return np.linalg.eigh(M)
+    from scipy.linalg import eigh
+
+    d, U = eigh(M)
+    return d, U
+
+
 def smoothing_spline(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, within: float = 0.0
 ) -> tuple[np.ndarray, float]:
@@ -213,7 +231,7 @@ def smoothing_spline(
     the eigen-decomposition of `W^{-1/2} K W^{-1/2}` (Demmler–Reinsch): ~0.5 ms.
     """
     sw = np.sqrt(w)
-    d, U = np.linalg.eigh(_penalty(x) / np.outer(sw, sw))
+    d, U = _eigh(_penalty(x) / np.outer(sw, sw))
     d = np.clip(d, 0.0, None)
     positive = d[d > 1e-12 * d.max()]
     lams = np.logspace(
@@ -241,7 +259,7 @@ def conditional_mean(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return ybar[inverse]
     if len(xu) > SPLINE_BINS:
         xu, ybar, counts, inverse = _binned(xu, ybar, counts, inverse)
-    within = max(0.0, float(y @ y - counts @ (ybar * ybar)))
+    within = max(0.0, dot(y, y) - dot(counts, ybar * ybar))
     with np.errstate(all="ignore"):
         try:
             fitted, _ = smoothing_spline(xu, ybar, counts, within)

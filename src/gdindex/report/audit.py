@@ -250,19 +250,20 @@ def importance_tables(audit: AuditResult, lang: str = "zh") -> list[Table]:
 
 
 def flags_table(audit: AuditResult, lang: str = "zh") -> RenderableType:
-    """Every finding: its kind, what was found and what to do."""
+    """Every finding: its kind, what was found and, below it, what to do (a list,
+    not a table: it reads better in a narrow terminal and prints much faster)."""
     flags = audit.flags
     if flags.is_empty():
         return Text(f"{t('flags', lang)}: {t('no_flags', lang)}", style="green")
     message = "message" if lang == "en" else "message_zh"
     advice = "advice" if lang == "en" else "advice_zh"
-    table = _table(f"{t('flags', lang)} ({flags.height})")
-    table.add_column(t("kind", lang), no_wrap=True, style="yellow")
-    table.add_column(t("finding", lang), ratio=3, overflow="fold")
-    table.add_column(t("advice", lang), ratio=2, overflow="fold")
+    text = Text(f"{t('flags', lang)} ({flags.height})\n", style="bold")
+    arrow = "→ " + t("advice", lang) + ": "
     for row in flags.iter_rows(named=True):
-        table.add_row(KIND_NAMES[row["kind"]][lang], row[message], row[advice])
-    return table
+        text.append(f"[{KIND_NAMES[row['kind']][lang]}] ", style="yellow")
+        text.append(f"{row[message]}\n")
+        text.append(f"    {arrow}{row[advice]}\n", style="dim")
+    return text
 
 
 def render_audit(audit: AuditResult, console: Console, lang: str = "zh") -> None:
