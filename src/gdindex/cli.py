@@ -517,7 +517,7 @@ def audit(
                 else:
                     render_optimised(found, _console(), lang.value)
             return
-        chosen = None if pooled else _period(period, result.periods)
+        chosen = None if period is None else _period(period, result.periods)
         found_audit = run_audit(
             result, chosen, pooled=pooled, node=node, thresholds=thresholds
         )

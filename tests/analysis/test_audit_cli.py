@@ -124,3 +124,9 @@ def test_table_output_in_both_languages() -> None:
 
     assert code_zh == code_en == 0
     assert "各节点一致性" in zh and "Consistency by node" in en
+
+
+def test_period_and_pooled_together_is_an_error() -> None:
+    code, _, err = run("audit", SPEC, "--period", "2018", "--pooled")
+
+    assert code == 1 and "drop one of them" in err
