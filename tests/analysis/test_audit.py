@@ -91,14 +91,19 @@ def children_of(ref: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.parametrize("spec_name", ["asem.yaml", "guangdong.yaml"])
-@pytest.mark.parametrize("pooled", [False, True])
+@pytest.mark.parametrize(
+    ("spec_name", "pooled"),
+    [
+        ("asem.yaml", False),
+        ("guangdong.yaml", False),
+        ("guangdong.yaml", True),
+        ("asem_7a_panel_pooled.yaml", True),  # 5 periods, missing values
+    ],
+)
 def test_every_figure_equals_an_independent_numpy_computation(
     spec_name: str, pooled: bool, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     ref = written(spec_name, str(tmp_path_factory.getbasetemp()))
-    if pooled and len(ref["periods"]) == 1:
-        pytest.skip("one period: pooled is the same audit")
     period = None if pooled else ref["periods"][-1]
 
     out = audit(ref["result"], pooled=pooled)
@@ -121,6 +126,7 @@ def test_every_figure_equals_an_independent_numpy_computation(
     assert sorted(out.cronbach["node"].to_list()) == sorted(kids)
     for node, children in kids.items():
         X = np.column_stack([column(ref, c, period) for c in children])
+        X = X[:, np.isfinite(X).any(axis=0)]  # children missing everywhere: out
         X = X[np.isfinite(X).all(axis=1)]
         k = X.shape[1]
         alpha = k / (k - 1) * (1 - X.var(axis=0, ddof=1).sum() / X.sum(1).var(ddof=1))
@@ -259,6 +265,31 @@ def test_flags_are_exactly_what_the_thresholds_imply() -> None:
     assert ("e", "p1") in set(zip(misplaced["a"], misplaced["b"], strict=True))
     for row in misplaced.iter_rows(named=True):
         assert row["value"] > row["threshold"]
+
+
+def test_a_child_missing_everywhere_does_not_void_its_node() -> None:
+    frame = pl.DataFrame(
+        {
+            "unit": list("abcdef"),
+            "period": [1] * 6,
+            "y": [3.0] * 6,  # constant: left missing by the normaliser
+            "z": [2.0, 1, 4, 3, 6, 5],
+            "w": [1.0, 2, 4, 3, 5, 6],
+        }
+    )
+    spec = make_spec(["y", "z", "w"])
+    result = gdindex.compute(spec, data=frame)
+
+    out = audit(result)
+
+    row = out.cronbach.row(0, named=True)
+    z = (frame["z"].to_numpy() - 1) / 5 * 100
+    w = (frame["w"].to_numpy() - 1) / 5 * 100
+    X = np.column_stack([z, w])
+    alpha = 2 * (1 - X.var(axis=0, ddof=1).sum() / X.sum(axis=1).var(ddof=1))
+    assert (row["k"], row["n"]) == (2, 6)
+    assert row["alpha"] == pytest.approx(alpha, abs=1e-12)
+    assert out.pca.height == 2
 
 
 def test_thresholds_are_options() -> None:

@@ -9,7 +9,7 @@ on the normalised indicator scores and the aggregate scores (`scores.csv`):
   (`relation` `parent` or `ancestor`) and every pair of siblings (`sibling`):
   Pearson's r and Spearman's ρ over the complete pairs, and their number `n`;
 - `cronbach`: Cronbach's α of every aggregate node over its children (rows complete
-  in every child);
+  in every child; a child with no value at all is left out, `k` counts the rest);
 - `pca`: eigenvalues and explained shares of every aggregate node's children's
   correlation matrix; `loadings` (`node, period, child, component, loading`);
 - `importance`: for every child of every aggregate node (`relation` `child`), and
@@ -361,14 +361,22 @@ class _Audit:
             }
         )
 
+    def children_used(self, node: str) -> list[str]:
+        """The children with at least one value: a child missing everywhere (e.g.
+        a constant indicator, left missing) would leave no complete row."""
+        return [c for c in self.tree.children[node] if np.isfinite(self.row(c)).any()]
+
     def children_matrix(self, node: str) -> np.ndarray:
-        return np.stack([self.row(c) for c in self.tree.children[node]], axis=1)
+        kids = self.children_used(node)
+        if not kids:
+            return np.empty((self.V.shape[1], 0))
+        return np.stack([self.row(c) for c in kids], axis=1)
 
     def cronbach(self) -> pl.DataFrame:
         rows = []
         for node in self.tree.aggregates:
             alpha, n = stats.cronbach_alpha(self.children_matrix(node))
-            rows.append((node, len(self.tree.children[node]), n, alpha))
+            rows.append((node, len(self.children_used(node)), n, alpha))
         return pl.DataFrame(
             {
                 "node": pl.Series([r[0] for r in rows], dtype=pl.String),
@@ -388,7 +396,7 @@ class _Audit:
             lam, share, loadings, _ = stats.pca(self.children_matrix(node))
             for c in range(len(lam)):
                 eig.append((node, c + 1, float(lam[c]), float(share[c])))
-                for j, child in enumerate(self.tree.children[node]):
+                for j, child in enumerate(self.children_used(node)):
                     load.append((node, child, c + 1, float(loadings[j, c])))
         pca = pl.DataFrame(
             {
