@@ -307,7 +307,7 @@ class _Audit:
             )
         )
         self._corr: dict[tuple[str, str], tuple[float, float, int]] = {}
-        self._ranks: dict[str, np.ndarray] = {}
+        self._fast: dict[str, Any] | None = None
         self._pca: tuple[pl.DataFrame, pl.DataFrame] | None = None
 
     def row(self, node: str) -> np.ndarray:
@@ -317,22 +317,43 @@ class _Audit:
         return pl.Series("period", [self.period] * n, dtype=self.period_dtype)
 
     def corr(self, a: str, b: str) -> tuple[float, float, int]:
-        """(pearson, spearman, n) of two nodes, cached."""
+        """(pearson, spearman, n) of two nodes, cached. Nodes complete in every
+        row come from one matrix product of their standardised values (and ranks);
+        the others pair by pair over their complete pairs."""
         key = (a, b) if a <= b else (b, a)
         if key not in self._corr:
-            x, y = self.row(a), self.row(b)
-            r, n = stats.pearson(x, y)
-            if np.isfinite(x).all() and np.isfinite(y).all() and n >= stats.MIN_ROWS:
-                rho = stats._r(self._rank(a), self._rank(b))
+            fast = self._full()
+            i, j = fast["index"].get(a), fast["index"].get(b)
+            if i is not None and j is not None:
+                n = self.V.shape[1]
+                self._corr[key] = (fast["pearson"][i, j], fast["spearman"][i, j], n)
             else:
+                x, y = self.row(a), self.row(b)
+                r, n = stats.pearson(x, y)
                 rho, _ = stats.spearman(x, y)
-            self._corr[key] = (r, rho, n)
+                self._corr[key] = (r, rho, n)
         return self._corr[key]
 
-    def _rank(self, node: str) -> np.ndarray:
-        if node not in self._ranks:
-            self._ranks[node] = stats.average_ranks(self.row(node))
-        return self._ranks[node]
+    def _full(self) -> dict[str, Any]:
+        """Correlation matrices of the nodes with a value in every row and a
+        spread (at least `MIN_ROWS` rows)."""
+        if self._fast is None:
+            n = self.V.shape[1]
+            keep = [
+                nd.id
+                for nd in self.tree.nodes
+                if n >= stats.MIN_ROWS
+                and np.isfinite(self.row(nd.id)).all()
+                and np.isfinite(stats._r(self.row(nd.id), self.row(nd.id)))
+            ]
+            self._fast = {"index": {k: i for i, k in enumerate(keep)}}
+            for name, rows in (
+                ("pearson", [self.row(k) for k in keep]),
+                ("spearman", [stats.average_ranks(self.row(k)) for k in keep]),
+            ):
+                R = stats.correlations(np.array(rows)) if keep else np.empty((0, 0))
+                self._fast[name] = R
+        return self._fast
 
     def pairs(self) -> list[tuple[str, str, str]]:
         """(a, b, relation): ancestors in pre-order of a, then siblings."""
@@ -372,6 +393,15 @@ class _Audit:
             return np.empty((self.V.shape[1], 0))
         return np.stack([self.row(c) for c in kids], axis=1)
 
+    def _matrix(self, node: str) -> np.ndarray | None:
+        """The children's correlation matrix when all are complete (else None)."""
+        index = self._full()["index"]
+        kids = self.children_used(node)
+        if not kids or any(k not in index for k in kids):
+            return None
+        at = [index[k] for k in kids]
+        return np.asarray(self._full()["pearson"][np.ix_(at, at)])
+
     def cronbach(self) -> pl.DataFrame:
         rows = []
         for node in self.tree.aggregates:
@@ -393,7 +423,9 @@ class _Audit:
         eig: list[tuple[str, int, float, float]] = []
         load: list[tuple[str, str, int, float]] = []
         for node in self.tree.aggregates:
-            lam, share, loadings, _ = stats.pca(self.children_matrix(node))
+            lam, share, loadings, _ = stats.pca(
+                self.children_matrix(node), self._matrix(node)
+            )
             for c in range(len(lam)):
                 eig.append((node, c + 1, float(lam[c]), float(share[c])))
                 for j, child in enumerate(self.children_used(node)):

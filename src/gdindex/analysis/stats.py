@@ -134,9 +134,23 @@ def correlation_matrix(rows: np.ndarray) -> np.ndarray:
     return R
 
 
-def pca(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def correlations(rows: np.ndarray) -> np.ndarray:
+    """Pearson correlation matrix of the rows of `rows` (complete, none constant)
+    in one matrix product of their standardised values."""
+    Z = rows - rows.mean(axis=1, keepdims=True)
+    Z /= np.sqrt(np.einsum("ij,ij->i", Z, Z))[:, None]
+    R = Z @ Z.T
+    np.clip(R, -1.0, 1.0, out=R)
+    np.fill_diagonal(R, 1.0)
+    return R
+
+
+def pca(
+    X: np.ndarray, R: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Eigenvalues (decreasing), explained shares, loadings `[column, component]`
-    and the number of complete rows used.
+    and the number of complete rows used. `R`: the columns' correlation matrix when
+    already known (every row complete).
 
     Empty arrays when fewer than 2 columns or `MIN_ROWS` complete rows, or when a
     column is constant over them (its correlations are undefined)."""
@@ -145,7 +159,8 @@ def pca(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     empty = np.empty(0)
     if k < 2 or n < MIN_ROWS:
         return empty, empty, np.empty((k, 0)), n
-    R = correlation_matrix(rows)
+    if R is None:
+        R = correlation_matrix(rows)
     if not np.isfinite(R).all():
         return empty, empty, np.empty((k, 0)), n
     lam, vec = np.linalg.eigh(R)
