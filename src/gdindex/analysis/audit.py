@@ -48,7 +48,7 @@ from gdindex.analysis.common import (
     find_node,
     score_cube,
 )
-from gdindex.analysis.flags import FLAG_KINDS, Thresholds, findings
+from gdindex.analysis.flags import FLAG_KINDS, Thresholds, findings, findings_frame
 from gdindex.errors import Issue
 from gdindex.io import json_records, write_atomic, write_frame
 from gdindex.pipeline import IndexResult, NodeInfo, compute
@@ -537,7 +537,7 @@ def _floats(values: Sequence[Any]) -> pl.Series:
 
 def flag_frame(out: AuditResult, frames: _Audit, tree: Tree) -> pl.DataFrame:
     """Every finding of §9.1 as a row with a plain-language message and advice."""
-    rows = findings(
+    found = findings(
         frames.corr,
         tree.children,
         tree.info,
@@ -546,24 +546,7 @@ def flag_frame(out: AuditResult, frames: _Audit, tree: Tree) -> pl.DataFrame:
         out.pca,
         out.importance,
     )
-    n = len(rows)
-    return pl.DataFrame(
-        {
-            "kind": pl.Series([r.kind for r in rows], dtype=pl.String),
-            "node": pl.Series([r.node for r in rows], dtype=pl.String),
-            "a": pl.Series([r.a for r in rows], dtype=pl.String),
-            "b": pl.Series([r.b for r in rows], dtype=pl.String),
-            "period": pl.Series(
-                [out.period] * n, dtype=out.correlations["period"].dtype
-            ),
-            "value": _floats([r.value for r in rows]),
-            "threshold": _floats([r.threshold for r in rows]),
-            "message": pl.Series([r.message["en"] for r in rows], dtype=pl.String),
-            "advice": pl.Series([r.advice["en"] for r in rows], dtype=pl.String),
-            "message_zh": pl.Series([r.message["zh"] for r in rows], dtype=pl.String),
-            "advice_zh": pl.Series([r.advice["zh"] for r in rows], dtype=pl.String),
-        }
-    )
+    return findings_frame(found, out.period, out.correlations["period"].dtype)
 
 
 # --------------------------------------------------------------------------- files

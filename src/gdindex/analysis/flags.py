@@ -269,3 +269,30 @@ def findings(
             more_zh="高于" if more else "低于",
         )
     return [f for kind in FLAG_KINDS for f in found.get(kind, [])]
+
+
+def findings_frame(
+    found: list[Finding], period: Any, period_dtype: Any
+) -> pl.DataFrame:
+    """`kind, node, a, b, period, value, threshold, message, advice, message_zh,
+    advice_zh` (audit_flags.csv), one row per finding."""
+    n = len(found)
+
+    def text(values: list[Any]) -> pl.Series:
+        return pl.Series(values, dtype=pl.String)
+
+    return pl.DataFrame(
+        {
+            "kind": text([f.kind for f in found]),
+            "node": text([f.node for f in found]),
+            "a": text([f.a for f in found]),
+            "b": text([f.b for f in found]),
+            "period": pl.Series([period] * n, dtype=period_dtype),
+            "value": pl.Series([f.value for f in found], dtype=pl.Float64),
+            "threshold": pl.Series([f.threshold for f in found], dtype=pl.Float64),
+            "message": text([f.message["en"] for f in found]),
+            "advice": text([f.advice["en"] for f in found]),
+            "message_zh": text([f.message["zh"] for f in found]),
+            "advice_zh": text([f.advice["zh"] for f in found]),
+        }
+    )
