@@ -36,6 +36,15 @@ Figures (issue 5: report):
   size of report.html, target ≤ 5 MB. `python bench/run.py --mode report` runs only
   these.
 
+Figures (issue 12: audit and explain):
+- `gdindex.audit` on the synthetic panel 3,000 × 10 × 60, all periods pooled (30,000
+  rows), with main effects (124 spline fits): median time ≤ 5 s, peak RSS ≤ 1.5 GB
+  (the `compute` before it is not counted);
+- `gdindex audit specs/guangdong.yaml` end to end against `gdindex compute
+  specs/guangdong.yaml`: ratio of median wall times ≤ 1.5;
+- `gdindex explain specs/guangdong.yaml 肇庆` end to end against the same
+  `compute`: ratio ≤ 1.2. `python bench/run.py --mode analysis` runs only these.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -271,7 +280,31 @@ def weights_worker(spec: str, repeats: int) -> None:
     print(json.dumps(figures))
 
 
+def audit_worker(spec: str, repeats: int) -> None:
+    """Run in a subprocess: time `audit(pooled=True)` with main effects on a
+    computed index, and report peak RSS."""
+    import gdindex
+    from gdindex.analysis.audit import audit
+
+    result = gdindex.compute(gdindex.load_spec(spec))
+    times, found = timed(lambda: audit(result, pooled=True), repeats)
+    print(
+        json.dumps(
+            {
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "peak_mb": peak_rss_mb(),
+                "rows": found.n_rows,
+                "fits": found.importance.height,
+                "pairs": found.correlations.height,
+                "flags": found.flags.height,
+            }
+        )
+    )
+
+
 WORKERS = {
+    "audit": audit_worker,
     "weights": weights_worker,
     "compute": worker,
     "prepare": prepare_worker,
@@ -345,7 +378,9 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
-        "--mode", choices=sorted([*WORKERS, "report", "cli"]), default="compute"
+        "--mode",
+        choices=sorted([*WORKERS, "report", "cli", "analysis"]),
+        default="compute",
     )
     args = parser.parse_args()
     if args.worker:
@@ -360,6 +395,9 @@ def main() -> None:
         return
     if args.mode == "weights":  # only the weights figures
         weights_bench(synth, args.repeats)
+        return
+    if args.mode == "analysis":  # only the audit and explain figures
+        analysis_bench(synth, args.repeats)
         return
     if args.mode == "cli":  # only the CLI figures
         cli_bench()
@@ -445,6 +483,64 @@ def main() -> None:
     weights_bench(synth, args.repeats)
     compare_bench(synth, args.repeats)
     report_bench(args.repeats)
+    analysis_bench(synth, args.repeats)
+
+
+def analysis_bench(synth: Any, repeats: int) -> None:
+    """`python bench/run.py --mode analysis`: audit and explain (issue 12)."""
+    print(f"\n[audit: 3000×10×60 panel pooled, with main effects, median of {repeats}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = synth.write(Path(tmp), 3000, 10, 60)
+        r = in_process(spec, repeats, "audit")
+    print(
+        f"  audit (pooled, {r['rows']:,} rows, {r['pairs']} correlations, "
+        f"{r['fits']} main effects): {r['median_s']:6.3f} s (min {r['min_s']:.3f}), "
+        f"peak RSS {r['peak_mb']:7.0f} MB"
+    )
+    print(f"  time ≤ 5 s                     {status(r['median_s'] <= 5.0)}")
+    print(f"  peak ≤ 1,536 MB                {status(r['peak_mb'] <= 1536)}")
+    runs = max(repeats, 7)
+    print(
+        f"\n[audit and explain end to end: guangdong.yaml, interleaved, median of "
+        f"{runs}; cpu = user + sys of the process]"
+    )
+    cmds = {
+        "compute": [GDINDEX, "compute", "specs/guangdong.yaml"],
+        "audit": [GDINDEX, "audit", "specs/guangdong.yaml"],
+        "explain": [GDINDEX, "explain", "specs/guangdong.yaml", "肇庆"],
+    }
+    walls, cpus = interleaved(cmds, runs)
+    for name, target in (("audit", 1.5), ("explain", 1.2)):
+        ratio = walls[name] / walls["compute"]
+        cpu_ratio = cpus[name] / cpus["compute"]
+        print(
+            f"  gdindex {name:7s} {walls[name] * 1000:6.0f} ms vs compute "
+            f"{walls['compute'] * 1000:6.0f} ms: ratio {ratio:5.2f} (cpu "
+            f"{cpu_ratio:4.2f})   target ≤ {target:.2f}  {status(ratio <= target)}"
+        )
+
+
+def interleaved(
+    cmds: dict[str, list[str]], runs: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median wall and CPU time of each command, run in turn `runs` times, so that
+    a busy machine slows them alike."""
+    walls: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+            walls[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[name].append(
+                after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            )
+    return (
+        {k: statistics.median(v) for k, v in walls.items()},
+        {k: statistics.median(v) for k, v in cpus.items()},
+    )
 
 
 def report_bench(repeats: int) -> None:

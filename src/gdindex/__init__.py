@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from gdindex.version import __version__
 
 __all__ = [
+    "AuditResult",
     "Comparison",
     "DataCheck",
     "DataError",
+    "Explanation",
     "GdindexError",
     "IndexResult",
     "IndexSpec",
@@ -26,10 +28,12 @@ __all__ = [
     "SpecError",
     "Weighting",
     "__version__",
+    "audit",
     "check_data",
     "compare",
     "compute",
     "derive_weights",
+    "explain",
     "init_project",
     "load_spec",
     "spec_json_schema",
@@ -42,6 +46,10 @@ _LAZY = {
     "DataCheck": "gdindex.analysis.datacheck",
     "compare": "gdindex.analysis.compare",
     "Comparison": "gdindex.analysis.comparison",
+    "audit": "gdindex.analysis.audit",
+    "AuditResult": "gdindex.analysis.audit",
+    "explain": "gdindex.analysis.explain",
+    "Explanation": "gdindex.analysis.explain",
     "compute": "gdindex.pipeline",
     "derive_weights": "gdindex.analysis.derivation",
     "init_project": "gdindex.io.scaffold",
@@ -59,10 +67,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from gdindex.analysis.audit import AuditResult, audit
     from gdindex.analysis.compare import compare
     from gdindex.analysis.comparison import Comparison
     from gdindex.analysis.datacheck import DataCheck, check_data
     from gdindex.analysis.derivation import derive_weights
+    from gdindex.analysis.explain import Explanation, explain
     from gdindex.analysis.validate import validate
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.io.scaffold import init_project

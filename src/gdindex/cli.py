@@ -401,6 +401,207 @@ def weights(
             render_weights(found, _console(), lang.value)
 
 
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Optimise(StrEnum):
+    balance = "balance"
+    infomax = "infomax"
+
+
+def _fail_on_option(text: str | None) -> str | None:
+    from gdindex.analysis.flags import FLAG_KINDS
+
+    if text is None:
+        return None
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in FLAG_KINDS and k != "any"]
+    if unknown or not kinds:
+        raise typer.BadParameter(
+            f"unknown flag kind {', '.join(unknown) or repr(text)}; use any of: "
+            f"{', '.join(FLAG_KINDS)} (or any)"
+        )
+    return ",".join(kinds)
+
+
+def _thresholds(items: list[str] | None) -> Any:
+    from dataclasses import fields, replace
+
+    from gdindex.analysis.flags import Thresholds
+
+    found = Thresholds()
+    names = [f.name for f in fields(Thresholds)]
+    for item in items or ():
+        key, _, value = item.partition("=")
+        try:
+            found = replace(found, **{key.strip(): float(value)})
+        except (TypeError, ValueError):
+            raise typer.BadParameter(
+                f"{item!r}: use KEY=NUMBER with KEY one of {', '.join(names)}",
+                param_hint="--threshold",
+            ) from None
+    return found
+
+
+@app.command()
+def audit(
+    spec: SpecArg,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period to audit (default: the latest)."),
+    ] = None,
+    pooled: Annotated[
+        bool, typer.Option("--pooled", help="Pool every period (unit × period rows).")
+    ] = False,
+    node: Annotated[
+        str | None,
+        typer.Option("--node", help="Audit only this node's subtree (id or name)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write audit_*.csv and audit.json here."),
+    ] = None,
+    fmt: Annotated[
+        AuditFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = AuditFormat.table,
+    lang: LangOpt = Lang.zh,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a flag of these kinds is found, e.g. "
+            "negative,collinear (or any). Flags are findings: without this the "
+            "exit code is 0.",
+            callback=_fail_on_option,
+        ),
+    ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--threshold",
+            help="Change a flag threshold, e.g. weak=0.4, collinear=0.9, "
+            "low_alpha=0.6, eigenvalue=1, ratio_low=0.5, ratio_high=2 (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    optimise: Annotated[
+        Optimise | None,
+        typer.Option(
+            "--optimise",
+            help="Find weights for the children of --node (default: the index) that "
+            "make their correlations with it equal (balance) or largest (infomax).",
+        ),
+    ] = None,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Audit the statistical coherence of SPEC: correlations, Cronbach's alpha, PCA,
+    importance against weight, and flags with what to do about them."""
+    thresholds = _thresholds(threshold)
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.analysis.audit import audit as run_audit
+        from gdindex.analysis.audit import write_audit
+
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        result = gdindex.compute(loaded)
+        if optimise is not None:
+            from gdindex.analysis.optimise import optimise_weights
+            from gdindex.report.optimise import render_optimised
+
+            found = optimise_weights(
+                result, optimise.value, node=node, period=period, pooled=pooled
+            )
+            with _reader_may_leave():
+                if fmt is AuditFormat.json:
+                    sys.stdout.write(found.to_json() + "\n")
+                else:
+                    render_optimised(found, _console(), lang.value)
+            return
+        chosen = None if period is None else _period(period, result.periods)
+        found_audit = run_audit(
+            result, chosen, pooled=pooled, node=node, thresholds=thresholds
+        )
+        if out is not None:
+            written = write_audit(found_audit, out)
+            _console(stderr=True).print(
+                f"wrote {len(written)} files to {out}", style="green"
+            )
+    with _reader_may_leave():
+        if fmt is AuditFormat.json:
+            sys.stdout.write(found_audit.to_json() + "\n")
+        else:
+            from gdindex.report.audit import render_audit
+
+            render_audit(found_audit, _console(), lang.value)
+    if fail_on:
+        wanted = fail_on.split(",")
+        hit = [k for k in found_audit.kinds if "any" in wanted or k in wanted]
+        if hit:
+            _console(stderr=True).print(
+                f"audit: {', '.join(hit)} flag(s) found (--fail-on {fail_on})",
+                style="red",
+            )
+            raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    spec: SpecArg,
+    unit: Annotated[
+        str,
+        typer.Argument(
+            help="The unit: its id, or its Chinese or English name.",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Period to explain (default: the latest)."),
+    ] = None,
+    vs: Annotated[
+        str,
+        typer.Option(
+            "--vs",
+            help="Compare with the median unit, or with a group's mean "
+            "(a group value or label, e.g. 珠三角, PRD or region=粤北).",
+        ),
+    ] = "median",
+    fmt: Annotated[
+        AuditFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = AuditFormat.table,
+    lang: LangOpt = Lang.zh,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="Show only the first N indicators."),
+    ] = None,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Why UNIT stands where it does: its score and rank at every node, each
+    indicator's contribution and gap to the median (or a group), sorted so that
+    what holds it back comes first, its strongest and weakest indicators, its
+    history."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.analysis.explain import explain as run_explain
+
+        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
+        chosen = _period(period, result.periods)
+        found = run_explain(result, unit, chosen, vs=vs)
+    with _reader_may_leave():
+        if fmt is AuditFormat.json:
+            sys.stdout.write(found.to_json() + "\n")
+        else:
+            from gdindex.report.explain import render_explanation
+
+            render_explanation(found, _console(), lang.value, top)
+
+
 def _periods_option(text: str) -> str:
     from gdindex.errors import GdindexError
     from gdindex.io.scaffold import parse_periods
@@ -475,6 +676,22 @@ def init(
         console.print(f"  {k}. {step}")
 
 
+REPORT_SECTIONS = ("audit",)
+
+
+def _with_option(text: str | None) -> str | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in REPORT_SECTIONS]
+    if unknown or not names:
+        raise typer.BadParameter(
+            f"unknown section {', '.join(unknown) or repr(text)}; use: "
+            + ", ".join(REPORT_SECTIONS)
+        )
+    return ",".join(names)
+
+
 @app.command()
 def report(
     spec: SpecArg,
@@ -493,6 +710,14 @@ def report(
         bool,
         typer.Option("--manifest-time", help="Record the time in the manifest."),
     ] = False,
+    with_sections: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="Add analysis sections, comma-separated: audit.",
+            callback=_with_option,
+        ),
+    ] = None,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -504,7 +729,15 @@ def report(
 
         result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
         chosen = _period(period, result.periods)
-        written = write_report(result, out, lang.value, chosen, manifest_time)
+        extra = []
+        if with_sections and "audit" in with_sections.split(","):
+            from gdindex.analysis.audit import audit as run_audit
+            from gdindex.report.audit_section import audit_section
+
+            extra.append(audit_section(run_audit(result, chosen), lang.value))
+        written = write_report(
+            result, out, lang.value, chosen, manifest_time, extra=extra
+        )
     console = _console()
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:

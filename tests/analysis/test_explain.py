@@ -1,0 +1,226 @@
+"""`gdindex.explain`: contributions add up to the score and the gap, references
+against NumPy, unit and group lookup, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gdindex
+from gdindex.analysis.common import AnalysisError
+from gdindex.analysis.explain import explain
+from gdindex.cli import app
+from tests.conftest import SPECS, CliRunner, make_spec
+
+GD = SPECS / "guangdong.yaml"
+
+
+@pytest.fixture(scope="module")
+def gd() -> gdindex.IndexResult:
+    return gdindex.compute(gdindex.load_spec(GD))
+
+
+def index_scores(result: gdindex.IndexResult, period: object) -> pl.DataFrame:
+    root = result.nodes[0].id
+    return result.scores.filter(
+        (pl.col("node") == root) & (pl.col("period") == period)
+    ).drop_nulls("score")
+
+
+def test_contributions_add_up_to_the_score_and_the_gap(gd: gdindex.IndexResult) -> None:
+    ex = explain(gd, "440300")  # Shenzhen, far from the median
+
+    root = ex.nodes.row(0, named=True)
+    scores = index_scores(gd, 2023)["score"].to_numpy()
+    assert ex.additive
+    assert root["score"] == pytest.approx(scores.max())
+    assert ex.contributions["contribution"].sum() == pytest.approx(
+        root["score"], abs=1e-9
+    )
+    assert root["gap"] == pytest.approx(root["score"] - np.median(scores), abs=1e-9)
+    assert ex.contributions["gap_contribution"].sum() == pytest.approx(
+        root["gap"], abs=1e-9
+    )
+    gaps = ex.contributions["gap_contribution"].to_list()
+    assert gaps == sorted(gaps)  # what holds the unit back first
+
+
+def test_effective_weights_are_the_result_s_with_complete_data(
+    gd: gdindex.IndexResult,
+) -> None:
+    ex = explain(gd, "Guangzhou")
+
+    effective = dict(
+        zip(gd.weights["node"], gd.weights["effective_weight"], strict=True)
+    )
+    for row in ex.contributions.iter_rows(named=True):
+        if row["normalised"] is not None:
+            assert row["effective_weight"] == pytest.approx(effective[row["indicator"]])
+            assert row["contribution"] == pytest.approx(
+                row["effective_weight"] * row["normalised"]
+            )
+
+
+def test_group_reference_is_the_group_mean(gd: gdindex.IndexResult) -> None:
+    ex = explain(gd, "韶关", 2022, vs="PRD")  # the en label of 珠三角 in `region`
+
+    table = gd.units
+    members = table.filter(pl.col("group:region") == "珠三角")["unit"].to_list()
+    scores = index_scores(gd, 2022)
+    mean = scores.filter(pl.col("unit").is_in(members))["score"].mean()
+    root = ex.nodes.row(0, named=True)
+    assert sorted(ex.reference_units) == sorted(members)
+    assert root["reference"] == pytest.approx(mean, abs=1e-9)
+    assert ex.contributions["gap_contribution"].sum() == pytest.approx(
+        root["gap"], abs=1e-9
+    )
+    assert ex.vs == "region=珠三角" and ex.period == 2022
+
+
+def test_missing_values_share_their_weight_as_the_aggregation_does(
+    tiny_spec: Path,
+) -> None:
+    result = gdindex.compute(gdindex.load_spec(tiny_spec))
+
+    ex = explain(result, "B", 2021)  # B's i3 is missing in 2021
+
+    i3 = ex.contributions.filter(pl.col("indicator") == "i3").row(0, named=True)
+    i4 = ex.contributions.filter(pl.col("indicator") == "i4").row(0, named=True)
+    assert i3["normalised"] is None and i3["effective_weight"] == 0.0
+    assert i4["effective_weight"] == pytest.approx(1 / 3)  # p2 (1/3) has i4 alone
+    assert ex.contributions["contribution"].sum() == pytest.approx(
+        ex.nodes["score"][0], abs=1e-9
+    )
+
+
+def test_strongest_and_weakest_by_rank(gd: gdindex.IndexResult) -> None:
+    ex = explain(gd, "440900")
+
+    ranks = ex.contributions["rank"].drop_nulls()
+    assert ex.strongest["rank"].to_list() == sorted(ranks.to_list())[:3]
+    assert ex.weakest["rank"].to_list() == sorted(ranks.to_list())[::-1][:3]
+
+
+def test_history_covers_every_period_for_the_index_and_pillars(
+    gd: gdindex.IndexResult,
+) -> None:
+    ex = explain(gd, "440900")
+
+    assert ex.history.height == len(gd.periods) * 5
+    root = ex.history.filter(pl.col("node") == "dei")
+    expected = gd.scores.filter(
+        (pl.col("node") == "dei") & (pl.col("unit") == "440900")
+    )
+    assert root["score"].to_list() == expected["score"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("unit", "vs", "expected"),
+    [
+        ("Zhaoqnig", "median", "did you mean 'Zhaoqing'"),
+        ("深证", "median", "深圳"),
+        ("440300", "Mars", "region=粤北"),
+    ],
+)
+def test_lookup_errors_say_what_to_do(
+    gd: gdindex.IndexResult, unit: str, vs: str, expected: str
+) -> None:
+    with pytest.raises(AnalysisError) as info:
+        explain(gd, unit, vs=vs)
+
+    assert expected in str(info.value)
+
+
+def test_a_non_arithmetic_tree_is_not_additive() -> None:
+    frame = pl.DataFrame(
+        {"unit": list("abcde"), "period": [1] * 5, "x": [1.0, 2, 3, 4, 5]}
+        | {"y": [2.0, 1, 5, 3, 4]}
+    )
+    spec = make_spec(
+        ["x", "y"],
+        defaults={
+            "aggregate": {"method": "geometric"},
+            "normalise": {"method": "minmax", "range": [1, 100]},
+        },
+    )
+
+    ex = explain(gdindex.compute(spec, data=frame), "c")
+
+    assert not ex.additive
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 1000).map(float), min_size=3, max_size=3),
+        min_size=4,
+        max_size=9,
+    ),
+    st.lists(st.integers(1, 9).map(float), min_size=3, max_size=3),
+    st.integers(0, 8),
+)
+def test_contributions_always_add_up(
+    rows: list[list[float]], weights: list[float], pick: int
+) -> None:
+    columns = {k: [r[i] for r in rows] for i, k in enumerate(("x", "y", "z"))}
+    frame = pl.DataFrame(
+        {"unit": [f"u{i}" for i in range(len(rows))], "period": [1] * len(rows)}
+        | columns
+    )
+    tree = {
+        "id": "root",
+        "children": [
+            {
+                "id": "p",
+                "weight": weights[0],
+                "children": ["x", {"id": "y", "weight": weights[1]}],
+            },
+            {"id": "z", "weight": weights[2]},
+        ],
+    }
+    spec = make_spec(["x", "y", "z"], tree=tree)
+    result = gdindex.compute(spec, data=frame)
+    unit = f"u{pick % len(rows)}"
+    if index_scores(result, 1).filter(pl.col("unit") == unit).is_empty():
+        return  # every indicator constant: no score to explain
+
+    ex = explain(result, unit)
+
+    root = ex.nodes.row(0, named=True)
+    assert ex.contributions["contribution"].sum() == pytest.approx(
+        root["score"], abs=1e-9
+    )
+    assert ex.contributions["gap_contribution"].sum() == pytest.approx(
+        root["gap"], abs=1e-9
+    )
+
+
+def test_cli_json_equals_the_library(gd: gdindex.IndexResult) -> None:
+    runner = CliRunner()
+
+    done = runner.invoke(app, ["explain", str(GD), "肇庆", "--format", "json"])
+
+    assert done.exit_code == 0
+    assert done.stdout == explain(gd, "肇庆").to_json() + "\n"
+    data = json.loads(done.stdout)
+    assert {"unit", "period", "nodes", "contributions"} <= set(data)
+    assert set(data["nodes"][0]) >= {"node", "score", "rank", "change"}
+    assert set(data["contributions"][0]) >= {
+        "indicator",
+        "effective_weight",
+        "normalised",
+        "contribution",
+        "gap_contribution",
+    }
+
+
+def test_cli_unknown_unit_exits_1_with_a_hint() -> None:
+    done = CliRunner().invoke(app, ["explain", str(GD), "Zhaoqnig"])
+
+    assert done.exit_code == 1 and "Zhaoqing" in done.stderr
