@@ -25,6 +25,7 @@ test: $(STAMP)  ## the whole test suite
 
 lint: $(STAMP)  ## ruff, and the import contracts of DESIGN §1 (import-linter)
 	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layout.py
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 

@@ -38,7 +38,12 @@ __all__ = [
     "load_spec",
     "spec_json_schema",
     "validate",
+    "write_audit",
+    "write_check",
+    "write_comparison",
     "write_outputs",
+    "write_report",
+    "write_weights",
 ]
 
 _LAZY = {
@@ -60,6 +65,11 @@ _LAZY = {
     "spec_json_schema": "gdindex.spec",
     "validate": "gdindex.analysis.validate",
     "write_outputs": "gdindex.pipeline.outputs",
+    "write_check": "gdindex.analysis.datacheck",
+    "write_comparison": "gdindex.analysis.compare",
+    "write_weights": "gdindex.analysis.derivation",
+    "write_audit": "gdindex.analysis.audit",
+    "write_report": "gdindex.report.publish",
     "GdindexError": "gdindex.errors",
     "SpecError": "gdindex.errors",
     "DataError": "gdindex.errors",
@@ -67,11 +77,11 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from gdindex.analysis.audit import AuditResult, audit
-    from gdindex.analysis.compare import compare
+    from gdindex.analysis.audit import AuditResult, audit, write_audit
+    from gdindex.analysis.compare import compare, write_comparison
     from gdindex.analysis.comparison import Comparison
-    from gdindex.analysis.datacheck import DataCheck, check_data
-    from gdindex.analysis.derivation import derive_weights
+    from gdindex.analysis.datacheck import DataCheck, check_data, write_check
+    from gdindex.analysis.derivation import derive_weights, write_weights
     from gdindex.analysis.explain import Explanation, explain
     from gdindex.analysis.validate import validate
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
@@ -79,6 +89,7 @@ if TYPE_CHECKING:
     from gdindex.pipeline import IndexResult, compute
     from gdindex.pipeline.outputs import write_outputs
     from gdindex.pipeline.tree_weights import Weighting
+    from gdindex.report.publish import write_report
     from gdindex.spec import IndexSpec, load_spec, spec_json_schema
 
 

@@ -160,3 +160,20 @@ def test_no_preparation_table_when_nothing_is_prepared(
     from gdindex.report.terminal import preparation_table
 
     assert preparation_table(guangdong) is None
+
+
+def test_every_registered_method_has_a_name_in_both_languages() -> None:
+    from gdindex.methods.aggregate import AGGREGATORS
+    from gdindex.methods.normalise import NORMALISERS
+    from gdindex.methods.weighting import WEIGHTS
+    from gdindex.report.terminal import METHOD_NAMES
+
+    methods = [*NORMALISERS.names(), *AGGREGATORS.names(), *WEIGHTS.names()]
+    unnamed = [
+        m
+        for m in methods
+        if m not in METHOD_NAMES
+        or not all(METHOD_NAMES[m].get(k) for k in ("zh", "en"))
+    ]
+
+    assert methods and unnamed == []

@@ -20,7 +20,7 @@ caller (`x = d · raw`). Choices where §4.4 is silent:
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
@@ -392,8 +392,6 @@ WeightsSpec = Annotated[
     Field(discriminator="method"),
 ]
 
-DATA_DRIVEN = ("entropy", "cv", "critic", "pca", "sd")
-
 
 class CombineSpec(Model):
     """A second weighting method mixed in: `w = a·w1 + (1 − a)·w2`."""
@@ -410,15 +408,14 @@ class CombineSpec(Model):
     )
 
 
-WEIGHTS_MODELS: tuple[type[Model], ...] = (
-    ExplicitWeightsSpec,
-    EqualWeightsSpec,
-    EntropyWeightsSpec,
-    CvWeightsSpec,
-    CriticWeightsSpec,
-    PcaWeightsSpec,
-    AhpWeightsSpec,
-    SdWeightsSpec,
+WEIGHTS_MODELS: tuple[type[Model], ...] = tuple(get_args(get_args(WeightsSpec)[0]))
+
+#: Methods that derive weights from the children's values (their models subclass
+#: `_DataDriven`, so a new data-driven scheme is listed here by itself).
+DATA_DRIVEN: tuple[str, ...] = tuple(
+    m.model_fields["method"].default
+    for m in WEIGHTS_MODELS
+    if issubclass(m, _DataDriven)
 )
 _REBUILD: tuple[type[Model], ...] = (_WeightsBase, _DataDriven, *WEIGHTS_MODELS)
 for _model in _REBUILD:  # resolve the forward reference to CombineSpec
