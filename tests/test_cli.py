@@ -286,3 +286,71 @@ def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
     _, err = proc.communicate()
 
     assert proc.returncode == 0 and b"Error" not in err
+
+
+COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_no_type_noise(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+
+    assert result.exit_code == 0
+    text = result.stdout
+    for noise in ("<bool>", "<list[str]>", "int range", "x>=", "{spec", "{SPEC"):
+        assert noise not in text, (command, noise)
+    usage = next(line for line in text.splitlines() if "Usage:" in line)
+    assert ("SPEC" in usage) or ("DIR" in usage)
+    if "--set" in text:
+        assert "KEY=VALUE" in text
+        assert "compute records them" not in text
+
+
+def test_set_help_says_what_each_command_does_with_it() -> None:
+    def helptext(command: str) -> str:
+        out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+        return " ".join(out.split())
+
+    assert "manifest.json" in helptext("compute")
+    assert "manifest.json" not in helptext("validate")
+    assert "variant B" in helptext("compare")
+
+
+def test_top_must_be_positive(tiny_spec: Path) -> None:
+    code, _, err = run("compute", str(tiny_spec), "--top", "0")
+
+    assert code == 2 and "1 or more" in err
+
+
+def test_completion_is_on() -> None:
+    out = runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
+
+    assert "--install-completion" in out and "--show-completion" in out
+
+
+def _complete(words: str) -> list[str]:
+    import os
+
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        "_GDINDEX_COMPLETE": "complete_bash",
+    }
+    probe = "from gdindex.cli import app\napp(prog_name='gdindex')"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout
+    return out.split()
+
+
+def test_completion_of_specs_nodes_and_periods() -> None:
+    assert "specs/guangdong.yaml" in _complete("gdindex compute specs/guang")
+    nodes = _complete("gdindex compare specs/guangdong.yaml --node inf")
+    assert "infrastructure" in nodes and "dei" not in nodes
+    periods = _complete("gdindex compute specs/guangdong.yaml --period ")
+    assert periods == ["2021", "2022", "2023"]

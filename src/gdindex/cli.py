@@ -15,20 +15,134 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from gdindex.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-app = typer.Typer(
+
+def _plain_help(params: list[Any]) -> list[Any]:
+    """Help without type noise: a flag shows no `<bool>`, an argument its name."""
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.param_type_name == "argument" and param.metavar is None:
+            param.metavar = param.name.upper()
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_help(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        # `gdindex compute [OPTIONS] SPEC`, not `{spec}`.
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or param.name.upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_help(super().get_params(ctx))
+
+
+class _Typer(typer.Typer):
+    """Every command gets the plain help of `_Command`."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
+app = _Typer(
     name="gdindex",
     help="Composite digital-economy index calculator: YAML spec + tables → scores, "
     "ranks and growth. 数字经济综合指数计算工具。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
+
+
+def _complete_spec(incomplete: str) -> list[str]:
+    """Shell completion of SPEC: the YAML files under the typed directory."""
+    folder, _, stem = incomplete.rpartition("/")
+    base = Path(folder or ".")
+    if not base.is_dir():
+        return []
+    found = []
+    for path in sorted(base.iterdir()):
+        if not path.name.startswith(stem) or path.name.startswith("."):
+            continue
+        shown = f"{folder}/{path.name}" if folder else path.name
+        if path.is_dir():
+            found.append(shown + "/")
+        elif path.suffix in (".yaml", ".yml"):
+            found.append(shown)
+    return found
+
+
+def _spec_yaml() -> dict[str, Any]:
+    """The raw YAML of the first spec typed on the command line ({} if none).
+
+    The words come from `COMP_WORDS`, which the completion scripts of every shell
+    set (typer hands the callbacks no parsed arguments here).
+    """
+    import os
+    import shlex
+
+    try:
+        words = shlex.split(os.environ.get("COMP_WORDS", ""))
+    except ValueError:
+        return {}
+    spec = next((w for w in words if w.endswith((".yaml", ".yml"))), None)
+    if spec is None:
+        return {}
+    try:
+        import yaml
+
+        data = yaml.safe_load(Path(spec).read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _complete_node(incomplete: str) -> list[str]:
+    """Shell completion of --node: the node ids of SPEC's tree."""
+    ids: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            ids.append(node["id"])
+            for child in node.get("children") or ():
+                walk(child)
+
+    walk(_spec_yaml().get("tree"))
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+def _complete_period(incomplete: str) -> list[str]:
+    """Shell completion of --period: the periods SPEC lists."""
+    periods = _spec_yaml().get("periods") or []
+    return [str(p) for p in periods if str(p).startswith(incomplete)]
+
+
+def _positive(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise typer.BadParameter("must be 1 or more")
+    return value
+
+
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise typer.BadParameter("must be 0 or more")
+    return value
 
 
 class Format(StrEnum):
@@ -43,21 +157,66 @@ class Lang(StrEnum):
 
 
 SpecArg = Annotated[
-    Path, typer.Argument(help="The index spec (YAML).", show_default=False)
+    Path,
+    typer.Argument(
+        help="The index spec (YAML).",
+        show_default=False,
+        metavar="SPEC",
+        autocompletion=_complete_spec,
+    ),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="P",
+        help="Period of the report (default: the latest).",
+        autocompletion=_complete_period,
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", metavar="DIR", help="Write the result files into this directory."
+    ),
 ]
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.")
 ]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
-SetOpt = Annotated[
-    list[str] | None,
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", metavar="zh|en", help="Label language.")
+]
+WideOpt = Annotated[
+    bool,
     typer.Option(
+        "--wide",
+        help="Print every column even when the terminal is too narrow "
+        "(the table is then wider than the screen).",
+    ),
+]
+
+
+def _set_option(effect: str) -> Any:
+    return typer.Option(
         "--set",
+        metavar="KEY=VALUE",
         help="Override a spec value by its YAML path, e.g. "
         "tree.children.industry.weight=0.4 or defaults.normalise.method=zscore "
-        "(repeatable; compute records them in manifest.json).",
+        f"(repeatable; {effect}).",
         show_default=False,
-    ),
+    )
+
+
+SetOpt = Annotated[
+    list[str] | None, _set_option("the run uses them; the file is not changed")
+]
+ComputeSetOpt = Annotated[
+    list[str] | None,
+    _set_option("the file is not changed; --out records them in manifest.json"),
+]
+ReportSetOpt = Annotated[
+    list[str] | None,
+    _set_option("the file is not changed; the report's manifest records them"),
 ]
 
 
@@ -171,22 +330,24 @@ def _period(text: str | None, periods: list[Any]) -> Any:
 @app.command()
 def compute(
     spec: SpecArg,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Period of the report (default: the latest)."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write the result files into this directory."),
-    ] = None,
+    period: PeriodOpt = None,
+    out: OutOpt = None,
     fmt: Annotated[
         Format,
-        typer.Option("--format", help="File format; json also prints to stdout."),
+        typer.Option(
+            "--format",
+            metavar="csv|parquet|json",
+            help="File format; json also prints to stdout.",
+        ),
     ] = Format.csv,
     lang: LangOpt = Lang.zh,
     top: Annotated[
-        int | None, typer.Option("--top", min=1, help="Show only the first N units.")
+        int | None,
+        typer.Option(
+            "--top", metavar="N", callback=_positive, help="Show only the first N units."
+        ),
     ] = None,
+    wide: WideOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no report, only errors.")
     ] = False,
@@ -194,7 +355,7 @@ def compute(
         bool,
         typer.Option("--manifest-time", help="Record the time in manifest.json."),
     ] = False,
-    overrides: SetOpt = None,
+    overrides: ComputeSetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Compute the index of SPEC and print the ranked report."""
@@ -214,7 +375,7 @@ def compute(
         if fmt is Format.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
-            render_result(result, _console(), chosen, lang.value, top)
+            render_result(result, _console(), chosen, lang.value, top, wide=wide)
 
 
 @app.command()
@@ -252,11 +413,15 @@ def check(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write check_*.csv and check.json into this dir."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write check_*.csv and check.json into DIR."
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
     quiet: Annotated[
@@ -296,41 +461,74 @@ class CompareFormat(StrEnum):
 
 @app.command()
 def compare(
-    spec_a: SpecArg,
+    spec_a: Annotated[
+        Path,
+        typer.Argument(
+            help="Variant A: the index spec (YAML).",
+            show_default=False,
+            metavar="SPEC_A",
+            autocompletion=_complete_spec,
+        ),
+    ],
     spec_b: Annotated[
         Path | None,
         typer.Argument(
-            help="Variant B (default: SPEC_A with the --set overrides).",
+            help="Variant B: the same spec changed, or another spec on the same "
+            "units (default: SPEC_A with the --set overrides).",
             show_default=False,
+            metavar="SPEC_B",
+            autocompletion=_complete_spec,
         ),
     ] = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
             "--set",
-            help="Override a value of variant B, e.g. "
-            "tree.children.industry.weight=0.4 (repeatable).",
+            metavar="KEY=VALUE",
+            help="Override a value of variant B (SPEC_B, or SPEC_A when no SPEC_B "
+            "is given) by its YAML path, e.g. tree.children.industry.weight=0.4 "
+            "(repeatable; variant A stays as the file says).",
             show_default=False,
         ),
     ] = None,
     node: Annotated[
         str | None,
-        typer.Option("--node", help="Node to compare (default: the index)."),
+        typer.Option(
+            "--node",
+            metavar="NODE",
+            help="Node to compare (default: the index).",
+            autocompletion=_complete_node,
+        ),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", help="Period to compare (default: the latest)."),
+        typer.Option(
+            "--period",
+            metavar="P",
+            help="Period to compare (default: the latest).",
+            autocompletion=_complete_period,
+        ),
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", min=0, help="How many biggest movers to list.")
+        int,
+        typer.Option(
+            "--top",
+            metavar="N",
+            callback=_not_negative,
+            help="How many biggest movers to list.",
+        ),
     ] = 5,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write compare_*.csv and compare.json here."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write compare_*.csv and compare.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CompareFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CompareFormat.table,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -367,18 +565,24 @@ def weights(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write weights.csv and weights.json here."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write weights.csv and weights.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Show the weights of SPEC: nominal, derived and effective, and how each node's
-    weights were derived (data-driven methods compute the index first)."""
+    """Show the weights of SPEC: nominal, derived and effective.
+
+    Also how each node's weights were derived (data-driven methods compute the
+    index first)."""
     with handle_errors(debug):
         import gdindex
         from gdindex.analysis.derivation import write_weights
@@ -412,7 +616,9 @@ def _periods_option(text: str) -> str:
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(help="The new project's directory.", show_default=False),
+        typer.Argument(
+            help="The new project's directory.", show_default=False, metavar="DIR"
+        ),
     ],
     name: Annotated[
         str | None,
@@ -449,8 +655,10 @@ def init(
     ] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Create a new index project in DIRECTORY: a commented spec (index.yaml), data
-    and units templates (data.csv, units.csv) and a README with the next steps."""
+    """Create a new index project in DIR: spec, data and units templates.
+
+    Writes a commented spec (index.yaml), data and units templates (data.csv,
+    units.csv) and a README with the next steps."""
     with handle_errors(debug):
         from gdindex.io.scaffold import init_project
 
@@ -477,23 +685,25 @@ def report(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Directory of the report files.", show_default=False
+            "--out",
+            metavar="DIR",
+            help="Directory of the report files.",
+            show_default=False,
         ),
     ],
     lang: LangOpt = Lang.zh,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Period of the report (default: the latest)."),
-    ] = None,
+    period: PeriodOpt = None,
     manifest_time: Annotated[
         bool,
         typer.Option("--manifest-time", help="Record the time in the manifest."),
     ] = False,
-    overrides: SetOpt = None,
+    overrides: ReportSetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Write the published report of SPEC into OUT: report.html (self-contained,
-    charts inlined), report.md with charts/*.svg, and report.xlsx."""
+    """Write the published report of SPEC into DIR: HTML, Markdown and Excel.
+
+    report.html (self-contained, charts inlined), report.md with charts/*.svg,
+    and report.xlsx."""
     with handle_errors(debug):
         import gdindex
         from gdindex.report.publish import write_report

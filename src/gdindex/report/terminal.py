@@ -313,6 +313,7 @@ def render_result(
     period: Period | None = None,
     lang: str = "zh",
     top: int | None = None,
+    wide: bool = False,
 ) -> None:
     """Print the ranked report of `period` (default: the latest)."""
     period = result.latest_period if period is None else period
