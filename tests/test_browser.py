@@ -1,5 +1,6 @@
 """report.html in a real browser: headless Chromium from the system packages, driven
-by Playwright (no browser download). `.ci/run` installs Chromium and the CJK fonts.
+by Playwright (no browser download). `make test` installs Chromium and the CJK fonts
+(scripts/system-deps.sh).
 
 The test opens the report of specs/guangdong.yaml from disk and checks that it loads
 with no console error and no network request, that every chart and every unit's
@@ -49,7 +50,7 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} not found: install the system Chromium and CJK fonts "
-            "(apt-get install chromium fonts-noto-cjk; .ci/run does it) or set "
+            "(`make test` does it: scripts/system-deps.sh) or set "
             "GDINDEX_CHROMIUM"
         )
     from playwright.sync_api import sync_playwright
