@@ -220,7 +220,7 @@ ReportSetOpt = Annotated[
 ]
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False, wide: bool = False) -> Console:
     import os
 
     from rich.console import Console
@@ -236,9 +236,13 @@ def _console(stderr: bool = False) -> Console:
     console = QuietOnBrokenPipe(
         stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
     )
-    if not console.is_terminal and console.width < 160:
-        # Piped or captured output: do not squeeze wide tables into 80 columns.
+    if not console.is_terminal and console.width < 160 and "COLUMNS" not in os.environ:
+        # Piped or captured output: do not squeeze wide tables into 80 columns
+        # (unless COLUMNS says how wide the reader is).
         console.width = 160
+    if wide:
+        # --wide: every column, however wide; the terminal wraps the long lines.
+        console.width = max(console.width, 1000)
     return console
 
 
@@ -344,7 +348,10 @@ def compute(
     top: Annotated[
         int | None,
         typer.Option(
-            "--top", metavar="N", callback=_positive, help="Show only the first N units."
+            "--top",
+            metavar="N",
+            callback=_positive,
+            help="Show only the first N units.",
         ),
     ] = None,
     wide: WideOpt = False,
@@ -375,7 +382,9 @@ def compute(
         if fmt is Format.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
-            render_result(result, _console(), chosen, lang.value, top, wide=wide)
+            render_result(
+                result, _console(wide=wide), chosen, lang.value, top, wide=wide
+            )
 
 
 @app.command()
@@ -424,6 +433,7 @@ def check(
         ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only the errors.")
     ] = False,
@@ -447,7 +457,7 @@ def check(
         if fmt is CheckFormat.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
-            render_check(result, _console(), lang.value)
+            render_check(result, _console(wide=wide), lang.value, wide=wide)
         elif result.errors:
             _console(stderr=True).print(issue_table(result.errors, lang.value))
     if not result.ok:
@@ -531,6 +541,7 @@ def compare(
         ),
     ] = CompareFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare two variants of an index: scores, ranks, rank shifts and weights."""
@@ -557,7 +568,7 @@ def compare(
         if fmt is CompareFormat.json:
             sys.stdout.write(result.to_json() + "\n")
         else:
-            render_comparison(result, _console(), lang.value)
+            render_comparison(result, _console(wide=wide), lang.value, wide=wide)
 
 
 @app.command()
@@ -576,6 +587,7 @@ def weights(
         ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -598,7 +610,7 @@ def weights(
         if fmt is CheckFormat.json:
             sys.stdout.write(found.to_json() + "\n")
         else:
-            render_weights(found, _console(), lang.value)
+            render_weights(found, _console(wide=wide), lang.value, wide=wide)
 
 
 def _periods_option(text: str) -> str:
