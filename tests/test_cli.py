@@ -193,7 +193,39 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
 def test_validate_ok(tiny_spec: Path) -> None:
     code, out, _ = run("validate", str(tiny_spec))
 
-    assert code == 0 and "valid" in out
+    assert code == 0 and "有效" in out
+    code, out, _ = run("validate", str(tiny_spec), "--lang", "en")
+    assert code == 0 and "valid (0 warning(s))" in out
+
+
+def test_validate_speaks_one_language(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV
+
+    path = write_project(tmp_path, SPEC_YAML, DATA_CSV.replace("A,2022,12", "A,2022,x"))
+
+    _, _, zh = run("validate", str(path))
+    _, _, en = run("validate", str(path), "--lang", "en")
+
+    assert "级别" in zh and "错误" in zh and "问题" in zh and "建议" in zh
+    assert "error" not in zh.split("\n")[2] and "个错误" in zh
+    assert "Level" in en and "Problem" in en and "error(s)" in en
+    assert "级别" not in en and "错误" not in en
+
+
+def test_units_of_measure_follow_lang() -> None:
+    from gdindex.analysis.datacheck import check_data
+    from tests.conftest import SPECS
+
+    spec = gdindex.load_spec(SPECS / "guangdong.yaml")
+    fiveg = spec.indicator_map["fiveg_bs_per_10k"]
+    assert fiveg.unit is not None
+    assert fiveg.unit.get("zh") == "座/万人"
+    assert fiveg.unit.get("en") == "per 10k residents"
+    out = runner.invoke(
+        app, ["check", str(SPECS / "guangdong.yaml"), "--lang", "en"]
+    ).stdout
+    assert "per 10k residents" in out and "座" not in out and "万人" not in out
+    assert check_data(spec).indicators["unit_en"][0] == "per 10k residents"
 
 
 def test_validate_reports_data_errors(tmp_path: Path) -> None:

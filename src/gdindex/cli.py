@@ -401,15 +401,24 @@ def validate(
 
         issues = gdindex.validate(spec, tuple(overrides or ()))
     errors = [i for i in issues if i.severity == "error"]
-    title = "validate" if lang is Lang.en else "校验 validate"
-    render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
+    n_e, n_w = len(errors), len(issues) - len(errors)
+    zh = lang is Lang.zh
+    title = "校验" if zh else "validate"
+    render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}", lang.value)
     if errors:
         _console(stderr=True).print(
-            f"{len(errors)} error(s), {len(issues) - len(errors)} warning(s)",
+            f"{n_e} 个错误，{n_w} 个警告"
+            if zh
+            else f"{n_e} error(s), {n_w} warning(s)",
             style="red",
         )
         raise typer.Exit(1)
-    _console().print(f"✓ {spec}: valid ({len(issues)} warning(s))", style="green")
+    _console().print(
+        f"✓ {spec}: 有效（{n_w} 个警告）"
+        if zh
+        else f"✓ {spec}: valid ({n_w} warning(s))",
+        style="green",
+    )
 
 
 class CheckFormat(StrEnum):

@@ -222,7 +222,7 @@ def test_example_values_validate_and_compute_at_once(
     assert code == 0 and "gdindex validate" in out
 
     code, out, err = run("validate", str(tmp_path / "p" / "index.yaml"))
-    assert code == 0 and "valid (0 warning(s))" in out and err == ""
+    assert code == 0 and "有效（0 个警告）" in out and err == ""
     assert "illustrative" in (tmp_path / "p" / "README.md").read_text("utf-8")
     code, _, _ = run(
         "compute",

@@ -175,3 +175,40 @@ def test_non_finite_weight() -> None:
     data["tree"]["children"][0]["weight"] = float("inf")
 
     assert "finite number" in errors_of(data)
+
+
+def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        "indicators:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "   - id: b\n"  # 5: a list item out of line
+        "    name: B\n"
+        "tree:\n"
+        "  id: t\n"
+        "  children: [a, b\n",  # 9: an unclosed bracket
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    issues = info.value.issues
+    assert len(issues) == 2 and "2 problems" in str(info.value).splitlines()[0]
+    first, second = issues
+    assert first.where.endswith("bad.yaml:5:4")
+    assert "line 5, column 4" in first.message
+    assert "not lined up with the items above it" in first.message
+    assert first.hint is not None and "expected '-' indicator" in first.hint
+    assert "[list] in brackets is not closed" in second.message
+
+
+def test_tab_indentation_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "tab.yaml"
+    path.write_text("spec_version: 1\nid: x\n\tname: y\n", encoding="utf-8")
+
+    text = errors_of(path)
+
+    assert "tab" in text and "spaces only" in text

@@ -130,7 +130,7 @@ def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
         table.add_row(
             row["indicator"],
             row[f"name_{lang}"] or "",
-            row["unit"] or "",
+            (row["unit_en"] if lang == "en" else row["unit"]) or "",
             fmt_share(row["coverage"]),
             fmt_value(row["min"]),
             fmt_value(row["max"]),
@@ -278,9 +278,7 @@ def render_check(
     if check.periods.height:
         console.print(period_table(check, lang))
     if check.issues:
-        issues = issue_table(check.issues, lang)
-        fit_table(console, issues, [], wide)
-        console.print(issues)
+        console.print(issue_table(check.issues, lang))  # wraps at word boundaries
     note = left_out_note(left, console.width, lang)
     if note is not None:
         console.print(note)

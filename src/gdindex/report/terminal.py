@@ -42,6 +42,11 @@ LABELS = {
     "impute": {"zh": "缺失插补", "en": "Impute"},
     "screen": {"zh": "样本筛选", "en": "Screen"},
     "treat": {"zh": "异常值处理", "en": "Treat outliers"},
+    "severity": {"zh": "级别", "en": "Level"},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "hint": {"zh": "建议", "en": "Hint"},
+    "error": {"zh": "错误", "en": "error"},
+    "warning": {"zh": "警告", "en": "warning"},
 }
 
 
@@ -424,19 +429,24 @@ def render_result(
         console.print(panel)
 
 
-def render_issues(issues: Sequence[Issue], console: Console, title: str) -> None:
-    """Print validation issues: errors red, warnings yellow."""
+def render_issues(
+    issues: Sequence[Issue], console: Console, title: str, lang: str = "zh"
+) -> None:
+    """Print validation issues in `lang`: errors red, warnings yellow."""
     if not issues:
         return
     table = Table(title=title, header_style="bold", show_lines=False, expand=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("where")
-    table.add_column("problem")
-    table.add_column("hint", style="dim")
+    table.add_column(t("severity", lang), no_wrap=True)
+    table.add_column(t("where", lang).split("（")[0].split(" (")[0])
+    table.add_column(t("problem", lang))
+    table.add_column(t("hint", lang), style="dim")
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow"
+        severity = (
+            t(issue.severity, lang) if issue.severity in LABELS else issue.severity
+        )
         table.add_row(
-            Text(issue.severity, style=style),
+            Text(severity, style=style),
             issue.where,
             issue.message,
             issue.hint or "",
