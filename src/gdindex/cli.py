@@ -645,8 +645,47 @@ def init(
         str | None,
         typer.Option(
             "--name",
-            help="Name of the index, e.g. 深圳数字经济指数 "
-            "(default: My index / 我的指数).",
+            metavar="TEXT",
+            help="Name of the index, e.g. 深圳数字经济指数: the Chinese name when "
+            "it has Chinese characters, else the English one "
+            "(default: 我的指数 / My index).",
+            show_default=False,
+        ),
+    ] = None,
+    name_en: Annotated[
+        str | None,
+        typer.Option(
+            "--name-en",
+            metavar="TEXT",
+            help="English name of the index (written only when given).",
+            show_default=False,
+        ),
+    ] = None,
+    units: Annotated[
+        int | None,
+        typer.Option(
+            "--units",
+            metavar="N",
+            help="Number of example units (default 5).",
+            show_default=False,
+        ),
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(
+            "--indicators",
+            metavar="M|ID,ID,…",
+            help="Number of indicators, or their ids separated by commas "
+            "(default: 5 digital-economy examples).",
+            show_default=False,
+        ),
+    ] = None,
+    pillars: Annotated[
+        int | None,
+        typer.Option(
+            "--pillars",
+            metavar="P",
+            help="Number of pillars the indicators are split into (default 2).",
             show_default=False,
         ),
     ] = None,
@@ -654,6 +693,7 @@ def init(
         str,
         typer.Option(
             "--periods",
+            metavar="P,P,…",
             help="The periods, in time order, separated by commas.",
             callback=_periods_option,
         ),
@@ -683,8 +723,17 @@ def init(
     with handle_errors(debug):
         from gdindex.io.scaffold import init_project
 
+        count = indicators.strip() if indicators is not None else None
         written = init_project(
-            directory, name=name, periods=periods, force=force, example=example
+            directory,
+            name=name,
+            name_en=name_en,
+            periods=periods,
+            force=force,
+            example=example,
+            units=units,
+            indicators=int(count) if count and count.isdigit() else count,
+            pillars=pillars,
         )
     console = _console()
     console.print(f"created {len(written)} files in {directory}:", style="green")

@@ -133,23 +133,52 @@ def _yaml_period(period: Period) -> str:
     return str(period) if isinstance(period, int) else _yaml_text(period)
 
 
-def _names(name: str | None) -> tuple[str, str, str]:
-    """(zh, en) labels of the index and its spec id."""
-    if name is None:
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _empty_name(option: str) -> GdindexError:
+    return GdindexError(
+        "the index name is empty",
+        [Issue(option, "the index name is empty", 'e.g. --name "深圳数字经济指数"')],
+    )
+
+
+def _names(
+    name: str | None, name_en: str | None = None
+) -> tuple[str | None, str | None, str]:
+    """(zh, en) labels of the index and its spec id.
+
+    A name with Chinese characters is the Chinese name, any other the English one;
+    the English name is written only when given (`name_en`, or a non-Chinese
+    `name`), never copied from the Chinese one.
+    """
+    if name is None and name_en is None:
         return DEFAULT_NAME["zh"], DEFAULT_NAME["en"], "my-index"
-    text = _one_line(name)
-    if not text:
-        raise GdindexError(
-            "the index name is empty",
-            [
-                Issue(
-                    "--name",
-                    "the index name is empty",
-                    'e.g. --name "深圳数字经济指数"',
-                )
-            ],
-        )
-    return text, text, _slug(text)
+    text = _one_line(name) if name is not None else None
+    english = _one_line(name_en) if name_en is not None else None
+    if text == "":
+        raise _empty_name("--name")
+    if english == "":
+        raise _empty_name("--name-en")
+    zh: str | None = None
+    en = english
+    if text is not None and (_CJK.search(text) or english is not None):
+        zh = text
+    elif text is not None:
+        en = text
+    return zh, en, _slug(en or "")
+
+
+def _label_yaml(zh: str | None, en: str | None) -> str:
+    parts = [f"{k}: {_yaml_text(v)}" for k, v in (("zh", zh), ("en", en)) if v]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _title(zh: str | None, en: str | None) -> str:
+    if zh and en and zh != en:
+        return f"{en} ({zh})"
+    return en or zh or ""
 
 
 def _value(ind: _Indicator, unit: int, period: int) -> str:
@@ -159,21 +188,31 @@ def _value(ind: _Indicator, unit: int, period: int) -> str:
     return f"{value:.{ind.decimals}f}"
 
 
-def data_csv(periods: Sequence[Period], example: bool = False) -> str:
+def data_csv(
+    periods: Sequence[Period], example: bool = False, lay: Layout | None = None
+) -> str:
     """The data template: `unit,period,<indicator ids>`, one row per unit × period
     (unit by unit), values empty unless `example`."""
-    lines = [",".join(["unit", "period", *(ind.id for ind in INDICATORS)])]
-    for u, unit in enumerate(UNITS):
+    units = UNITS if lay is None else lay.units
+    ids = [ind.id for ind in INDICATORS] if lay is None else list(lay.indicators)
+    lines = [",".join(["unit", "period", *ids])]
+    for u, unit in enumerate(units):
         for p, period in enumerate(periods):
-            cells = [_value(ind, u, p) if example else "" for ind in INDICATORS]
+            if not example:
+                cells = [""] * len(ids)
+            elif lay is None:
+                cells = [_value(ind, u, p) for ind in INDICATORS]
+            else:
+                cells = [_generic_value(k, u, p, len(units)) for k in range(len(ids))]
             lines.append(",".join([unit.id, str(period), *cells]))
     return "\n".join(lines) + "\n"
 
 
-def units_csv() -> str:
+def units_csv(lay: Layout | None = None) -> str:
     """The units template: `unit,name_zh,name_en,region`."""
     rows = ["unit,name_zh,name_en,region"]
-    rows += [f"{u.id},{u.name_zh},{u.name_en},{u.region}" for u in UNITS]
+    units = UNITS if lay is None else lay.units
+    rows += [f"{u.id},{u.name_zh},{u.name_en},{u.region}" for u in units]
     return "\n".join(rows) + "\n"
 
 
@@ -380,33 +419,165 @@ _EXAMPLE_NOTE = """\
 once. Replace them with real data before using the scores.**"""
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The size of a generated template: units, indicator ids, pillars."""
+
+    units: tuple[_Unit, ...]
+    indicators: tuple[str, ...]
+    pillars: int
+
+
+def layout(
+    units: int | None = None,
+    indicators: int | Sequence[str] | None = None,
+    pillars: int | None = None,
+) -> Layout | None:
+    """The layout of `--units N --indicators M|ids --pillars P` (None: the default,
+    hand-written template of 5 units, 5 indicators and 2 pillars).
+
+    Raises:
+        GdindexError: sizes below their minimum, bad or repeated indicator ids.
+    """
+    if units is None and indicators is None and pillars is None:
+        return None
+    n_units = 5 if units is None else units
+    if isinstance(indicators, str):
+        indicators = [i.strip() for i in indicators.split(",")]
+    if indicators is None or isinstance(indicators, int):
+        n = 5 if indicators is None else indicators
+        ids = tuple(f"ind{k + 1:0{len(str(max(n, 1)))}d}" for k in range(max(n, 0)))
+    else:
+        ids = tuple(indicators)
+    n_pillars = min(2, len(ids)) if pillars is None else pillars
+    problems: list[Issue] = []
+    if n_units < 2:
+        problems.append(Issue("--units", f"{n_units} units", "give at least 2 units"))
+    if not ids:
+        problems.append(Issue("--indicators", "no indicators", "give at least 1"))
+    bad = [i for i in ids if not _ID.match(i)]
+    if bad:
+        problems.append(
+            Issue(
+                "--indicators",
+                f"not an indicator id: {', '.join(map(repr, bad))}",
+                "ids start with a letter, then letters, digits or _",
+            )
+        )
+    if len(set(ids)) != len(ids):
+        problems.append(Issue("--indicators", "an id is repeated", "use unique ids"))
+    if not 1 <= n_pillars <= max(len(ids), 1):
+        problems.append(
+            Issue(
+                "--pillars",
+                f"{n_pillars} pillars for {len(ids)} indicators",
+                "give between 1 pillar and one per indicator",
+            )
+        )
+    if problems:
+        raise GdindexError(f"invalid template size: {problems[0].message}", problems)
+    width = len(str(n_units))
+    made = tuple(
+        _Unit(
+            f"U{u + 1:0{max(width, 2)}d}",
+            f"单位{u + 1}",
+            f"Unit {u + 1}",
+            "东部" if u % 2 == 0 else "西部",
+        )
+        for u in range(n_units)
+    )
+    return Layout(made, ids, n_pillars)
+
+
+def _pillar_of(k: int, lay: Layout) -> int:
+    return k * lay.pillars // len(lay.indicators)
+
+
+def _generic_value(k: int, unit: int, period: int, n_units: int) -> str:
+    """Illustrative value of indicator k: every indicator orders the units its own
+    way, and every value grows from period to period."""
+    position = (unit * (2 * k + 1) + k) % n_units
+    value = 10 + 5 * k + (2 + k % 3) * position + (1 + 0.5 * (k % 4)) * period
+    return f"{value:.1f}"
+
+
+def _generic_tail(lay: Layout) -> str:
+    """The indicators and tree sections of a generated template."""
+    lines = [
+        "# Indicators (指标): the measured variables, the leaves of the tree.",
+        "#   id         the column header in data.csv (letters, digits, _; unique)",
+        "#   name       bilingual label; unit: unit of measurement (计量单位)",
+        "#   direction  1 = higher is better (正向指标), -1 = lower is better (逆向指标)",
+        "# Replace the placeholder names and units with yours.",
+        "indicators:",
+    ]
+    for k, ind in enumerate(lay.indicators):
+        lines += [
+            f"  - id: {ind}",
+            f"    name: {{{{zh: 指标{k + 1}, en: Indicator {k + 1}}}}}",
+            '    unit: "%"',
+            "    direction: 1",
+        ]
+    lines += [
+        "",
+        "# The index tree (指标树): the root is the index, its children the pillars",
+        "# (分指数), the leaves indicator ids. A `weight` is relative to its siblings.",
+        "tree:",
+        "  id: index",
+        "  name: {name_label}",
+        "  children:",
+    ]
+    for p in range(lay.pillars):
+        members = [i for k, i in enumerate(lay.indicators) if _pillar_of(k, lay) == p]
+        lines += [
+            f"    - id: pillar{p + 1}",
+            f"      name: {{{{zh: 分项{p + 1}, en: Pillar {p + 1}}}}}",
+            "      weight: 1",
+            f"      children: [{', '.join(members)}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+_TAIL_MARK = "# Indicators (指标): the measured variables, the leaves of the tree.\n"
+
+
 def spec_yaml(
     name: str | None = None,
     periods: Sequence[Period] = DEFAULT_PERIODS,
+    name_en: str | None = None,
+    lay: Layout | None = None,
 ) -> str:
-    """The commented spec template."""
-    name_zh, name_en, spec_id = _names(name)
-    title = name_en if name_zh == name_en else f"{name_en} ({name_zh})"
-    return _SPEC.format(
-        title=title,
-        spec=SPEC_FILE,
-        id=spec_id,
-        name_zh=_yaml_text(name_zh) if name is not None else name_zh,
-        name_en=_yaml_text(name_en) if name is not None else name_en,
-        units_file=UNITS_FILE,
-        data_file=DATA_FILE,
-        periods=", ".join(_yaml_period(p) for p in periods),
-        base=_yaml_period(periods[0]),
+    """The commented spec template (of `lay`'s size when given)."""
+    name_zh, english, spec_id = _names(name, name_en)
+    template = _SPEC
+    if lay is not None:
+        template = _SPEC[: _SPEC.index(_TAIL_MARK)] + _generic_tail(lay)
+    label = _label_yaml(name_zh, english)
+    if name is None and name_en is None:
+        label = f"{{zh: {DEFAULT_NAME['zh']}, en: {DEFAULT_NAME['en']}}}"
+    return (
+        template.replace("{{zh: {name_zh}, en: {name_en}}}", "{name_label}")
+        .replace("{name_label}", label.replace("{", "{{").replace("}", "}}"))
+        .format(
+            title=_title(name_zh, english),
+            spec=SPEC_FILE,
+            id=spec_id,
+            units_file=UNITS_FILE,
+            data_file=DATA_FILE,
+            periods=", ".join(_yaml_period(p) for p in periods),
+            base=_yaml_period(periods[0]),
+        )
     )
 
 
-def readme(name: str | None = None, example: bool = False) -> str:
+def readme(
+    name: str | None = None, example: bool = False, name_en: str | None = None
+) -> str:
     """The project README: the files and the steps to a first report."""
-    name_zh, name_en, _ = _names(name)
-    title = name_en if name_zh == name_en else f"{name_en} ({name_zh})"
+    name_zh, english, _ = _names(name, name_en)
     note = (_EXAMPLE_NOTE if example else _EMPTY_NOTE).format(data_file=DATA_FILE)
     return _README.format(
-        title=title,
+        title=_title(name_zh, english),
         spec=SPEC_FILE,
         data_file=DATA_FILE,
         units_file=UNITS_FILE,
@@ -421,6 +592,10 @@ def init_project(
     periods: Sequence[Period] | str = DEFAULT_PERIODS,
     force: bool = False,
     example: bool = False,
+    name_en: str | None = None,
+    units: int | None = None,
+    indicators: int | Sequence[str] | str | None = None,
+    pillars: int | None = None,
 ) -> list[Path]:
     """Create a new index project in `directory`; return the files written.
 
@@ -430,7 +605,11 @@ def init_project(
 
     Args:
         directory: the project directory.
-        name: the index name, used for both languages (default 我的指数 / My index).
+        name: the index name (default 我的指数 / My index): the Chinese name when it
+            has Chinese characters, else the English one.
+        name_en: the English name (written only when given or `name` is English).
+        units, indicators, pillars: the size of the template (a number each, or
+            the indicator ids); default the hand-written 5 × 5 × 2 template.
         periods: the periods, in time order, or their comma-separated text.
         force: write into a non-empty directory, overwriting the scaffold's files.
         example: fill `data.csv` with illustrative numbers instead of empty cells,
@@ -446,11 +625,12 @@ def init_project(
     chosen = (
         parse_periods(periods) if isinstance(periods, str) else _check_periods(periods)
     )
+    lay = layout(units, indicators, pillars)
     contents = {
-        SPEC_FILE: spec_yaml(name, chosen),
-        DATA_FILE: data_csv(chosen, example),
-        UNITS_FILE: units_csv(),
-        README_FILE: readme(name, example),
+        SPEC_FILE: spec_yaml(name, chosen, name_en, lay),
+        DATA_FILE: data_csv(chosen, example, lay),
+        UNITS_FILE: units_csv(lay),
+        README_FILE: readme(name, example, name_en),
     }
     if out.exists() and not out.is_dir():
         raise OutputError(
