@@ -367,11 +367,22 @@ def _md_inline(text: str) -> str:
     return text
 
 
+def _emphasis(text: str, marker: str) -> str:
+    """`**text**` (or `*text*`) with the markers inside any leading or trailing white
+    space (a full-width space `\u3000` too): CommonMark ignores a `**` that is
+    followed or preceded by white space, which left a bold cell unbolded."""
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}{marker}{core}{marker}{text[start + len(core) :]}"
+
+
 def _md_cell(cell: str | Cell) -> str:
     text = cell.text if isinstance(cell, Cell) else cell
     text = _md_inline(text).replace("|", "\\|").replace("\n", " ")
     if isinstance(cell, Cell) and "strong" in (cell.cls or "").split() and text:
-        text = f"**{text}**"
+        text = _emphasis(text, "**")
     return text
 
 
@@ -406,7 +417,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
         out += [f"{'#' * min(max(block.level, 1), 6)} {_md_inline(block.text)}", ""]
     elif isinstance(block, Para):
         text = _md_inline(block.text)
-        out += [f"*{text}*" if block.cls == "note" else text, ""]
+        out += [_emphasis(text, "*") if block.cls == "note" else text, ""]
     elif isinstance(block, Bullets):
         out += [f"- {_md_inline(item)}" for item in block.items]
         out.append("")
@@ -415,7 +426,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
         out.append("")
     elif isinstance(block, Table):
         if block.caption:
-            out += [f"**{_md_inline(block.caption)}**", ""]
+            out += [_emphasis(_md_inline(block.caption), "**"), ""]
         numeric = block.numeric + [False] * (len(block.header) - len(block.numeric))
         out.append("| " + " | ".join(_md_cell(h) for h in block.header) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
@@ -425,7 +436,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
     elif isinstance(block, Figure):
         alt = block.caption.replace("[", "(").replace("]", ")")
         out += [f"![{alt}]({chart_dir}/{block.name}.svg)", ""]
-        out += [f"*{_md_inline(block.caption)}*", ""]
+        out += [_emphasis(_md_inline(block.caption), "*"), ""]
     elif isinstance(block, Code):
         fence = "```"
         while fence in block.text:
