@@ -297,9 +297,7 @@ SEED_2221 = (SEED, 2221)
 INDICATORS_2221: list[Indicator] = [
     # 数字产业化 / 核心产业, 核心基础数字产品 → industry
     Indicator("uhd_industry_output_to_gdp", "industry", 0.1, 6.0, 2, gamma=1.6),
-    Indicator(
-        "ic_enterprises_per_million", "industry", 1, 60, 2, gamma=1.8, per=PMIL
-    ),
+    Indicator("ic_enterprises_per_million", "industry", 1, 60, 2, gamma=1.8, per=PMIL),
     Indicator("core_component_output_to_gdp", "industry", 0.2, 9.0, 2, gamma=1.5),
     # 产业数字化 / 工业, 农业, 服务 → industry, livelihood
     Indicator("cluster_transformation_pilots", "industry", 0, 8, 0, gamma=1.3),
@@ -308,9 +306,7 @@ INDICATORS_2221: list[Indicator] = [
     Indicator("postal_data_coverage", "livelihood", 80, 99.5, 2),
     # 数据资源 → infrastructure
     Indicator("gov_data_records_per_capita", "infrastructure", 5, 260, 1, gamma=1.5),
-    Indicator(
-        "data_share_turnaround_hours", "infrastructure", 6, 30, 1, direction=-1
-    ),
+    Indicator("data_share_turnaround_hours", "infrastructure", 6, 30, 1, direction=-1),
     # 数字技术 → innovation
     Indicator("key_labs", "innovation", 0, 25, 0, gamma=1.7),
     # 数字政府 → livelihood

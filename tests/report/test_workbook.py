@@ -186,7 +186,9 @@ def test_stages_that_changed_nothing_are_left_out_and_said(
     result: IndexResult, book: Path, tmp_path: Path
 ) -> None:
     manifest = read(book, "运行清单 Manifest")
-    rows = dict(zip(manifest[manifest.columns[0]], manifest[manifest.columns[1]]))
+    rows = dict(
+        zip(manifest[manifest.columns[0]], manifest[manifest.columns[1]], strict=True)
+    )
 
     assert workbook.unchanged_stages(result) == [
         "denominated",
