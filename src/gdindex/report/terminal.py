@@ -152,6 +152,7 @@ def ranking_table(
     lang: str = "zh",
     top: int | None = None,
     *,
+    wide_headers: bool = True,
     pillar_ranks: bool = True,
     other_names: bool = True,
     long_headers: bool = True,
@@ -203,7 +204,10 @@ def ranking_table(
     if has_growth:
         table.add_column(t("growth", lang), justify="right", no_wrap=True)
     for p in columns:
-        _pillar_column(table, p.name_zh if lang == "zh" else p.name_en, long_headers)
+        name = p.name_zh if lang == "zh" else p.name_en
+        _pillar_column(
+            table, name, long_headers and wide_headers, 10 if pillar_ranks else 6
+        )
     if has_growth:
         table.add_column(t("quadrant", lang), no_wrap=True)
     rows = table_rows.to_dicts()
@@ -231,16 +235,27 @@ def ranking_table(
     return table
 
 
-def _pillar_column(table: Table, name: str, long_header: bool = True) -> None:
-    """A right-aligned score column; a short header wraps at the name's spaces."""
+def _pillar_column(
+    table: Table, name: str, long_header: bool = True, cells: int = 6
+) -> None:
+    """A right-aligned score column; a short header wraps at the name's spaces
+    (the column keeps the width of its `cells`)."""
     words = max((cell_len(w) for w in name.split()), default=1)
     table.add_column(
-        name, justify="right", max_width=None if long_header else max(words, 6)
+        name, justify="right", max_width=None if long_header else max(words, cells)
     )
 
 
 #: The parts `fitted_ranking` leaves out, least needed first.
-RANKING_STEPS = ("pillar_ranks", "other_names", "long_headers", "pillars")
+RANKING_STEPS = (
+    "wide_headers",
+    "pillar_ranks",
+    "other_names",
+    "long_headers",
+    "pillars",
+)
+#: Steps that change only how headers look, not what is shown.
+_LOOKS = ("wide_headers", "long_headers")
 
 
 def fitted_ranking(
@@ -252,7 +267,8 @@ def fitted_ranking(
     wide: bool = False,
 ) -> tuple[Table, list[str]]:
     """The ranking table with as much as fits `console`'s width, and what was left
-    out (keys of `RANKING_STEPS`): pillar ranks, then the other language's names,
+    out (keys of `RANKING_STEPS`): first long pillar names wrap in their headers;
+    then the pillar ranks go, then the other language's names,
     then the index's long name in the header (`指数` / `Score` instead), then the
     pillar scores; the rank, unit, score, growth and quadrant stay."""
     from gdindex.report.fit import fits, fold_text_columns
@@ -416,7 +432,7 @@ def render_result(
     for group in groups:
         left += fit_table(console, group, [32, 20, ("pillars", pillars)], wide)
     console.print(table)
-    note = left_out_note([k for k in left if k != "long_headers"], console.width, lang)
+    note = left_out_note([k for k in left if k not in _LOOKS], console.width, lang)
     if note is not None:
         console.print(note)
     for group in groups:
