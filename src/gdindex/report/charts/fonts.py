@@ -57,14 +57,14 @@ def measure_with(texts: Iterable[str]) -> str | None:
     family = "gdindexmeasure" + key.translate(str.maketrans("0123456789", "ghijklmnop"))
     folder = cache_dir() / key
     font = folder / "measure.otf"
-    if not font.is_file():
-        try:
+    try:
+        if not font.is_file():
             _subset(chars, family, font)
-        except (ImportError, OSError, ValueError):  # no fontTools, no cache dir
-            return None
-    import vl_convert as vlc
+        import vl_convert as vlc
 
-    vlc.register_font_directory(str(folder))
+        vlc.register_font_directory(str(folder))
+    except Exception:  # noqa: BLE001 - no fontTools, no cache dir, an odd font: the
+        return None  # charts are then measured with the system fonts, as before
     _registered[key] = family
     return family
 
