@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo report test check lint fmt type cov golden bench clean
+.PHONY: install system-deps fonts demo report test check lint fmt type cov golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian packages: Chromium for the browser test, the CJK font the report measures
+# text with. Prints what it installs (sudo when not root); nothing when present.
+system-deps:
+	bash scripts/system-deps.sh chromium fonts
+
+fonts:
+	bash scripts/system-deps.sh fonts
+
 demo: $(STAMP)  ## compute the Guangdong sample index and print the ranked report
 	$(BIN)/gdindex compute specs/guangdong.yaml --out out/guangdong
 
-report: $(STAMP)  ## write the published report of the Guangdong sample (HTML, Markdown, Excel)
+report: $(STAMP) fonts  ## write the published report of the Guangdong sample (HTML, Markdown, Excel)
 	$(BIN)/gdindex report specs/guangdong.yaml --out out/report
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP) system-deps  ## the whole test suite (installs Chromium and CJK fonts first)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## ruff, and the import contracts of DESIGN §1 (import-linter)

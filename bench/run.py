@@ -32,7 +32,8 @@ Figures (issue 4: weights), on the synthetic panel 3,000 × 10 × 60:
 
 Figures (issue 5: report):
 - `gdindex report specs/guangdong.yaml --out DIR` end to end (compute, 28 charts
-  rendered to SVG, HTML, Markdown, Excel): median wall time, target ≤ 5 s; and the
+  rendered to SVG, HTML, Markdown, Excel): median wall time, target ≤ 3 s (issue
+  15; its CPU time is printed too, as a figure a busy machine does not inflate); and the
   size of report.html, target ≤ 5 MB. `python bench/run.py --mode report` runs only
   these.
 
@@ -543,20 +544,30 @@ def interleaved(
     )
 
 
+def _cpu_seconds(cmd: list[str]) -> float:
+    """User + system CPU time of one run of `cmd` (children included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def report_bench(repeats: int) -> None:
     """`python bench/run.py --mode report`: the published report end to end."""
     print(f"\n[report: gdindex report specs/guangdong.yaml, median of {repeats}]")
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [GDINDEX, "report", "specs/guangdong.yaml", "--out", tmp]
         seconds = wall(cmd, repeats)
+        cpu = _cpu_seconds(cmd)
         html = Path(tmp) / "report.html"
         size_mb = html.stat().st_size / 1024**2
         files = [p for p in Path(tmp).rglob("*") if p.is_file()]
         total_mb = sum(p.stat().st_size for p in files) / 1024**2
     print(
-        f"  gdindex report guangdong.yaml   {seconds:8.2f} s    target ≤ 5.00 s  "
-        f"{status(seconds <= 5.0)}"
+        f"  gdindex report guangdong.yaml   {seconds:8.2f} s    target ≤ 3.00 s  "
+        f"{status(seconds <= 3.0)}"
     )
+    print(f"  … its CPU time (all threads)    {cpu:8.2f} s    (load-independent)")
     print(
         f"  report.html                     {size_mb:8.2f} MB   target ≤ 5.00 MB "
         f"{status(size_mb <= 5.0)}   ({len(files)} files, {total_mb:.2f} MB in all)"

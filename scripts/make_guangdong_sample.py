@@ -46,6 +46,18 @@ firms, ...) and the population in ``context.csv``; stocks never decrease.
 Three 0-100 index indicators (sector digitalisation of medical services and of
 education, government-service user activity) are generated directly as index
 values, with growth rates or levels set for the cities the seeds name.
+
+The "2221" framework
+--------------------
+``indicators_2221.csv`` holds the extra indicators of Guangdong's "2221" reference
+framework (``specs/guangdong_2221.yaml``; seeds-digest §2 and §3.5) that the
+four-pillar index does not use. They are drawn **the same way, from the same latent
+levels** (each extra indicator follows the pillar its 2221 node corresponds to in
+the crosswalk of seeds-digest §2.4), with a generator of their own seeded with
+``(SEED, 2221)``, so that adding them leaves ``indicators.csv`` byte-identical. The
+``binary`` kind (a city has set up a statistics-monitoring system, 0/1) switches on
+once the city's latent level passes a threshold and never switches off. Entirely
+illustrative, like ``indicators.csv``.
 """
 
 from __future__ import annotations
@@ -207,7 +219,7 @@ class Indicator:
     direction: int = 1
     gamma: float = 1.0  # > 1: right-skewed (a few cities far ahead)
     per: float = 0.0  # > 0: per-capita, recomputed from a stock; residents per unit
-    kind: str = "latent"  # latent | medical | education | gov_activity
+    kind: str = "latent"  # latent | medical | education | gov_activity | binary
 
 
 # Residents (in 万人) per denominator unit: per 10k residents = 1, per million = 100.
@@ -277,6 +289,33 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator("care_wait_time", "livelihood", 14, 62, 1, direction=-1),
 ]
+
+
+# The extra indicators of the "2221" framework (seeds-digest §3.5), each drawn from
+# the latent level of the pillar its 2221 node corresponds to (§2.4 crosswalk).
+SEED_2221 = (SEED, 2221)
+INDICATORS_2221: list[Indicator] = [
+    # 数字产业化 / 核心产业, 核心基础数字产品 → industry
+    Indicator("uhd_industry_output_to_gdp", "industry", 0.1, 6.0, 2, gamma=1.6),
+    Indicator("ic_enterprises_per_million", "industry", 1, 60, 2, gamma=1.8, per=PMIL),
+    Indicator("core_component_output_to_gdp", "industry", 0.2, 9.0, 2, gamma=1.5),
+    # 产业数字化 / 工业, 农业, 服务 → industry, livelihood
+    Indicator("cluster_transformation_pilots", "industry", 0, 8, 0, gamma=1.3),
+    Indicator("agri_digital_demo_counties", "livelihood", 0, 4, 0),
+    Indicator("food_traceability_rate", "livelihood", 78, 99, 2),
+    Indicator("postal_data_coverage", "livelihood", 80, 99.5, 2),
+    # 数据资源 → infrastructure
+    Indicator("gov_data_records_per_capita", "infrastructure", 5, 260, 1, gamma=1.5),
+    Indicator("data_share_turnaround_hours", "infrastructure", 6, 30, 1, direction=-1),
+    # 数字技术 → innovation
+    Indicator("key_labs", "innovation", 0, 25, 0, gamma=1.7),
+    # 数字政府 → livelihood
+    Indicator("yuezhengyi_users_per_100", "livelihood", 0.5, 6.0, 2),
+    # 服务支撑体系 → innovation
+    Indicator("de_stats_monitoring_in_place", "innovation", 0, 1, 0, kind="binary"),
+    Indicator("digital_skills_training_coverage", "innovation", 5, 60, 2),
+]
+MISSING_2221 = [("云浮", 2021, "key_labs"), ("汕尾", 2022, "postal_data_coverage")]
 
 
 def _read_real() -> dict[tuple[str, int, str], float]:
@@ -379,11 +418,15 @@ def _latent(rng: np.random.Generator) -> np.ndarray:
 
 
 def _indicators(
-    rng: np.random.Generator, level: np.ndarray, pop: np.ndarray
+    rng: np.random.Generator,
+    level: np.ndarray,
+    pop: np.ndarray,
+    indicators: list[Indicator] = INDICATORS,
+    missing: list[tuple[str, int, str]] = MISSING,
 ) -> dict[str, np.ndarray]:
     """Raw values[city, year] of every indicator (NaN = missing)."""
     n, t = len(CITIES), len(YEARS)
-    m = len(INDICATORS)
+    m = len(indicators)
     persist = rng.standard_normal((n, m))
     transient = rng.standard_normal((n, t, m))
     special = rng.standard_normal((n, t, 3))
@@ -391,9 +434,14 @@ def _indicators(
     # not suspiciously round numbers.
     ends = rng.uniform(0.0, 0.03, size=(m, 2))
     values: dict[str, np.ndarray] = {}
-    for col, ind in enumerate(INDICATORS):
+    for col, ind in enumerate(indicators):
         lv = level[:, PILLARS.index(ind.pillar), :]
-        if ind.kind == "latent":
+        if ind.kind == "binary":
+            # 0/1: set up once the latent level (plus the city's own effect) passes
+            # the panel's 60th percentile; never undone.
+            d = lv + PERSIST_SD * persist[:, col][:, None]
+            raw = np.maximum.accumulate((d >= np.quantile(d, 0.6)) * 1.0, axis=1)
+        elif ind.kind == "latent":
             tilt = np.array([INDICATOR_TILT.get((c, ind.id), 0.0) for c in NAMES])
             d = (
                 lv
@@ -433,7 +481,7 @@ def _indicators(
             stock = np.maximum.accumulate(np.round(raw * denom), axis=1)
             raw = stock / denom
         values[ind.id] = np.round(raw, ind.decimals)
-    for name, year, ind_id in MISSING:
+    for name, year, ind_id in missing:
         values[ind_id][IDX[name], YEARS.index(year)] = np.nan
     return values
 
@@ -502,6 +550,22 @@ def main() -> None:
         OUT_DIR / "indicators.csv",
         ["city_code", "year", *[ind.id for ind in INDICATORS]],
         rows,
+    )
+    extra = _indicators(
+        np.random.default_rng(SEED_2221), level, pop, INDICATORS_2221, MISSING_2221
+    )
+    _write(
+        OUT_DIR / "indicators_2221.csv",
+        ["city_code", "year", *[ind.id for ind in INDICATORS_2221]],
+        [
+            [code, str(year)]
+            + [
+                _fmt(float(extra[ind.id][i, k]), ind.decimals)
+                for ind in INDICATORS_2221
+            ]
+            for i, (code, *_rest) in enumerate(CITIES)
+            for k, year in enumerate(YEARS)
+        ],
     )
     print(f"wrote {len(cities)} cities, {len(rows)} city-years, "
           f"{len(INDICATORS)} indicators to {OUT_DIR.relative_to(ROOT)}")  # fmt: skip

@@ -1,5 +1,6 @@
 """report.html in a real browser: headless Chromium from the system packages, driven
-by Playwright (no browser download). `.ci/run` installs Chromium and the CJK fonts.
+by Playwright (no browser download). `make test` installs Chromium and the CJK fonts
+(scripts/system-deps.sh).
 
 The test opens the report of specs/guangdong.yaml from disk and checks that it loads
 with no console error and no network request, that every chart and every unit's
@@ -49,7 +50,7 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} not found: install the system Chromium and CJK fonts "
-            "(apt-get install chromium fonts-noto-cjk; .ci/run does it) or set "
+            "(`make test` does it: scripts/system-deps.sh) or set "
             "GDINDEX_CHROMIUM"
         )
     from playwright.sync_api import sync_playwright
@@ -183,3 +184,32 @@ def test_full_page_screenshot(
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 100_000
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(target, ARTIFACTS / "report.png")
+
+
+def test_printed_report_fits_the_page(browser: Any, report: Path) -> None:
+    """Printed to A4 (Chromium's `page.pdf`): no table is wider than the page, and
+    the unit profiles take about half a page each, not one each."""
+    # A4 is 210 mm wide; the print CSS leaves 11 mm margins: 188 mm at 96 dpi.
+    content = round((210 - 2 * 11) / 25.4 * 96)
+    context = browser.new_context(viewport={"width": content, "height": 1100})
+    tab = context.new_page()
+    try:
+        tab.goto(report.as_uri(), wait_until="load")
+        tab.emulate_media(media="print")
+        too_wide = tab.evaluate(
+            """(width) => [...document.querySelectorAll('table')]
+              .filter(t => t.getBoundingClientRect().width > width + 1
+                        || t.scrollWidth > width + 1)
+              .map(t => (t.closest('section') || {}).id + ': ' + t.scrollWidth)""",
+            content,
+        )
+        pdf = tab.pdf(format="A4", print_background=False)
+    finally:
+        context.close()
+
+    assert too_wide == []
+    assert pdf[:5] == b"%PDF-"
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 10 <= pages <= 30, pages  # 21 profiles on about 11 pages, not 21+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)

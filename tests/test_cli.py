@@ -192,7 +192,39 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
 def test_validate_ok(tiny_spec: Path) -> None:
     code, out, _ = run("validate", str(tiny_spec))
 
-    assert code == 0 and "valid" in out
+    assert code == 0 and "有效" in out
+    code, out, _ = run("validate", str(tiny_spec), "--lang", "en")
+    assert code == 0 and "valid (0 warnings)" in out
+
+
+def test_validate_speaks_one_language(tmp_path: Path) -> None:
+    from tests.conftest import DATA_CSV
+
+    path = write_project(tmp_path, SPEC_YAML, DATA_CSV.replace("A,2022,12", "A,2022,x"))
+
+    _, _, zh = run("validate", str(path))
+    _, _, en = run("validate", str(path), "--lang", "en")
+
+    assert "级别" in zh and "错误" in zh and "问题" in zh and "建议" in zh
+    assert "error" not in zh.split("\n")[2] and "个错误" in zh
+    assert "Level" in en and "Problem" in en and "1 error" in en
+    assert "级别" not in en and "错误" not in en
+
+
+def test_units_of_measure_follow_lang() -> None:
+    from gdindex.analysis.datacheck import check_data
+    from tests.conftest import SPECS
+
+    spec = gdindex.load_spec(SPECS / "guangdong.yaml")
+    fiveg = spec.indicator_map["fiveg_bs_per_10k"]
+    assert fiveg.unit is not None
+    assert fiveg.unit.get("zh") == "座/万人"
+    assert fiveg.unit.get("en") == "per 10k residents"
+    out = runner.invoke(
+        app, ["check", str(SPECS / "guangdong.yaml"), "--lang", "en"]
+    ).stdout
+    assert "per 10k residents" in out and "座" not in out and "万人" not in out
+    assert check_data(spec).indicators["unit_en"][0] == "per 10k residents"
 
 
 def test_validate_reports_data_errors(tmp_path: Path) -> None:
@@ -324,3 +356,71 @@ def test_topsis_over_a_child_missing_everywhere_prints_no_python_warning(
     # assert: gdindex's own warning names the indicator instead
     assert code == 0
     assert "constant" in out and "i3" in out
+
+
+COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_no_type_noise(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+
+    assert result.exit_code == 0
+    text = result.stdout
+    for noise in ("<bool>", "<list[str]>", "int range", "x>=", "{spec", "{SPEC"):
+        assert noise not in text, (command, noise)
+    usage = next(line for line in text.splitlines() if "Usage:" in line)
+    assert ("SPEC" in usage) or ("DIR" in usage)
+    if "--set" in text:
+        assert "KEY=VALUE" in text
+        assert "compute records them" not in text
+
+
+def test_set_help_says_what_each_command_does_with_it() -> None:
+    def helptext(command: str) -> str:
+        out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+        return " ".join(out.split())
+
+    assert "manifest.json" in helptext("compute")
+    assert "manifest.json" not in helptext("validate")
+    assert "variant B" in helptext("compare")
+
+
+def test_top_must_be_positive(tiny_spec: Path) -> None:
+    code, _, err = run("compute", str(tiny_spec), "--top", "0")
+
+    assert code == 2 and "1 or more" in err
+
+
+def test_completion_is_on() -> None:
+    out = runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
+
+    assert "--install-completion" in out and "--show-completion" in out
+
+
+def _complete(words: str) -> list[str]:
+    import os
+
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        "_GDINDEX_COMPLETE": "complete_bash",
+    }
+    probe = "from gdindex.cli import app\napp(prog_name='gdindex')"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout
+    return out.split()
+
+
+def test_completion_of_specs_nodes_and_periods() -> None:
+    assert "specs/guangdong.yaml" in _complete("gdindex compute specs/guang")
+    nodes = _complete("gdindex compare specs/guangdong.yaml --node inf")
+    assert "infrastructure" in nodes and "dei" not in nodes
+    periods = _complete("gdindex compute specs/guangdong.yaml --period ")
+    assert periods == ["2021", "2022", "2023"]

@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "gdindex"
 TESTS = Path(__file__).resolve().parent
 
 #: DESIGN §1, top → bottom; a layer may import only the layers after it.
-LAYERS = ["cli", "report", "analysis", "pipeline", "io", "spec", "methods"]
+LAYERS = ["cli", "shell", "report", "analysis", "pipeline", "io", "spec", "methods"]
 BOTTOM = ["errors", "version"]
 
 

@@ -191,8 +191,38 @@ def test_sample_data_generator_is_reproducible(tmp_path: Path) -> None:
         capture_output=True,
     )
 
-    for name in ("indicators.csv", "context.csv", "cities.csv"):
+    for name in ("indicators.csv", "indicators_2221.csv", "context.csv", "cities.csv"):
         committed = ROOT / "data" / "samples" / "guangdong" / name
         assert (
             copy / "data" / "samples" / "guangdong" / name
         ).read_bytes() == committed.read_bytes(), name
+
+
+def test_guangdong_2221_framework_and_its_comparison() -> None:
+    """The 2221 spec: four groups, eight level-2 nodes, shared and extra indicators;
+    compared with the four-pillar spec (different trees, same cities)."""
+    from gdindex.analysis.compare import compare
+
+    spec = gdindex.load_spec(SPECS / "guangdong_2221.yaml")
+    groups = spec.tree.children
+    assert [g.id for g in groups] == [
+        "two_cores",
+        "two_factors",
+        "two_foundations",
+        "support_system",
+    ]
+    assert sum(len(g.children) for g in groups) == 8
+    four = gdindex.load_spec(SPECS / "guangdong.yaml")
+    shared = {i.id for i in spec.indicators} & {i.id for i in four.indicators}
+    assert len(shared) == 30 and len(spec.indicators) == 43
+    found = gdindex.validate(SPECS / "guangdong_2221.yaml")
+    # the four-pillar indicators the 2221 tree leaves out are named, nothing else
+    assert [i.code for i in found] == ["unused-column"]
+    assert found[0].message.startswith("12 data column")
+
+    cmp = compare(four, spec)
+    assert cmp.summary["n_units"] == 21
+    assert 0.9 < cmp.summary["spearman"] < 1.0
+    assert cmp.summary["units_moved"] >= 1
+    ranks = dict(zip(cmp.units["unit"], cmp.units["rank_b"], strict=True))
+    assert {ranks["440300"], ranks["440100"]} == {1, 2}  # the twin peaks stay

@@ -8,127 +8,47 @@ stderr); 2 usage error. Heavy modules are imported inside the commands so that
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from gdindex.errors import plural
+from gdindex.shell import (
+    ComputeSetOpt,
+    DebugOpt,
+    Format,
+    Group,
+    Lang,
+    LangOpt,
+    OutOpt,
+    PeriodOpt,
+    ReportSetOpt,
+    SetOpt,
+    SpecArg,
+    Typer,
+    WideOpt,
+    complete_node,
+    complete_period,
+    complete_spec,
+    handle_errors,
+    not_negative,
+    positive,
+)
+from gdindex.shell import console as _console
+from gdindex.shell import reader_may_leave as _reader_may_leave
 from gdindex.version import __version__
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-app = typer.Typer(
+app = Typer(
     name="gdindex",
     help="Composite digital-economy index calculator: YAML spec + tables → scores, "
     "ranks and growth. 数字经济综合指数计算工具。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
-
-
-class Format(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-    json = "json"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-SpecArg = Annotated[
-    Path, typer.Argument(help="The index spec (YAML).", show_default=False)
-]
-DebugOpt = Annotated[
-    bool, typer.Option("--debug", help="Show the full traceback on errors.")
-]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="Override a spec value by its YAML path, e.g. "
-        "tree.children.industry.weight=0.4 or defaults.normalise.method=zscore "
-        "(repeatable; compute records them in manifest.json).",
-        show_default=False,
-    ),
-]
-
-
-def _console(stderr: bool = False) -> Console:
-    import os
-
-    from rich.console import Console
-
-    class QuietOnBrokenPipe(Console):
-        def on_broken_pipe(self) -> None:
-            # `gdindex compute … | head`: the reader has what it wanted; Rich's
-            # default exits with 1, which would fail a `set -o pipefail` job.
-            self.quiet = True
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-    # Labels are data, not markup: no markup/emoji parsing (also faster).
-    console = QuietOnBrokenPipe(
-        stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
-    )
-    if not console.is_terminal and console.width < 160:
-        # Piped or captured output: do not squeeze wide tables into 80 columns.
-        console.width = 160
-    return console
-
-
-@contextmanager
-def handle_errors(debug: bool) -> Iterator[None]:
-    """Turn gdindex errors into a red panel on stderr and exit code 1."""
-    from gdindex.errors import GdindexError
-
-    try:
-        yield
-    except GdindexError as exc:
-        from gdindex.report.terminal import render_error
-
-        if debug:
-            _console(stderr=True).print_exception(show_locals=False)
-        render_error(exc, _console(stderr=True))
-        raise typer.Exit(1) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception as exc:  # unexpected: one line unless --debug
-        if debug:
-            _console(stderr=True).print_exception(show_locals=False)
-        else:
-            from rich.panel import Panel
-
-            _console(stderr=True).print(
-                Panel(
-                    f"{type(exc).__name__}: {exc}\n"
-                    "(run with --debug for the traceback)",
-                    title="unexpected error",
-                    border_style="red",
-                    expand=False,
-                )
-            )
-        raise typer.Exit(1) from None
-
-
-@contextmanager
-def _reader_may_leave() -> Iterator[None]:
-    """`gdindex compute … | head`: a reader that stops early is not an error."""
-    try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Point stdout at /dev/null so that later flushes do not fail again.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -172,22 +92,27 @@ def _period(text: str | None, periods: list[Any]) -> Any:
 @app.command()
 def compute(
     spec: SpecArg,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Period of the report (default: the latest)."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write the result files into this directory."),
-    ] = None,
+    period: PeriodOpt = None,
+    out: OutOpt = None,
     fmt: Annotated[
         Format,
-        typer.Option("--format", help="File format; json also prints to stdout."),
+        typer.Option(
+            "--format",
+            metavar="csv|parquet|json",
+            help="File format; json also prints to stdout.",
+        ),
     ] = Format.csv,
     lang: LangOpt = Lang.zh,
     top: Annotated[
-        int | None, typer.Option("--top", min=1, help="Show only the first N units.")
+        int | None,
+        typer.Option(
+            "--top",
+            metavar="N",
+            callback=positive,
+            help="Show only the first N units.",
+        ),
     ] = None,
+    wide: WideOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no report, only errors.")
     ] = False,
@@ -195,7 +120,7 @@ def compute(
         bool,
         typer.Option("--manifest-time", help="Record the time in manifest.json."),
     ] = False,
-    overrides: SetOpt = None,
+    overrides: ComputeSetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Compute the index of SPEC and print the ranked report."""
@@ -215,7 +140,9 @@ def compute(
         if fmt is Format.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
-            render_result(result, _console(), chosen, lang.value, top)
+            render_result(
+                result, _console(wide=wide), chosen, lang.value, top, wide=wide
+            )
 
 
 @app.command()
@@ -232,17 +159,23 @@ def validate(
 
         issues = gdindex.validate(spec, tuple(overrides or ()))
     errors = [i for i in issues if i.severity == "error"]
-    title = "validate" if lang is Lang.en else "校验 validate"
-    render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}")
+    n_e, n_w = len(errors), len(issues) - len(errors)
+    zh = lang is Lang.zh
+    title = "校验" if zh else "validate"
+    render_issues(issues, _console(stderr=bool(errors)), f"{title}: {spec}", lang.value)
     if errors:
         _console(stderr=True).print(
-            f"{plural(len(errors), 'error')}, "
-            f"{plural(len(issues) - len(errors), 'warning')}",
+            f"{n_e} 个错误，{n_w} 个警告"
+            if zh
+            else f"{plural(n_e, 'error')}, {plural(n_w, 'warning')}",
             style="red",
         )
         raise typer.Exit(1)
     _console().print(
-        f"✓ {spec}: valid ({plural(len(issues), 'warning')})", style="green"
+        f"✓ {spec}: 有效（{n_w} 个警告）"
+        if zh
+        else f"✓ {spec}: valid ({plural(n_w, 'warning')})",
+        style="green",
     )
 
 
@@ -256,13 +189,18 @@ def check(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write check_*.csv and check.json into this dir."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write check_*.csv and check.json into DIR."
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only the errors.")
     ] = False,
@@ -286,7 +224,7 @@ def check(
         if fmt is CheckFormat.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
-            render_check(result, _console(), lang.value)
+            render_check(result, _console(wide=wide), lang.value, wide=wide)
         elif result.errors:
             _console(stderr=True).print(issue_table(result.errors, lang.value))
     if not result.ok:
@@ -300,43 +238,77 @@ class CompareFormat(StrEnum):
 
 @app.command()
 def compare(
-    spec_a: SpecArg,
+    spec_a: Annotated[
+        Path,
+        typer.Argument(
+            help="Variant A: the index spec (YAML).",
+            show_default=False,
+            metavar="SPEC_A",
+            autocompletion=complete_spec,
+        ),
+    ],
     spec_b: Annotated[
         Path | None,
         typer.Argument(
-            help="Variant B (default: SPEC_A with the --set overrides).",
+            help="Variant B: the same spec changed, or another spec on the same "
+            "units (default: SPEC_A with the --set overrides).",
             show_default=False,
+            metavar="SPEC_B",
+            autocompletion=complete_spec,
         ),
     ] = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
             "--set",
-            help="Override a value of variant B, e.g. "
-            "tree.children.industry.weight=0.4 (repeatable).",
+            metavar="KEY=VALUE",
+            help="Override a value of variant B (SPEC_B, or SPEC_A when no SPEC_B "
+            "is given) by its YAML path, e.g. tree.children.industry.weight=0.4 "
+            "(repeatable; variant A stays as the file says).",
             show_default=False,
         ),
     ] = None,
     node: Annotated[
         str | None,
-        typer.Option("--node", help="Node to compare (default: the index)."),
+        typer.Option(
+            "--node",
+            metavar="NODE",
+            help="Node to compare (default: the index).",
+            autocompletion=complete_node,
+        ),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", help="Period to compare (default: the latest)."),
+        typer.Option(
+            "--period",
+            metavar="P",
+            help="Period to compare (default: the latest).",
+            autocompletion=complete_period,
+        ),
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", min=0, help="How many biggest movers to list.")
+        int,
+        typer.Option(
+            "--top",
+            metavar="N",
+            callback=not_negative,
+            help="How many biggest movers to list.",
+        ),
     ] = 5,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write compare_*.csv and compare.json here."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write compare_*.csv and compare.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CompareFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CompareFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare two variants of an index: scores, ranks, rank shifts and weights."""
@@ -363,7 +335,7 @@ def compare(
         if fmt is CompareFormat.json:
             sys.stdout.write(result.to_json() + "\n")
         else:
-            render_comparison(result, _console(), lang.value)
+            render_comparison(result, _console(wide=wide), lang.value, wide=wide)
 
 
 @app.command()
@@ -371,18 +343,25 @@ def weights(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write weights.csv and weights.json here."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write weights.csv and weights.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
+        typer.Option(
+            "--format", metavar="table|json", help="Print tables, or the JSON document."
+        ),
     ] = CheckFormat.table,
     lang: LangOpt = Lang.zh,
+    wide: WideOpt = False,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Show the weights of SPEC: nominal, derived and effective, and how each node's
-    weights were derived (data-driven methods compute the index first)."""
+    """Show the weights of SPEC: nominal, derived and effective.
+
+    Also how each node's weights were derived (data-driven methods compute the
+    index first)."""
     with handle_errors(debug):
         import gdindex
         from gdindex.analysis.derivation import write_weights
@@ -398,7 +377,7 @@ def weights(
         if fmt is CheckFormat.json:
             sys.stdout.write(found.to_json() + "\n")
         else:
-            render_weights(found, _console(), lang.value)
+            render_weights(found, _console(wide=wide), lang.value, wide=wide)
 
 
 class AuditFormat(StrEnum):
@@ -617,14 +596,55 @@ def _periods_option(text: str) -> str:
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(help="The new project's directory.", show_default=False),
+        typer.Argument(
+            help="The new project's directory.", show_default=False, metavar="DIR"
+        ),
     ],
     name: Annotated[
         str | None,
         typer.Option(
             "--name",
-            help="Name of the index, e.g. 深圳数字经济指数 "
-            "(default: My index / 我的指数).",
+            metavar="TEXT",
+            help="Name of the index, e.g. 深圳数字经济指数: the Chinese name when "
+            "it has Chinese characters, else the English one "
+            "(default: 我的指数 / My index).",
+            show_default=False,
+        ),
+    ] = None,
+    name_en: Annotated[
+        str | None,
+        typer.Option(
+            "--name-en",
+            metavar="TEXT",
+            help="English name of the index (written only when given).",
+            show_default=False,
+        ),
+    ] = None,
+    units: Annotated[
+        int | None,
+        typer.Option(
+            "--units",
+            metavar="N",
+            help="Number of example units (default 5).",
+            show_default=False,
+        ),
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(
+            "--indicators",
+            metavar="M|ID,ID,…",
+            help="Number of indicators, or their ids separated by commas "
+            "(default: 5 digital-economy examples).",
+            show_default=False,
+        ),
+    ] = None,
+    pillars: Annotated[
+        int | None,
+        typer.Option(
+            "--pillars",
+            metavar="P",
+            help="Number of pillars the indicators are split into (default 2).",
             show_default=False,
         ),
     ] = None,
@@ -632,6 +652,7 @@ def init(
         str,
         typer.Option(
             "--periods",
+            metavar="P,P,…",
             help="The periods, in time order, separated by commas.",
             callback=_periods_option,
         ),
@@ -654,13 +675,24 @@ def init(
     ] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Create a new index project in DIRECTORY: a commented spec (index.yaml), data
-    and units templates (data.csv, units.csv) and a README with the next steps."""
+    """Create a new index project in DIR: spec, data and units templates.
+
+    Writes a commented spec (index.yaml), data and units templates (data.csv,
+    units.csv) and a README with the next steps."""
     with handle_errors(debug):
         from gdindex.io.scaffold import init_project
 
+        count = indicators.strip() if indicators is not None else None
         written = init_project(
-            directory, name=name, periods=periods, force=force, example=example
+            directory,
+            name=name,
+            name_en=name_en,
+            periods=periods,
+            force=force,
+            example=example,
+            units=units,
+            indicators=int(count) if count and count.isdigit() else count,
+            pillars=pillars,
         )
     console = _console()
     console.print(f"created {len(written)} files in {directory}:", style="green")
@@ -698,14 +730,14 @@ def report(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Directory of the report files.", show_default=False
+            "--out",
+            metavar="DIR",
+            help="Directory of the report files.",
+            show_default=False,
         ),
     ],
     lang: LangOpt = Lang.zh,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Period of the report (default: the latest)."),
-    ] = None,
+    period: PeriodOpt = None,
     manifest_time: Annotated[
         bool,
         typer.Option("--manifest-time", help="Record the time in the manifest."),
@@ -718,11 +750,13 @@ def report(
             callback=_with_option,
         ),
     ] = None,
-    overrides: SetOpt = None,
+    overrides: ReportSetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Write the published report of SPEC into OUT: report.html (self-contained,
-    charts inlined), report.md with charts/*.svg, and report.xlsx."""
+    """Write the published report of SPEC into DIR: HTML, Markdown and Excel.
+
+    report.html (self-contained, charts inlined), report.md with charts/*.svg,
+    and report.xlsx."""
     with handle_errors(debug):
         import gdindex
         from gdindex.report.publish import write_report

@@ -221,7 +221,7 @@ def test_example_values_validate_and_compute_at_once(
     assert code == 0 and "gdindex validate" in out
 
     code, out, err = run("validate", str(tmp_path / "p" / "index.yaml"))
-    assert code == 0 and "valid (0 warnings)" in out and err == ""
+    assert code == 0 and "有效（0 个警告）" in out and err == ""
     assert "illustrative" in (tmp_path / "p" / "README.md").read_text("utf-8")
     code, _, _ = run(
         "compute",
@@ -344,9 +344,73 @@ def test_name_option(tmp_path: Path, name: str, spec_id: str) -> None:
 
     spec = load_spec(tmp_path / "index.yaml")
     assert spec.id == spec_id
-    assert spec.name.zh == spec.name.en == name
-    assert spec.tree.name is not None and spec.tree.name.zh == name
+    chinese = spec_id == "my-index"
+    # the name is the Chinese or the English one, never copied into the other
+    assert (spec.name.zh, spec.name.en) == ((name, None) if chinese else (None, name))
+    assert spec.tree.name is not None and spec.tree.name.get("zh") == name
     assert (tmp_path / "README.md").read_text("utf-8").startswith(f"# {name}\n")
+
+
+def test_english_name_only_when_given(tmp_path: Path) -> None:
+    init_project(tmp_path, name="示例指数", name_en="Example index")
+
+    spec = load_spec(tmp_path / "index.yaml")
+    assert (spec.name.zh, spec.name.en, spec.id) == (
+        "示例指数",
+        "Example index",
+        "example-index",
+    )
+
+
+def test_template_of_any_size(tmp_path: Path) -> None:
+    init_project(tmp_path, units=7, indicators=6, pillars=3, example=True)
+
+    spec = load_spec(tmp_path / "index.yaml")
+    assert len(spec.indicators) == 6 and len(spec.tree.children) == 3
+    assert [len(p.children) for p in spec.tree.children] == [2, 2, 2]
+    units = (tmp_path / "units.csv").read_text("utf-8").splitlines()
+    assert len(units) == 1 + 7
+    result = gdindex.compute(spec)
+    assert result.scores["unit"].n_unique() == 7 and not result.issues
+
+
+def test_template_from_indicator_ids(tmp_path: Path) -> None:
+    code, out, err = run(
+        "init",
+        str(tmp_path / "p"),
+        "--indicators",
+        "gdp,rd_share,patents",
+        "--pillars",
+        "1",
+        "--units",
+        "3",
+        "--name",
+        "示例",
+        "--example",
+    )
+
+    assert code == 0, err
+    spec = load_spec(tmp_path / "p" / "index.yaml")
+    assert [i.id for i in spec.indicators] == ["gdp", "rd_share", "patents"]
+    assert spec.name.en is None
+    header = (tmp_path / "p" / "data.csv").read_text("utf-8").splitlines()[0]
+    assert header == "unit,period,gdp,rd_share,patents"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--units", "1"],
+        ["--indicators", "1x,b"],
+        ["--pillars", "4", "--indicators", "2"],
+    ],
+)
+def test_bad_template_size_is_an_error(tmp_path: Path, args: list[str]) -> None:
+    code, _, err = run("init", str(tmp_path / "p"), *args)
+
+    assert code == 1 and (
+        "--units" in err or "--indicators" in err or "--pillars" in err
+    )
 
 
 def test_quotes_and_newlines_in_the_name_are_safe(tmp_path: Path) -> None:

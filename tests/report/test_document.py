@@ -112,3 +112,25 @@ def test_code_fences_grow_around_backticks() -> None:
 
 def test_figures_are_listed_in_document_order() -> None:
     assert [f.name for f in sample().figures()] == ["chart-a"]
+
+
+def test_bold_survives_a_full_width_space() -> None:
+    # a tree indented with full-width spaces: CommonMark ignores `** 基础**`
+    table = Table(
+        ["节点", "得分"],
+        [[Cell("\u3000\u3000基础", "strong"), Cell("98.6", "strong")]],
+        caption="\u3000说明",
+    )
+    doc = Document(
+        title="t",
+        subtitle="",
+        lang="zh",
+        toc_title="目录",
+        sections=[Section("s", "一", [table, Para("\u3000注 ", "note")])],
+    )
+
+    md = to_markdown(doc)
+
+    assert "| \u3000\u3000**基础** | **98.6** |" in md
+    assert "\u3000**说明**" in md and "\u3000*注* " in md
+    assert "** " not in md.replace("** |", "") and "**\u3000" not in md

@@ -120,9 +120,12 @@ def test_render_error_lists_every_issue() -> None:
 def test_render_issues_table() -> None:
     issues = [Issue("x", "broken"), Issue("y", "odd", severity="warning")]
 
-    text = render_to_text(lambda c: render_issues(issues, c, "check"))
+    text = render_to_text(lambda c: render_issues(issues, c, "check", "en"))
+    zh = render_to_text(lambda c: render_issues(issues, c, "check"))
 
     assert "error" in text and "warning" in text and "broken" in text
+    assert "Level" in text and "Problem" in text and "Hint" in text
+    assert "错误" in zh and "警告" in zh and "问题" in zh and "warning" not in zh
 
 
 def render_to_text(fn: object) -> str:

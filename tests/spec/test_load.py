@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gdindex.errors import SpecError
 from gdindex.spec import (
     IndexSpec,
     load_spec,
@@ -178,3 +179,40 @@ def test_a_utf16_spec_with_a_bom_is_read(tmp_path: Path) -> None:
     path.write_bytes(SPEC_YAML.encode("utf-16"))
 
     assert load_spec(path).id == "tiny"
+
+
+def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        "indicators:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "   - id: b\n"  # 5: a list item out of line
+        "    name: B\n"
+        "tree:\n"
+        "  id: t\n"
+        "  children: [a, b\n",  # 9: an unclosed bracket
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    issues = info.value.issues
+    assert len(issues) == 2 and "2 problems" in str(info.value).splitlines()[0]
+    first, second = issues
+    assert first.where.endswith("bad.yaml:5:4")
+    assert "line 5, column 4" in first.message
+    assert "not lined up with the items above it" in first.message
+    assert first.hint is not None and "expected '-' indicator" in first.hint
+    assert "[list] in brackets is not closed" in second.message
+
+
+def test_tab_indentation_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "tab.yaml"
+    path.write_text("spec_version: 1\nid: x\n\tname: y\n", encoding="utf-8")
+
+    text = errors_of(path)
+
+    assert "tab" in text and "spaces only" in text

@@ -64,6 +64,7 @@ INDICATOR_COLUMNS = [
     "name_zh",
     "name_en",
     "unit",
+    "unit_en",
     "in_tree",
     "n",
     "missing",
@@ -253,7 +254,9 @@ def _empty_frames(spec: IndexSpec) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataF
 
 def _indicator_schema(ptype: pl.DataType) -> dict[str, Any]:
     schema: dict[str, Any] = dict.fromkeys(INDICATOR_COLUMNS, pl.Float64)
-    schema |= dict.fromkeys(["indicator", "name_zh", "name_en", "unit"], pl.String)
+    schema |= dict.fromkeys(
+        ["indicator", "name_zh", "name_en", "unit", "unit_en"], pl.String
+    )
     schema |= dict.fromkeys(["in_tree", "constant", "outliers"], pl.Boolean)
     schema |= dict.fromkeys(["n", "missing", "below_bound", "above_bound"], pl.Int64)
     schema |= {"prepared_by": pl.String, "treated": pl.Int64}
@@ -312,7 +315,8 @@ def _indicator_frame(
             "indicator": [i.id for i in spec.indicators],
             "name_zh": [i.name.get("zh") for i in spec.indicators],
             "name_en": [i.name.get("en") for i in spec.indicators],
-            "unit": [i.unit for i in spec.indicators],
+            "unit": [i.unit.get("zh") if i.unit else None for i in spec.indicators],
+            "unit_en": [i.unit.get("en") if i.unit else None for i in spec.indicators],
             "in_tree": [i.id in used for i in spec.indicators],
             "n": n,
             "missing": cells - n,

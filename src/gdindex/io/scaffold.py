@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gdindex.errors import GdindexError, Issue, OutputError
+from gdindex.io.template import Layout, Unit, generic_tail, generic_value, layout
 
 Period = int | str
 
@@ -33,14 +34,6 @@ _PERIOD_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
-class _Unit:
-    id: str
-    name_zh: str
-    name_en: str
-    region: str
-
-
-@dataclass(frozen=True)
 class _Indicator:
     id: str
     # illustrative values for `example=True`: base, step between units, change per
@@ -53,11 +46,11 @@ class _Indicator:
 
 
 UNITS = (
-    _Unit("C01", "甲市", "City A", "东部"),
-    _Unit("C02", "乙市", "City B", "东部"),
-    _Unit("C03", "丙市", "City C", "西部"),
-    _Unit("C04", "丁市", "City D", "东部"),
-    _Unit("C05", "戊市", "City E", "西部"),
+    Unit("C01", "甲市", "City A", "东部"),
+    Unit("C02", "乙市", "City B", "东部"),
+    Unit("C03", "丙市", "City C", "西部"),
+    Unit("C04", "丁市", "City D", "东部"),
+    Unit("C05", "戊市", "City E", "西部"),
 )
 
 # In the order of `indicators:` in the spec template (and of the data.csv columns).
@@ -133,23 +126,51 @@ def _yaml_period(period: Period) -> str:
     return str(period) if isinstance(period, int) else _yaml_text(period)
 
 
-def _names(name: str | None) -> tuple[str, str, str]:
-    """(zh, en) labels of the index and its spec id."""
-    if name is None:
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _empty_name(option: str) -> GdindexError:
+    return GdindexError(
+        "the index name is empty",
+        [Issue(option, "the index name is empty", 'e.g. --name "深圳数字经济指数"')],
+    )
+
+
+def _names(
+    name: str | None, name_en: str | None = None
+) -> tuple[str | None, str | None, str]:
+    """(zh, en) labels of the index and its spec id.
+
+    A name with Chinese characters is the Chinese name, any other the English one;
+    the English name is written only when given (`name_en`, or a non-Chinese
+    `name`), never copied from the Chinese one.
+    """
+    if name is None and name_en is None:
         return DEFAULT_NAME["zh"], DEFAULT_NAME["en"], "my-index"
-    text = _one_line(name)
-    if not text:
-        raise GdindexError(
-            "the index name is empty",
-            [
-                Issue(
-                    "--name",
-                    "the index name is empty",
-                    'e.g. --name "深圳数字经济指数"',
-                )
-            ],
-        )
-    return text, text, _slug(text)
+    text = _one_line(name) if name is not None else None
+    english = _one_line(name_en) if name_en is not None else None
+    if text == "":
+        raise _empty_name("--name")
+    if english == "":
+        raise _empty_name("--name-en")
+    zh: str | None = None
+    en = english
+    if text is not None and (_CJK.search(text) or english is not None):
+        zh = text
+    elif text is not None:
+        en = text
+    return zh, en, _slug(en or "")
+
+
+def _label_yaml(zh: str | None, en: str | None) -> str:
+    parts = [f"{k}: {_yaml_text(v)}" for k, v in (("zh", zh), ("en", en)) if v]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _title(zh: str | None, en: str | None) -> str:
+    if zh and en and zh != en:
+        return f"{en} ({zh})"
+    return en or zh or ""
 
 
 def _value(ind: _Indicator, unit: int, period: int) -> str:
@@ -159,21 +180,31 @@ def _value(ind: _Indicator, unit: int, period: int) -> str:
     return f"{value:.{ind.decimals}f}"
 
 
-def data_csv(periods: Sequence[Period], example: bool = False) -> str:
+def data_csv(
+    periods: Sequence[Period], example: bool = False, lay: Layout | None = None
+) -> str:
     """The data template: `unit,period,<indicator ids>`, one row per unit × period
     (unit by unit), values empty unless `example`."""
-    lines = [",".join(["unit", "period", *(ind.id for ind in INDICATORS)])]
-    for u, unit in enumerate(UNITS):
+    units = UNITS if lay is None else lay.units
+    ids = [ind.id for ind in INDICATORS] if lay is None else list(lay.indicators)
+    lines = [",".join(["unit", "period", *ids])]
+    for u, unit in enumerate(units):
         for p, period in enumerate(periods):
-            cells = [_value(ind, u, p) if example else "" for ind in INDICATORS]
+            if not example:
+                cells = [""] * len(ids)
+            elif lay is None:
+                cells = [_value(ind, u, p) for ind in INDICATORS]
+            else:
+                cells = [generic_value(k, u, p, len(units)) for k in range(len(ids))]
             lines.append(",".join([unit.id, str(period), *cells]))
     return "\n".join(lines) + "\n"
 
 
-def units_csv() -> str:
+def units_csv(lay: Layout | None = None) -> str:
     """The units template: `unit,name_zh,name_en,region`."""
     rows = ["unit,name_zh,name_en,region"]
-    rows += [f"{u.id},{u.name_zh},{u.name_en},{u.region}" for u in UNITS]
+    units = UNITS if lay is None else lay.units
+    rows += [f"{u.id},{u.name_zh},{u.name_en},{u.region}" for u in units]
     return "\n".join(rows) + "\n"
 
 
@@ -240,9 +271,10 @@ periods: [{periods}]
 # Methods used wherever an indicator or node does not override them (默认方法).
 # Uncomment one alternative instead of the active line to switch a method.
 defaults:
-  # 标准化 normalisation: min-max to [0, 100] with the statistics of all units and
+  # 标准化 normalisation: min-max to [1, 100] with the statistics of all units and
   # periods pooled (scope: panel), so scores and growth are comparable across periods.
-  normalise: {{method: minmax, range: [0, 100], scope: panel}}
+  # The floor 1 (not 0) keeps growth % and geometric means defined for the lowest unit.
+  normalise: {{method: minmax, range: [1, 100], scope: panel}}
   # Each period on its own (scores comparable within a period only, 增长不可比):
   # normalise: {{method: minmax, range: [0, 100], scope: period}}
   # The scale of one base period for all periods (基期):
@@ -380,33 +412,46 @@ _EXAMPLE_NOTE = """\
 once. Replace them with real data before using the scores.**"""
 
 
+_TAIL_MARK = "# Indicators (指标): the measured variables, the leaves of the tree.\n"
+
+
 def spec_yaml(
     name: str | None = None,
     periods: Sequence[Period] = DEFAULT_PERIODS,
+    name_en: str | None = None,
+    lay: Layout | None = None,
 ) -> str:
-    """The commented spec template."""
-    name_zh, name_en, spec_id = _names(name)
-    title = name_en if name_zh == name_en else f"{name_en} ({name_zh})"
-    return _SPEC.format(
-        title=title,
-        spec=SPEC_FILE,
-        id=spec_id,
-        name_zh=_yaml_text(name_zh) if name is not None else name_zh,
-        name_en=_yaml_text(name_en) if name is not None else name_en,
-        units_file=UNITS_FILE,
-        data_file=DATA_FILE,
-        periods=", ".join(_yaml_period(p) for p in periods),
-        base=_yaml_period(periods[0]),
+    """The commented spec template (of `lay`'s size when given)."""
+    name_zh, english, spec_id = _names(name, name_en)
+    template = _SPEC
+    if lay is not None:
+        template = _SPEC[: _SPEC.index(_TAIL_MARK)] + generic_tail(lay)
+    label = _label_yaml(name_zh, english)
+    if name is None and name_en is None:
+        label = f"{{zh: {DEFAULT_NAME['zh']}, en: {DEFAULT_NAME['en']}}}"
+    return (
+        template.replace("{{zh: {name_zh}, en: {name_en}}}", "{name_label}")
+        .replace("{name_label}", label.replace("{", "{{").replace("}", "}}"))
+        .format(
+            title=_title(name_zh, english),
+            spec=SPEC_FILE,
+            id=spec_id,
+            units_file=UNITS_FILE,
+            data_file=DATA_FILE,
+            periods=", ".join(_yaml_period(p) for p in periods),
+            base=_yaml_period(periods[0]),
+        )
     )
 
 
-def readme(name: str | None = None, example: bool = False) -> str:
+def readme(
+    name: str | None = None, example: bool = False, name_en: str | None = None
+) -> str:
     """The project README: the files and the steps to a first report."""
-    name_zh, name_en, _ = _names(name)
-    title = name_en if name_zh == name_en else f"{name_en} ({name_zh})"
+    name_zh, english, _ = _names(name, name_en)
     note = (_EXAMPLE_NOTE if example else _EMPTY_NOTE).format(data_file=DATA_FILE)
     return _README.format(
-        title=title,
+        title=_title(name_zh, english),
         spec=SPEC_FILE,
         data_file=DATA_FILE,
         units_file=UNITS_FILE,
@@ -421,6 +466,10 @@ def init_project(
     periods: Sequence[Period] | str = DEFAULT_PERIODS,
     force: bool = False,
     example: bool = False,
+    name_en: str | None = None,
+    units: int | None = None,
+    indicators: int | Sequence[str] | str | None = None,
+    pillars: int | None = None,
 ) -> list[Path]:
     """Create a new index project in `directory`; return the files written.
 
@@ -430,7 +479,11 @@ def init_project(
 
     Args:
         directory: the project directory.
-        name: the index name, used for both languages (default 我的指数 / My index).
+        name: the index name (default 我的指数 / My index): the Chinese name when it
+            has Chinese characters, else the English one.
+        name_en: the English name (written only when given or `name` is English).
+        units, indicators, pillars: the size of the template (a number each, or
+            the indicator ids); default the hand-written 5 × 5 × 2 template.
         periods: the periods, in time order, or their comma-separated text.
         force: write into a non-empty directory, overwriting the scaffold's files.
         example: fill `data.csv` with illustrative numbers instead of empty cells,
@@ -446,11 +499,12 @@ def init_project(
     chosen = (
         parse_periods(periods) if isinstance(periods, str) else _check_periods(periods)
     )
+    lay = layout(units, indicators, pillars)
     contents = {
-        SPEC_FILE: spec_yaml(name, chosen),
-        DATA_FILE: data_csv(chosen, example),
-        UNITS_FILE: units_csv(),
-        README_FILE: readme(name, example),
+        SPEC_FILE: spec_yaml(name, chosen, name_en, lay),
+        DATA_FILE: data_csv(chosen, example, lay),
+        UNITS_FILE: units_csv(lay),
+        README_FILE: readme(name, example, name_en),
     }
     if out.exists() and not out.is_dir():
         raise OutputError(

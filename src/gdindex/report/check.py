@@ -19,6 +19,7 @@ from rich.text import Text
 
 from gdindex.analysis.datacheck import LOW_COVERAGE, ZERO_HEAVY, DataCheck
 from gdindex.errors import Issue, plural
+from gdindex.report.fit import Step, fit_table, left_out_note
 from gdindex.report.terminal import unit_label
 
 LABELS = {
@@ -145,7 +146,7 @@ def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
         table.add_row(
             row["indicator"],
             row[f"name_{lang}"] or "",
-            row["unit"] or "",
+            (row["unit_en"] if lang == "en" else row["unit"]) or "",
             fmt_share(row["coverage"]),
             fmt_value(row["min"]),
             fmt_value(row["max"]),
@@ -272,20 +273,44 @@ def summary(check: DataCheck, lang: str = "zh") -> Text:
     return line
 
 
+def _steps(lang: str) -> list[Step]:
+    """How the indicator table narrows: names fold, the least needed statistics go."""
+    groups = [["skew", "kurt"], ["zeros"], ["sd"], ["mean"], ["measure"]]
+    dropped: list[Step] = [
+        ("/".join(t(k, lang) for k in g), [t(k, lang) for k in g]) for g in groups
+    ]
+    return [32, *dropped[:2], 20, *dropped[2:]]
+
+
 def render_check(
-    check: DataCheck, console: Console, lang: str = "zh", max_units: int | None = 20
+    check: DataCheck,
+    console: Console,
+    lang: str = "zh",
+    max_units: int | None = 20,
+    wide: bool = False,
 ) -> None:
-    """Print the audit: indicators, units, periods, issues, then the summary line."""
+    """Print the audit: indicators, units, periods, issues, then the summary line.
+
+    On a narrow terminal text columns fold and the least needed statistics are
+    left out (a line says which) rather than cut.
+    """
+    left: list[str] = []
     if check.indicators.height:
-        console.print(indicator_table(check, lang))
+        table = indicator_table(check, lang)
+        left += fit_table(console, table, _steps(lang), wide)
+        console.print(table)
     if check.units.height:
         units = unit_table(check, lang, max_units)
         if units is None:
             console.print(Text(t("complete", lang), style="green"))
         else:
+            fit_table(console, units, [], wide)
             console.print(units)
     if check.periods.height:
         console.print(period_table(check, lang))
     if check.issues:
-        console.print(issue_table(check.issues, lang))
+        console.print(issue_table(check.issues, lang))  # wraps at word boundaries
+    note = left_out_note(left, console.width, lang)
+    if note is not None:
+        console.print(note)
     console.print(summary(check, lang))

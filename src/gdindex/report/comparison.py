@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.comparison import WEIGHT_TOLERANCE, Comparison
+from gdindex.report.fit import fit_table, fits, left_out_note
 from gdindex.report.terminal import (
     fmt_growth,
     fmt_num,
@@ -43,6 +44,8 @@ LABELS = {
     "max_shift": {"zh": "最大位次变动（绝对值）", "en": "Max |rank shift|"},
     "moved": {"zh": "位次变动的单位", "en": "Units that moved"},
     "score_change": {"zh": "平均得分变动（绝对值）", "en": "Mean |score change|"},
+    "mean_shift_short": {"zh": "平均位次变动", "en": "Mean |shift|"},
+    "max_shift_short": {"zh": "最大位次变动", "en": "Max |shift|"},
     "movers": {"zh": "位次变动最大的单位", "en": "Biggest movers"},
     "no_movers": {"zh": "无单位位次变动", "en": "no unit changed rank"},
     "nodes": {"zh": "各节点对比", "en": "By node"},
@@ -71,13 +74,6 @@ def t(key: str, lang: str) -> str:
     return LABELS[key][lang]
 
 
-def _both(cmp: Comparison, node: str, lang: str) -> str:
-    """A node's name in `lang` followed by the other language's, when different."""
-    first = cmp.node_name(node, lang)
-    second = cmp.node_name(node, "en" if lang == "zh" else "zh")
-    return first if first == second else f"{first} {second}"
-
-
 def _num(value: Any, digits: int) -> str:
     return fmt_num(value, digits)
 
@@ -92,12 +88,11 @@ def _signed(value: Any, digits: int) -> Text:
 
 
 def title(cmp: Comparison, lang: str = "zh") -> Text:
-    """`方案对比 Comparison · node names · 时期 period P`, then a line naming A and
-    one naming B."""
-    other = "en" if lang == "zh" else "zh"
-    text = Text(f"{t('title', lang)} {t('title', other)}", style="bold")
-    text.append(f" · {_both(cmp, cmp.node, lang)}", style="bold")
-    text.append(f" · {t('period', lang)} {t('period', other)} {cmp.period}")
+    """`方案对比 · node name · 时期 P` in one language, then a line naming A and one
+    naming B."""
+    text = Text(t("title", lang), style="bold")
+    text.append(f" · {cmp.node_name(cmp.node, lang)}", style="bold")
+    text.append(f" · {t('period', lang)} {cmp.period}")
     text.append("\n  A: ")
     text.append(cmp.label_a, style="cyan")
     text.append("\n  B: ")
@@ -105,8 +100,11 @@ def title(cmp: Comparison, lang: str = "zh") -> Text:
     return text
 
 
-def units_table(cmp: Comparison, lang: str = "zh", top: int | None = None) -> Table:
-    """Every unit (or the first `top` by B's rank): ranks, shift, scores, change."""
+def units_table(
+    cmp: Comparison, lang: str = "zh", top: int | None = None, both: bool = True
+) -> Table:
+    """Every unit (or the first `top` by B's rank): ranks, shift, scores, change
+    (unit names in both languages unless not `both`)."""
     table = Table(header_style="bold cyan", pad_edge=False)
     table.add_column(f"{t('rank', lang)} A", justify="right")
     table.add_column(f"{t('rank', lang)} B", justify="right")
@@ -123,7 +121,7 @@ def units_table(cmp: Comparison, lang: str = "zh", top: int | None = None) -> Ta
             _rank(row["rank_a"]),
             _rank(row["rank_b"]),
             fmt_rank_change(row["rank_shift"]),
-            unit_label(row, lang),
+            unit_label(row, lang, both),
             fmt_num(row["score_a"]),
             fmt_num(row["score_b"]),
             fmt_growth(row["score_change"]),
@@ -155,7 +153,7 @@ def summary_table(cmp: Comparison, lang: str = "zh") -> Table:
     return table
 
 
-def movers_table(cmp: Comparison, lang: str = "zh") -> Table | Text:
+def movers_table(cmp: Comparison, lang: str = "zh", both: bool = True) -> Table | Text:
     """The units that moved most (a line of text when none moved)."""
     movers = cmp.summary.get("movers") or []
     if not movers:
@@ -168,7 +166,7 @@ def movers_table(cmp: Comparison, lang: str = "zh") -> Table | Text:
     table.add_column(t("change", lang), justify="right")
     for row in movers:
         table.add_row(
-            unit_label(row, lang),
+            unit_label(row, lang, both),
             _rank(row["rank_a"]),
             _rank(row["rank_b"]),
             fmt_rank_change(row["rank_shift"]),
@@ -177,18 +175,19 @@ def movers_table(cmp: Comparison, lang: str = "zh") -> Table | Text:
     return table
 
 
-def nodes_table(cmp: Comparison, lang: str = "zh") -> Table:
-    """Spearman and rank-shift figures of every node of both trees (indented)."""
+def nodes_table(cmp: Comparison, lang: str = "zh", ids: bool = True) -> Table:
+    """Spearman and rank-shift figures of every node of both trees (indented; the
+    ids after the names unless not `ids`)."""
     table = Table(title=t("nodes", lang), header_style="bold cyan", pad_edge=False)
     table.add_column(t("node", lang), no_wrap=True)
     table.add_column(t("kind", lang), no_wrap=True)
     table.add_column(t("n", lang), justify="right")
     table.add_column("Spearman ρ", justify="right")
-    table.add_column(t("mean_shift", lang), justify="right")
-    table.add_column(t("max_shift", lang), justify="right")
+    table.add_column(t("mean_shift_short", lang), justify="right")
+    table.add_column(t("max_shift_short", lang), justify="right")
     for row in cmp.nodes.to_dicts():
         name = cmp.node_name(row["node"], lang)
-        label = name if name == row["node"] else f"{name} ({row['node']})"
+        label = name if name == row["node"] or not ids else f"{name} ({row['node']})"
         kind = row["kind"]
         table.add_row(
             "  " * row["depth"] + label,
@@ -246,16 +245,41 @@ def weights_table(cmp: Comparison, lang: str = "zh") -> Table | Text:
 
 
 def render_comparison(
-    cmp: Comparison, console: Console, lang: str = "zh", top: int | None = None
+    cmp: Comparison,
+    console: Console,
+    lang: str = "zh",
+    top: int | None = None,
+    wide: bool = False,
 ) -> None:
     """Print the comparison: title, units (the first `top` by B's rank, default
     all), summary, movers, nodes, weight differences and any warnings."""
+    left: list[str] = []
+    units = units_table(cmp, lang, top)
+    movers = movers_table(cmp, lang)
+    if not wide and not fits(console, units):
+        units, movers = (
+            units_table(cmp, lang, top, False),
+            movers_table(cmp, lang, False),
+        )
+        left.append("other_names")
+        shift = t("shift", lang)
+        left += fit_table(console, units, [(shift, [shift])], wide)
+    nodes = nodes_table(cmp, lang)
+    if not wide and not fits(console, nodes):
+        nodes = nodes_table(cmp, lang, ids=False)
+        left.append("node_ids")
+    kind = t("kind", lang)
+    left += fit_table(console, nodes, [(kind, [kind])], wide)
+    weights = weights_table(cmp, lang)
+    if isinstance(weights, Table):
+        steps = [(t(k, lang), [t(k, lang)]) for k in ("parent", "method")]
+        left += fit_table(console, weights, steps, wide)
     console.print(title(cmp, lang))
-    console.print(units_table(cmp, lang, top))
-    console.print(summary_table(cmp, lang))
-    console.print(movers_table(cmp, lang))
-    console.print(nodes_table(cmp, lang))
-    console.print(weights_table(cmp, lang))
+    for table in (units, summary_table(cmp, lang), movers, nodes, weights):
+        console.print(table)
+    note = left_out_note(left, console.width, lang)
+    if note is not None:
+        console.print(note)
     panel = issues_panel(cmp.issues, lang)
     if panel is not None:
         console.print(panel)

@@ -198,15 +198,29 @@ details { margin: 8px 0 16px; }
 summary { cursor: pointer; color: var(--accent); }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px;
   border-top: 1px solid var(--line); padding-top: 8px; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 12mm 11mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11px; }
-  nav.toc { display: none; }
-  h2 { break-before: page; }
+  body { max-width: none; padding: 0; font-size: 10.5px; line-height: 1.4; }
+  header h1 { font-size: 22px; }
+  h2 { font-size: 17px; margin: 0 0 8px; break-before: page; }
+  h3 { font-size: 14px; margin: 10px 0 4px; }
   h2, h3, h4 { break-after: avoid; }
-  figure, table, section.profile, pre { break-inside: avoid; }
-  .table-wrap { overflow: visible; }
-  .grid { display: block; }
+  nav.toc { display: none; }
+  figure, pre, tr { break-inside: avoid; }
+  figure { margin: 4px 0 10px; }
+  figure svg { max-height: 120mm; width: auto; max-width: 100%; }
+  .table-wrap { overflow: visible; margin: 4px 0 10px; }
+  /* tables fit the page: text wraps, numbers do not */
+  table { font-size: 9px; max-width: 100%; }
+  th, td { white-space: normal; padding: 1px 4px; overflow-wrap: anywhere; }
+  td.num, th.num { white-space: nowrap; overflow-wrap: normal; }
+  td.wrap, th.wrap { min-width: 0; }
+  /* a unit profile on half a page: its table and chart side by side */
+  section.profile { break-inside: avoid; border: 0; border-top: 1px solid var(--line);
+    border-radius: 0; padding: 2px 0 0; margin: 6px 0; }
+  section.profile figure svg { max-height: 55mm; }
+  .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 2px 14px; }
+  ul.index { display: none; }
   a { color: inherit; }
   tbody tr:nth-child(even) td { background: none; }
 }
@@ -353,11 +367,22 @@ def _md_inline(text: str) -> str:
     return text
 
 
+def _emphasis(text: str, marker: str) -> str:
+    """`**text**` (or `*text*`) with the markers inside any leading or trailing white
+    space (a full-width space `\u3000` too): CommonMark ignores a `**` that is
+    followed or preceded by white space, which left a bold cell unbolded."""
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}{marker}{core}{marker}{text[start + len(core) :]}"
+
+
 def _md_cell(cell: str | Cell) -> str:
     text = cell.text if isinstance(cell, Cell) else cell
     text = _md_inline(text).replace("|", "\\|").replace("\n", " ")
     if isinstance(cell, Cell) and "strong" in (cell.cls or "").split() and text:
-        text = f"**{text}**"
+        text = _emphasis(text, "**")
     return text
 
 
@@ -392,7 +417,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
         out += [f"{'#' * min(max(block.level, 1), 6)} {_md_inline(block.text)}", ""]
     elif isinstance(block, Para):
         text = _md_inline(block.text)
-        out += [f"*{text}*" if block.cls == "note" else text, ""]
+        out += [_emphasis(text, "*") if block.cls == "note" else text, ""]
     elif isinstance(block, Bullets):
         out += [f"- {_md_inline(item)}" for item in block.items]
         out.append("")
@@ -401,7 +426,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
         out.append("")
     elif isinstance(block, Table):
         if block.caption:
-            out += [f"**{_md_inline(block.caption)}**", ""]
+            out += [_emphasis(_md_inline(block.caption), "**"), ""]
         numeric = block.numeric + [False] * (len(block.header) - len(block.numeric))
         out.append("| " + " | ".join(_md_cell(h) for h in block.header) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
@@ -411,7 +436,7 @@ def _md_block(block: Block, out: list[str], chart_dir: str) -> None:
     elif isinstance(block, Figure):
         alt = block.caption.replace("[", "(").replace("]", ")")
         out += [f"![{alt}]({chart_dir}/{block.name}.svg)", ""]
-        out += [f"*{_md_inline(block.caption)}*", ""]
+        out += [_emphasis(_md_inline(block.caption), "*"), ""]
     elif isinstance(block, Code):
         fence = "```"
         while fence in block.text:

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from gdindex.errors import GdindexError, Issue
+from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.pipeline.outputs import manifest
+from gdindex.report.charts import fonts, plots, svg
 from gdindex.report.document import Document, Section, to_html, to_markdown
 from gdindex.report.sections import View, report_document
 from gdindex.spec import Period
@@ -73,9 +75,31 @@ def build_report(
             ],
         )
     meta = _manifest(result, lang, period, with_time)
-    doc = report_document(View(result, period, lang), meta)
+    svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
+    try:
+        doc = report_document(View(result, period, lang), meta)
+    finally:
+        svg.measure_text_with(None)
     doc.sections[-1:-1] = list(extra)
     return Report(doc, period, lang, meta)
+
+
+def _chart_texts(result: IndexResult) -> list[str]:
+    """Every name a chart may show: units, nodes, groups, the index, the labels."""
+    texts = [result.spec.name.get("zh"), result.spec.name.get("en")]
+    for column in ("name_zh", "name_en"):
+        if column in result.units.columns:
+            texts += [str(v) for v in result.units[column].drop_nulls().to_list()]
+    texts += [n.name_zh for n in result.nodes] + [n.name_en for n in result.nodes]
+    if result.spec.units is not None:
+        for g in result.spec.units.groups:
+            texts += [g.title("zh"), g.title("en")]
+            texts += [str(v) for v in result.groups["group"].unique().to_list()]
+            for value in result.groups["group"].unique().to_list():
+                texts += [g.label(value, "zh"), g.label(value, "en")]
+    texts += [v for labels in plots.LABELS.values() for v in labels.values()]
+    texts += [v for labels in QUADRANTS.values() for v in labels.values()]
+    return [t for t in texts if t]
 
 
 def _manifest(
@@ -130,8 +154,8 @@ def write_report(
         "report.md": _text_writer(md_text),
         "report.xlsx": lambda path: _workbook(write_workbook, result, path, lang),
     }
-    for name, svg in svgs.items():
-        writers[name] = _text_writer(svg)
+    for name, text in svgs.items():
+        writers[name] = _text_writer(text)
     out = Path(out_dir)
     try:
         (out / CHART_DIR).mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -41,6 +42,11 @@ LABELS = {
     "impute": {"zh": "缺失插补", "en": "Impute"},
     "screen": {"zh": "样本筛选", "en": "Screen"},
     "treat": {"zh": "异常值处理", "en": "Treat outliers"},
+    "severity": {"zh": "级别", "en": "Level"},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "hint": {"zh": "建议", "en": "Hint"},
+    "error": {"zh": "错误", "en": "error"},
+    "warning": {"zh": "警告", "en": "warning"},
 }
 
 
@@ -89,17 +95,26 @@ def t(key: str, lang: str) -> str:
     return LABELS[key][lang]
 
 
+def _no_negative_zero(value: Any, digits: int) -> Any:
+    """0.0 for a value that prints as zero (so never `-0.00`)."""
+    return 0.0 if round(value, digits) == 0 else value
+
+
 def fmt_num(value: Any, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:.{digits}f}"
+    return f"{_no_negative_zero(value, digits):.{digits}f}"
 
 
-def fmt_growth(value: Any) -> Text:
+def fmt_growth(value: Any, digits: int = 2) -> Text:
+    """`+2.76` green, `-1.20` red, `0.00` plain (never `-0.00`)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Text("—", style="dim")
-    style = "green" if value > 0 else "red" if value < 0 else ""
-    return Text(f"{value:+.2f}", style=style)
+    value = _no_negative_zero(value, digits)
+    if value == 0:
+        return Text(f"{0.0:.{digits}f}")
+    style = "green" if value > 0 else "red"
+    return Text(f"{value:+.{digits}f}", style=style)
 
 
 def fmt_rank_change(value: Any) -> Text:
@@ -112,12 +127,16 @@ def fmt_rank_change(value: Any) -> Text:
     return Text("–", style="dim")
 
 
-def unit_label(row: dict[str, Any], lang: str) -> str:
+def unit_label(row: dict[str, Any], lang: str, both: bool = True) -> str:
+    """`深圳 Shenzhen` (zh) / `Shenzhen 深圳` (en); the `lang` name alone when not
+    `both` (or the other one when `lang`'s is missing)."""
     zh, en = row.get("name_zh") or "", row.get("name_en") or ""
     if zh == en or not en:
         return zh or en
     if not zh:
         return en
+    if not both:
+        return zh if lang == "zh" else en
     return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
 
 
@@ -130,13 +149,27 @@ def node_label(result: IndexResult, node_id: str, lang: str) -> str:
 
 
 def ranking_table(
-    result: IndexResult, period: Period, lang: str = "zh", top: int | None = None
+    result: IndexResult,
+    period: Period,
+    lang: str = "zh",
+    top: int | None = None,
+    *,
+    wide_headers: bool = True,
+    pillar_ranks: bool = True,
+    other_names: bool = True,
+    long_headers: bool = True,
+    pillars: bool = True,
 ) -> Table:
-    """The ranked index table of one period with pillar scores and quadrants."""
+    """The ranked index table of one period with pillar scores and quadrants.
+
+    The keywords leave parts out for a narrow terminal (`fitted_ranking`).
+    """
     root = result.nodes[0]
-    pillars = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    columns = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    if not columns:
+        columns = [n for n in result.nodes if n.depth == 1]
     if not pillars:
-        pillars = [n for n in result.nodes if n.depth == 1]
+        columns = []
     scores = result.scores.filter(pl.col("period") == period)
     index_rows = scores.filter(pl.col("node") == root.id)
     units = result.units.select("unit", "name_zh", "name_en")
@@ -147,7 +180,7 @@ def ranking_table(
     )
     by_node = {
         p.id: {r["unit"]: r for r in scores.filter(pl.col("node") == p.id).to_dicts()}
-        for p in pillars
+        for p in columns
     }
     quads = {
         r["unit"]: r["quadrant"]
@@ -168,11 +201,15 @@ def ranking_table(
     if has_growth:
         table.add_column(t("change", lang), justify="left")
     table.add_column(t("unit", lang), no_wrap=True)
-    table.add_column(node_label(result, root.id, lang), justify="right", style="bold")
+    header = node_label(result, root.id, lang) if long_headers else t("score", lang)
+    table.add_column(header, justify="right", style="bold", no_wrap=True)
     if has_growth:
-        table.add_column(t("growth", lang), justify="right")
-    for p in pillars:
-        table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
+        table.add_column(t("growth", lang), justify="right", no_wrap=True)
+    for p in columns:
+        name = p.name_zh if lang == "zh" else p.name_en
+        _pillar_column(
+            table, name, long_headers and wide_headers, 10 if pillar_ranks else 6
+        )
     if has_growth:
         table.add_column(t("quadrant", lang), no_wrap=True)
     rows = table_rows.to_dicts()
@@ -182,15 +219,15 @@ def ranking_table(
         cells: list[Any] = [str(row["rank"]) if row["rank"] is not None else "—"]
         if has_growth:
             cells.append(fmt_rank_change(row["rank_change"]))
-        cells += [unit_label(row, lang), fmt_num(row["score"])]
+        cells += [unit_label(row, lang, other_names), fmt_num(row["score"])]
         if has_growth:
             cells.append(fmt_growth(row["growth_pct"]))
-        for p in pillars:
+        for p in columns:
             pr = by_node[p.id].get(row["unit"], {})
             score, rank = pr.get("score"), pr.get("rank")
             cells.append(
                 f"{fmt_num(score, 1)} ({rank})"
-                if rank is not None
+                if rank is not None and pillar_ranks
                 else fmt_num(score, 1)
             )
         if has_growth:
@@ -200,13 +237,75 @@ def ranking_table(
     return table
 
 
-def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[Table]:
-    """One table per grouping column: mean score and growth of each group."""
+def _pillar_column(
+    table: Table, name: str, long_header: bool = True, cells: int = 6
+) -> None:
+    """A right-aligned score column; a short header wraps at the name's spaces
+    (the column keeps the width of its `cells`)."""
+    words = max((cell_len(w) for w in name.split()), default=1)
+    table.add_column(
+        name, justify="right", max_width=None if long_header else max(words, cells)
+    )
+
+
+#: The parts `fitted_ranking` leaves out, least needed first.
+RANKING_STEPS = (
+    "wide_headers",
+    "pillar_ranks",
+    "other_names",
+    "long_headers",
+    "pillars",
+)
+#: Steps that change only how headers look, not what is shown.
+_LOOKS = ("wide_headers", "long_headers")
+
+
+def fitted_ranking(
+    result: IndexResult,
+    period: Period,
+    console: Console,
+    lang: str = "zh",
+    top: int | None = None,
+    wide: bool = False,
+) -> tuple[Table, list[str]]:
+    """The ranking table with as much as fits `console`'s width, and what was left
+    out (keys of `RANKING_STEPS`): first long pillar names wrap in their headers;
+    then the pillar ranks go, then the other language's names,
+    then the index's long name in the header (`指数` / `Score` instead), then the
+    pillar scores; the rank, unit, score, growth and quadrant stay."""
+    from gdindex.report.fit import fits, fold_text_columns
+
+    left: list[str] = []
+    table = ranking_table(result, period, lang, top)
+    if wide or fits(console, table):
+        return table, left
+    keep = dict.fromkeys(RANKING_STEPS, True)
+    for step in RANKING_STEPS:
+        keep[step] = False
+        left.append(step)
+        table = ranking_table(result, period, lang, top, **keep)
+        if fits(console, table):
+            break
+    else:
+        fold_text_columns(table)
+    return table, left
+
+
+def group_tables(
+    result: IndexResult,
+    period: Period,
+    lang: str = "zh",
+    left: Sequence[str] = (),
+) -> list[Table]:
+    """One table per grouping column: mean score and growth of each group (without
+    the parts the ranking table left out: `fitted_ranking`)."""
     spec_units = result.spec.units
     if spec_units is None or result.groups.height == 0:
         return []
     root = result.nodes[0]
     pillars = [n for n in result.nodes if n.depth == 1 and n.kind != "indicator"]
+    if "pillars" in left:
+        pillars = []
     has_growth = result.periods.index(period) > 0
     tables = []
     rows = result.groups.filter(pl.col("period") == period)
@@ -221,13 +320,17 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
         )
         table.add_column(t("group", lang), no_wrap=True)
         table.add_column(t("n", lang), justify="right")
+        long = "long_headers" not in left
         table.add_column(
-            node_label(result, root.id, lang), justify="right", style="bold"
+            node_label(result, root.id, lang) if long else t("score", lang),
+            justify="right",
+            style="bold",
+            no_wrap=True,
         )
         if has_growth:
-            table.add_column(t("growth", lang), justify="right")
+            table.add_column(t("growth", lang), justify="right", no_wrap=True)
         for p in pillars:
-            table.add_column(p.name_zh if lang == "zh" else p.name_en, justify="right")
+            _pillar_column(table, p.name_zh if lang == "zh" else p.name_en, long)
         for group in dict.fromkeys(sub["group"].to_list()):
             cells = {
                 r["node"]: r for r in sub.filter(pl.col("group") == group).to_dicts()
@@ -235,7 +338,7 @@ def group_tables(result: IndexResult, period: Period, lang: str = "zh") -> list[
             head = cells.get(root.id, {})
             label = g.label(group, lang)
             other = g.label(group, "en" if lang == "zh" else "zh")
-            if other != label:
+            if other != label and "other_names" not in left:
                 label = f"{label} {other}"
             cells_out: list[Any] = [
                 label,
@@ -315,12 +418,27 @@ def render_result(
     period: Period | None = None,
     lang: str = "zh",
     top: int | None = None,
+    wide: bool = False,
 ) -> None:
     """Print the ranked report of `period` (default: the latest)."""
+    from gdindex.report.fit import fit_table, left_out_note
+
     period = result.latest_period if period is None else period
-    console.print(ranking_table(result, period, lang, top))
-    for table in group_tables(result, period, lang):
-        console.print(table)
+    table, left = fitted_ranking(result, period, console, lang, top, wide)
+    groups = group_tables(result, period, lang, left)
+    pillars = [
+        n.name_zh if lang == "zh" else n.name_en
+        for n in result.nodes
+        if n.depth == 1 and n.kind != "indicator"
+    ]
+    for group in groups:
+        left += fit_table(console, group, [32, 20, ("pillars", pillars)], wide)
+    console.print(table)
+    note = left_out_note([k for k in left if k not in _LOOKS], console.width, lang)
+    if note is not None:
+        console.print(note)
+    for group in groups:
+        console.print(group)
     prep = preparation_table(result, lang)
     if prep is not None:
         console.print(prep)
@@ -329,19 +447,24 @@ def render_result(
         console.print(panel)
 
 
-def render_issues(issues: Sequence[Issue], console: Console, title: str) -> None:
-    """Print validation issues: errors red, warnings yellow."""
+def render_issues(
+    issues: Sequence[Issue], console: Console, title: str, lang: str = "zh"
+) -> None:
+    """Print validation issues in `lang`: errors red, warnings yellow."""
     if not issues:
         return
     table = Table(title=title, header_style="bold", show_lines=False, expand=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("where")
-    table.add_column("problem")
-    table.add_column("hint", style="dim")
+    table.add_column(t("severity", lang), no_wrap=True)
+    table.add_column(t("where", lang).split("（")[0].split(" (")[0])
+    table.add_column(t("problem", lang))
+    table.add_column(t("hint", lang), style="dim")
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow"
+        severity = (
+            t(issue.severity, lang) if issue.severity in LABELS else issue.severity
+        )
         table.add_row(
-            Text(issue.severity, style=style),
+            Text(severity, style=style),
             issue.where,
             issue.message,
             issue.hint or "",

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.pipeline.tree_weights import NodeWeights, Weighting
+from gdindex.report.fit import fit_table, left_out_note
 from gdindex.report.terminal import issues_panel, method_name
 
 LABELS = {
@@ -178,22 +179,39 @@ def ahp_table(nw: NodeWeights, weighting: Weighting, lang: str) -> Table | None:
     return table
 
 
-def render_weights(weighting: Weighting, console: Console, lang: str = "zh") -> None:
-    """Print the weights tree, the derivation and any warnings about them."""
-    console.print(weights_table(weighting, lang))
+def render_weights(
+    weighting: Weighting, console: Console, lang: str = "zh", wide: bool = False
+) -> None:
+    """Print the weights tree, the derivation and any warnings about them (on a
+    narrow terminal without the columns that do not fit, and a line saying so)."""
+    tree = weights_table(weighting, lang)
+    method, nominal = _t("method", lang), _t("nominal", lang)
+    left = fit_table(
+        console,
+        tree,
+        [("id", ["id"]), 40, 32, (method, [method]), (nominal, [nominal])],
+        wide,
+    )
+    derivation = derivation_table(weighting, lang)
+    share = _t("share", lang)
+    left += fit_table(console, derivation, [(share, [share])], wide)
+    console.print(tree)
     note = _t("from_data" if weighting.from_data else "from_spec", lang)
     console.print(Text(note, style="dim"))
     if weighting.spec.overrides:
         console.print(
             Text(f"{_t('overrides', lang)}: " + "; ".join(weighting.spec.overrides))
         )
-    console.print(derivation_table(weighting, lang))
+    console.print(derivation)
     for nw in weighting.nodes.values():
         matrix = ahp_table(nw, weighting, lang)
         if matrix is not None:
             console.print(matrix)
         if len(nw.components) > 1:
             console.print(components_table(nw, weighting, lang))
+    left_note = left_out_note(left, console.width, lang)
+    if left_note is not None:
+        console.print(left_note)
     panel = issues_panel(weighting.issues, lang)
     if panel is not None:
         console.print(panel)

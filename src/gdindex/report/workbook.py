@@ -348,12 +348,34 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
+def unchanged_stages(result: IndexResult) -> list[str]:
+    """The preparation stages identical to the stage before them (no step changed a
+    cell), which the workbook leaves out."""
+    same = []
+    for before, stage in zip(STAGES, STAGES[1:], strict=False):
+        if stage == "normalised" or stage not in result.stages:
+            continue
+        if result.stages[stage].equals(result.stages[before]):
+            same.append(stage)
+    return same
+
+
 def manifest_sheet(
     result: IndexResult, rows: dict[str, int], lang: str = "zh"
 ) -> Sheet:
-    """`export.manifest` as key/value rows (row counts: of this workbook's sheets)."""
+    """`export.manifest` as key/value rows (row counts: of this workbook's sheets),
+    and which stage sheets were left out because nothing changed in them."""
     frames = {key: pl.DataFrame({"n": range(n)}) for key, n in rows.items()}
     pairs = flatten(manifest(result, frames, fmt="xlsx"))
+    same = unchanged_stages(result)
+    if same:
+        note = (
+            f"{', '.join(same)}：与上一步相同（没有单元格被改动），未单列工作表"
+            if lang == "zh"
+            else f"{', '.join(same)}: the same as the step before (no cell changed), "
+            "so they have no sheet"
+        )
+        pairs.append(("stages_left_out", note))
     columns = [
         Column(header("key", lang), [k for k, _ in pairs]),
         Column(header("value", lang), [v for _, v in pairs], "value"),
@@ -367,7 +389,8 @@ def sheets(result: IndexResult, lang: str = "zh") -> list[Sheet]:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     out = [scores_sheet(result, lang), groups_sheet(result, lang)]
     out.append(weights_sheet(result, lang))
-    out += [stage_sheet(result, stage, lang) for stage in STAGES]
+    same = set(unchanged_stages(result))
+    out += [stage_sheet(result, st, lang) for st in STAGES if st not in same]
     out.append(manifest_sheet(result, {s.key: s.height for s in out}, lang))
     return out
 

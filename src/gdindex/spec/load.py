@@ -171,6 +171,119 @@ def _spec_text(raw: bytes) -> str:
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: PyYAML's problems in plain words: (start of the parser's text, what it means).
+_YAML_PROBLEMS = [
+    (
+        "did not find expected '-' indicator",
+        "this list item is not lined up with the items above it",
+        "start every item of a list with '-' at the same indentation",
+    ),
+    (
+        "did not find expected key",
+        "this line is not indented like the keys around it",
+        "line the key up with its siblings, or quote a value that starts with a "
+        "special character",
+    ),
+    (
+        "mapping values are not allowed here",
+        "a 'key: value' where none can start",
+        "put a space after ':' on the line above, quote a value that contains ': ', "
+        "or fix the indentation",
+    ),
+    (
+        "found character '\\t' that cannot start any token",
+        "a tab character",
+        "indent with spaces only; YAML does not allow tabs",
+    ),
+    (
+        "found a tab character",
+        "a tab character",
+        "indent with spaces only; YAML does not allow tabs",
+    ),
+    (
+        "found unexpected end of stream",
+        "the file ends inside a quoted text",
+        "close the quote that is opened here",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is neither 'key: value' nor a list item",
+        "add the ':' after the key, or close a quote opened earlier",
+    ),
+    (
+        "expected ',' or ']'",
+        "a [list] in brackets is not closed, or its items are not separated by commas",
+        "close the ']' and separate the items with ', '",
+    ),
+    (
+        "expected ',' or '}'",
+        "a {mapping} in braces is not closed, or its entries are not separated by "
+        "commas",
+        "close the '}' and separate the entries with ', '",
+    ),
+    (
+        "expected <block end>",
+        "the indentation of this line does not match the block it belongs to",
+        "line it up with its siblings (spaces only)",
+    ),
+    (
+        "found undefined alias",
+        "a '*alias' with no '&anchor' before it",
+        "define the anchor first, or write the value out",
+    ),
+]
+
+#: How many further syntax errors are looked for after the first.
+_MAX_YAML_ERRORS = 10
+
+
+def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
+    """One malformed-YAML issue in plain words, and the 0-based line it names."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    raw = f"{context}, {problem}" if context else problem
+    for start, plain, hint in _YAML_PROBLEMS:
+        if problem.startswith(start) or (start in raw):
+            message, advice = plain, hint
+            break
+    else:
+        message = "the YAML cannot be read here"
+        advice = "check the indentation (spaces only), the quotes and the brackets"
+    position = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    issue = Issue(
+        where,
+        f"malformed YAML: {position}{message}",
+        f"{advice} (the YAML parser said: {raw})",
+    )
+    return issue, (mark.line if mark else None)
+
+
+def _yaml_errors(text: str, path: Path, first: yaml.YAMLError) -> list[Issue]:
+    """Every syntax error found: the first, then those found by blanking each bad
+    line in turn and reading again (later ones may follow from earlier ones)."""
+    issue, line = _yaml_issue(first, path)
+    issues, seen = [issue], {line}
+    lines = text.split("\n")
+    while line is not None and len(issues) < _MAX_YAML_ERRORS and line < len(lines):
+        lines[line] = ""
+        try:
+            loader = _Loader("\n".join(lines))
+            try:
+                loader.get_single_node()
+            finally:
+                loader.dispose()
+            break
+        except yaml.YAMLError as exc:
+            issue, line = _yaml_issue(exc, path)
+            if line in seen:
+                break
+            seen.add(line)
+            issues.append(issue)
+    return issues
+
+
 def _parse_yaml(
     text: str, path: Path
 ) -> tuple[Any, dict[tuple[Any, ...], int], list[Issue]]:
@@ -179,17 +292,9 @@ def _parse_yaml(
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(
-            f"{path}: malformed YAML",
-            [
-                Issue(
-                    where, f"malformed YAML: {problem}", "check indentation and quotes"
-                )
-            ],
-        ) from None
+        issues = _yaml_errors(text, path, exc)
+        count = f" ({len(issues)} problems)" if len(issues) > 1 else ""
+        raise SpecError(f"{path}: malformed YAML{count}", issues) from None
     finally:
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}

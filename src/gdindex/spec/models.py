@@ -269,7 +269,11 @@ class IndicatorSpec(Model):
 
     id: str = Field(pattern=ID_PATTERN, description="Unique id, used as column name")
     name: LabelField = Field(description="Label (default: the id)")
-    unit: str | None = Field(None, description="Unit of measurement, e.g. 座/万人")
+    unit: LabelField | None = Field(
+        None,
+        description="Unit of measurement, bilingual like names: "
+        "{zh: 座/万人, en: per 10k residents}; a plain string serves both languages",
+    )
     direction: Literal[1, -1] = Field(
         1, description="1: higher is better; -1: lower is better"
     )

@@ -42,3 +42,21 @@ def test_wrap_label_breaks_at_spaces_within_the_width() -> None:
     )
     assert placement.wrap_label("基础", 10) == "基础"  # no spaces: never broken
     assert "\\n" in placement.MULTILINE and placement.MULTILINE.startswith("split(")
+
+
+def test_two_almost_equal_points_get_separate_labels() -> None:
+    # 清远 and 韶关: almost the same score and growth
+    pts = [(300.0, 200.0, "清远"), (299.0, 201.5, "韶关"), (240.0, 201.0, "揭阳")]
+
+    placed = placement.place_labels(pts, 820, 480, 11.5)
+
+    h = 11.5 * 1.2
+    boxes = [
+        (x, y - h / 2, x + placement.text_width(t, 11.5), y + h / 2)
+        for (x, y, _, _), (_, _, t) in zip(placed, pts, strict=True)
+    ]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            w = min(a[2], b[2]) - max(a[0], b[0])
+            hh = min(a[3], b[3]) - max(a[1], b[1])
+            assert not (w > 0 and hh > 0), (a, b)

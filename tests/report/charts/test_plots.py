@@ -39,3 +39,24 @@ def test_labels_follow_the_language(guangdong: IndexResult) -> None:
 
     assert "深圳" in zh and "基础" in zh
     assert "Shenzhen" in en and "Infrastructure" in en and "深圳" not in en
+
+
+def test_trend_panels_are_scaled_to_their_own_data(guangdong: IndexResult) -> None:
+    spec = plots.trend_chart(guangdong).to_dict(validate=False)
+
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    rows = next(iter(spec["datasets"].values()))
+    low = [r for r in rows if r["unit"] == "441500"]  # 汕尾, the lowest
+    top = max(r["score"] for r in low)
+    assert all(r["hi"] <= top + max(0.25 * top, 1.0) + 1e-9 for r in low)
+
+
+def test_quadrant_median_labels_print_two_decimals(guangdong: IndexResult) -> None:
+    text = str(plots.quadrant_chart(guangdong, 2023).to_dict(validate=False))
+
+    quads = guangdong.quadrants.filter(
+        (guangdong.quadrants["period"] == 2023)
+        & (guangdong.quadrants["node"] == guangdong.nodes[0].id)
+    )
+    assert f"中位数 {quads['score'].median():.2f}" in text
+    assert f"中位数 {quads['growth_pct'].median():+.2f}%" in text

@@ -111,6 +111,22 @@ def place_labels(
                 break
         assert best is not None
         _, _, lx, ly, moved = best
-        boxes.append(_Box(lx, ly - h / 2, lx + w, ly + h / 2))
+        box = _Box(lx, ly - h / 2, lx + w, ly + h / 2)
+        # A label nearer another point than its own (close points, e.g. two cities
+        # with almost the same score and growth) gets a leader line too.
+        own = _distance(box, px, py)
+        moved = moved or any(
+            _distance(box, qx, qy) < own
+            for qx, qy, q in points
+            if (qx, qy, q) != (px, py, text)
+        )
+        boxes.append(box)
         placed.append((lx, ly, "left", moved))
     return placed
+
+
+def _distance(box: _Box, x: float, y: float) -> float:
+    """Distance from a point to the nearest edge of a box (0 inside)."""
+    dx = max(box.x0 - x, 0.0, x - box.x1)
+    dy = max(box.y0 - y, 0.0, y - box.y1)
+    return float((dx * dx + dy * dy) ** 0.5)

@@ -264,7 +264,7 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
     )
     points = (
         alt.Chart(labels)
-        .mark_circle(size=64, opacity=0.9)
+        .mark_circle(size=64, opacity=0.9, stroke="white", strokeWidth=1)
         .encode(
             x=alt.X("score:Q", scale=xs, title=x_title),
             y=alt.Y("growth_pct:Q", scale=ys, title=_t(axis, lang)),
@@ -315,8 +315,10 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
             "x": [ms, x1 - pad_x],
             "y": [y0 + pad_y * 6, mg],
             "text": [
-                f"{_t('median', lang)} {ms:.1f}",
-                f"{_t('median', lang)} {mg:+.1f}%",
+                # as many digits as the tables, so that a unit on the line is
+                # seen to be on it (medians count as above: quadrants.csv)
+                f"{_t('median', lang)} {ms:.2f}",
+                f"{_t('median', lang)} {mg:+.2f}%",
             ],
         }
     )
@@ -338,7 +340,11 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
 
 def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
     """Small multiples: each unit's index over the periods, against the median and
-    the min–max band of all units (units in the latest period's rank order)."""
+    the min–max band of all units (units in the latest period's rank order).
+
+    Each panel has its own y scale, fitted to the unit's scores (a fixed 0–100 axis
+    flattens the lower units): the band is cut to the panel, and the median is drawn
+    only where it falls inside it."""
     root = result.nodes[0]
     names = unit_names(result, lang)
     idx = result.scores.filter(pl.col("node") == root.id).select(
@@ -349,22 +355,34 @@ def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
         lo=pl.col("score").min(),
         hi=pl.col("score").max(),
     )
+    own = idx.group_by("unit").agg(
+        umin=pl.col("score").min(), umax=pl.col("score").max()
+    )
+    pad = pl.max_horizontal((pl.col("umax") - pl.col("umin")) * 0.25, pl.lit(1.0))
     data = (
         idx.join(stats, on="period", how="left")
+        .join(own, on="unit", how="left")
+        .with_columns(w_lo=pl.col("umin") - pad, w_hi=pl.col("umax") + pad)
         .with_columns(
+            lo=pl.col("lo").clip(pl.col("w_lo"), pl.col("w_hi")),
+            hi=pl.col("hi").clip(pl.col("w_lo"), pl.col("w_hi")),
+            median=pl.when(
+                pl.col("median").is_between(pl.col("w_lo"), pl.col("w_hi"))
+            ).then(pl.col("median")),
             name=pl.col("unit").replace_strict(names, return_dtype=pl.String),
             p=pl.col("period").cast(pl.String),
         )
+        .drop("umin", "umax", "w_lo", "w_hi")
         .sort("unit", "period")
     )
     order = [names[u] for u in ranked_units(result, result.latest_period)]
     periods = [_fmt_period(p) for p in result.periods]
     x = alt.X("p:O", sort=periods, title=None, axis=alt.Axis(labelAngle=0))
-    lo, hi = _score_domain(idx["score"].drop_nulls())
-    ys = alt.Scale(domain=[lo, hi], nice=False)
+    ys = alt.Scale(zero=False, nice=False)
+    axis = alt.Axis(tickCount=3)
     base = alt.Chart().encode(x=x)
     band = base.mark_area(color="#e3e8ef").encode(
-        y=alt.Y("lo:Q", scale=ys, title=_t("score", lang)), y2="hi:Q"
+        y=alt.Y("lo:Q", scale=ys, axis=axis, title=None), y2="hi:Q"
     )
     median = base.mark_line(strokeDash=[4, 3], color="#777", strokeWidth=1).encode(
         y=alt.Y("median:Q", scale=ys)
@@ -383,8 +401,9 @@ def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
                 header=alt.Header(labelFontSize=12, labelFontWeight="bold"),
             ),
             columns=columns,
-            spacing={"row": 12, "column": 10},
+            spacing={"row": 12, "column": 16},
         )
+        .resolve_scale(y="independent")
     )
     return _style(chart)
 

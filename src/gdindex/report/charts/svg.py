@@ -11,6 +11,16 @@ from typing import Any
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
+#: The family charts are measured with (`fonts.measure_with`), or None.
+_measuring: str | None = None
+
+
+def measure_text_with(family: str | None) -> None:
+    """Measure the text of the charts rendered from now on with `family` first (a
+    subset font registered by `fonts.measure_with`); None: the system fonts."""
+    global _measuring
+    _measuring = family
+
 
 def to_svg(chart: Any, prefix: str = "chart") -> str:
     """Render `chart` to a standalone SVG string with vl-convert.
@@ -25,7 +35,14 @@ def to_svg(chart: Any, prefix: str = "chart") -> str:
     # Validation against the Vega-Lite schema costs ~10 ms a chart; the tests
     # validate every chart function instead.
     spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
+    family = _measuring
+    font = (spec.get("config") or {}).get("font")
+    if family and isinstance(font, str):
+        spec = {**spec, "config": {**spec["config"], "font": f'"{family}", {font}'}}
     svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    if family:
+        # the subset only measured the text: readers' fonts are the spec's
+        svg = re.sub(rf'(&quot;|"|\'){re.escape(family)}\1,\s*', "", svg)
     return _rename_ids(svg, prefix)
 
 

@@ -142,7 +142,7 @@ def _tree_table(v: View) -> Table:
             ind = inds[node.id]
             method = _params_text(spec.normalise_for(ind), lang)
             direction = "↑" if ind.direction == 1 else "↓"
-            measure = ind.unit or ""
+            measure = ind.unit.get(lang) if ind.unit else ""
             name_cell: str | Cell = Cell(indent + v.node_name(node), "wrap")
         else:
             agg = method_name(node.method, lang)

@@ -204,7 +204,7 @@ def _profile(
     def ind_row(x: IndicatorRank) -> list[str | Cell]:
         ind = specs.get(x.indicator)
         value = raw.get(x.indicator)
-        measure = f" {ind.unit}" if ind is not None and ind.unit else ""
+        measure = f" {ind.unit.get(lang)}" if ind is not None and ind.unit else ""
         return [
             v.node_name(nodes[x.indicator]),
             v.node_name(nodes[x.pillar]) if x.pillar in nodes else "",

@@ -38,10 +38,13 @@ def _trend_section(v: View) -> Section:
         rows.append(cells)
     caption = (
         f"各地区{v.node_name(v.root)}历年得分（蓝线），灰色带为全部地区的最低—最高范围，"
-        "虚线为中位数；按最新一期排名排列"
+        "虚线为中位数；每个小图的纵轴按该地区自身得分缩放（灰带与中位数只画出落在其中的部分）；"
+        "按最新一期排名排列"
         if lang == "zh"
         else f"{v.node_name(v.root)} of each unit over the periods (blue), the range "
-        "of all units (grey band) and their median (dashed); in the latest rank order"
+        "of all units (grey band) and their median (dashed); each panel's y axis is "
+        "scaled to the unit's own scores (the band and the median are drawn where "
+        "they fall inside it); in the latest rank order"
     )
     return Section(
         "trend",

@@ -1,0 +1,43 @@
+"""Templates of any size for `gdindex init`: sizes checked, ids kept, pillars even."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdindex.errors import GdindexError
+from gdindex.io.template import generic_tail, generic_value, layout
+
+
+def test_default_is_the_hand_written_template() -> None:
+    assert layout() is None
+
+
+def test_sizes_and_ids() -> None:
+    lay = layout(units=12, indicators=10, pillars=3)
+
+    assert lay is not None
+    assert len(lay.units) == 12 and lay.units[0].id == "U01"
+    assert lay.indicators[0] == "ind01" and len(lay.indicators) == 10
+    tail = generic_tail(lay)
+    assert tail.count("    - id: pillar") == 3 and "ind10" in tail
+
+    named = layout(indicators="gdp, rd")
+    assert named is not None and named.indicators == ("gdp", "rd")
+    assert named.pillars == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"units": 1}, {"indicators": 0}, {"indicators": ["a", "a"]}, {"pillars": 9}],
+)
+def test_bad_sizes(kwargs: dict[str, object]) -> None:
+    with pytest.raises(GdindexError):
+        layout(**kwargs)  # type: ignore[arg-type]
+
+
+def test_values_order_units_differently_and_grow() -> None:
+    first = [generic_value(0, u, 0, 5) for u in range(5)]
+    second = [generic_value(1, u, 0, 5) for u in range(5)]
+
+    assert first != second and len(set(first)) == 5
+    assert float(generic_value(0, 0, 1, 5)) > float(generic_value(0, 0, 0, 5))

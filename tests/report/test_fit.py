@@ -1,0 +1,130 @@
+"""Narrow terminals: no number is ever cut (`98.…`); columns are dropped or folded
+in a sensible order and a line says what was left out and how to see it. Checked at
+60, 80, 100, 120 and 200 columns, in Chinese and English, for the tables of
+`compute`, `check`, `compare` and `weights`."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+import gdindex
+from gdindex.analysis.compare import compare
+from gdindex.analysis.datacheck import check_data
+from gdindex.report.check import render_check
+from gdindex.report.comparison import render_comparison
+from gdindex.report.fit import drop_columns, fit_table, fits, left_out_note
+from gdindex.report.terminal import render_result
+from gdindex.report.weights import render_weights
+from tests.conftest import SPECS
+
+WIDTHS = [60, 80, 100, 120, 200]
+LANGS = ["zh", "en"]
+
+
+@pytest.fixture(scope="module")
+def renderers() -> dict[str, Callable[[Console, str], None]]:
+    spec = gdindex.load_spec(SPECS / "guangdong.yaml")
+    result = gdindex.compute(spec)
+    checked = check_data(spec)
+    other = gdindex.load_spec(
+        SPECS / "guangdong.yaml", overrides=("defaults.weights.method=equal",)
+    )
+    cmp = compare(spec, other)
+    weighting = gdindex.derive_weights(spec)
+    return {
+        "compute": lambda c, lang: render_result(result, c, lang=lang),
+        "check": lambda c, lang: render_check(checked, c, lang),
+        "compare": lambda c, lang: render_comparison(cmp, c, lang),
+        "weights": lambda c, lang: render_weights(weighting, c, lang),
+    }
+
+
+def shown(render: Callable[[Console, str], None], width: int, lang: str) -> str:
+    buffer = io.StringIO()
+    render(Console(file=buffer, width=width, color_system=None), lang)
+    return buffer.getvalue()
+
+
+def cut_marks(text: str) -> str:
+    """The text without the "… (N more …)" of shortened example lists in messages,
+    which say how much is left out; any other "…" is Rich cutting a cell."""
+    flat = re.sub(r"[\s│]", "", text)
+    return re.sub(r"…\(\d+more", "", flat)
+
+
+@pytest.mark.parametrize("command", ["compute", "check", "compare", "weights"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_is_cut_at_any_width(
+    renderers: dict[str, Callable[[Console, str], None]], command: str, lang: str
+) -> None:
+    for width in WIDTHS:
+        out = shown(renderers[command], width, lang)
+        assert "…" not in cut_marks(out), (command, lang, width)
+        assert max(cell_len(line) for line in out.splitlines()) <= width
+        note = [line for line in out.splitlines() if "--wide" in line]
+        if width == 200 and command != "check":
+            assert not note, (command, lang, width)
+
+
+def test_ranking_drops_in_order(
+    renderers: dict[str, Callable[[Console, str], None]],
+) -> None:
+    wide = shown(renderers["compute"], 200, "zh")
+    at_100 = shown(renderers["compute"], 100, "zh")
+    at_80 = shown(renderers["compute"], 80, "zh")
+    at_60 = shown(renderers["compute"], 60, "en")
+
+    assert "100.0 (1)" in wide and "Shenzhen" in wide
+    # 100 columns: pillar ranks go first; names and pillars stay
+    table_100 = at_100.split("分组汇总")[0]
+    assert "(1)" not in table_100 and "深圳 Shenzhen" in at_100 and "智慧民生" in at_100
+    assert "未显示：分项排名。" in "".join(at_100.split())
+    # 80 columns: then the English names; the pillar scores are still there
+    assert "Shenzhen" not in at_80.split("分组汇总")[0] and "智慧民生" in at_80
+    # 60 columns (en): the pillars too; every composite score is whole
+    assert "pillarscores" in "".join(at_60.split())
+    for score in ("98.62", "93.54", "72.57", "8.55"):
+        assert score in at_60
+
+
+def test_wide_keeps_every_column() -> None:
+    from typer.testing import CliRunner
+
+    from gdindex.cli import app
+
+    spec = str(SPECS / "guangdong.yaml")
+    out = CliRunner().invoke(app, ["compute", spec, "--wide"], env={"COLUMNS": "60"})
+
+    assert out.exit_code == 0
+    assert "100.0 (1)" in out.stdout and "--wide" not in out.stdout
+    assert "…" not in cut_marks(out.stdout)
+
+
+def test_fit_table_steps() -> None:
+    table = Table("name", "a", "b")
+    table.add_row("x" * 30, "1.25", "2.5")
+    console = Console(width=20, file=io.StringIO())
+
+    left = fit_table(console, table, [("b", ["b"]), 8])
+
+    assert left == ["b"] and fits(console, table)
+    assert [str(c.header) for c in table.columns] == ["name", "a"]
+    assert [c._index for c in table.columns] == [0, 1]
+    assert not drop_columns(table, ["zzz"])
+
+
+def test_note_names_the_way_back() -> None:
+    zh = left_out_note(["pillar_ranks", "other_names"], 80, "zh")
+    en = left_out_note(["pillars"], 60, "en")
+
+    assert zh is not None and "分项排名、英文名称" in zh.plain and "--wide" in zh.plain
+    assert en is not None and re.search(r"60 columns: pillar scores", en.plain)
+    assert "--format json" in en.plain
+    assert left_out_note([], 80, "en") is None

@@ -1,0 +1,48 @@
+"""The typer plumbing of the CLI: plain help, completion, shared option checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from gdindex import shell
+
+
+def test_complete_spec_lists_yaml_files_and_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "a.yaml").write_text("id: a\n")
+    (tmp_path / "specs" / "b.csv").write_text("")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    assert shell.complete_spec("specs/") == ["specs/a.yaml"]
+    assert shell.complete_spec("s") == ["specs/", "sub/"]
+    assert shell.complete_spec("nowhere/x") == []
+
+
+def test_complete_node_and_period_read_the_typed_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "periods: [2021, 2022]\n"
+        "tree: {id: idx, children: [{id: p1, children: [i1]}, {id: p2}]}\n"
+    )
+    monkeypatch.setenv("COMP_WORDS", f"gdindex compare {spec} --node p")
+
+    assert shell.complete_node("p") == ["p1", "p2"]
+    assert shell.complete_period("") == ["2021", "2022"]
+    monkeypatch.setenv("COMP_WORDS", "gdindex compare missing.yaml --node ")
+    assert shell.complete_node("") == []
+
+
+def test_counts_must_be_in_range() -> None:
+    assert shell.positive(None) is None and shell.positive(3) == 3
+    with pytest.raises(typer.BadParameter):
+        shell.positive(0)
+    with pytest.raises(typer.BadParameter):
+        shell.not_negative(-1)
