@@ -61,6 +61,17 @@ SetOpt = Annotated[
 ]
 
 
+def _out_dir(value: str) -> Path:
+    """`--out`: a directory; an empty path is a usage error (it would mean the
+    current directory, and overwrite files there)."""
+    if not value.strip():
+        raise typer.BadParameter(
+            "an empty path; name a directory, e.g. --out out/results "
+            "(or --out . for the current one)"
+        )
+    return Path(value)
+
+
 def _console(stderr: bool = False) -> Console:
     import os
 
@@ -177,7 +188,9 @@ def compute(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the result files into this directory."),
+        typer.Option(
+            "--out", parser=_out_dir, help="Write the result files into this directory."
+        ),
     ] = None,
     fmt: Annotated[
         Format,
@@ -252,7 +265,11 @@ def check(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write check_*.csv and check.json into this dir."),
+        typer.Option(
+            "--out",
+            parser=_out_dir,
+            help="Write check_*.csv and check.json into this dir.",
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
@@ -326,7 +343,9 @@ def compare(
     ] = 5,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write compare_*.csv and compare.json here."),
+        typer.Option(
+            "--out", parser=_out_dir, help="Write compare_*.csv and compare.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CompareFormat,
@@ -367,7 +386,9 @@ def weights(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write weights.csv and weights.json here."),
+        typer.Option(
+            "--out", parser=_out_dir, help="Write weights.csv and weights.json here."
+        ),
     ] = None,
     fmt: Annotated[
         CheckFormat,
@@ -477,7 +498,10 @@ def report(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Directory of the report files.", show_default=False
+            "--out",
+            parser=_out_dir,
+            help="Directory of the report files.",
+            show_default=False,
         ),
     ],
     lang: LangOpt = Lang.zh,

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.errors import MAX_EXAMPLES, DataError, Issue, IssueLog
-from gdindex.io import Dataset, json_records, load_data, write_atomic, write_frame
+from gdindex.io import Dataset, json_records, load_data, write_frame, write_set
 from gdindex.spec import IndexSpec, Period, WinsoriseSpec, check_spec, load_spec
 
 LOW_COVERAGE = 0.5
@@ -614,4 +614,4 @@ def write_check(check: DataCheck, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["check.json"] = json_writer
-    return write_atomic(Path(out_dir), writers, f"the data check to {out_dir}")
+    return write_set(Path(out_dir), writers, f"the data check to {out_dir}")

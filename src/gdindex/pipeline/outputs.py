@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from gdindex.io import write_atomic, write_frame
+from gdindex.io import write_frame, write_set
 from gdindex.pipeline.result import IndexResult
 from gdindex.version import __version__
 
@@ -185,18 +185,18 @@ def write_outputs(
 
     writers["manifest.json"] = write_manifest
     out = Path(out_dir)
-    written = write_atomic(out, writers, f"the results to {out}")
-    _remove_stale(out, fmt)
-    return written
+    # The set owns every result table in any format: a table an earlier run left
+    # in another format is not carried over, so the directory holds one result set
+    # (the manifest names the format).
+    return write_set(
+        out, writers, f"the results to {out}", owns=RESULT_FILES.__contains__
+    )
 
 
-def _remove_stale(out: Path, fmt: str) -> None:
-    """Remove result tables left in `out` by an earlier run in another format, so
-    the directory holds one consistent result set (the manifest names the format)."""
-    for name in RESULT_TABLES:
-        for other in FORMATS:
-            if other != fmt:
-                (out / f"{name}.{other}").unlink(missing_ok=True)
+#: Every file name a result set may have.
+RESULT_FILES = frozenset(
+    {f"{name}.{fmt}" for name in RESULT_TABLES for fmt in FORMATS} | {"manifest.json"}
+)
 
 
 def _frame_writer(frame: pl.DataFrame, fmt: str) -> Callable[[Path], None]:

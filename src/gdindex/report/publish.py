@@ -100,9 +100,9 @@ def write_report(
     with_time: bool = False,
 ) -> list[Path]:
     """Write `report.html`, `report.md`, `charts/*.svg` and `report.xlsx` into
-    `out_dir`, atomically: everything is written to a temporary directory first and
-    moved into place only when all files are complete. Chart files an earlier run
-    left behind that this report does not use are removed.
+    `out_dir` as one set (`gdindex.io.write_set`): everything is written to a fresh
+    folder first and swapped in with one rename once complete. Chart files an
+    earlier run left behind that this report does not use are removed.
 
     Args:
         result: what `compute` returned.
@@ -114,7 +114,7 @@ def write_report(
     Returns:
         The files written: the HTML, the Markdown, the workbook, then the charts.
     """
-    from gdindex.io import output_error, write_atomic
+    from gdindex.io import write_set
     from gdindex.report.workbook import write_workbook
 
     report = build_report(result, lang, period, with_time)
@@ -128,15 +128,15 @@ def write_report(
     for name, svg in svgs.items():
         writers[name] = _text_writer(svg)
     out = Path(out_dir)
-    try:
-        (out / CHART_DIR).mkdir(parents=True, exist_ok=True)
-        written = write_atomic(out, writers, f"the report to {out}")
-        for stale in sorted((out / CHART_DIR).glob("*.svg")):
-            if f"{CHART_DIR}/{stale.name}" not in svgs:
-                stale.unlink()
-    except OSError as exc:  # the charts folder, or a stale chart
-        raise output_error(f"the report to {out}", out, exc) from exc
-    return written
+    # The report's files and its charts folder are one set: charts an earlier
+    # report used and this one does not are not carried over.
+    return write_set(
+        out, writers, f"the report to {out}", owns=REPORT_FILES.__contains__
+    )
+
+
+#: The names a report set owns in its directory.
+REPORT_FILES = frozenset({"report.html", "report.md", "report.xlsx", CHART_DIR})
 
 
 def _workbook(
