@@ -4,16 +4,13 @@ run removes what the killed one left behind."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from gdindex.errors import OutputError
 from gdindex.io import write as write_module
-from gdindex.io.write import write_set
 
 # Runs the CLI in a child process that kills itself (SIGKILL) at one named step of
 # writing, or records every step into a file when the step is "record:<file>".

@@ -320,7 +320,7 @@ def remove_stale(folder: Path, prefix: str) -> list[Path]:
     those of processes that are gone, and any older than a day."""
     import time
 
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -373,7 +373,13 @@ def _renameat2() -> Any:
                 fn = libc.renameat2
             except (OSError, AttributeError):
                 return None
-            fn.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
+            fn.argtypes = (
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_uint,
+            )
             fn.restype = ctypes.c_int
             _renameat2_fn = fn
     return _renameat2_fn or None
