@@ -396,3 +396,26 @@ def test_workbook_sample_computes_with_flags(tmp_path: Path) -> None:
     workbook = manifest["inputs"][1]
     assert (workbook["encoding"], workbook["rows"]) == ("xlsx", 63)
     assert workbook["sha256"] == hashlib.sha256(WORKBOOK.read_bytes()).hexdigest()
+
+
+def test_an_integer_column_with_1e19_reads_as_the_csv_reader_does(
+    tmp_path: Path,
+) -> None:
+    # arrange: the same values in a workbook and in a CSV
+    rows = csv_rows(DATA_CSV)
+    rows[3][2] = 10**19  # B 2021 i1: beyond Int64
+    write_xlsx(tmp_path / "data.xlsx", {"Sheet1": rows})
+    from tests.io.helpers import xlsx_spec
+
+    xlsx = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    csv_dir = tmp_path / "csv"
+    csv_spec = write_project(
+        csv_dir, data=DATA_CSV.replace("B,2021,20,", "B,2021,10000000000000000000,")
+    )
+
+    # act
+    from_xlsx = gdindex.compute(xlsx).scores
+    from_csv = gdindex.compute(csv_spec).scores
+
+    # assert
+    assert from_xlsx.equals(from_csv)

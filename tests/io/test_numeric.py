@@ -88,3 +88,12 @@ def test_infinite_numbers_are_rejected(tmp_path: Path) -> None:
     text = data_errors(write_project(tmp_path, SPEC_YAML, data))
 
     assert "column 'i1'" in text and "row 7 (C, 2022)" in text
+
+
+def test_an_empty_first_cell_and_text_further_down_is_a_bad_cell() -> None:
+    column = pl.Series("i3", [None] * 150 + ["12", "abc", "1,234"], dtype=pl.String)
+
+    values, bad = parse_numbers(column)
+
+    assert values.to_list()[-3:] == [12.0, None, 1234.0]
+    assert bad.to_list()[-3:] == [False, True, False] and not bad.head(150).any()
