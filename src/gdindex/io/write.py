@@ -423,10 +423,35 @@ def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    """Write a frame as CSV (UTF-8, full float precision, NaN as empty) or Parquet."""
-    frame = frame.with_columns(
-        pl.col(c).fill_nan(None) for c, t in frame.schema.items() if t.is_float()
-    )
+    """Write a frame as CSV (UTF-8, full float precision, NaN as empty) or Parquet.
+
+    The last guard against non-finite numbers: NaN is written as a missing value,
+    and ±inf (which the computation turns into a missing value with a warning
+    before it gets here) is refused rather than written as `inf` text.
+
+    Raises:
+        OutputError: a float column holds ±inf, naming the file, column and rows.
+    """
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    if floats:
+        infinite = frame.select(pl.col(floats).is_infinite().any())
+        for column in [c for c in floats if infinite[c][0]]:
+            rows = frame.with_row_index("__row").filter(pl.col(column).is_infinite())
+            shown = [r + 2 for r in rows["__row"].head(5).to_list()]  # header: line 1
+            raise OutputError(
+                f"cannot write {path.name}: column '{column}' holds infinite values",
+                [
+                    Issue(
+                        f"{path.name}: column '{column}'",
+                        f"{rows.height} infinite value(s), e.g. at row(s) "
+                        f"{', '.join(map(str, shown))} of the table",
+                        "this is a gdindex bug: please report it with the spec; "
+                        "extreme input values may be the cause",
+                        code="non-finite",
+                    )
+                ],
+            )
+        frame = frame.with_columns(pl.col(c).fill_nan(None) for c in floats)
     if fmt == "parquet":
         frame.write_parquet(path, statistics=False)
     elif fmt == "json":
