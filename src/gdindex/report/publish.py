@@ -123,7 +123,9 @@ def write_report(
     writers: dict[str, Callable[[Path], None]] = {
         "report.html": _text_writer(html_text),
         "report.md": _text_writer(md_text),
-        "report.xlsx": lambda path: _workbook(write_workbook, result, path, lang),
+        "report.xlsx": lambda path: _ignore(
+            write_workbook(result, path, lang, report.period)
+        ),
     }
     for name, svg in svgs.items():
         writers[name] = _text_writer(svg)
@@ -139,10 +141,8 @@ def write_report(
 REPORT_FILES = frozenset({"report.html", "report.md", "report.xlsx", CHART_DIR})
 
 
-def _workbook(
-    writer: Callable[..., Any], result: IndexResult, path: Path, lang: str
-) -> None:
-    writer(result, path, lang=lang)
+def _ignore(_: object) -> None:
+    """A writer returns nothing; the workbook's writer returns its path."""
 
 
 def _text_writer(text: str) -> Callable[[Path], None]:
