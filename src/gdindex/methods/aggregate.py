@@ -139,6 +139,7 @@ def power_mean(
     else:
         scale = np.min(np.where(used, size, np.inf), axis=-1, keepdims=True)
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+    scale = np.exp2(np.floor(np.log2(scale)))  # a power of two: divides exactly
     powered = np.power(np.where(used, X / scale, 1.0), p.p)
     total = np.sum(W * powered, axis=-1)
     if float(p.p).is_integer() and int(p.p) % 2 == 1:

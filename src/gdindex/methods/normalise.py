@@ -6,6 +6,7 @@ its parameter model: `x` are the values to transform (direction already applied,
 (`gdindex.pipeline.normalise`) chooses the scope and applies the direction.
 """
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -183,14 +184,20 @@ def ratio(x: np.ndarray, ref: np.ndarray, p: RatioSpec) -> np.ndarray:
     r = _finite(ref)
     k = _scale(r)  # scaled, so that values near the float limit do not overflow
     reference = float(np.mean(r / k)) * k
+    if k == 1.0:
+        return 100.0 + 100.0 * (x - reference) / abs(reference)
     return 100.0 + 100.0 * (x / abs(reference) - np.sign(reference))
 
 
 def _scale(r: np.ndarray) -> float:
-    """The largest |value| (1 when there is none): statistics of `r / scale` cannot
-    overflow, however close the values come to the float limit."""
+    """1 for ordinary values; for values beyond 1e150 a power of two near the
+    largest |value|, so that statistics of `r / scale` (squares, sums, spans)
+    cannot overflow, however close the values come to the float limit. A power of
+    two divides exactly, and ordinary data are not touched at all."""
     big = float(np.max(np.abs(r))) if r.size else 1.0
-    return big if 0 < big < np.inf else 1.0
+    if not (1e150 < big < np.inf):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(big)[1] - 1)  # ≤ 2**1023: |r / it| < 2
 
 
 def _oriented(p: Any, direction: int) -> Any:

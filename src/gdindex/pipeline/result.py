@@ -113,16 +113,10 @@ class IndexResult:
         )
         prepared = self.stages["treated"].select(ids).unpivot(value_name="prepared")
         norm = self.stages["normalised"].select(ids).unpivot(value_name="normalised")
-        table = raw.with_columns(
+        # `unpivot` stacks the columns in order: the rows are already indicator by
+        # indicator in spec order (no sort: 1.8 million rows at county scale)
+        return raw.with_columns(
             prepared["prepared"], norm["normalised"], self._lazy["flags"]()
-        )
-        order = {ind: i for i, ind in enumerate(ids)}
-        return (
-            table.with_columns(
-                _ord=pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
-            )
-            .sort(["_ord"], maintain_order=True)
-            .drop("_ord")
         )
 
     def to_dict(self) -> dict[str, Any]:
