@@ -40,6 +40,7 @@ def write_set(
     files: dict[str, Callable[[Path], None]],
     what: str | None = None,
     owns: Callable[[str], bool] | None = None,
+    threads: int = 1,
 ) -> list[Path]:
     """Write a result set into `out_dir` all at once: a reader of the directory sees
     the complete old set or the complete new one, never a mix.
@@ -53,6 +54,9 @@ def write_set(
     (`renameat2(RENAME_EXCHANGE)`; a plain rename when `out_dir` does not exist
     yet) and the old folder is removed. Temporaries that interrupted runs left
     beside `out_dir` (or, from older versions, inside it) are removed first.
+
+    With `threads` > 1 the writers but the last run in that many threads (the
+    last, e.g. a manifest, runs after all of them).
 
     Where the exchange is impossible (not Linux, `out_dir` is a mount point or the
     current directory, its parent is not writable), the files are moved in one at
@@ -79,10 +83,10 @@ def write_set(
             remove_stale(target, TEMP_PREFIX)
         fresh = _fresh_dir(target.parent, target.name)
         try:
-            _write_all(fresh, files)
+            _write_all(fresh, files, threads)
             if target.is_dir():
                 _carry_over(target, fresh, lambda n: n in owned or (owns or _no)(n))
-            _fsync_tree(fresh)
+            _fsync_tree(fresh, files=False)  # the links' folders (files: written)
             _step("synced")
             if not target.exists():
                 os.rename(fresh, target)
@@ -131,7 +135,7 @@ def write_atomic(
         tmp = _fresh_dir(out_dir, "files")
         try:
             _write_all(tmp, files)
-            _fsync_tree(tmp)
+            _fsync_tree(tmp, files=False)
             written = []
             for name in files:
                 target = out_dir / name
@@ -230,11 +234,25 @@ def _fresh_dir(parent: Path, name: str) -> Path:
     return path
 
 
-def _write_all(tmp: Path, files: dict[str, Callable[[Path], None]]) -> None:
-    for name, writer in files.items():
+def _write_all(
+    tmp: Path, files: dict[str, Callable[[Path], None]], threads: int = 1
+) -> None:
+    def write(name: str) -> None:
         (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-        writer(tmp / name)
+        files[name](tmp / name)
+        _fsync_file(tmp / name)  # here, so that one file's flush overlaps the next
         _step(f"wrote {name}")
+
+    names = list(files)
+    if threads > 1 and len(names) > 2:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            for done in [pool.submit(write, n) for n in names[:-1]]:
+                done.result()  # the first failure is raised here
+        names = names[-1:]
+    for name in names:
+        write(name)
 
 
 def _carry_over(old: Path, new: Path, owned: Callable[[str], bool]) -> None:
@@ -278,19 +296,23 @@ def _remove_owned(out_dir: Path, kept: set[str], owns: Callable[[str], bool]) ->
             _remove_tree(Path(entry.path))
 
 
-def _fsync_tree(root: Path) -> None:
-    """fsync every file and folder under `root`, then `root` itself."""
+def _fsync_tree(root: Path, files: bool = True) -> None:
+    """fsync every folder under `root` and `root` itself, and every file unless
+    `files` is False (the writers' files were synced as each was written)."""
     for folder, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                continue
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        for name in names if files else ():
+            _fsync_file(Path(folder) / name)
         _fsync_dir(Path(folder))
+
+
+def _fsync_file(path: Path) -> None:
+    if path.is_symlink() or not path.is_file():
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -173,14 +173,19 @@ def write_outputs(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    tables = result_tables(result)
+    # Each table is built (the long indicator table, the contributions) and
+    # written in its own thread: Polars and NumPy release the GIL, so building one
+    # overlaps writing another. The manifest, which counts their rows, comes last.
+    built: dict[str, pl.DataFrame] = {}
+    makers = _table_makers(result)
     writers: dict[str, Callable[[Path], None]] = {}
-    for name, frame in tables.items():
-        writers[f"{name}.{fmt}"] = _frame_writer(frame, fmt)
-    meta = manifest(result, tables, fmt, with_time)
-    text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    for name, make in makers.items():
+        writers[f"{name}.{fmt}"] = _frame_writer(name, make, built, fmt)
 
     def write_manifest(path: Path) -> None:
+        tables = {n: built[n] if n in built else makers[n]() for n in makers}
+        meta = manifest(result, tables, fmt, with_time)
+        text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
         path.write_text(text, encoding="utf-8")
 
     writers["manifest.json"] = write_manifest
@@ -189,7 +194,11 @@ def write_outputs(
     # in another format is not carried over, so the directory holds one result set
     # (the manifest names the format).
     return write_set(
-        out, writers, f"the results to {out}", owns=RESULT_FILES.__contains__
+        out,
+        writers,
+        f"the results to {out}",
+        owns=RESULT_FILES.__contains__,
+        threads=3,
     )
 
 
@@ -199,5 +208,27 @@ RESULT_FILES = frozenset(
 )
 
 
-def _frame_writer(frame: pl.DataFrame, fmt: str) -> Callable[[Path], None]:
-    return lambda path: write_frame(frame, path, fmt)
+def _frame_writer(
+    name: str,
+    make: Callable[[], pl.DataFrame],
+    built: dict[str, pl.DataFrame],
+    fmt: str,
+) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        built[name] = frame = make()
+        write_frame(frame, path, fmt)
+
+    return write
+
+
+def _table_makers(result: IndexResult) -> dict[str, Callable[[], pl.DataFrame]]:
+    """How to build each table of `result_tables` (contract files first)."""
+    return {
+        "scores": lambda: result.scores,
+        "indicators": result.indicator_table,
+        "weights": lambda: result.weights,
+        "groups": lambda: result.groups,
+        "quadrants": lambda: result.quadrants,
+        "contributions": lambda: result.contributions,
+        "cagr": lambda: result.cagr,
+    }
