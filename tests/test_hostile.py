@@ -114,3 +114,25 @@ def test_validate_refuses_what_compute_refuses(tmp_path: Path, name: str) -> Non
 
     assert validate_code == compute_code, (validate_text, compute_text)
     assert found == refused
+
+
+def test_growth_beyond_the_float_range_is_missing_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # scores of almost 0 in 2021 (1e-318) and about 1 in 2022: the ratio overflows
+    data = "unit,period,i1,i2,i3,i4\n" + "".join(
+        f"{u},2021,1e-20,1e-20,1e-20,-1e-20\n{u},2022,1e298,1e298,1e298,-1e298\n"
+        for u in "ABC"
+    )
+    spec_text = SPEC_YAML + (
+        "defaults:\n  normalise: {method: goalposts, worst: 0, best: 1e300}\n"
+    )
+    spec = write_project(tmp_path / "p", spec_text.replace("direction: -1", ""), data)
+    out = tmp_path / "out"
+
+    code, text = run("compute", str(spec), "-q", "--out", str(out))
+
+    assert code == 0, text
+    result = gdindex.compute(gdindex.load_spec(spec))
+    assert any(i.code == "non-finite" and "growth" in i.message for i in result.issues)
+    assert "inf" not in (out / "scores.csv").read_text(encoding="utf-8").lower()

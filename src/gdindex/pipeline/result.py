@@ -289,6 +289,7 @@ class _Frames:
                 continue
             M = len(names)
             G = growth.growth_pct(means)
+            G = np.where(np.isinf(G), np.nan, G)  # as the units' growth: warned there
             gi = np.repeat(np.arange(M), N * P)
             ni = np.tile(np.repeat(np.arange(N), P), M)
             pi = np.tile(np.arange(P), M * N)
