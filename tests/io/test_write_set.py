@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from gdindex.errors import OutputError
 from gdindex.io import write as write_module
+from gdindex.io.write import write_set
 
 # Runs the CLI in a child process that kills itself (SIGKILL) at one named step of
 # writing, or records every step into a file when the step is "record:<file>".
@@ -100,3 +103,67 @@ def test_report_killed_at_any_step_leaves_the_old_or_the_new_set(
 ) -> None:
     # every third step of writing the files, and every step of the swap
     _kill_at_every_step(tmp_path / "runs", ["report"], tiny_spec, every=3)
+
+
+def _two_files() -> dict[str, Callable[[Path], None]]:
+    return {
+        "a.csv": lambda p: p.write_text("new a", encoding="utf-8"),
+        "b.csv": lambda p: p.write_text("new b", encoding="utf-8"),
+    }
+
+
+def test_the_set_replaces_its_own_files_and_keeps_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir(mode=0o750)
+    (out / "a.csv").write_text("old a", encoding="utf-8")
+    (out / "a.parquet").write_text("old format", encoding="utf-8")
+    (out / "mine").mkdir()
+    (out / "mine" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / ".gdindex-abc123").mkdir()  # an older version's temporary
+
+    write_set(out, _two_files(), owns=lambda n: n.endswith(".parquet"))
+
+    assert _snapshot(out) == {
+        "a.csv": b"new a",
+        "b.csv": b"new b",
+        "mine/notes.txt": b"mine",
+    }
+    assert out.stat().st_mode & 0o777 == 0o750
+    assert not list(tmp_path.glob(".gdindex-*"))
+
+
+def test_a_crowded_directory_is_written_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write_module, "MAX_CARRIED", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    for k in range(5):
+        (out / f"user{k}.txt").write_text(str(k), encoding="utf-8")
+    inode = out.stat().st_ino
+
+    write_set(out, _two_files())
+
+    assert out.stat().st_ino == inode  # not swapped: the same directory
+    assert _snapshot(out)["a.csv"] == b"new a" and len(_snapshot(out)) == 7
+
+
+def test_the_current_directory_is_not_swapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    inode = tmp_path.stat().st_ino
+
+    write_set(Path("."), _two_files())
+
+    assert Path.cwd().stat().st_ino == inode
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8") == "new b"
+
+
+def test_a_file_in_the_way_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+
+    with pytest.raises(OutputError) as caught:
+        write_set(tmp_path / "out", _two_files(), "the results")
+
+    assert caught.value.issues[0].code == "not-a-directory"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,7 +77,11 @@ def write_set(
     owned = set(files) | {n.split("/", 1)[0] for n in files}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not _can_exchange(target):
+
+        def owned_by_set(name: str) -> bool:
+            return name in owned or (owns or _no)(name)
+
+        if not _can_exchange(target) or not _can_carry(target, owned_by_set):
             return write_atomic(target, files, what, owns)
         remove_stale(target.parent, f"{TEMP_PREFIX}{target.name}-")
         if target.is_dir():
@@ -85,7 +90,8 @@ def write_set(
         try:
             _write_all(fresh, files, threads)
             if target.is_dir():
-                _carry_over(target, fresh, lambda n: n in owned or (owns or _no)(n))
+                shutil.copystat(target, fresh)  # the directory keeps its mode
+                _carry_over(target, fresh, owned_by_set)
             _fsync_tree(fresh, files=False)  # the links' folders (files: written)
             _step("synced")
             if not target.exists():
@@ -226,6 +232,38 @@ def _can_exchange(target: Path) -> bool:
     return not os.path.ismount(real)
 
 
+#: The most entries of other files (recursively) `write_set` carries over into a
+#: new set by hard links; a directory holding more (`--out ~`) is written file by
+#: file instead.
+MAX_CARRIED = 1000
+
+
+def _can_carry(target: Path, owned: Callable[[str], bool]) -> bool:
+    """Whether the entries of `target` that are not the set's can be carried over:
+    at most `MAX_CARRIED` of them, all on `target`'s file system (hard links)."""
+    if not target.is_dir():
+        return True
+    device = target.stat().st_dev
+    stack = [
+        e
+        for e in os.scandir(target)
+        if not (owned(e.name) or e.name.startswith(TEMP_PREFIX))
+    ]
+    seen = 0
+    while stack:
+        entry = stack.pop()
+        seen += 1
+        if seen > MAX_CARRIED:
+            return False
+        if entry.is_symlink():
+            continue
+        if entry.stat(follow_symlinks=False).st_dev != device:
+            return False  # a mount point inside: links cannot cross it
+        if entry.is_dir(follow_symlinks=False):
+            stack.extend(os.scandir(entry.path))
+    return True
+
+
 def _fresh_dir(parent: Path, name: str) -> Path:
     import secrets
 
@@ -265,8 +303,6 @@ def _carry_over(old: Path, new: Path, owned: Callable[[str], bool]) -> None:
 
 
 def _link_tree(src: Path, dst: Path) -> None:
-    import shutil
-
     if src.is_symlink():
         os.symlink(os.readlink(src), dst)
     elif src.is_dir():
@@ -329,8 +365,6 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
     elif path.exists():
