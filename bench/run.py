@@ -46,6 +46,13 @@ Figures (issue 12: audit and explain):
 - `gdindex explain specs/guangdong.yaml 肇庆` end to end against the same
   `compute`: ratio ≤ 1.2. `python bench/run.py --mode analysis` runs only these.
 
+Figures (issue 14: robustness), on the synthetic panel 3,000 × 10 × 60:
+- `gdindex compute SPEC -q --out DIR` against `gdindex compute SPEC -q`, end to end
+  (the result set written, fsynced and swapped in): ratio of median wall times,
+  target ≤ 1.5;
+- `gdindex report SPEC --out DIR` on 3,000 units: wall time ≤ 30 s, report.html
+  ≤ 20 MB. `python bench/run.py --mode scale` runs only these.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -380,7 +387,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
         "--mode",
-        choices=sorted([*WORKERS, "report", "cli", "analysis"]),
+        choices=sorted([*WORKERS, "report", "cli", "analysis", "scale"]),
         default="compute",
     )
     args = parser.parse_args()
@@ -396,6 +403,9 @@ def main() -> None:
         return
     if args.mode == "weights":  # only the weights figures
         weights_bench(synth, args.repeats)
+        return
+    if args.mode == "scale":  # only the county-scale figures
+        scale_bench(synth, min(args.repeats, 3))
         return
     if args.mode == "analysis":  # only the audit and explain figures
         analysis_bench(synth, args.repeats)
@@ -485,6 +495,7 @@ def main() -> None:
     compare_bench(synth, args.repeats)
     report_bench(args.repeats)
     analysis_bench(synth, args.repeats)
+    scale_bench(synth, min(args.repeats, 3))
 
 
 def analysis_bench(synth: Any, repeats: int) -> None:
@@ -572,6 +583,35 @@ def report_bench(repeats: int) -> None:
         f"  report.html                     {size_mb:8.2f} MB   target ≤ 5.00 MB "
         f"{status(size_mb <= 5.0)}   ({len(files)} files, {total_mb:.2f} MB in all)"
     )
+
+
+def scale_bench(synth: Any, repeats: int) -> None:
+    """`python bench/run.py --mode scale`: `compute --out` and `report` at county
+    scale (3,000 units × 10 periods × 60 indicators)."""
+    print(f"\n[county scale: 3,000 × 10 × 60, median of {repeats}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = str(synth.write(Path(tmp) / "panel", 3000, 10, 60))
+        plain = wall([GDINDEX, "compute", spec, "-q"], repeats)
+        out = str(Path(tmp) / "out")
+        written = wall([GDINDEX, "compute", spec, "-q", "--out", out], repeats)
+        ratio = written / plain
+        print(f"  gdindex compute -q               {plain:8.2f} s")
+        print(
+            f"  gdindex compute -q --out DIR     {written:8.2f} s    ratio "
+            f"{ratio:5.2f}  target ≤ 1.50  {status(ratio <= 1.5)}"
+        )
+        report = str(Path(tmp) / "report")
+        seconds = wall([GDINDEX, "report", spec, "--out", report], 1)
+        html_mb = (Path(report) / "report.html").stat().st_size / 1024**2
+        xlsx_mb = (Path(report) / "report.xlsx").stat().st_size / 1024**2
+        print(
+            f"  gdindex report (3,000 units)     {seconds:8.2f} s    target ≤ 30 s   "
+            f"{status(seconds <= 30.0)}"
+        )
+        print(
+            f"  report.html                      {html_mb:8.2f} MB   target ≤ 20 MB  "
+            f"{status(html_mb <= 20.0)}   (report.xlsx {xlsx_mb:.2f} MB)"
+        )
 
 
 def weights_bench(synth: Any, repeats: int) -> None:

@@ -424,3 +424,51 @@ def test_completion_of_specs_nodes_and_periods() -> None:
     assert "infrastructure" in nodes and "dei" not in nodes
     periods = _complete("gdindex compute specs/guangdong.yaml --period ")
     assert periods == ["2021", "2022", "2023"]
+
+
+@pytest.mark.parametrize("command", ["compute", "report", "check", "weights"])
+def test_an_empty_out_is_a_usage_error(tiny_spec: Path, command: str) -> None:
+    code, _, err = run(command, str(tiny_spec), "--out", "")
+
+    assert code == 2 and "empty path" in err
+
+
+def test_out_on_a_file_or_a_dangling_link_says_what_is_there(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    a_file = tmp_path / "results.csv"
+    a_file.write_text("x", encoding="utf-8")
+    dangling = tmp_path / "link"
+    dangling.symlink_to(tmp_path / "gone")
+
+    code_f, _, err_f = run("compute", str(tiny_spec), "-q", "--out", str(a_file))
+    code_l, _, err_l = run("report", str(tiny_spec), "--out", str(dangling))
+
+    assert code_f == 1 and "there is a file" in err_f and "FileExistsError" not in err_f
+    assert code_l == 1 and "symbolic link" in err_l and "does not exist" in err_l
+    assert "create the directory it points to" in " ".join(err_l.split())
+    assert (
+        a_file.read_text(encoding="utf-8") == "x" and not (tmp_path / "gone").exists()
+    )
+
+
+def test_compute_out_keeps_the_users_files_and_drops_other_formats(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run("compute", str(tiny_spec), "-q", "--out", str(out))[0] == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "mine").mkdir()
+    (out / "mine" / "a.txt").write_text("a", encoding="utf-8")
+    inode = (out / "notes.txt").stat().st_ino
+
+    code, _, _ = run(
+        "compute", str(tiny_spec), "-q", "--out", str(out), "--format", "parquet"
+    )
+
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "scores.parquet" in names and "scores.csv" not in names
+    assert (out / "notes.txt").stat().st_ino == inode  # the same file, untouched
+    assert (out / "mine" / "a.txt").read_text(encoding="utf-8") == "a"
+    assert not list(tmp_path.glob(".gdindex-*"))

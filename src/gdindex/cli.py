@@ -34,6 +34,7 @@ from gdindex.shell import (
     complete_spec,
     handle_errors,
     not_negative,
+    out_dir,
     positive,
 )
 from gdindex.shell import console as _console
@@ -190,7 +191,10 @@ def check(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="DIR", help="Write check_*.csv and check.json into DIR."
+            "--out",
+            metavar="DIR",
+            parser=out_dir,
+            help="Write check_*.csv and check.json into DIR.",
         ),
     ] = None,
     fmt: Annotated[
@@ -298,7 +302,10 @@ def compare(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="DIR", help="Write compare_*.csv and compare.json here."
+            "--out",
+            metavar="DIR",
+            parser=out_dir,
+            help="Write compare_*.csv and compare.json here.",
         ),
     ] = None,
     fmt: Annotated[
@@ -344,7 +351,10 @@ def weights(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="DIR", help="Write weights.csv and weights.json here."
+            "--out",
+            metavar="DIR",
+            parser=out_dir,
+            help="Write weights.csv and weights.json here.",
         ),
     ] = None,
     fmt: Annotated[
@@ -732,6 +742,7 @@ def report(
         typer.Option(
             "--out",
             metavar="DIR",
+            parser=out_dir,
             help="Directory of the report files.",
             show_default=False,
         ),

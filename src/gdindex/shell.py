@@ -121,6 +121,17 @@ def complete_period(incomplete: str) -> list[str]:
     return [str(p) for p in periods if str(p).startswith(incomplete)]
 
 
+def out_dir(value: str) -> Path:
+    """`--out`: a directory; an empty path is a usage error (it would mean the
+    current directory, and overwrite files there)."""
+    if not value.strip():
+        raise typer.BadParameter(
+            "an empty path; name a directory, e.g. --out out/results "
+            "(or --out . for the current one)"
+        )
+    return Path(value)
+
+
 def positive(value: int | None) -> int | None:
     if value is not None and value < 1:
         raise typer.BadParameter("must be 1 or more")
@@ -165,7 +176,10 @@ PeriodOpt = Annotated[
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", metavar="DIR", help="Write the result files into this directory."
+        "--out",
+        metavar="DIR",
+        parser=out_dir,
+        help="Write the result files into this directory.",
     ),
 ]
 DebugOpt = Annotated[

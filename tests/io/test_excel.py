@@ -15,10 +15,12 @@ import numpy as np
 import polars as pl
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gdindex
 from gdindex.cli import app
-from gdindex.errors import IssueLog
+from gdindex.errors import GdindexError, IssueLog
 from gdindex.io.dataset import load_data
 from gdindex.io.tables import read_table
 from tests.conftest import (
@@ -481,3 +483,60 @@ def test_a_group_header_in_a_csv_suggests_skip_rows(tmp_path: Path) -> None:
     [error] = data_error(write_project(tmp_path, SPEC_YAML, data)).issues
 
     assert error.code == "group-header" and "skip_rows: 1" in (error.hint or "")
+
+
+def test_an_integer_column_with_1e19_reads_as_the_csv_reader_does(
+    tmp_path: Path,
+) -> None:
+    # arrange: the same values in a workbook and in a CSV
+    rows = csv_rows(DATA_CSV)
+    rows[3][2] = 10**19  # B 2021 i1: beyond Int64
+    write_xlsx(tmp_path / "data.xlsx", {"Sheet1": rows})
+    from tests.io.helpers import xlsx_spec
+
+    xlsx = write_project(tmp_path, xlsx_spec("  - file: data.xlsx\n"))
+    csv_dir = tmp_path / "csv"
+    csv_spec = write_project(
+        csv_dir, data=DATA_CSV.replace("B,2021,20,", "B,2021,10000000000000000000,")
+    )
+
+    # act
+    from_xlsx = gdindex.compute(xlsx).scores
+    from_csv = gdindex.compute(csv_spec).scores
+
+    # assert
+    assert from_xlsx.equals(from_csv)
+
+
+_XCELL = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "1,234", "74.6%", "—", "abc", "#N/A", "1e400", True]),
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.lists(_XCELL, min_size=4, max_size=4), min_size=1, max_size=6))
+def test_fuzzed_workbooks_give_a_gdindex_error_or_a_result(
+    tmp_path: Path, cells: list[list[object]]
+) -> None:
+    from tests.io.helpers import xlsx_spec
+
+    rows: list[list[object]] = [["unit", "period", "i1", "i2", "i3", "i4"]]
+    for k, row in enumerate(cells):
+        rows.append(["ABC"[k % 3], 2021 + k // 3, *row])
+    folder = tmp_path / "fuzz"
+    folder.mkdir(exist_ok=True)
+    write_xlsx(folder / "data.xlsx", {"Sheet1": rows})
+    spec = write_project(folder, xlsx_spec("  - file: data.xlsx\n"))
+
+    try:
+        gdindex.compute(spec)
+    except GdindexError:
+        pass

@@ -231,3 +231,12 @@ def test_a_wrong_explicit_encoding_names_the_one_that_reads_the_file() -> None:
 
     assert "looks like gb18030" in info.value.message
     assert "encoding: gb18030" in info.value.hint
+
+
+def test_an_empty_first_cell_and_text_further_down_is_a_bad_cell() -> None:
+    column = pl.Series("i3", [None] * 150 + ["12", "abc", "1,234"], dtype=pl.String)
+
+    values, bad = parse_numbers(column)
+
+    assert values.to_list()[-3:] == [12.0, None, 1234.0]
+    assert bad.to_list()[-3:] == [False, True, False] and not bad.head(150).any()

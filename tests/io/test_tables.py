@@ -7,8 +7,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gdindex
+from gdindex.errors import GdindexError
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     assert_tiny_scores,
@@ -208,3 +211,69 @@ def test_utf16_without_a_bom_names_the_encoding_and_the_fix(tmp_path: Path) -> N
             write_project(tmp_path / "fixed", spec, DATA_CSV.encode("utf-16-le"))
         )
     )
+
+
+# --- special files, and fuzzing: only gdindex's own errors may escape --- #
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
+def test_special_files_are_refused_not_read(tmp_path: Path, kind: str) -> None:
+    import os
+
+    spec = write_project(tmp_path)
+    (tmp_path / "data.csv").unlink()
+    if kind == "directory":
+        (tmp_path / "data.csv").mkdir()
+    elif kind == "fifo":
+        os.mkfifo(tmp_path / "data.csv")  # reading it would wait forever
+    else:
+        (tmp_path / "data.csv").symlink_to("/dev/zero")  # would fill the memory
+
+    text = data_errors(spec)
+
+    assert "data.csv" in text and "not a file" in text
+
+
+_CELL = st.one_of(
+    st.sampled_from(["", "1", "-2.5", "1,234", "74.6%", "—", "abc", "1e400", "NaN"]),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6),
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(st.lists(_CELL, min_size=6, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(["csv", "bytes", "header"]),
+)
+def test_fuzzed_tables_give_a_gdindex_error_or_a_result(
+    tmp_path: Path, rows: list[list[str]], how: str
+) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = ["unit", "period", "i1", "i2", "i3", "i4"]
+    if how == "header":
+        header = rows[0]
+    writer.writerow(header)
+    units = ["A", "B", "C"]
+    for k, row in enumerate(rows):
+        keys = [units[k % 3], str(2021 + k // 3)] if how != "header" else row[:2]
+        writer.writerow([*keys, *row[2:]])
+    data: str | bytes = buffer.getvalue()
+    if how == "bytes":
+        data = data.encode("utf-8")[: len(data) // 2] + b"\xff\xfe\x00"
+    spec = write_project(tmp_path / "fuzz", data=data)
+
+    try:
+        gdindex.compute(spec)
+    except GdindexError:
+        pass

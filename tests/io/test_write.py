@@ -30,3 +30,22 @@ def test_write_atomic_turns_an_unwritable_place_into_an_output_error(
     (issue,) = caught.value.issues
     assert issue.where == str(blocker) and "--out" in (issue.hint or "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_write_frame_refuses_infinite_values_and_writes_nan_as_empty(
+    tmp_path: Path,
+) -> None:
+    import polars as pl
+
+    from gdindex.io.write import write_frame
+
+    write_frame(pl.DataFrame({"a": [1.0, float("nan")]}), tmp_path / "ok.csv", "csv")
+    with pytest.raises(OutputError) as caught:
+        write_frame(
+            pl.DataFrame({"a": [1.0, float("inf")]}), tmp_path / "bad.csv", "csv"
+        )
+
+    assert (tmp_path / "ok.csv").read_text() == "a\n1.0\n\n"
+    assert "column 'a'" in caught.value.issues[0].where
+    assert "row(s) 3" in caught.value.issues[0].message
+    assert not (tmp_path / "bad.csv").exists()

@@ -389,3 +389,35 @@ def test_zero_policy_error_names_the_child() -> None:
     )
 
     assert "('a', 2021, 'x2')" in log.errors[0].message
+
+
+@pytest.mark.parametrize("p", [160.0, 200.0, 1000.0, -160.0, -300.0, 161.0])
+def test_power_mean_with_a_large_p_stays_finite(p: float) -> None:
+    from gdindex.spec import PowerMeanSpec
+
+    log = IssueLog()
+    X = np.array([[[100.0, 50.0, 1.0]], [[1e308, 1e300, 5.0]]])
+
+    got = aggregate_node(
+        "n", X, np.ones(3), PowerMeanSpec(p=p), ["a", "b"], [2021], log
+    )
+
+    assert np.isfinite(got).all() and not log.issues
+    # the mean lies between the smallest and the largest child, near the max for
+    # large p and near the min for large negative p
+    for row, (x,) in zip(got, X, strict=True):
+        assert x.min() <= row[0] <= x.max() * (1 + 1e-12)
+        assert row[0] == pytest.approx(x.max() if p > 0 else x.min(), rel=0.01)
+
+
+def test_a_non_finite_mean_is_missing_with_a_warning() -> None:
+    from gdindex.spec import GeometricSpec
+
+    log = IssueLog()
+    X = np.array([[[np.inf, 1.0]], [[4.0, 4.0]]])  # an infinite child
+
+    got = aggregate_node("n", X, np.ones(2), GeometricSpec(), ["a", "b"], [2021], log)
+
+    assert np.isnan(got[0, 0]) and got[1, 0] == pytest.approx(4.0)
+    (issue,) = log.issues
+    assert issue.code == "non-finite" and "'a', 2021" in issue.message

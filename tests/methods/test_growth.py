@@ -318,3 +318,13 @@ def test_median_odd_and_even(values: list[float], expected: float) -> None:
     from gdindex.methods.growth import _median
 
     assert _median(np.array(values)) == expected
+
+
+def test_growth_from_almost_zero_is_never_infinite() -> None:
+    from gdindex.methods.growth import cagr, changes, growth_pct
+
+    S = np.array([[1e-320, 100.0], [-1.7e308, 1.7e308]])
+
+    assert np.isinf(growth_pct(S)[0, 1])  # the pipeline turns it into a warning
+    assert np.isnan(changes(S)[1, 1]) and np.isfinite(changes(S)[0, 1])
+    assert np.isnan(cagr(S)).all() or np.isfinite(cagr(S)).all()

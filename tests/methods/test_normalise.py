@@ -151,3 +151,24 @@ def test_ratio_to_a_unit_reference_divides_by_that_value() -> None:
 
     # assert: x / 4 · 100
     assert_allclose(out, [25, 50, 75, 150])
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("ratio", RatioSpec()),
+        ("minmax", MinMaxSpec()),
+        ("zscore", ZScoreSpec()),
+        ("target", TargetSpec(target=1.7e308)),
+    ],
+)
+def test_values_near_the_float_limit_give_finite_scores(name: str, params: Any) -> None:
+    x = np.array([10.0, 20.0, 1e308, 1.5e308])
+
+    got = NORMALISERS.get(name).fn(x, x, params)
+
+    assert np.isfinite(got).all()
+    if name == "ratio":  # 100 · x / mean(x): the mean is 6.25e307
+        assert got[2:] == pytest.approx([160.0, 240.0])
+    if name == "minmax":
+        assert got[[0, 3]] == pytest.approx([0.0, 100.0])

@@ -57,3 +57,15 @@ def all_charts(result: IndexResult, lang: str = "zh") -> dict[str, object]:
     for g in frames.groupings(result):
         found[f"group-{g.column}"] = plots.group_chart(result, g, period, lang)
     return found
+
+
+def synthetic_result(folder: Path, units: int, indicators: int = 8) -> IndexResult:
+    """The index of bench/synth.py's seeded messy panel (2 periods, 5 regions)."""
+    import sys
+
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import synth  # type: ignore[import-not-found]
+
+    return gdindex.compute(synth.write(folder, units, 2, indicators, messy=True))

@@ -19,7 +19,7 @@ from gdindex.analysis.comparison import (
     compare_results,
 )
 from gdindex.errors import Issue, examples
-from gdindex.io import load_data, write_atomic, write_frame
+from gdindex.io import load_data, write_frame, write_set
 from gdindex.pipeline import IndexResult, compute
 from gdindex.spec import IndexSpec, Period, load_spec
 
@@ -195,4 +195,4 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["compare.json"] = json_writer
-    return write_atomic(Path(out_dir), writers, f"the comparison to {out_dir}")
+    return write_set(Path(out_dir), writers, f"the comparison to {out_dir}")

@@ -41,7 +41,7 @@ from gdindex.analysis.checkstats import (
     prepared_view,
 )
 from gdindex.errors import DataError, Issue, IssueLog
-from gdindex.io import Dataset, json_records, load_data, write_atomic, write_frame
+from gdindex.io import Dataset, json_records, load_data, write_frame, write_set
 from gdindex.spec import IndexSpec, Period, check_spec, load_spec
 
 __all__ = [
@@ -437,4 +437,4 @@ def write_check(check: DataCheck, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["check.json"] = json_writer
-    return write_atomic(Path(out_dir), writers, f"the data check to {out_dir}")
+    return write_set(Path(out_dir), writers, f"the data check to {out_dir}")

@@ -63,7 +63,7 @@ def derive_weights(
 def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
     """Write `weights.csv` (the contract columns) and `weights.json` (the full
     derivation) into `out_dir`, atomically."""
-    from gdindex.io import write_atomic, write_frame
+    from gdindex.io import write_frame, write_set
 
     frame = found.frame()
     text = found.to_json(indent=2) + "\n"
@@ -76,4 +76,4 @@ def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
         "weights.csv": lambda path: write_frame(frame, path, "csv"),
         "weights.json": write_json,
     }
-    return write_atomic(out, writers, f"the weights to {out}")
+    return write_set(out, writers, f"the weights to {out}")

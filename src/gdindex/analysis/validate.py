@@ -17,12 +17,15 @@ _UNFILLED_CODES = {"empty-period", "all-missing"}
 
 
 def _unfilled(values: np.ndarray, found: list[Issue]) -> bool:
-    """No value at all, and nothing wrong but the emptiness itself."""
+    """No value at all, and nothing wrong but the emptiness itself. Rows for other
+    periods than the spec's (`ignored-periods`) mean the data are not a blank
+    template but a `periods:` list none of which are in the data: an error."""
     errors = [i for i in found if i.severity == "error"]
     return (
         values.size > 0
         and bool(np.isnan(values).all())
         and all(i.code in _UNFILLED_CODES for i in errors)
+        and not any(i.code == "ignored-periods" for i in found)
     )
 
 
@@ -39,7 +42,6 @@ def validate(
     from gdindex.pipeline.normalise import normalise_values
     from gdindex.pipeline.prepare import prepare
     from gdindex.pipeline.stages import denominators_of, groups_of
-    from gdindex.pipeline.tree_weights import needs_data
 
     if not isinstance(spec, IndexSpec):
         try:
@@ -82,9 +84,11 @@ def validate(
         groups=groups_of(spec, dataset),
     )
     normalise_values(prep.treated, spec, dataset.units, dataset.periods, log)
-    if not log.errors and needs_data(spec):
-        # Data-driven weights can fail only on the aggregated values (a constant
-        # pool, values ≤ 0 for cv): derive them as `compute` would.
+    if not log.errors:
+        # What only aggregating reveals (a geometric, harmonic or power mean over
+        # children whose worst unit scores 0; data-driven weights over a constant
+        # pool): run the computation as `compute` would, writing nothing, so that
+        # whatever `compute` refuses, `validate` reports.
         from gdindex.pipeline import GROWTH_CODES, compute
 
         try:

@@ -22,7 +22,13 @@ This package re-exports the names the rest of gdindex uses.
 from gdindex.io.dataset import Dataset, load_data
 from gdindex.io.numeric import decode, parse_numbers
 from gdindex.io.tables import InputFile, read_table
-from gdindex.io.write import json_records, output_error, write_atomic, write_frame
+from gdindex.io.write import (
+    json_records,
+    output_error,
+    write_atomic,
+    write_frame,
+    write_set,
+)
 
 __all__ = [
     "Dataset",
@@ -35,4 +41,5 @@ __all__ = [
     "read_table",
     "write_atomic",
     "write_frame",
+    "write_set",
 ]

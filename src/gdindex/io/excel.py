@@ -9,6 +9,7 @@ cheap. It never decodes CSV text or parses numbers.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from gdindex.errors import IssueLog
 from gdindex.io.headers import close_match, drop_headerless, header_ok
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+_CAST_FAILED = re.compile(r"conversion from .* failed in column '([^']+)'")
 _RESAVE = "open it in Excel and save it as .xlsx, or export the sheet as CSV"
 
 
@@ -134,21 +136,35 @@ def read_excel(
         options["dtypes"] = "string"
     else:
         overrides = {c: pl.String for c in text_columns if c in names}
-    try:
-        frame = pl.read_excel(
-            path,
-            sheet_name=name,
-            read_options=options,
-            schema_overrides=overrides or None,
-            infer_schema_length=None,
-            drop_empty_rows=False,
-            drop_empty_cols=False,
-            raise_if_empty=False,
-        )
-    except Exception as exc:
-        log.error(
-            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
-        )
+    frame = None
+    for _ in range(len(read_names) + 1):
+        try:
+            frame = pl.read_excel(
+                path,
+                sheet_name=name,
+                read_options=options,
+                schema_overrides=overrides or None,
+                infer_schema_length=None,
+                drop_empty_rows=False,
+                drop_empty_cols=False,
+                raise_if_empty=False,
+            )
+            break
+        except Exception as exc:
+            # A whole-number column with a value beyond Int64 (1e19): read it as
+            # floats, as the CSV reader does (then as text, for parse_numbers).
+            failed = _CAST_FAILED.search(str(exc))
+            column = failed.group(1) if failed else None
+            if column in read_names and overrides.get(column) != pl.String:
+                overrides[column] = (
+                    pl.String if overrides.get(column) == pl.Float64 else pl.Float64
+                )
+                continue
+            log.error(
+                at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
+            )
+            return None, kind
+    if frame is None:  # pragma: no cover - every column was retried
         return None, kind
     if kind != "xls":
         frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)

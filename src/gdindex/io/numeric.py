@@ -200,15 +200,15 @@ def parse_numbers(
                 pl.when(grouped | plain).then(swapped).otherwise(None).alias("c")
             ).to_series()
         else:
-            thousands = cleaned.str.contains(_THOUSANDS)
-            cleaned = pl.Series(
-                np.where(
-                    thousands.fill_null(False).to_numpy(),
-                    cleaned.str.replace_all(",", "").to_numpy(),
-                    cleaned.to_numpy(),
-                ),
-                dtype=pl.String,
-            )
+            thousands = cleaned.str.contains(_THOUSANDS).fill_null(False)
+            # polars, not numpy: an object array whose first cell is empty (None)
+            # cannot be cast back to text
+            cleaned = pl.select(
+                pl.when(thousands)
+                .then(cleaned.str.replace_all(",", ""))
+                .otherwise(cleaned)
+                .alias("v")
+            ).to_series()
         retry = cleaned.cast(pl.Float64, strict=False)
         values = pl.select(
             pl.when(unread).then(retry).otherwise(values).alias("v")

@@ -20,6 +20,7 @@ from gdindex.errors import IssueLog, examples
 from gdindex.io.excel import EXCEL_SUFFIXES, read_excel
 from gdindex.io.headers import drop_headerless, header_ok
 from gdindex.io.numeric import DecodeError, decode
+from gdindex.spec.limits import not_a_regular_file
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ def read_table(
             "missing-file",
         )
         return None, ""
+    kind = not_a_regular_file(path)
+    if kind is not None:  # a FIFO would hang the read, /dev/zero fill the memory
+        log.error(
+            where,
+            f"{kind}, not a file: gdindex reads only regular files",
+            "give the path of a CSV, Excel or Parquet file",
+            "not-a-file",
+        )
+        return None, ""
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return read_excel(path, log, where, sheet, skip_rows, text_columns)
@@ -110,43 +120,52 @@ def read_table(
             where, "the file is empty", "add a header row and data", "empty-table"
         )
         return None, used
-    end = text.find("\n")
-    first_line = text if end < 0 else text[: end + 1]
-    header = next(csv.reader(io.StringIO(first_line), delimiter=separator), [])
-    names = [h.strip() for h in header]
-    second = text[end + 1 :].split("\n", 1)[0] if end >= 0 else ""
-    below = next(csv.reader([second], delimiter=separator), [])
-    fields = [str(j) for j in range(1, len(names) + 1)]
-    found = None
-    if not any(names):  # where does the table start? (for the hint)
-        rest = text.split("\n", 100)[1:100]
-        found = next(
-            (
-                skip_rows + k + 2
-                for k, line in enumerate(rest)
-                if line.strip(" \r\t" + separator)
-            ),
-            None,
-        )
-    if not header_ok(
-        names, below, fields, skip_rows, ("line", "field"), where, log, found
-    ):
-        return None, used
-    # Fields without a header get a placeholder name, dropped after the read.
-    placeholders = {
-        f"__no_header_{j + 1}__": str(j + 1) for j, n in enumerate(names) if not n
-    }
-    names = [n or f"__no_header_{j + 1}__" for j, n in enumerate(names)]
-    ragged = _ragged_rows(text, separator, len(names))
-    if ragged:
-        lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
+    try:  # the csv module: header, and the rows' field counts
+        end = text.find("\n")
+        first_line = text if end < 0 else text[: end + 1]
+        header = next(csv.reader(io.StringIO(first_line), delimiter=separator), [])
+        names = [h.strip() for h in header]
+        second = text[end + 1 :].split("\n", 1)[0] if end >= 0 else ""
+        below = next(csv.reader([second], delimiter=separator), [])
+        fields = [str(j) for j in range(1, len(names) + 1)]
+        found = None
+        if not any(names):  # where does the table start? (for the hint)
+            rest = text.split("\n", 100)[1:100]
+            found = next(
+                (
+                    skip_rows + k + 2
+                    for k, line in enumerate(rest)
+                    if line.strip(" \r\t" + separator)
+                ),
+                None,
+            )
+        if not header_ok(
+            names, below, fields, skip_rows, ("line", "field"), where, log, found
+        ):
+            return None, used
+        # Fields without a header get a placeholder name, dropped after the read.
+        placeholders = {
+            f"__no_header_{j + 1}__": str(j + 1) for j, n in enumerate(names) if not n
+        }
+        names = [n or f"__no_header_{j + 1}__" for j, n in enumerate(names)]
+        ragged = _ragged_rows(text, separator, len(names))
+        if ragged:
+            lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
+            log.error(
+                where,
+                f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
+                + examples(lines),
+                "check separators and quotes in those rows (a missing value is an "
+                "empty field between two separators)",
+                "ragged-rows",
+            )
+            return None, used
+    except csv.Error as exc:  # a NUL byte, a bare carriage return in a field, …
         log.error(
             where,
-            f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
-            + examples(lines),
-            "check separators and quotes in those rows (a missing value is an "
-            "empty field between two separators)",
-            "ragged-rows",
+            f"cannot parse CSV: {exc}",
+            "check separators, quotes and line ends (save the file as CSV again)",
+            "bad-csv",
         )
         return None, used
     body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
@@ -194,7 +213,7 @@ def _ragged_rows(text: str, separator: str, width: int) -> list[tuple[int, int]]
             if line.strip("\r")
         )
     else:
-        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
         rows = ((reader.line_num, len(row)) for row in reader if row)
     return [(n, k) for n, k in rows if n > 1 and k != width]
 

@@ -133,13 +133,26 @@ def power_mean(
     """Weighted power mean: `(Σ w_i x_i^p)^(1/p)`.
 
     For an odd integer p the root keeps the sign, so negative inputs (z-scores)
-    give a real mean.
+    give a real mean. The values are scaled before powering (by the largest |x_i|
+    for p > 0, the smallest for p < 0, so that every scaled term is at most 1):
+    `m · (Σ w_i (x_i/m)^p)^(1/p)` is the same mean, and stays finite for large p
+    (|p| ≥ 160 overflows 100^p) and large finite inputs.
     """
-    powered = np.power(np.where(W > 0, X, 1.0), p.p)
+    used = W > 0
+    size = np.abs(X)
+    if p.p > 0:
+        scale = np.max(np.where(used, size, -np.inf), axis=-1, keepdims=True)
+    else:
+        scale = np.min(np.where(used, size, np.inf), axis=-1, keepdims=True)
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+    scale = np.exp2(np.floor(np.log2(scale)))  # a power of two: divides exactly
+    powered = np.power(np.where(used, X / scale, 1.0), p.p)
     total = np.sum(W * powered, axis=-1)
     if float(p.p).is_integer() and int(p.p) % 2 == 1:
-        return np.sign(total) * np.power(np.abs(total), 1.0 / p.p)
-    return np.power(total, 1.0 / p.p)
+        root = np.sign(total) * np.power(np.abs(total), 1.0 / p.p)
+    else:
+        root = np.power(total, 1.0 / p.p)
+    return root * scale[..., 0]
 
 
 @AGGREGATORS.register("topsis", TopsisSpec)
@@ -226,7 +239,25 @@ def aggregate_node(
         W = raw_w / raw_w.sum(axis=-1, keepdims=True)
         W = np.nan_to_num(W)
         result = method.fn(X, W, p, periods)
-    return np.where(covered, result, np.nan)
+    result = np.where(covered, result, np.nan)
+    overflow = covered & ~np.isfinite(result) & ~np.isnan(result)
+    overflow |= (
+        covered & np.isnan(result) & np.isfinite(np.where(present, X, 0)).all(-1)
+    )
+    if overflow.any():
+        cells = [
+            (units[u], periods[t]) for u, t in zip(*np.nonzero(overflow), strict=True)
+        ]
+        log.warn(
+            f"tree node '{node_id}' ({p.method})",
+            f"the {p.method} mean is not a finite number for {examples(cells)}; "
+            "it is left missing",
+            "check the children's values (extreme magnitudes) and the method's "
+            "parameters (e.g. a power mean's p)",
+            "non-finite",
+        )
+        result = np.where(overflow, np.nan, result)
+    return result
 
 
 def _invalid_inputs(X: np.ndarray, p: Any) -> np.ndarray | None:

@@ -39,17 +39,18 @@ def ranks(S: np.ndarray) -> np.ndarray:
 def changes(S: np.ndarray) -> np.ndarray:
     """`S_t − S_{t−1}`; missing for the first period."""
     out = np.full(S.shape, np.nan)
-    out[..., 1:] = S[..., 1:] - S[..., :-1]
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[..., 1:] = S[..., 1:] - S[..., :-1]
+    return np.where(np.isfinite(out), out, np.nan)  # never inf: missing
 
 
 def growth_pct(S: np.ndarray) -> np.ndarray:
     """`100 · (S_t / S_{t−1} − 1)`; missing when `S_{t−1} ≤ 0` or missing."""
     out = np.full(S.shape, np.nan)
     prev, cur = S[..., :-1], S[..., 1:]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out[..., 1:] = np.where(prev > 0, 100.0 * (cur / prev - 1.0), np.nan)
-    return out
+    return out  # ±inf (a previous score of almost 0): see `pipeline.stages`
 
 
 def zero_base(S: np.ndarray) -> np.ndarray:
@@ -86,8 +87,9 @@ def cagr(S: np.ndarray) -> np.ndarray:
     if T < 1:
         return np.full(S.shape[:-1], np.nan)
     first, last = S[..., 0], S[..., -1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(first > 0, np.power(last / first, 1.0 / T) - 1.0, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = np.where(first > 0, np.power(last / first, 1.0 / T) - 1.0, np.nan)
+    return np.where(np.isfinite(out), out, np.nan)
 
 
 def contributions(
@@ -101,9 +103,9 @@ def contributions(
     out = np.full(children.shape, np.nan)
     prev = parent[:, :-1, None]
     delta = children[:, 1:, :] - children[:, :-1, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out[:, 1:, :] = np.where(prev > 0, 100.0 * w * delta / prev, np.nan)
-    return out
+    return np.where(np.isfinite(out), out, np.nan)
 
 
 def group_means(

@@ -6,6 +6,7 @@ its parameter model: `x` are the values to transform (direction already applied,
 (`gdindex.pipeline.normalise`) chooses the scope and applies the direction.
 """
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -140,14 +141,17 @@ def minmax(x: np.ndarray, ref: np.ndarray, p: MinMaxSpec) -> np.ndarray:
     """Min-max: `(x − min) / (max − min) · (hi − lo) + lo`."""
     r = _finite(ref)
     lo, hi = p.range
-    return (x - r.min()) / (r.max() - r.min()) * (hi - lo) + lo
+    k = _scale(r)  # scaled: max − min of ±1e308 would overflow
+    low = r.min() / k
+    return (x / k - low) / (r.max() / k - low) * (hi - lo) + lo
 
 
 @NORMALISERS.register("zscore", ZScoreSpec, needs_spread=True)
 def zscore(x: np.ndarray, ref: np.ndarray, p: ZScoreSpec) -> np.ndarray:
     """Z-score: `(x − mean(x)) / sd(x) · sd' + mean'` with the sample sd (n − 1)."""
-    r = _finite(ref)
-    return (x - r.mean()) / r.std(ddof=1) * p.sd + p.mean
+    k = _scale(_finite(ref))  # scaled: the squares of 1e200 would overflow
+    r = _finite(ref) / k
+    return (x / k - r.mean()) / r.std(ddof=1) * p.sd + p.mean
 
 
 @NORMALISERS.register("target", TargetSpec, needs_spread=True)
@@ -200,8 +204,23 @@ def ratio(x: np.ndarray, ref: np.ndarray, p: RatioSpec) -> np.ndarray:
     −1 it is `200 − 100 · raw / ref`, so lower raw values score higher. `ref` is the
     mean of the scope or the reference unit's value(s).
     """
-    reference = float(np.mean(_finite(ref)))
-    return 100.0 + 100.0 * (x - reference) / abs(reference)
+    r = _finite(ref)
+    k = _scale(r)  # scaled, so that values near the float limit do not overflow
+    reference = float(np.mean(r / k)) * k
+    if k == 1.0:
+        return 100.0 + 100.0 * (x - reference) / abs(reference)
+    return 100.0 + 100.0 * (x / abs(reference) - np.sign(reference))
+
+
+def _scale(r: np.ndarray) -> float:
+    """1 for ordinary values; for values beyond 1e150 a power of two near the
+    largest |value|, so that statistics of `r / scale` (squares, sums, spans)
+    cannot overflow, however close the values come to the float limit. A power of
+    two divides exactly, and ordinary data are not touched at all."""
+    big = float(np.max(np.abs(r))) if r.size else 1.0
+    if not (1e150 < big < np.inf):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(big)[1] - 1)  # ≤ 2**1023: |r / it| < 2
 
 
 @NORMALISERS.register("vector", VectorSpec)
@@ -237,7 +256,7 @@ def _scope_problem(
     if r.size == 0:
         return "no reference values in scope"
     if method == "ratio":
-        return "the reference value is 0" if r.mean() == 0 else None
+        return "the reference value is 0" if (r / _scale(r)).mean() == 0 else None
     if method == "vector":
         return "every value is 0" if not np.any(r) else None
     if needs_spread and tied(r.max(), r.min()):  # constant up to float noise

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gdindex.errors import IssueLog
+from gdindex.errors import IssueLog, examples
 from gdindex.methods.normalise import (
     NORMALISERS,
     RatioSpec,
@@ -63,8 +63,25 @@ def normalise_values(
                         "constant-indicator",
                     )
                 continue
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[:, cols, i] = method.fn(x[:, cols], ref, p)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                got = method.fn(x[:, cols], ref, p)
+            lost = ~np.isfinite(got) & np.isfinite(x[:, cols])
+            if lost.any():  # e.g. a ratio to a tiny reference: left missing
+                picked = list(np.asarray(periods, dtype=object)[cols])
+                cells = [
+                    (units[u], picked[t])
+                    for u, t in zip(*np.nonzero(lost), strict=True)
+                ]
+                log.warn(
+                    where("method"),
+                    f"indicator '{ind.id}': normalising with {p.method} gives no "
+                    f"finite number for {examples(cells)}; left missing",
+                    "check those values (extreme magnitudes) and the reference, "
+                    "or use minmax, rank or goalposts",
+                    "non-finite",
+                )
+                got = np.where(lost, np.nan, got)
+            out[:, cols, i] = got
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from gdindex.io import write_atomic, write_frame
+from gdindex.io import write_frame, write_set
 from gdindex.pipeline.result import IndexResult
 from gdindex.version import __version__
 
@@ -173,31 +173,62 @@ def write_outputs(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    tables = result_tables(result)
+    # Each table is built (the long indicator table, the contributions) and
+    # written in its own thread: Polars and NumPy release the GIL, so building one
+    # overlaps writing another. The manifest, which counts their rows, comes last.
+    built: dict[str, pl.DataFrame] = {}
+    makers = _table_makers(result)
     writers: dict[str, Callable[[Path], None]] = {}
-    for name, frame in tables.items():
-        writers[f"{name}.{fmt}"] = _frame_writer(frame, fmt)
-    meta = manifest(result, tables, fmt, with_time)
-    text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    for name, make in makers.items():
+        writers[f"{name}.{fmt}"] = _frame_writer(name, make, built, fmt)
 
     def write_manifest(path: Path) -> None:
+        tables = {n: built[n] if n in built else makers[n]() for n in makers}
+        meta = manifest(result, tables, fmt, with_time)
+        text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
         path.write_text(text, encoding="utf-8")
 
     writers["manifest.json"] = write_manifest
     out = Path(out_dir)
-    written = write_atomic(out, writers, f"the results to {out}")
-    _remove_stale(out, fmt)
-    return written
+    # The set owns every result table in any format: a table an earlier run left
+    # in another format is not carried over, so the directory holds one result set
+    # (the manifest names the format).
+    return write_set(
+        out,
+        writers,
+        f"the results to {out}",
+        owns=RESULT_FILES.__contains__,
+        threads=3,
+    )
 
 
-def _remove_stale(out: Path, fmt: str) -> None:
-    """Remove result tables left in `out` by an earlier run in another format, so
-    the directory holds one consistent result set (the manifest names the format)."""
-    for name in RESULT_TABLES:
-        for other in FORMATS:
-            if other != fmt:
-                (out / f"{name}.{other}").unlink(missing_ok=True)
+#: Every file name a result set may have.
+RESULT_FILES = frozenset(
+    {f"{name}.{fmt}" for name in RESULT_TABLES for fmt in FORMATS} | {"manifest.json"}
+)
 
 
-def _frame_writer(frame: pl.DataFrame, fmt: str) -> Callable[[Path], None]:
-    return lambda path: write_frame(frame, path, fmt)
+def _frame_writer(
+    name: str,
+    make: Callable[[], pl.DataFrame],
+    built: dict[str, pl.DataFrame],
+    fmt: str,
+) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        built[name] = frame = make()
+        write_frame(frame, path, fmt)
+
+    return write
+
+
+def _table_makers(result: IndexResult) -> dict[str, Callable[[], pl.DataFrame]]:
+    """How to build each table of `result_tables` (contract files first)."""
+    return {
+        "scores": lambda: result.scores,
+        "indicators": result.indicator_table,
+        "weights": lambda: result.weights,
+        "groups": lambda: result.groups,
+        "quadrants": lambda: result.quadrants,
+        "contributions": lambda: result.contributions,
+        "cagr": lambda: result.cagr,
+    }

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from gdindex.errors import DataError, IssueLog
+from gdindex.errors import DataError, IssueLog, examples
 from gdindex.io import Dataset, load_data
 from gdindex.methods import growth
 from gdindex.methods.aggregate import aggregate_node
@@ -84,6 +84,20 @@ def compute(
     R = growth.ranks(S)
     G = growth.growth_pct(S)
     C = growth.changes(S)
+    huge = np.isinf(G)
+    if huge.any():  # S_t / S_{t-1} beyond the float range: missing, and said so
+        cells = [
+            (nodes[n].id, units[u], periods[t])
+            for n, u, t in zip(*np.nonzero(huge), strict=True)
+        ]
+        log.warn(
+            "growth_pct",
+            f"growth is too large to be a number for {examples(cells)} (a previous "
+            "score of almost 0); it is left missing",
+            "use `change` for these, or normalise onto a range such as [1, 100]",
+            "non-finite",
+        )
+        G = np.where(huge, np.nan, G)
     builder = _Frames(spec, dataset, nodes, derived)
     groups = builder.groups(S)
     gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)

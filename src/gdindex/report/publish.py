@@ -128,9 +128,9 @@ def write_report(
     extra: Sequence[Section] = (),
 ) -> list[Path]:
     """Write `report.html`, `report.md`, `charts/*.svg` and `report.xlsx` into
-    `out_dir`, atomically: everything is written to a temporary directory first and
-    moved into place only when all files are complete. Chart files an earlier run
-    left behind that this report does not use are removed.
+    `out_dir` as one set (`gdindex.io.write_set`): everything is written to a fresh
+    folder first and swapped in with one rename once complete. Chart files an
+    earlier run left behind that this report does not use are removed.
 
     Args:
         result: what `compute` returned.
@@ -143,7 +143,7 @@ def write_report(
     Returns:
         The files written: the HTML, the Markdown, the workbook, then the charts.
     """
-    from gdindex.io import output_error, write_atomic
+    from gdindex.io import write_set
     from gdindex.report.workbook import write_workbook
 
     report = build_report(result, lang, period, with_time, extra)
@@ -152,26 +152,26 @@ def write_report(
     writers: dict[str, Callable[[Path], None]] = {
         "report.html": _text_writer(html_text),
         "report.md": _text_writer(md_text),
-        "report.xlsx": lambda path: _workbook(write_workbook, result, path, lang),
+        "report.xlsx": lambda path: _ignore(
+            write_workbook(result, path, lang, report.period)
+        ),
     }
     for name, text in svgs.items():
         writers[name] = _text_writer(text)
     out = Path(out_dir)
-    try:
-        (out / CHART_DIR).mkdir(parents=True, exist_ok=True)
-        written = write_atomic(out, writers, f"the report to {out}")
-        for stale in sorted((out / CHART_DIR).glob("*.svg")):
-            if f"{CHART_DIR}/{stale.name}" not in svgs:
-                stale.unlink()
-    except OSError as exc:  # the charts folder, or a stale chart
-        raise output_error(f"the report to {out}", out, exc) from exc
-    return written
+    # The report's files and its charts folder are one set: charts an earlier
+    # report used and this one does not are not carried over.
+    return write_set(
+        out, writers, f"the report to {out}", owns=REPORT_FILES.__contains__
+    )
 
 
-def _workbook(
-    writer: Callable[..., Any], result: IndexResult, path: Path, lang: str
-) -> None:
-    writer(result, path, lang=lang)
+#: The names a report set owns in its directory.
+REPORT_FILES = frozenset({"report.html", "report.md", "report.xlsx", CHART_DIR})
+
+
+def _ignore(_: object) -> None:
+    """A writer returns nothing; the workbook's writer returns its path."""
 
 
 def _text_writer(text: str) -> Callable[[Path], None]:

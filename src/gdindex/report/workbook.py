@@ -208,15 +208,22 @@ def _node_order(result: IndexResult) -> list[NodeInfo]:
     return sorted(result.nodes, key=lambda n: rank.get(n.kind, 1))
 
 
-def scores_sheet(result: IndexResult, lang: str = "zh") -> Sheet:
+def scores_sheet(
+    result: IndexResult, lang: str = "zh", indicators: bool = True, period: Any = None
+) -> Sheet:
     """One row per unit × period; per node its score and rank, and for the index
-    and pillars their growth and rank change too."""
+    and pillars their growth and rank change too (indicator columns only when
+    `indicators`; only the rows of `period`, when given)."""
     keys = _keys(result)
+    if period is not None:
+        keys = keys.filter(pl.col("period") == period)
     columns = _key_columns(result, keys, lang, groups=True)
     frozen = 2 + sum(1 for key in ("name_zh", "name_en") if key in result.units.columns)
     ids: list[str | None] = [None] * len(columns)
     by_node = result.scores.partition_by("node", as_dict=True, include_key=False)
     for node in _node_order(result):
+        if node.kind == "indicator" and not indicators:
+            continue
         part = by_node.get((node.id,))
         rows = keys.join(
             part if part is not None else result.scores.clear().drop("node"),
@@ -235,9 +242,14 @@ def scores_sheet(result: IndexResult, lang: str = "zh") -> Sheet:
     return Sheet("scores", _unique(columns, ids), frozen)
 
 
-def stage_sheet(result: IndexResult, stage: str, lang: str = "zh") -> Sheet:
-    """The wide frame of one preparation stage: unit, names, period, indicators."""
+def stage_sheet(
+    result: IndexResult, stage: str, lang: str = "zh", period: Any = None
+) -> Sheet:
+    """The wide frame of one preparation stage: unit, names, period, indicators
+    (only the rows of `period`, when given)."""
     frame = result.stages[stage]
+    if period is not None:
+        frame = frame.filter(pl.col("period") == period)
     columns = _key_columns(result, frame.select("unit", "period"), lang, groups=False)
     frozen = len(columns)
     ids: list[str | None] = [None] * len(columns)
@@ -383,14 +395,27 @@ def manifest_sheet(
     return Sheet("manifest", columns, frozen=1)
 
 
-def sheets(result: IndexResult, lang: str = "zh") -> list[Sheet]:
+#: Above this many units the workbook is the summary of a large panel (a county
+#: index): every unit's profile in the report period (the scores sheet: index and
+#: aggregates with ranks and growth; the normalised sheet: its indicator scores).
+#: Every period and stage is in `compute --out`'s scores.csv and indicators.csv;
+#: a 3,000 × 10 × 60 panel in full would be 15 million cells.
+LARGE_WORKBOOK = 60
+
+
+def sheets(result: IndexResult, lang: str = "zh", period: Any = None) -> list[Sheet]:
     """Every sheet of the workbook, in order (the manifest last)."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-    out = [scores_sheet(result, lang), groups_sheet(result, lang)]
-    out.append(weights_sheet(result, lang))
-    same = set(unchanged_stages(result))
-    out += [stage_sheet(result, st, lang) for st in STAGES if st not in same]
+    large = result.units.height > LARGE_WORKBOOK
+    at = (result.latest_period if period is None else period) if large else None
+    out = [scores_sheet(result, lang, indicators=not large, period=at)]
+    out += [groups_sheet(result, lang), weights_sheet(result, lang)]
+    if large:
+        out.append(stage_sheet(result, "normalised", lang, at))
+    else:
+        same = set(unchanged_stages(result))
+        out += [stage_sheet(result, st, lang) for st in STAGES if st not in same]
     out.append(manifest_sheet(result, {s.key: s.height for s in out}, lang))
     return out
 
@@ -445,7 +470,11 @@ def wrap_lines(text: str, width: int) -> int:
 def column_width(col: Column) -> int:
     """The width of a column in characters: its widest cell as shown (CJK characters
     count double), or its header up to HEADER_WIDTH (longer headers wrap)."""
-    content = max((cell_len(_shown(v, col.kind)) for v in col.values), default=0)
+    values = col.values
+    if len(values) > 2000:  # a long column: its numbers' extremes and a sample
+        numbers = [v for v in values if _number(v) is not None]
+        values = [*values[:2000], *([min(numbers), max(numbers)] if numbers else [])]
+    content = max((cell_len(_shown(v, col.kind)) for v in values), default=0)
     wanted = max(content, min(cell_len(col.header), HEADER_WIDTH))
     return max(4, min(wanted + 2, MAX_WIDTH))
 
@@ -473,38 +502,46 @@ class _Writer:
         for c, col in enumerate(sheet.columns):
             width = column_width(col)
             ws.set_column(c, c, width)
-            ws.write_string(0, c, col.header, self.header)
             header_lines = max(header_lines, wrap_lines(col.header, width - 1))
-            self._column(ws, c, col)
         ws.set_row(0, 15 * min(header_lines, MAX_HEADER_LINES))
+        for c, col in enumerate(sheet.columns):
+            ws.write_string(0, c, col.header, self.header)
         ws.freeze_panes(1, sheet.frozen)
         if sheet.columns:
             ws.autofilter(0, 0, max(n_rows, 1), len(sheet.columns) - 1)
             # identifiers such as "440100" are text on purpose
             ws.ignore_errors({"number_stored_as_text": f"A1:XFD{n_rows + 1}"})
+        # Row by row: the workbook is written in constant-memory mode, which
+        # flushes each row once the next one starts.
+        cells = [
+            (c, self.formats.get(col.kind), col.values)
+            for c, col in enumerate(sheet.columns)
+        ]
+        for r in range(n_rows):
+            for c, fmt, values in cells:
+                self._cell(ws, r + 1, c, values[r], fmt)
 
-    def _column(self, ws: Any, c: int, col: Column) -> None:
-        fmt = self.formats.get(col.kind)
-        for r, value in enumerate(col.values, start=1):
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(r, c, value)
-            elif isinstance(value, (int, float)):
-                number = _number(value)
-                if number is not None:  # NaN and ±inf stay empty
-                    ws.write_number(r, c, number, fmt)
-            else:
-                text = str(value)
-                if len(text) > EXCEL_MAX_STRING:
-                    text = text[: EXCEL_MAX_STRING - 1] + "…"
-                ws.write_string(r, c, text)
+    @staticmethod
+    def _cell(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float)):
+            number = _number(value)
+            if number is not None:  # NaN and ±inf stay empty
+                ws.write_number(r, c, number, fmt)
+        else:
+            text = str(value)
+            if len(text) > EXCEL_MAX_STRING:
+                text = text[: EXCEL_MAX_STRING - 1] + "…"
+            ws.write_string(r, c, text)
 
 
 def _write_book(
     target: Path, result: IndexResult, layout: Iterable[Sheet], lang: str
 ) -> None:
-    book = xlsxwriter.Workbook(str(target), {"in_memory": True})
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     book.set_properties(
         {
             "title": result.spec.name.get(lang),
@@ -520,7 +557,9 @@ def _write_book(
     book.close()
 
 
-def write_workbook(result: IndexResult, path: Path, lang: str = "zh") -> Path:
+def write_workbook(
+    result: IndexResult, path: Path, lang: str = "zh", period: Any = None
+) -> Path:
     """Write the Excel report of `result` to `path` (e.g. `out/report.xlsx`).
 
     Sheets: scores (wide: one row per unit × period), groups, weights, one per
@@ -536,7 +575,7 @@ def write_workbook(result: IndexResult, path: Path, lang: str = "zh") -> Path:
         OutputError: the file cannot be written.
     """
     path = Path(path)
-    layout = sheets(result, lang)
+    layout = sheets(result, lang, period)
     too_big = [
         Issue(
             sheet_name(s.key, lang),

@@ -273,6 +273,8 @@ def _check_node(
             "duplicate-id",
         )
     nodes.setdefault(node_id, where)
+    if not isinstance(children, list):
+        return  # pydantic reports a `children:` that is not a list
     kids = [{"id": c} if isinstance(c, str) else c for c in children]
     kids_ok = [c for c in kids if isinstance(c, dict)]
     if not kids:

@@ -16,6 +16,11 @@ from pydantic import BaseModel, ValidationError
 from gdindex.errors import Issue, IssueLog, SpecError, plural
 from gdindex.methods.params import Model
 from gdindex.spec.checks import check_spec, check_structure
+from gdindex.spec.limits import (
+    check_value_shape,
+    check_yaml_size,
+    not_a_regular_file,
+)
 from gdindex.spec.models import METHOD_MODELS, IndexSpec
 
 
@@ -38,6 +43,19 @@ def load_spec(
         spec = _validate(data, path=None, lines=_Lines({}, sets))
         return _remember(spec, overrides, notes)
     path = Path(source)
+    kind = not_a_regular_file(path)
+    if kind is not None:
+        raise SpecError(
+            f"cannot read the spec {path}: it is {kind}",
+            [
+                Issue(
+                    str(path),
+                    f"{kind}, not a file",
+                    "give the path of a YAML spec file",
+                    code="not-a-file",
+                )
+            ],
+        )
     try:
         text = _spec_text(path.read_bytes())
     except FileNotFoundError:
@@ -130,6 +148,7 @@ def _validate(
     pre_issues: list[Issue] | None = None,
 ) -> "IndexSpec":
     label = str(path) if path else "spec"
+    check_value_shape(data, label)
     issues = list(pre_issues or [])
     try:
         spec = IndexSpec.model_validate(data)
@@ -290,7 +309,23 @@ def _parse_yaml(
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
+        if root is not None:  # refuse an alias bomb before it expands
+            check_yaml_size(root, str(path))
         data = loader.construct_document(root) if root is not None else None
+    except (RecursionError, ValueError) as exc:  # nesting; a 5,000-digit number
+        raise SpecError(
+            f"{path}: the YAML cannot be read",
+            [
+                Issue(
+                    str(path),
+                    "values nested too deeply"
+                    if isinstance(exc, RecursionError)
+                    else f"a value cannot be read: {exc}",
+                    "write plain values a few levels deep",
+                    code="malformed-yaml",
+                )
+            ],
+        ) from None
     except yaml.YAMLError as exc:
         issues = _yaml_errors(text, path, exc)
         count = f" ({len(issues)} problems)" if len(issues) > 1 else ""

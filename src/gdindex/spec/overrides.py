@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.spec.limits import check_value_shape
 from gdindex.spec.models import METHOD_MODELS
 
 _Segment = str | int
@@ -147,6 +148,12 @@ def _parse(text: str) -> Override:
     path = _parse_path(key)
     try:
         value = yaml.safe_load(raw)
+    except (RecursionError, ValueError):
+        raise _OverrideError(
+            f"the value of {key} cannot be read: nested too deeply or a number "
+            "too long",
+            "give a plain value a few levels deep",
+        ) from None
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or type(exc).__name__
         raise _OverrideError(
@@ -154,6 +161,10 @@ def _parse(text: str) -> Override:
             "quote text holding YAML characters, e.g. "
             f"--set '{key}=\"a: b\"'; write lists as [a, b] and mappings as {{k: v}}",
         ) from None
+    try:
+        check_value_shape(value, f"--set {key}")
+    except SpecError as exc:
+        raise _OverrideError(exc.issues[0].message, exc.issues[0].hint or "") from None
     return Override(text=text, path=path, value=value)
 
 

@@ -10,6 +10,7 @@ medians that the charts draw. Rendering to SVG is `gdindex.report.charts.svg`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -69,6 +70,7 @@ LABELS = {
     "group": {"zh": "分组", "en": "Group"},
     "quadrant": {"zh": "象限", "en": "Quadrant"},
     "this": {"zh": "本地区", "en": "This unit"},
+    "units": {"zh": "地区数", "en": "Units"},
 }
 
 
@@ -108,14 +110,22 @@ def _fmt_period(period: Period) -> str:
     return str(period)
 
 
-def ranking_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
-    """Horizontal bars of the index score, ranked, coloured by the first grouping."""
+def ranking_chart(
+    result: IndexResult,
+    period: Period,
+    lang: str = "zh",
+    units: Sequence[str] | None = None,
+) -> Any:
+    """Horizontal bars of the index score, ranked, coloured by the first grouping
+    (only `units`, when given: a large report's top and bottom)."""
     root = result.nodes[0]
     names = unit_names(result, lang)
     order = ranked_units(result, period)
     frame = period_scores(result, period, [root.id]).filter(
         pl.col("score").is_not_null()
     )
+    if units is not None:
+        frame = frame.filter(pl.col("unit").is_in(list(units)))
     groups = groupings(result)
     label_of: dict[str, str] = {}
     domain: list[str] = []
@@ -153,8 +163,14 @@ def ranking_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
     return _style(chart, f"{result.spec.name.get(lang)} · {_fmt_period(period)}")
 
 
-def heatmap_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
-    """Cities × (index and pillars) coloured by score, cities in rank order."""
+def heatmap_chart(
+    result: IndexResult,
+    period: Period,
+    lang: str = "zh",
+    units: Sequence[str] | None = None,
+) -> Any:
+    """Cities × (index and pillars) coloured by score, cities in rank order (only
+    `units`, when given)."""
     root = result.nodes[0]
     nodes = [root, *pillar_nodes(result)]
     names = unit_names(result, lang)
@@ -169,9 +185,12 @@ def heatmap_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
             label=pl.col("score").round(1).cast(pl.String),
         )
     )
+    if units is not None:
+        data = data.filter(pl.col("unit").is_in(list(units)))
     lo, hi = _score_domain(data["score"])
     mid = lo + (hi - lo) * 0.6
-    order = [names[u] for u in ranked_units(result, period)]
+    shown = set(data["unit"].to_list())
+    order = [names[u] for u in ranked_units(result, period) if u in shown]
     y = alt.Y("name:N", sort=order, title=None)
     x = alt.X(
         "column:N",
@@ -205,8 +224,14 @@ def _padded(lo: float, hi: float, share: float = 0.08) -> tuple[float, float]:
     return lo - span * share, hi + span * share
 
 
-def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any:
-    """Level × growth scatter of the index in `period`, with labelled units, the
+def quadrant_chart(
+    result: IndexResult,
+    period: Period,
+    lang: str = "zh",
+    labelled: Sequence[str] | None = None,
+) -> Any:
+    """Level × growth scatter of the index in `period`, with labelled units (only
+    `labelled`, when given: placing 3,000 labels is quadratic and unreadable), the
     median lines and the four quadrants (双高 / 黑马 / 稳健 / 追赶). Growth is the
     growth % or the score change, as the spec's `quadrant.growth` says."""
     root = result.nodes[0]
@@ -242,6 +267,9 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
             {k: v[lang] for k, v in QUADRANTS.items()}, return_dtype=pl.String
         ),
     ).sort("score", descending=True)
+    dots = rows
+    if labelled is not None:
+        rows = rows.filter(pl.col("unit").is_in(list(labelled)))
     pts = [
         (px(r["score"]), py(r["growth_pct"]), r["name"])
         for r in rows.iter_rows(named=True)
@@ -263,8 +291,13 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
         scale=alt.Scale(domain=domain, range=list(QUADRANT_COLOURS.values())),
     )
     points = (
-        alt.Chart(labels)
-        .mark_circle(size=64, opacity=0.9, stroke="white", strokeWidth=1)
+        alt.Chart(labels if labelled is None else dots)
+        .mark_circle(
+            size=64 if labelled is None else 16,
+            opacity=0.9 if labelled is None else 0.5,
+            stroke="white",
+            strokeWidth=1 if labelled is None else 0,
+        )
         .encode(
             x=alt.X("score:Q", scale=xs, title=x_title),
             y=alt.Y("growth_pct:Q", scale=ys, title=_t(axis, lang)),
@@ -338,9 +371,15 @@ def quadrant_chart(result: IndexResult, period: Period, lang: str = "zh") -> Any
     return _style(chart)
 
 
-def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
+def trend_chart(
+    result: IndexResult,
+    lang: str = "zh",
+    columns: int = 7,
+    units: Sequence[str] | None = None,
+) -> Any:
     """Small multiples: each unit's index over the periods, against the median and
-    the min–max band of all units (units in the latest period's rank order).
+    the min–max band of all units (units in the latest period's rank order; only
+    `units`, when given).
 
     Each panel has its own y scale, fitted to the unit's scores (a fixed 0–100 axis
     flattens the lower units): the band is cut to the panel, and the median is drawn
@@ -375,7 +414,10 @@ def trend_chart(result: IndexResult, lang: str = "zh", columns: int = 7) -> Any:
         .drop("umin", "umax", "w_lo", "w_hi")
         .sort("unit", "period")
     )
-    order = [names[u] for u in ranked_units(result, result.latest_period)]
+    if units is not None:
+        data = data.filter(pl.col("unit").is_in(list(units)))
+    shown = set(data["unit"].to_list())
+    order = [names[u] for u in ranked_units(result, result.latest_period) if u in shown]
     periods = [_fmt_period(p) for p in result.periods]
     x = alt.X("p:O", sort=periods, title=None, axis=alt.Axis(labelAngle=0))
     ys = alt.Scale(zero=False, nice=False)

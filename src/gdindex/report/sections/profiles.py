@@ -23,12 +23,14 @@ from gdindex.report.sections.formats import (
     fmt_raw,
     fmt_signed,
 )
-from gdindex.report.sections.view import View, _figure
+from gdindex.report.sections.view import PROFILE_CAP, View, _figure
 
 
 def _profiles_section(v: View) -> Section:
     r, lang = v.result, v.lang
-    indicators = _indicator_rows(v)
+    half = PROFILE_CAP // 2
+    profiled = v.order[:half] + v.order[-half:] if v.large else v.order
+    indicators = _indicator_rows(v, profiled if v.large else None)
     raw = r.stages["raw"].filter(pl.col("period") == v.period)
     raw_of = {row["unit"]: row for row in raw.iter_rows(named=True)}
     history = r.scores.filter(pl.col("node") == v.root.id)
@@ -36,10 +38,10 @@ def _profiles_section(v: View) -> Section:
     for row in history.iter_rows(named=True):
         hist_of.setdefault(row["unit"], []).append(row)
     used: set[str] = set()
-    anchors = {u: _unique(f"unit-{_safe(u)}", used) for u in v.order}
+    anchors = {u: _unique(f"unit-{_safe(u)}", used) for u in profiled}
     index = [
         (anchors[u], f"{fmt(v.score(u, v.root.id).get('rank'))}. {v.names[u]}")
-        for u in v.order
+        for u in profiled
     ]
     blocks: list[Block] = [
         Para(
@@ -52,7 +54,20 @@ def _profiles_section(v: View) -> Section:
         ),
         Links(index, "index"),
     ]
-    for unit in v.order:
+    if v.large:
+        blocks.insert(
+            1,
+            Para(
+                f"共 {len(v.order):,} 个地区：这里是排名前 {half} 位和后 {half} 位"
+                "的档案；全部地区的得分与名次见 report.xlsx。"
+                if lang == "zh"
+                else f"{len(v.order):,} units: the profiles of the top {half} and "
+                f"the bottom {half}; the scores and ranks of every unit are in "
+                "report.xlsx.",
+                "note",
+            ),
+        )
+    for unit in profiled:
         blocks.append(
             _profile(
                 v,
@@ -105,8 +120,10 @@ def strongest_weakest(
     return best, worst
 
 
-def _indicator_rows(v: View) -> dict[str, list[IndicatorRank]]:
-    """Every unit's indicator scores and ranks in the period."""
+def _indicator_rows(
+    v: View, units: list[str] | None = None
+) -> dict[str, list[IndicatorRank]]:
+    """Every unit's (or `units`') indicator scores and ranks in the period."""
     r = v.result
     parent = {n.id: n.parent for n in r.nodes}
     pillar_ids = {p.id for p in v.pillars}
@@ -123,6 +140,8 @@ def _indicator_rows(v: View) -> dict[str, list[IndicatorRank]]:
         & (pl.col("period") == v.period)
         & pl.col("rank").is_not_null()
     ).select("unit", "node", "score", "rank")
+    if units is not None:
+        rows = rows.filter(pl.col("unit").is_in(units))
     out: dict[str, list[IndicatorRank]] = {}
     for row in rows.iter_rows(named=True):
         out.setdefault(row["unit"], []).append(

@@ -10,7 +10,7 @@ from gdindex.methods.growth import QUADRANTS
 from gdindex.report.charts.plots import quadrant_chart
 from gdindex.report.document import Cell, Para, Section, Table
 from gdindex.report.sections.formats import _t, fmt
-from gdindex.report.sections.view import View, _figure
+from gdindex.report.sections.view import SHOWN_EACH, View, _figure
 
 
 def _quadrant_section(v: View) -> Section:
@@ -28,12 +28,17 @@ def _quadrant_section(v: View) -> Section:
         q = v.quadrant.get(unit)
         if q in members:
             members[q].append(v.names[unit])
+    cap = 2 * SHOWN_EACH if v.large else None  # a county panel: name the best
+
+    def listed(m: list[str]) -> str:
+        names = m[:cap] if cap is not None else m
+        more = len(m) - len(names)
+        if lang == "zh":
+            return "、".join(names) + (f" 等（另 {more} 个）" if more else "")
+        return ", ".join(names) + (f", … ({more} more)" if more else "")
+
     rows: list[list[str | Cell]] = [
-        [
-            Cell(QUADRANTS[k][lang], "strong"),
-            str(len(m)),
-            "、".join(m) if lang == "zh" else ", ".join(m),
-        ]
+        [Cell(QUADRANTS[k][lang], "strong"), str(len(m)), listed(m)]
         for k, m in members.items()
     ]
     quads = v.result.quadrants.filter(
@@ -67,7 +72,9 @@ def _quadrant_section(v: View) -> Section:
                 "quadrant",
                 "quadrant",
                 caption,
-                quadrant_chart(v.result, v.period, lang),
+                quadrant_chart(
+                    v.result, v.period, lang, labelled=v.shown if v.large else None
+                ),
             ),
             Table(
                 [_t("quadrant", lang), _t("n", lang), _t("members", lang)],

@@ -4,11 +4,12 @@ ranking bar chart, and the pillar heatmap.
 
 from __future__ import annotations
 
+from gdindex.report.charts.distribution import distribution_chart
 from gdindex.report.charts.frames import groupings
 from gdindex.report.charts.plots import heatmap_chart, ranking_chart
-from gdindex.report.document import Cell, Para, Section, Table
+from gdindex.report.document import Block, Cell, Para, Section, Table
 from gdindex.report.sections.formats import _t, fmt, fmt_rank_change, fmt_signed
-from gdindex.report.sections.view import View, _figure
+from gdindex.report.sections.view import View, _figure, _large_note, _with_gap
 
 
 def _ranking_section(v: View) -> Section:
@@ -28,7 +29,11 @@ def _ranking_section(v: View) -> Section:
     if g:
         header.append(_t("quadrant", lang))
     rows: list[list[str | Cell]] = []
-    for unit in v.order:
+    for unit in _with_gap(v, v.shown):
+        if unit is None:  # a large report: the middle of the ranking is skipped
+            gap: list[str | Cell] = ["…", *[""] * (len(header) - 1)]
+            rows.append(gap)
+            continue
         s = v.score(unit, v.root.id)
         row: list[str | Cell] = [fmt(s.get("rank"))]
         if g:
@@ -58,20 +63,35 @@ def _ranking_section(v: View) -> Section:
         else f"{v.node_name(v.root)} scores ranked ({v.period}), coloured by "
         f"{_first_grouping_title(v)}"
     )
-    return Section(
-        "ranking",
-        _t("ranking", lang),
-        [
-            Table(header, rows, numeric=numeric),
-            Para(note, "note"),
+    blocks: list[Block] = [Table(header, rows, numeric=numeric), Para(note, "note")]
+    if v.large:
+        blocks.insert(
+            0, _large_note(v, "排名表和条形图", "the table and the bars show")
+        )
+        blocks.append(
             _figure(
-                "ranking",
-                "ranking",
-                caption,
-                ranking_chart(v.result, v.period, lang),
-            ),
-        ],
+                "distribution",
+                "distribution",
+                (
+                    f"全部 {len(v.order):,} 个地区{v.node_name(v.root)}得分的分布"
+                    f"（{v.period}），颜色为{_first_grouping_title(v)}"
+                    if lang == "zh"
+                    else f"Distribution of the {v.node_name(v.root)} scores of all "
+                    f"{len(v.order):,} units ({v.period}), coloured by "
+                    f"{_first_grouping_title(v)}"
+                ),
+                distribution_chart(v.result, v.period, lang),
+            )
+        )
+    blocks.append(
+        _figure(
+            "ranking",
+            "ranking",
+            caption,
+            ranking_chart(v.result, v.period, lang, units=v.shown if v.large else None),
+        )
     )
+    return Section("ranking", _t("ranking", lang), blocks)
 
 
 def _first_grouping_title(v: View) -> str:
@@ -91,11 +111,14 @@ def _pillar_section(v: View) -> Section:
         "pillars",
         _t("pillars", lang),
         [
+            *([_large_note(v, "热力图", "the heatmap shows")] if v.large else []),
             _figure(
                 "heatmap",
                 "heatmap",
                 caption,
-                heatmap_chart(v.result, v.period, lang),
-            )
+                heatmap_chart(
+                    v.result, v.period, lang, units=v.shown if v.large else None
+                ),
+            ),
         ],
     )

@@ -12,7 +12,13 @@ from gdindex.report.charts.frames import ranked_units
 from gdindex.report.charts.plots import trend_chart
 from gdindex.report.document import Cell, Section, Table
 from gdindex.report.sections.formats import _missing, _t, fmt, fmt_signed
-from gdindex.report.sections.view import View, _figure
+from gdindex.report.sections.view import (
+    SHOWN_EACH,
+    View,
+    _figure,
+    _large_note,
+    _with_gap,
+)
 
 
 def _trend_section(v: View) -> Section:
@@ -29,7 +35,13 @@ def _trend_section(v: View) -> Section:
         header.append(_t("cagr", lang))
         numeric.append(True)
     rows: list[list[str | Cell]] = []
-    for unit in ranked_units(r, r.latest_period):
+    latest = ranked_units(r, r.latest_period)
+    shown = latest[:SHOWN_EACH] + latest[-SHOWN_EACH:] if v.large else latest
+    for unit in _with_gap(v, shown):
+        if unit is None:
+            gap: list[str | Cell] = ["…", *[""] * (len(header) - 1)]
+            rows.append(gap)
+            continue
         cells: list[str | Cell] = [v.labels[unit]]
         cells += [fmt(by_unit.get(unit, {}).get(p)) for p in r.periods]
         if len(r.periods) > 1:
@@ -50,7 +62,17 @@ def _trend_section(v: View) -> Section:
         "trend",
         _t("trend", lang),
         [
-            _figure("trend", "trend", caption, trend_chart(r, lang)),
+            *(
+                [_large_note(v, "走势图和表", "the charts and the table show")]
+                if v.large
+                else []
+            ),
+            _figure(
+                "trend",
+                "trend",
+                caption,
+                trend_chart(r, lang, units=shown if v.large else None),
+            ),
             Table(header, rows, numeric=numeric),
         ],
     )

@@ -19,14 +19,23 @@ from gdindex.report.charts.frames import (
     unit_names,
 )
 from gdindex.report.charts.svg import to_svg
-from gdindex.report.document import Figure
+from gdindex.report.document import Figure, Para
 from gdindex.report.sections.formats import _bilingual, _missing
 from gdindex.spec import Period
+
+#: Above this many units the report is "large": it shows the top and bottom
+#: `SHOWN_EACH` units in full (tables, bars, heatmap, trends, labels), summarises
+#: the rest as distributions, and has at most `PROFILE_CAP` unit profiles. Every
+#: unit stays in report.xlsx and in the result files of `compute --out`.
+LARGE_REPORT = 60
+SHOWN_EACH = 10
+PROFILE_CAP = 10
 
 
 class View:
     """What the sections share: the report period, names, pillars and the
-    period's index and pillar rows."""
+    period's index and pillar rows, and the units shown in full (`shown`: all of
+    them, or the top and bottom of a large report)."""
 
     def __init__(self, result: IndexResult, period: Period, lang: str):
         self.result = result
@@ -41,6 +50,12 @@ class View:
             for r in result.units.iter_rows(named=True)
         }
         self.order = ranked_units(result, period)
+        self.large = len(self.order) > LARGE_REPORT
+        self.shown = (
+            self.order[:SHOWN_EACH] + self.order[-SHOWN_EACH:]
+            if self.large
+            else list(self.order)
+        )
         idx = result.periods.index(period)
         self.has_growth = idx > 0
         self.previous = result.periods[idx - 1] if idx > 0 else None
@@ -77,3 +92,23 @@ class View:
 
 def _figure(name: str, kind: str, caption: str, chart: Any) -> Figure:
     return Figure(name=name, kind=kind, caption=caption, svg=to_svg(chart, name))
+
+
+def _large_note(v: View, what_zh: str, what_en: str) -> Para:
+    """The note of a large report's section: what is shown, where the rest is."""
+    n, k = len(v.order), SHOWN_EACH
+    text = (
+        f"共 {n:,} 个地区：{what_zh}只列出排名前 {k} 位和后 {k} 位；全部地区见 "
+        "report.xlsx（及 compute --out 的 scores.csv）。"
+        if v.lang == "zh"
+        else f"{n:,} units: {what_en} the top {k} and the bottom {k} only; every unit "
+        "is in report.xlsx (and in scores.csv of compute --out)."
+    )
+    return Para(text, "note")
+
+
+def _with_gap(v: View, units: list[str]) -> list[str | None]:
+    """`units` with None where a large report skips the middle of the ranking."""
+    if not v.large:
+        return list(units)
+    return [*units[:SHOWN_EACH], None, *units[SHOWN_EACH:]]
