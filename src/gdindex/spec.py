@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.sensitivity_models import SensitivitySpec
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
@@ -734,6 +735,9 @@ class IndexSpec(Model):
     )
     indicators: list[IndicatorSpec] = Field(min_length=1)
     tree: NodeSpec
+    sensitivity: SensitivitySpec | None = Field(
+        None, description="Uncertain inputs for `gdindex sensitivity` (DESIGN §9.3)"
+    )
 
     _path: Path | None = PrivateAttr(None)
     _overrides: tuple[str, ...] = PrivateAttr(())
