@@ -54,7 +54,7 @@ FILES = (
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class SensitivityResult:
     """The runs of a sensitivity analysis and what they show.
 
@@ -90,6 +90,13 @@ class SensitivityResult:
     failed: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     units: pl.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"SensitivityResult({self.spec.id!r}, target={self.target!r}, "
+            f"period={self.period!r}, method={self.method!r}, runs={self.n_runs}, "
+            f"failed={self.n_failed})"
+        )
 
     @property
     def n_runs(self) -> int:
@@ -192,8 +199,8 @@ def run_overrides(
         for child, value in zip(by_id[parent].children or [], w, strict=True):
             out.append(f"{nodes[child.id].path}.weight={float(value)!r}")
     for inp, pos in zip(inputs, positions, strict=True):
-        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos] is not None:
-            out.append(f"{nodes[str(inp.excluded[pos])].path}.weight=0")
+        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos - 1] is not None:
+            out.append(f"{nodes[str(inp.excluded[pos - 1])].path}.weight=0")
     return out
 
 

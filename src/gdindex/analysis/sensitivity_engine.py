@@ -367,7 +367,7 @@ class _Evaluator:
                     W = W * mult[s]
             elif inp.kind == "exclude":
                 for k, child in enumerate(node.children or []):
-                    at = [a for a, x in enumerate(inp.excluded) if x == child.id]
+                    at = [a + 1 for a, x in enumerate(inp.excluded) if x == child.id]
                     hit = np.isin(s, at)
                     if hit.any():
                         W = W.copy()
@@ -440,20 +440,11 @@ class _Evaluator:
         R, C = W.shape[0], self.X.shape[0]
         num = np.zeros((R, C))
         den = np.zeros((R, C))
-        leaf = [k for k, x in enumerate(kids) if x.ndim == 1]
+        # Child by child, element-wise: every run's value is computed the same way
+        # whatever the other runs of the batch (a matrix product would not be:
+        # BLAS blocks by size), so a replayed or redistributed run is bit-identical.
         with np.errstate(invalid="ignore", divide="ignore"):
-            if leaf:
-                L = np.stack([kids[k] for k in leaf], axis=1)  # [cells, k]
-                pres = ~np.isnan(L)
-                if invalid is not None:
-                    pres &= ~invalid(np.where(pres, L, 1.0))
-                F = np.where(pres, f(np.where(pres, L, 1.0)), 0.0)
-                Wl = W[:, leaf]
-                num += (F @ Wl.T).T
-                den += (pres.astype(np.float64) @ Wl.T).T
             for k, x in enumerate(kids):
-                if x.ndim == 1:
-                    continue
                 pres = ~np.isnan(x)
                 if invalid is not None:
                     pres &= ~invalid(np.where(pres, x, 1.0))
