@@ -23,6 +23,7 @@ __all__ = [
     "IndexResult",
     "IndexSpec",
     "Issue",
+    "SensitivityResult",
     "SpecError",
     "Weighting",
     "__version__",
@@ -32,6 +33,7 @@ __all__ = [
     "derive_weights",
     "init_project",
     "load_spec",
+    "sensitivity",
     "spec_json_schema",
     "validate",
     "write_outputs",
@@ -48,6 +50,8 @@ _LAZY = {
     "Weighting": "gdindex.weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
+    "sensitivity": "gdindex.analysis.sensitivity",
+    "SensitivityResult": "gdindex.analysis.sensitivity",
     "IndexSpec": "gdindex.spec",
     "spec_json_schema": "gdindex.spec",
     "validate": "gdindex.checks",
@@ -59,6 +63,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from gdindex.analysis.sensitivity import SensitivityResult, sensitivity
     from gdindex.checks import validate
     from gdindex.comparison import Comparison, compare
     from gdindex.datacheck import DataCheck, check_data

@@ -149,8 +149,17 @@ def _is_leaf(spec: IndexSpec, node_id: str) -> bool:
 
 
 def _short(value: Any) -> str:
-    text = yaml_value(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    """`minmax range=[1, 100]` for a method block, the YAML text otherwise."""
+    if isinstance(value, dict) and isinstance(value.get("method"), str):
+        rest = [
+            f"{k}={v if isinstance(v, str) else yaml_value(v)}"
+            for k, v in value.items()
+            if k != "method"
+        ]
+        text = " ".join([value["method"], *rest])
+    else:
+        text = value if isinstance(value, str) else yaml_value(value)
+    return text if len(text) <= 48 else text[:47] + "…"
 
 
 def _weights_input(
