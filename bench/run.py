@@ -36,6 +36,9 @@ Figures (issue 5: report):
   size of report.html, target ≤ 5 MB. `python bench/run.py --mode report` runs only
   these.
 
+Figures (issue 13: sensitivity): see bench/sensitivity.py; `python bench/run.py
+--mode sensitivity` runs only these.
+
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
@@ -259,7 +262,16 @@ def weights_worker(spec: str, repeats: int) -> None:
     print(json.dumps(figures))
 
 
+def sensitivity_worker(job: str, repeats: int) -> None:
+    """Run in a subprocess: one workload of bench/sensitivity.py."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import sensitivity
+
+    sensitivity.worker(job, repeats)
+
+
 WORKERS = {
+    "sensitivity": sensitivity_worker,
     "weights": weights_worker,
     "compute": worker,
     "prepare": prepare_worker,
@@ -308,6 +320,11 @@ def main() -> None:
         return
     if args.mode == "report":  # only the report figures
         report_bench(args.repeats)
+        return
+    import sensitivity
+
+    if args.mode == "sensitivity":  # only the sensitivity figures (issue 13)
+        sensitivity.bench(synth, args.repeats)
         return
     print(
         f"gdindex benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cpus)"
@@ -410,6 +427,7 @@ def main() -> None:
     weights_bench(synth, args.repeats)
     compare_bench(synth, args.repeats)
     report_bench(args.repeats)
+    sensitivity.bench(synth, args.repeats)
 
 
 def report_bench(repeats: int) -> None:

@@ -489,18 +489,43 @@ def report(
         bool,
         typer.Option("--manifest-time", help="Record the time in the manifest."),
     ] = False,
+    with_: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="Add analysis sections, comma-separated: sensitivity (runs the "
+            "spec's sensitivity: block).",
+        ),
+    ] = None,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the published report of SPEC into OUT: report.html (self-contained,
     charts inlined), report.md with charts/*.svg, and report.xlsx."""
+    wanted = [w.strip() for w in (with_ or "").split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in ("sensitivity",)]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown section {', '.join(unknown)}; available: sensitivity",
+            param_hint="--with",
+        )
     with handle_errors(debug):
         import gdindex
         from gdindex.report.publish import write_report
 
-        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        result = gdindex.compute(loaded)
         chosen = _period(period, result.periods)
-        written = write_report(result, out, lang.value, chosen, manifest_time)
+        extra = []
+        if "sensitivity" in wanted:
+            from gdindex.report.sensitivity_section import sensitivity_section
+
+            with _progress() as progress:
+                sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
+            extra.append(sensitivity_section(sens, lang.value))
+        written = write_report(
+            result, out, lang.value, chosen, manifest_time, extra=extra
+        )
     console = _console()
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:

@@ -10,7 +10,7 @@ Re-running with the same inputs gives byte-identical files (no time unless
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from gdindex.errors import GdindexError, Issue
 from gdindex.export import manifest
 from gdindex.pipeline import IndexResult
-from gdindex.report.document import Document, to_html, to_markdown
+from gdindex.report.document import Document, Section, to_html, to_markdown
 from gdindex.report.sections import View, report_document
 from gdindex.spec import Period
 
@@ -50,6 +50,7 @@ def build_report(
     lang: str = "zh",
     period: Period | None = None,
     with_time: bool = False,
+    extra: Sequence[Section] = (),
 ) -> Report:
     """The report of `period` (default: the latest) as a document with its charts.
 
@@ -72,6 +73,8 @@ def build_report(
         )
     meta = _manifest(result, lang, period, with_time)
     doc = report_document(View(result, period, lang), meta)
+    # sections asked for with `--with` go before the notes and the manifest
+    doc.sections[-2:-2] = list(extra)
     return Report(doc, period, lang, meta)
 
 
@@ -98,6 +101,7 @@ def write_report(
     lang: str = "zh",
     period: Period | None = None,
     with_time: bool = False,
+    extra: Sequence[Section] = (),
 ) -> list[Path]:
     """Write `report.html`, `report.md`, `charts/*.svg` and `report.xlsx` into
     `out_dir`, atomically: everything is written to a temporary directory first and
@@ -110,6 +114,8 @@ def write_report(
         lang: `zh` or `en` labels.
         period: the report period (default: the latest).
         with_time: record the creation time in the manifest (breaks byte-identity).
+        extra: further sections (`report --with sensitivity`), placed before the
+            notes.
 
     Returns:
         The files written: the HTML, the Markdown, the workbook, then the charts.
@@ -117,7 +123,7 @@ def write_report(
     from gdindex.io import output_error, write_atomic
     from gdindex.report.workbook import write_workbook
 
-    report = build_report(result, lang, period, with_time)
+    report = build_report(result, lang, period, with_time, extra)
     html_text, md_text = report.html(), report.markdown()
     svgs = report.charts()
     writers: dict[str, Callable[[Path], None]] = {
