@@ -359,6 +359,8 @@ def _evaluate(
     S = np.full((R, U), np.nan)
     reasons: list[str | None] = [None] * R
     done = 0
+    if progress is not None:
+        progress(0, R)
 
     def collect(res: engine.TaskResult) -> None:
         nonlocal done
