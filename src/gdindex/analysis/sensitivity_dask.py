@@ -48,13 +48,22 @@ def run_on_dask(
             if scheduler is not None:
                 client = Client(scheduler, timeout="10s")
             else:
-                cluster = LocalCluster(
-                    n_workers=max(1, int(workers or 1)),
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                import dask
+
+                # Dask's default MALLOC_TRIM_THRESHOLD_ for workers turns off glibc's
+                # adaptive mmap threshold: every large NumPy temporary is then
+                # mapped and faulted in afresh, several times slower.
+                unset = {
+                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None
+                }
+                with dask.config.set(unset):
+                    cluster = LocalCluster(
+                        n_workers=max(1, int(workers or 1)),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 client = Client(cluster)
         except OSError as exc:
             raise GdindexError(

@@ -443,14 +443,22 @@ class _Evaluator:
         # Child by child, element-wise: every run's value is computed the same way
         # whatever the other runs of the batch (a matrix product would not be:
         # BLAS blocks by size), so a replayed or redistributed run is bit-identical.
+        # One scratch buffer: a [runs, cells] temporary per child and step would be
+        # mmap-ed and page-faulted afresh each time under a low malloc trim
+        # threshold (as Dask sets for its workers), several times slower.
+        buf = np.empty((R, C))
         with np.errstate(invalid="ignore", divide="ignore"):
             for k, x in enumerate(kids):
                 pres = ~np.isnan(x)
                 if invalid is not None:
                     pres &= ~invalid(np.where(pres, x, 1.0))
+                fx = f(np.where(pres, x, 1.0))
+                fx[~pres] = 0.0
                 w = W[:, k : k + 1]
-                num += w * np.where(pres, f(np.where(pres, x, 1.0)), 0.0)
-                den += w * pres
+                np.multiply(w, fx, out=buf)
+                num += buf
+                np.multiply(w, pres, out=buf)
+                den += buf
             total = W.sum(axis=1, keepdims=True)
             share = np.where(total > 0, den / np.where(total > 0, total, 1.0), 0.0)
             covered = share > 0
