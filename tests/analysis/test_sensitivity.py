@@ -298,3 +298,21 @@ def test_weight_sets_from_a_file_replace_the_nominal_weights(tmp_path: Path) -> 
 
 def test_the_root_of_the_repo_has_no_stray_outputs() -> None:
     assert not (ROOT / "sensitivity_runs.csv").exists()
+
+
+def test_a_written_sobol_runs_file_replays_the_whole_analysis(tmp_path: Path) -> None:
+    first = sensitivity(GUANGDONG, n=8, method="sobol", seed=13, bootstrap=10)
+    write_atomic(tmp_path, first.files())
+
+    replay = sensitivity(
+        GUANGDONG,
+        method="sobol",
+        seed=13,
+        bootstrap=10,
+        design=tmp_path / "sensitivity_runs.csv",
+    )
+
+    assert replay.runs.drop("error").equals(first.runs.drop("error"))
+    assert replay.indices is not None and first.indices is not None
+    assert replay.indices.equals(first.indices)
+    assert replay.scores.equals(first.scores)
