@@ -26,8 +26,9 @@ results.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,9 @@ class Setup:
     group_cols: list[int]
     agg_cols: list[int]
     data_driven: bool
+    prepared: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """Prepared values by preparation choices (a few, in this process): groups
+    that differ only in normalisation share one preparation."""
 
 
 def make_setup(
@@ -158,7 +162,7 @@ def run_task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResul
         dataset = setup.dataset
         if any(s.split(".", 1)[0] in _DATA_KEYS or "denominator" in s for s in sets):
             dataset = load_data(spec_g)
-        normalised = _normalised(spec_g, dataset)
+        normalised = _normalised(spec_g, dataset, setup.prepared)
         derived = None
         if setup.data_driven:
             res = compute(spec_g, dataset=dataset)
@@ -191,22 +195,58 @@ def _sets(setup: Setup, row: np.ndarray, cols: list[int]) -> list[str]:
     return out
 
 
-def _normalised(spec: IndexSpec, dataset: Dataset) -> np.ndarray:
-    """`[unit, period, indicator]` normalised values, as `compute` makes them."""
+def _normalised(
+    spec: IndexSpec, dataset: Dataset, cache: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """`[unit, period, indicator]` normalised values, as `compute` makes them; the
+    prepared values are kept in `cache` by the choices that make them."""
     log = IssueLog()
-    prep = prepare(
-        dataset.values,
-        spec,
-        dataset.units,
-        dataset.periods,
-        log,
-        denominators=denominators_of(spec, dataset),
-        groups=groups_of(spec, dataset),
-    )
-    log.raise_if_errors(DataError, "cannot prepare the data")
-    out = normalise_values(prep.treated, spec, dataset.units, dataset.periods, log)
+    key = _preparation_key(spec, dataset)
+    treated = None if cache is None else cache.get(key)
+    if treated is None:
+        prep = prepare(
+            dataset.values,
+            spec,
+            dataset.units,
+            dataset.periods,
+            log,
+            denominators=denominators_of(spec, dataset),
+            groups=groups_of(spec, dataset),
+        )
+        log.raise_if_errors(DataError, "cannot prepare the data")
+        treated = prep.treated
+        if cache is not None:
+            while len(cache) >= 4:  # a few arrays of the panel's size at most
+                cache.pop(next(iter(cache)))
+            cache[key] = treated
+    out = normalise_values(treated, spec, dataset.units, dataset.periods, log)
     log.raise_if_errors(DataError, "cannot normalise the data")
     return out
+
+
+def _preparation_key(spec: IndexSpec, dataset: Dataset) -> str:
+    """What `prepare` reads of a spec (and which data), as text."""
+    dump = spec.dump()
+    return json.dumps(
+        {
+            "dataset": id(dataset),
+            "data": [dump.get(k) for k in _DATA_KEYS],
+            "screen": dump.get("screen"),
+            "leaves": [n.id for n, _ in spec.tree.walk() if n.is_leaf],
+            "indicators": [
+                [
+                    ind.id,
+                    ind.denominator,
+                    ind.scale,
+                    spec.impute_for(ind).model_dump(mode="json"),
+                    spec.treat_for(ind).model_dump(mode="json"),
+                ]
+                for ind in spec.indicators
+            ],
+        },
+        sort_keys=True,
+        default=str,
+    )
 
 
 # --- Means as transforms --- #
