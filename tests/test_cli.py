@@ -345,3 +345,15 @@ def test_sensitivity_set_overrides_change_the_nominal_run() -> None:
     first = json.loads(plain)["scores"][0]
     second = json.loads(changed)["scores"][0]
     assert first["run"] == second["run"] == 0 and first["score"] != second["score"]
+
+
+def test_sensitivity_design_replays_the_written_runs(tmp_path: Path) -> None:
+    spec = str(SPECS / "guangdong.yaml")
+    base = ["sensitivity", spec, "--seed", "9", "--format", "json"]
+
+    code, first, _ = run(*base, "--n", "12", "--out", str(tmp_path))
+    again, replay, _ = run(*base, "--design", str(tmp_path / "sensitivity_runs.csv"))
+
+    assert code == 0 and again == 0
+    assert json.loads(replay)["scores"] == json.loads(first)["scores"]
+    assert json.loads(replay)["rank_stats"] == json.loads(first)["rank_stats"]
