@@ -311,16 +311,21 @@ class _Evaluator:
                 for r in np.nonzero(self.combo_of == len(self.combos) - 1)[0]:
                     self.failed[int(r)] = _reason(exc)
         self.target = _find(spec_g.tree, setup.target)
-        self.full = self._needs_all_periods(normalised)
-        U, P = normalised.shape[:2]
-        if self.full:
-            self.X = normalised.reshape(U * P, -1)
-            self.cols = np.arange(U) * P + setup.period
-        else:
-            self.X = normalised[:, setup.period, :]
-            self.cols = np.arange(U)
+        self.normalised = normalised
+        self._use(False)
 
     # -- set-up helpers --
+
+    def _use(self, full: bool) -> None:
+        """Aggregate all periods (`full`) or the target period only."""
+        U, P = self.normalised.shape[:2]
+        self.full = full
+        if full:
+            self.X = self.normalised.reshape(U * P, -1)
+            self.cols = np.arange(U) * P + self.setup.period
+        else:
+            self.X = self.normalised[:, self.setup.period, :]
+            self.cols = np.arange(U)
 
     def _nodes(self, node: NodeSpec) -> list[NodeSpec]:
         return [n for n, _ in node.walk() if not n.is_leaf]
@@ -329,31 +334,51 @@ class _Evaluator:
         spec = self.combos[combo]
         return None if spec is None else spec.aggregate_for(_find(spec.tree, node.id))
 
-    def _needs_all_periods(self, normalised: np.ndarray) -> bool:
-        methods = set()
+    def _methods(self, combo: int) -> set[str]:
+        """The aggregators of the target's subtree under one combination (`topsis*`
+        for a TOPSIS that pools periods)."""
+        out = set()
         for node in self._nodes(self.target):
-            for c in range(len(self.combos)):
-                p = self._params(c, node)
-                if p is None:
-                    continue
-                if p.method == "topsis" and p.scope != "period":
-                    return True
-                methods.add(p.method)
+            p = self._params(combo, node)
+            if p is not None:
+                pooled = p.method == "topsis" and p.scope != "period"
+                out.add("topsis*" if pooled else p.method)
+        return out
+
+    def _needs_all_periods(self, combos: list[int]) -> bool:
+        """Whether another period can change these combinations' runs: a TOPSIS
+        pooling periods, or a value ≤ 0 that a zero policy meets (which fails or
+        shifts the whole node in `compute`)."""
+        methods = set().union(*(self._methods(c) for c in combos))
+        if "topsis*" in methods or "topsis" in methods:
+            return True
         if methods <= {"arithmetic"}:
             return False
         leaves = [self.index_of[n.id] for n, _ in self.target.walk() if n.is_leaf]
-        vals = normalised[:, :, leaves]
+        vals = self.normalised[:, :, leaves]
         vals = vals[~np.isnan(vals)]
-        return bool(vals.size and vals.min() <= 0) or "topsis" in methods
+        return bool(vals.size and vals.min() <= 0)
 
     # -- evaluation --
 
     def run(self) -> tuple[np.ndarray, dict[int, str]]:
+        """Target scores of every run; runs whose aggregators are all arithmetic
+        aggregate the target period only, the others all periods when needed
+        (each run's values are the same either way)."""
         R = self.positions.shape[0]
         ok = np.array([r not in self.failed for r in range(R)])
-        out = np.full((R, len(self.cols)), np.nan)
-        if ok.any():
-            idx = np.nonzero(ok)[0]
+        U = self.normalised.shape[0]
+        out = np.full((R, U), np.nan)
+        simple = np.array(
+            [self._methods(c) <= {"arithmetic"} for c in range(len(self.combos))]
+        )
+        is_simple = simple[self.combo_of]
+        for part in (ok & is_simple, ok & ~is_simple):
+            if not part.any():
+                continue
+            idx = np.nonzero(part)[0]
+            combos = sorted(set(self.combo_of[idx].tolist()))
+            self._use(self._needs_all_periods(combos))
             values = self._value(self.target, idx)
             values = np.broadcast_to(values, (len(idx), values.shape[-1]))
             out[idx] = values[:, self.cols]
