@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,18 +126,24 @@ def _aggregation_only(path: str) -> bool:
 
 
 def tasks_of(setup: Setup, positions: np.ndarray) -> list[np.ndarray]:
-    """The runs of each task: grouped by the group inputs' choices (in order of
-    first appearance), cut into chunks of `CHUNK`."""
-    keys = positions[:, setup.group_cols] if setup.group_cols else None
-    groups: dict[tuple[int, ...], list[int]] = {}
+    """The runs of each task: runs whose preparation is the same (the group inputs
+    that are not normalisers; in order of first appearance) share a task, so that
+    its worker prepares the data once; cut into chunks of `CHUNK` runs."""
+    prep_cols = [j for j in setup.group_cols if not _normaliser(setup.inputs[j])]
+    buckets: dict[tuple[int, ...], list[int]] = {}
     for r in range(positions.shape[0]):
-        key = tuple(keys[r].tolist()) if keys is not None else ()
-        groups.setdefault(key, []).append(r)
+        buckets.setdefault(tuple(positions[r, prep_cols].tolist()), []).append(r)
     out: list[np.ndarray] = []
-    for runs in groups.values():
+    for runs in buckets.values():
         arr = np.asarray(runs, dtype=np.int64)
         out.extend(arr[i : i + CHUNK] for i in range(0, len(arr), CHUNK))
     return out
+
+
+def _normaliser(inp: InputInfo) -> bool:
+    """Whether a `set` input changes normalisers only."""
+    parts = (inp.path or "").replace("[", ".").replace("]", "").split(".")
+    return "normalise" in parts and parts[0] in ("defaults", "indicators")
 
 
 @dataclass
@@ -152,7 +157,25 @@ class TaskResult:
 
 
 def run_task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResult:
-    """Evaluate the runs of one task (`positions[run, input]` of these runs)."""
+    """Evaluate the runs of one task (`positions[run, input]` of these runs), group
+    by group (the group inputs' choices, in order of first appearance)."""
+    U = len(setup.dataset.units)
+    scores = np.full((len(runs), U), np.nan)
+    reasons: list[str | None] = [None] * len(runs)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, row in enumerate(positions):
+        groups.setdefault(tuple(row[setup.group_cols].tolist()), []).append(i)
+    for rows in groups.values():
+        idx = np.asarray(rows, dtype=np.int64)
+        part = _run_group(setup, runs[idx], positions[idx])
+        scores[idx] = part.scores
+        for i, why in zip(idx, part.reasons, strict=True):
+            reasons[int(i)] = why
+    return TaskResult(runs, scores, reasons)
+
+
+def _run_group(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResult:
+    """Evaluate runs that make the same group choices."""
     U = len(setup.dataset.units)
     scores = np.full((len(runs), U), np.nan)
     reasons: list[str | None] = [None] * len(runs)
@@ -588,8 +611,3 @@ def rank_rows(S: np.ndarray, rel: float = 1e-9) -> np.ndarray:
     out = np.empty(S.shape)
     np.put_along_axis(out, order, ranks, axis=1)
     return out
-
-
-def data_path(spec: IndexSpec) -> Path:
-    """Directory relative paths of the `sensitivity:` block resolve against."""
-    return spec.base_dir
