@@ -15,7 +15,7 @@ population; the spec imputes by region, winsorises, divides 10 indicators by
 population and screens at 0.5 coverage):
 - `gdindex.compute` (load + prepare + normalise + aggregate): median time ≤ 3 s,
   peak RSS ≤ 1.5 GB; then the preparation step alone
-  (`gdindex.prepare.prepare` on the loaded dataset) and the load alone;
+  (`gdindex.pipeline.prepare.prepare` on the loaded dataset) and the load alone;
 - `gdindex.datacheck.check_data` (`gdindex check`): median time ≤ 3 s, peak RSS
   ≤ 1.5 GB; "not available" while the module cannot be imported.
 
@@ -52,6 +52,9 @@ Figures (issue 14: robustness), on the synthetic panel 3,000 × 10 × 60:
   target ≤ 1.5;
 - `gdindex report SPEC --out DIR` on 3,000 units: wall time ≤ 30 s, report.html
   ≤ 20 MB. `python bench/run.py --mode scale` runs only these.
+
+Figures (issue 13: sensitivity): see bench/sensitivity.py; `python bench/run.py
+--mode sensitivity` runs only these.
 
 Each in-process measurement runs in a fresh subprocess so that peak memory is its own.
 """
@@ -288,6 +291,14 @@ def weights_worker(spec: str, repeats: int) -> None:
     print(json.dumps(figures))
 
 
+def sensitivity_worker(job: str, repeats: int) -> None:
+    """Run in a subprocess: one workload of bench/sensitivity.py."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import sensitivity
+
+    sensitivity.worker(job, repeats)
+
+
 def audit_worker(spec: str, repeats: int) -> None:
     """Run in a subprocess: time `audit(pooled=True)` with main effects on a
     computed index, and report peak RSS."""
@@ -312,6 +323,7 @@ def audit_worker(spec: str, repeats: int) -> None:
 
 
 WORKERS = {
+    "sensitivity": sensitivity_worker,
     "audit": audit_worker,
     "weights": weights_worker,
     "compute": worker,
@@ -403,6 +415,11 @@ def main() -> None:
         return
     if args.mode == "weights":  # only the weights figures
         weights_bench(synth, args.repeats)
+        return
+    if args.mode == "sensitivity":  # only the sensitivity figures (issue 13)
+        import sensitivity
+
+        sensitivity.bench(synth, args.repeats)
         return
     if args.mode == "scale":  # only the county-scale figures
         scale_bench(synth, min(args.repeats, 3))
@@ -496,6 +513,9 @@ def main() -> None:
     report_bench(args.repeats)
     analysis_bench(synth, args.repeats)
     scale_bench(synth, min(args.repeats, 3))
+    import sensitivity
+
+    sensitivity.bench(synth, args.repeats)
 
 
 def analysis_bench(synth: Any, repeats: int) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import gdindex
 from gdindex.cli import app
 from gdindex.errors import GdindexError
-from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
+from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, CliRunner, write_project
 
 runner = CliRunner()
 

@@ -25,6 +25,7 @@ __all__ = [
     "IndexResult",
     "IndexSpec",
     "Issue",
+    "SensitivityResult",
     "SpecError",
     "Weighting",
     "__version__",
@@ -36,6 +37,7 @@ __all__ = [
     "explain",
     "init_project",
     "load_spec",
+    "sensitivity",
     "spec_json_schema",
     "validate",
     "write_audit",
@@ -61,6 +63,8 @@ _LAZY = {
     "Weighting": "gdindex.pipeline.tree_weights",
     "IndexResult": "gdindex.pipeline",
     "load_spec": "gdindex.spec",
+    "sensitivity": "gdindex.analysis.sensitivity",
+    "SensitivityResult": "gdindex.analysis.sensitivity",
     "IndexSpec": "gdindex.spec",
     "spec_json_schema": "gdindex.spec",
     "validate": "gdindex.analysis.validate",
@@ -83,6 +87,7 @@ if TYPE_CHECKING:
     from gdindex.analysis.datacheck import DataCheck, check_data, write_check
     from gdindex.analysis.derivation import derive_weights, write_weights
     from gdindex.analysis.explain import Explanation, explain
+    from gdindex.analysis.sensitivity import SensitivityResult, sensitivity
     from gdindex.analysis.validate import validate
     from gdindex.errors import DataError, GdindexError, Issue, SpecError
     from gdindex.io.scaffold import init_project

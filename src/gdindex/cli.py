@@ -8,6 +8,8 @@ stderr); 2 usage error. Heavy modules are imported inside the commands so that
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -718,7 +720,7 @@ def init(
         console.print(f"  {k}. {step}")
 
 
-REPORT_SECTIONS = ("audit",)
+REPORT_SECTIONS = ("audit", "sensitivity")
 
 
 def _with_option(text: str | None) -> str | None:
@@ -757,7 +759,8 @@ def report(
         str | None,
         typer.Option(
             "--with",
-            help="Add analysis sections, comma-separated: audit.",
+            help="Add analysis sections, comma-separated: audit, sensitivity (runs "
+            "the spec's sensitivity: block).",
             callback=_with_option,
         ),
     ] = None,
@@ -772,7 +775,8 @@ def report(
         import gdindex
         from gdindex.report.publish import write_report
 
-        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        result = gdindex.compute(loaded)
         chosen = _period(period, result.periods)
         extra = []
         if with_sections and "audit" in with_sections.split(","):
@@ -780,6 +784,12 @@ def report(
             from gdindex.report.audit_section import audit_section
 
             extra.append(audit_section(run_audit(result, chosen), lang.value))
+        if with_sections and "sensitivity" in with_sections.split(","):
+            from gdindex.report.sensitivity_section import sensitivity_section
+
+            with _progress() as progress:
+                sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
+            extra.append(sensitivity_section(sens, lang.value))
         written = write_report(
             result, out, lang.value, chosen, manifest_time, extra=extra
         )
@@ -787,6 +797,108 @@ def report(
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:
         console.print(f"  {path}")
+
+
+class SensitivityMethod(StrEnum):
+    ua = "ua"
+    sobol = "sobol"
+
+
+@app.command()
+def sensitivity(
+    spec: SpecArg,
+    method: Annotated[
+        SensitivityMethod | None,
+        typer.Option("--method", help="ua: rank intervals; sobol: also Sobol indices."),
+    ] = None,
+    n: Annotated[
+        int | None,
+        typer.Option("--n", min=1, help="Runs (ua) or base sample size (sobol)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed.")] = None,
+    inputs: Annotated[
+        Path | None,
+        typer.Option("--inputs", help="YAML with the sensitivity: block to use."),
+    ] = None,
+    design: Annotated[
+        Path | None,
+        typer.Option("--design", help="Replay these runs (CSV: run, <input ids>)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the sensitivity_*.csv files here."),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", help="Print tables, or the JSON document."),
+    ] = CheckFormat.table,
+    lang: LangOpt = Lang.zh,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, help="List the first N units only.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Spread runs over K local processes."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Spread runs over this Dask scheduler."),
+    ] = None,
+    overrides: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """How far the ranking can be trusted: rank intervals over the uncertain
+    choices of SPEC's sensitivity: block (ua), and which choice drives them
+    (sobol)."""
+    with handle_errors(debug):
+        import gdindex
+        from gdindex.io import write_atomic
+        from gdindex.report.sensitivity import render_sensitivity
+
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        with _progress() as progress:
+            result = gdindex.sensitivity(
+                loaded,
+                n=n,
+                method=None if method is None else method.value,
+                seed=seed,
+                design=design,
+                inputs=inputs,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+            )
+        if out is not None:
+            written = write_atomic(out, result.files())
+            _console(stderr=True).print(
+                f"wrote {len(written)} files to {out}", style="green"
+            )
+    with _reader_may_leave():
+        if fmt is CheckFormat.json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            render_sensitivity(result, _console(), lang.value, top)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A Rich progress bar of runs on stderr; yields the callback to feed it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("runs", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
 
 
 @app.command()

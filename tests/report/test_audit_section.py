@@ -51,7 +51,7 @@ def test_charts_validate_against_vega_lite(result: gdindex.IndexResult) -> None:
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite")
 
 
-def test_build_report_puts_extra_sections_before_the_manifest(
+def test_build_report_puts_extra_sections_before_the_notes_and_manifest(
     tiny: gdindex.IndexResult,
 ) -> None:
     section = audit_section(audit(tiny), "zh")
@@ -59,8 +59,8 @@ def test_build_report_puts_extra_sections_before_the_manifest(
     report = build_report(tiny, "zh", extra=[section])
 
     anchors = [s.anchor for s in report.document.sections]
-    assert anchors.count("audit") == 1 and anchors[-2] == "audit"
-    assert anchors[-1] == "manifest"
+    assert anchors.count("audit") == 1 and anchors[-3] == "audit"
+    assert anchors[-2:] == ["notes", "manifest"]
     assert 'id="audit"' in report.html()
     assert "charts/audit-importance.svg" in report.markdown()
 

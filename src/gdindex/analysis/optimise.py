@@ -16,8 +16,8 @@ on the simplex (`w_i ≥ 0`, `Σ w_i = 1`), the node is read as the weighted sum
 
 The search is SciPy's SLSQP from the nominal weights. The new weights are given with
 the `--set` lines that apply them (plus `…weights.method=explicit` when the node's
-weights are data-driven); `gdindex.comparison.compare` of the spec with and without
-them gives the rank shifts of the index, and Cronbach's α of every node is given
+weights are data-driven); `gdindex.analysis.compare.compare` of the spec with and
+without them gives the rank shifts of the index, and Cronbach's α of every node is given
 for both variants. For a node that is not an arithmetic mean the weighted sum is an
 approximation of its aggregation (`linear` is False).
 """

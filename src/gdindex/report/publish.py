@@ -80,7 +80,8 @@ def build_report(
         doc = report_document(View(result, period, lang), meta)
     finally:
         svg.measure_text_with(None)
-    doc.sections[-1:-1] = list(extra)
+    # sections asked for with `--with` go before the notes and the manifest
+    doc.sections[-2:-2] = list(extra)
     return Report(doc, period, lang, meta)
 
 
@@ -138,7 +139,8 @@ def write_report(
         lang: `zh` or `en` labels.
         period: the report period (default: the latest).
         with_time: record the creation time in the manifest (breaks byte-identity).
-        extra: further sections, before the manifest (`--with audit`).
+        extra: further sections (`report --with audit,sensitivity`), placed
+            before the notes and the manifest.
 
     Returns:
         The files written: the HTML, the Markdown, the workbook, then the charts.

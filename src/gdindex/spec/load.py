@@ -33,7 +33,7 @@ def load_spec(
         source: the spec file, or its parsed data.
         overrides: `KEY=VALUE` texts (the CLI's `--set`) applied in order to the
             parsed data before validation, e.g. `tree.children.industry.weight=0.4`
-            (see `gdindex.overrides`). The spec keeps them in `spec.overrides`.
+            (see `gdindex.spec.overrides`). The spec keeps them in `spec.overrides`.
 
     Raises:
         SpecError: listing every problem with its YAML path (and line).

@@ -32,6 +32,7 @@ from gdindex.methods.normalise import (
 from gdindex.methods.params import Model, Period, PeriodField
 from gdindex.methods.treat import NoTreatSpec, TreatSpec
 from gdindex.methods.weighting import ExplicitWeightsSpec, WeightsSpec
+from gdindex.spec.sensitivity import SensitivitySpec
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
@@ -382,6 +383,9 @@ class IndexSpec(Model):
     )
     indicators: list[IndicatorSpec] = Field(min_length=1)
     tree: NodeSpec
+    sensitivity: SensitivitySpec | None = Field(
+        None, description="Uncertain inputs for `gdindex sensitivity` (DESIGN §9.3)"
+    )
 
     _path: Path | None = PrivateAttr(None)
     _overrides: tuple[str, ...] = PrivateAttr(())
