@@ -481,3 +481,62 @@ def test_a_group_header_in_a_csv_suggests_skip_rows(tmp_path: Path) -> None:
     [error] = data_error(write_project(tmp_path, SPEC_YAML, data)).issues
 
     assert error.code == "group-header" and "skip_rows: 1" in (error.hint or "")
+
+
+# Finding: with `decimal: ","` a number cell in a column that also holds text was
+# rendered "1.234" and re-read with decimal-comma rules (1234; 2.5 rejected).
+MIXED_SPEC = """spec_version: 1
+id: t
+units: {file: u.xlsx, id: unit, decimal: ",", group_weight: pop, groups: [g]}
+data: {file: d.xlsx, decimal: ",", na_values: [n/a]}
+indicators: [{id: i1}, {id: i2, denominator: den}]
+tree: {id: idx, children: [{id: i1}, {id: i2}]}
+"""
+
+
+def test_number_cells_keep_their_value_whatever_the_decimal_mark(
+    tmp_path: Path,
+) -> None:
+    write_xlsx(
+        tmp_path / "d.xlsx",
+        {
+            "s": [
+                ["unit", "period", "i1", "i2"],
+                ["A", 2021, 1.234, 1],
+                ["B", 2021, "0,5", 2],
+                ["C", 2021, 2.5, "n/a"],
+            ]
+        },
+    )
+    write_xlsx(
+        tmp_path / "u.xlsx",
+        {
+            "s": [
+                ["unit", "g", "pop", "den"],
+                ["A", "x", 1.5, 2.5],
+                ["B", "x", "2,5", "0,5"],
+                ["C", "y", 3, None],
+            ]
+        },
+    )
+    (tmp_path / "s.yaml").write_text(MIXED_SPEC.replace("n/a", "'n/a'"))
+
+    ds = load_data(gdindex.load_spec(tmp_path / "s.yaml"))
+
+    assert ds.values[:, 0, 0].tolist() == [1.234, 0.5, 2.5]
+    assert ds.group_weights is not None
+    assert ds.unit_table["group_weight"].to_list() == [1.5, 2.5, 3.0]
+    assert ds.denominators["den"][:2, 0].tolist() == [2.5, 0.5]
+
+
+def test_parquet_number_columns_ignore_the_decimal_comma(tmp_path: Path) -> None:
+    pl.DataFrame(
+        {"unit": ["A", "B"], "period": [2021, 2021], "i1": [1.234, 2.5], "i2": [1, 2]}
+    ).write_parquet(tmp_path / "d.parquet")
+    spec = MIXED_SPEC.replace("d.xlsx", "d.parquet").split("units:")[0]
+    rest = MIXED_SPEC.split("\n", 3)[3].replace(", denominator: den", "")
+    (tmp_path / "s.yaml").write_text(spec + rest)
+
+    ds = load_data(gdindex.load_spec(tmp_path / "s.yaml"))
+
+    assert ds.values[:, 0, 0].tolist() == [1.234, 2.5]

@@ -73,11 +73,11 @@ def read_data_table(
         log,
         encoding=table.encoding,
         separator=table.separator,
-        # decimal commas: every column is text, so Polars never reads 1.234 as 1.234
-        text_columns=None if table.decimal == "," else text_cols,
+        text_columns=text_cols,
         label=where,
         sheet=table.sheet,
         skip_rows=table.skip_rows,
+        decimal=table.decimal,
     )
     if frame is None:
         return None, None

@@ -30,6 +30,7 @@ def read_excel(
     sheet: str | int | None,
     skip_rows: int,
     text_columns: Sequence[str] | None,
+    decimal: str = ".",
 ) -> tuple[pl.DataFrame | None, str]:
     """Read one sheet through Polars (calamine); rows keep their sheet positions.
 
@@ -152,6 +153,8 @@ def read_excel(
         return None, kind
     if kind != "xls":
         frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
+    if decimal == "," and text_columns is not None:
+        frame = _numbers_with_comma(frame, path, name, options, text_columns)
     frame = drop_headerless(frame, placeholders, at, "column", log)
     odd = {
         c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
@@ -252,6 +255,51 @@ def _with_typed_cells(
             values[i] = text
         updates.append(pl.Series(name, values, dtype=pl.String))
     return frame.with_columns(updates) if updates else frame
+
+
+def _numbers_with_comma(
+    frame: pl.DataFrame,
+    path: Path,
+    sheet: str,
+    options: dict[str, Any],
+    text_columns: Sequence[str],
+) -> pl.DataFrame:
+    """With `decimal: ","`: write the number cells of the columns that also hold
+    text with a decimal comma, so `parse_numbers` keeps their value (calamine
+    renders the number 1.234 as "1.234", which decimal-comma rules read as 1234).
+
+    A number cell is one the sheet re-read as numbers gives and whose text reads as
+    a plain number (an error or boolean cell restored as `#N/A`, `TRUE` does not).
+    """
+    mixed = [
+        c
+        for c, t in frame.schema.items()
+        if t == pl.String and c not in text_columns and not c.startswith("__no_header_")
+    ]
+    if not mixed:
+        return frame
+    try:
+        numbers = pl.read_excel(
+            path,
+            sheet_name=sheet,
+            read_options=options,
+            schema_overrides={c: pl.Float64 for c in mixed},
+            infer_schema_length=None,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+    except Exception:  # the text read stands; parse_numbers reports what it can't
+        return frame
+    updates = []
+    for c in mixed:
+        text = frame[c].to_list()
+        read = frame[c].cast(pl.Float64, strict=False).to_list()
+        for i, value in enumerate(numbers[c].to_list()[: len(text)]):
+            if value is not None and read[i] is not None:
+                text[i] = repr(float(value)).replace(".", ",")
+        updates.append(pl.Series(c, text, dtype=pl.String))
+    return frame.with_columns(updates)
 
 
 def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:

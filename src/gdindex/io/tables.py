@@ -43,6 +43,7 @@ def read_table(
     label: str | None = None,
     sheet: str | int | None = None,
     skip_rows: int = 0,
+    decimal: str = ".",
 ) -> tuple[pl.DataFrame | None, str]:
     """Read a CSV, Excel (.xlsx, .xlsm, .xls) or Parquet file.
 
@@ -55,6 +56,9 @@ def read_table(
         sheet: Excel: the sheet's name, or its number counting from 1 (default: the
             first sheet).
         skip_rows: lines (CSV) or rows (Excel) above the header to skip, e.g. a title.
+        decimal: the table's decimal mark; with `","` every CSV column is text (so
+            Polars never reads `1.234` as 1.234), and an Excel number cell in a
+            column of text is written with a decimal comma (it keeps its value).
 
     Returns the frame (None when it cannot be read; the reason is logged) and the
     encoding used (`xlsx`, `xls`, … for workbooks; `binary` for Parquet). `label`
@@ -72,7 +76,7 @@ def read_table(
         return None, ""
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return read_excel(path, log, where, sheet, skip_rows, text_columns)
+        return read_excel(path, log, where, sheet, skip_rows, text_columns, decimal)
     if sheet is not None:
         log.warn(
             where,
@@ -151,7 +155,7 @@ def read_table(
         return None, used
     body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
     frame = None
-    if text_columns is not None:
+    if text_columns is not None and decimal != ",":
         overrides = {c: pl.String for c in text_columns if c in names}
         try:  # fast path: Polars types the numeric columns itself
             frame = pl.read_csv(

@@ -41,14 +41,18 @@ def read_units(
         return None, None, None
     path = spec.resolve(units.file)
     where = f"{units.file} (units.file)"
+    numeric = denominator_names(spec) | {units.group_weight or ""}
     frame, encoding = read_table(
         path,
         log,
         encoding=units.encoding,
         separator=units.separator,
+        # every column but the numbers is text (ids keep leading zeros)
+        text_columns=_text_columns(units, numeric),
         label=where,
         sheet=units.sheet,
         skip_rows=units.skip_rows,
+        decimal=units.decimal,
     )
     if frame is None:
         return None, None, None
@@ -99,6 +103,15 @@ def read_units(
         panel = _panel(frame, out, units, where, log, first)
         return _latest(out, panel), info, panel
     return out, info, None
+
+
+def _text_columns(units: UnitsSpec, numeric: set[str]) -> list[str]:
+    """The units table's columns read as text: all but the denominators and group
+    weights (named by the spec; the others are ids, names, groups, periods)."""
+    named = [units.id, units.period or ""] + [g.column for g in units.groups]
+    if units.name:
+        named += [units.name.zh or "", units.name.en or ""]
+    return [c for c in named if c and c not in numeric]
 
 
 def denominator_names(spec: IndexSpec) -> set[str]:
