@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gdindex.io.numeric import DecodeError, decode, parse_numbers
+from gdindex.io.numeric import DecodeError, decode, parse_numbers, percent_mix
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     data_errors,
@@ -231,3 +231,21 @@ def test_a_wrong_explicit_encoding_names_the_one_that_reads_the_file() -> None:
 
     assert "looks like gb18030" in info.value.message
     assert "encoding: gb18030" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("cells", "decimal", "expected"),
+    [
+        (["48.10%", "0.5052", "51"], ".", ([0], [1])),
+        (["48,10%", "0,5052", "51"], ",", ([0], [1])),
+        # 1.000 is a thousand under decimal ",": not a fraction
+        (["48,10%", "1.000", "51"], ",", None),
+        (["48.10%", "1,000", "51"], ".", None),
+        (["４８．１％", "０．５", "51"], ".", ([0], [1])),
+        (["４８，１％", "０，５", "51"], ",", ([0], [1])),
+    ],
+)
+def test_percent_mix_reads_cells_with_the_decimal_mark(
+    cells: list[str], decimal: str, expected: object
+) -> None:
+    assert percent_mix(pl.Series("x", cells), decimal) == expected

@@ -206,7 +206,7 @@ def _wide(
         if bad.any():
             _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
             rejected.indicators.add(col)
-        _warn_percent_mix(frame, col, keys, where, log)
+        _warn_percent_mix(frame, col, keys, where, log, decimal=table.decimal)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
     _check_duplicates(out, ["unit", "period"], where, log)
@@ -235,7 +235,13 @@ def _long_to_wide(
         for name in sorted({n for n in names.to_list() if n in wanted}):
             rows = frame.filter(names == name)
             _warn_percent_mix(
-                rows, table.value, keys.filter(names == name), where, log, name
+                rows,
+                table.value,
+                keys.filter(names == name),
+                where,
+                log,
+                name,
+                table.decimal,
             )
     long = keys.with_columns(indicator=names, value=values).filter(
         pl.col("indicator").is_in(list(wanted))
@@ -299,10 +305,11 @@ def _warn_percent_mix(
     where: str,
     log: IssueLog,
     indicator: str | None = None,
+    decimal: str = ".",
 ) -> None:
     """Warn when a column holds both percent text (48.10%) and fractions written
     as plain numbers (0.5052): read as they are, they differ 100× in scale."""
-    mix = percent_mix(frame[col])
+    mix = percent_mix(frame[col], decimal)
     if mix is None:
         return
     percent, plain = mix

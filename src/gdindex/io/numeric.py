@@ -200,15 +200,13 @@ def parse_numbers(
                 pl.when(grouped | plain).then(swapped).otherwise(None).alias("c")
             ).to_series()
         else:
-            thousands = cleaned.str.contains(_THOUSANDS)
-            cleaned = pl.Series(
-                np.where(
-                    thousands.fill_null(False).to_numpy(),
-                    cleaned.str.replace_all(",", "").to_numpy(),
-                    cleaned.to_numpy(),
-                ),
-                dtype=pl.String,
-            )
+            thousands = cleaned.str.contains(_THOUSANDS).fill_null(False)
+            cleaned = pl.select(
+                pl.when(thousands)
+                .then(cleaned.str.replace_all(",", ""))
+                .otherwise(cleaned)
+                .alias("c")
+            ).to_series()
         retry = cleaned.cast(pl.Float64, strict=False)
         values = pl.select(
             pl.when(unread).then(retry).otherwise(values).alias("v")
@@ -239,23 +237,35 @@ def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
     return base
 
 
-def percent_mix(column: pl.Series) -> tuple[list[int], list[int]] | None:
-    """Row positions of the percent cells (`48.10%`) and of the fractions written
-    as plain decimals (`0.5052`, |x| ≤ 1) of a text column that holds both: a likely
-    100× scale mix. None when the column uses one form only (or is not text)."""
+def percent_mix(
+    column: pl.Series, decimal: str = "."
+) -> tuple[list[int], list[int]] | None:
+    """Row positions of the percent cells (`48.10%`, `48,10%` with `decimal=","`)
+    and of the fractions written as plain decimals (`0.5052`, `0,5052`, `０．５`:
+    |x| ≤ 1 with a decimal mark) of a text column that holds both: a likely 100×
+    scale mix. Cells are read with the table's decimal mark (`1.000` is 1000
+    under `decimal=","`, not a fraction). None when the column uses one form only
+    (or is not text)."""
     if column.dtype != pl.String:
         return None
-    text = column.str.strip_chars(" \t\u3000\xa0")
-    percent = text.str.ends_with("%") | text.str.ends_with("％")
-    fraction = (text.cast(pl.Float64, strict=False).abs() <= 1) & text.str.contains(
-        ".", literal=True
+    text = (
+        column.str.strip_chars(" \t\u3000\xa0")
+        .str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+        .str.strip_chars(" ")
     )
-    number = fraction.fill_null(False)
-    if not (percent.any() and number.any()):
+    percent = text.str.ends_with("%").fill_null(False)
+    if not percent.any():
+        return None
+    plain = pl.select(pl.when(percent).then(None).otherwise(text).alias("t"))
+    values, _ = parse_numbers(plain.to_series(), decimal=decimal)
+    fraction = (
+        (values.abs() <= 1) & text.str.contains(decimal, literal=True)
+    ).fill_null(False)
+    if not fraction.any():
         return None
     return (
-        np.flatnonzero(percent.fill_null(False).to_numpy()).tolist(),
-        np.flatnonzero(number.to_numpy()).tolist(),
+        np.flatnonzero(percent.to_numpy()).tolist(),
+        np.flatnonzero(fraction.to_numpy()).tolist(),
     )
 
 

@@ -84,7 +84,7 @@ def read_units(
                     unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
                 )
-            mix = percent_mix(frame[name])
+            mix = percent_mix(frame[name], units.decimal)
             if mix is not None:
                 percent, plain = (
                     [f"row {i + first}: {frame[name][i]!r}" for i in idx[:3]]
