@@ -37,7 +37,7 @@ def test_outlier_flags_agree_with_what_compute_winsorises() -> None:
     [warning] = [i for i in check.issues if i.code == "outliers"]
     assert "software_revenue_to_gdp" in warning.where
     assert "prepared values (imputed:group_mean (1))" in warning.message
-    assert "treats 3 value(s)" in (warning.hint or "")
+    assert "treats 3 values" in (warning.hint or "")
 
 
 def test_indicators_the_spec_does_not_prepare_keep_their_raw_statistics(
@@ -80,7 +80,7 @@ def test_check_reports_negative_denominators(tmp_path: Path) -> None:
     check = check_data(write_project(tmp_path, spec, units=units))
 
     [den] = [i for i in check.issues if i.code == "bad-denominator"]
-    assert "'pop' is negative for 2 value(s)" in den.message
+    assert "'pop' is negative for 2 values" in den.message
     assert "A 2021 (pop = -100)" in den.message and "i1" in den.where
     row = check.indicators.row(0, named=True)
     assert row["prepared_min"] > 0  # no sign-flipped rate among the prepared values

@@ -205,11 +205,11 @@ def test_xlsx_error_cells_are_not_read_as_missing(tmp_path: Path) -> None:
     assert [(i.where, i.message) for i in error.issues] == [
         (
             "data.xlsx (data[0]): column 'i1'",
-            "1 cell(s) are not numbers: row 4 (B, 2021): '#DIV/0!'",
+            "1 cell is not a number: row 4 (B, 2021): '#DIV/0!'",
         ),
         (
             "data.xlsx (data[0]): column 'i3'",
-            "1 cell(s) are not numbers: row 7 (C, 2022): '#N/A'",
+            "1 cell is not a number: row 7 (C, 2022): '#N/A'",
         ),
     ]
 
@@ -262,7 +262,7 @@ def test_sheet_number_out_of_range(tmp_path: Path, number: int) -> None:
     issue = data_error(write_project(tmp_path, spec)).issues[0]
 
     assert f"sheet number {number} is out of range" in issue.message
-    assert "the workbook has 2 sheet(s)" in issue.message
+    assert "the workbook has 2 sheets" in issue.message
     assert issue.hint is not None and "from 1 to 2" in issue.hint
 
 

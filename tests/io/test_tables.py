@@ -109,7 +109,7 @@ def test_skip_rows_past_the_end(tmp_path: Path) -> None:
         "  - file: data.csv", "  - file: data.csv\n    skip_rows: 50"
     )
 
-    assert "nothing is left after skipping 50 line(s)" in str(
+    assert "nothing is left after skipping 50 lines" in str(
         data_error(write_project(tmp_path, spec))
     )
 

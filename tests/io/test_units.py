@@ -47,7 +47,7 @@ def test_non_numeric_group_weight_is_reported(tmp_path: Path) -> None:
 
     text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
 
-    assert "non-numeric group weights in rows 2" in text
+    assert "non-numeric group weights in row 2" in text
 
 
 # The tiny units as a panel: A moves from 北 to 南 and C from 南 to 北 in 2022;
@@ -147,7 +147,7 @@ def test_a_decimal_comma_group_weight_names_the_decimal_key(tmp_path: Path) -> N
 
     text = data_errors(write_project(tmp_path, spec, units=units))
 
-    assert "group weights in rows 2" in text and 'decimal: ","' in text
+    assert "group weights in row 2" in text and 'decimal: ","' in text
 
 
 def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) 
 
     text = data_errors(write_project(tmp_path, units=units))
 
-    assert "empty unit ids in rows 4" in text
+    assert "empty unit ids in row 4" in text
     assert "not in the units table" not in text
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.analysis.checkstats import PreparedView, outlier_thresholds
-from gdindex.errors import MAX_EXAMPLES, IssueLog
+from gdindex.errors import MAX_EXAMPLES, IssueLog, plural
 from gdindex.io import Dataset
 from gdindex.spec import IndexSpec
 
@@ -90,7 +90,7 @@ def indicator_findings(
         if row["constant"]:
             log.warn(
                 where,
-                f"constant: every value is {_num(row['min'])} ({n} value(s))",
+                f"constant: every value is {_num(row['min'])} ({plural(n, 'value')})",
                 "a constant indicator cannot be normalised and tells the units "
                 "apart by nothing: check the data or remove it from the tree",
                 "constant-indicator",
@@ -168,7 +168,7 @@ def _outlier_text(
     if treat.method != "none":
         hint = (
             f"`treat: {treat.method}` is set: the computation treats "
-            f"{row['treated']} value(s)"
+            f"{plural(row['treated'], 'value')}"
         )
     else:
         hint = (
@@ -194,7 +194,9 @@ def coverage_findings(
         ]
         log.warn(
             "data: units",
-            f"{low.height} unit(s) have values in less than {_pct(LOW_COVERAGE)} of "
+            f"{plural(low.height, 'unit')} "
+            f"{'has' if low.height == 1 else 'have'} values in less than "
+            f"{_pct(LOW_COVERAGE)} of "
             f"the cells of the tree's indicators: {_capped(shown, low.height)}",
             "find their data, or drop them with `screen: {min_coverage: …}`",
             "low-coverage-unit",

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import DataError, Issue, IssueLog, examples
+from gdindex.errors import DataError, Issue, IssueLog, examples, is_are, plural
 from gdindex.io.datatable import Rejected, Table, from_frame, read_data_table
 from gdindex.io.tables import InputFile
 from gdindex.io.units import denominator_names, read_units
@@ -60,7 +60,7 @@ class Dataset:
         listed = "; ".join(f"{w}: {examples(c, 10)}" for w, c in self.unused.items())
         return Issue(
             "data",
-            f"{count} data column(s) are not used by the spec: {listed}",
+            f"{is_are(count, 'data column')} not used by the spec: {listed}",
             "declare them as indicators (and place them in the tree) if they are "
             "meant to count, or ignore this notice",
             "warning",
@@ -375,7 +375,8 @@ def _check_panel_rows(
         ]
         log.warn(
             "units",
-            f"the units table has no row for {len(shown)} unit-period(s) with data: "
+            "the units table has no row for "
+            f"{plural(len(shown), 'unit-period')} with data: "
             f"{examples(shown)}; they have no group, group weight or units-table "
             "denominator there",
             "add their rows to the units table (one row per unit and period)",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, is_are, numbered, plural
 from gdindex.io.headers import missing_columns
 from gdindex.io.numeric import (
     parse_numbers,
@@ -112,8 +112,8 @@ def _keys(
     if len(bad_unit):
         log.error(
             f"{where}: column '{table.unit}'",
-            "empty unit ids in rows "
-            + examples(frame["_row"].gather(bad_unit).to_list()),
+            "empty unit ids in "
+            + numbered("row", frame["_row"].gather(bad_unit).to_list()),
             "fill in the unit id or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
@@ -122,7 +122,7 @@ def _keys(
     if bad_period:
         log.error(
             f"{where}: column '{table.period}'",
-            f"empty periods in rows {examples(bad_period)}",
+            f"empty periods in {numbered('row', bad_period)}",
             "fill in the period or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
@@ -292,7 +292,10 @@ def _report_bad_cells(
     more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
     log.error(
         f"{where}: column '{col}'",
-        f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
+        f"{is_are(len(idx), 'cell')} not "
+        + ("a number: " if len(idx) == 1 else "numbers: ")
+        + "; ".join(cells)
+        + more,
         unread_hint(frame[col].gather(idx).to_list(), decimal),
         "non-numeric",
     )
@@ -326,8 +329,8 @@ def _warn_percent_mix(
     log.warn(
         f"{where}: {what}",
         "mixes percent text and fractions, read 100× apart in scale: "
-        f"{len(percent)} cell(s) with % ({shown(percent)}) beside {len(plain)} "
-        f"fraction(s) ≤ 1 without ({shown(plain)})",
+        f"{plural(len(percent), 'cell')} with % ({shown(percent)}) beside "
+        f"{plural(len(plain), 'fraction')} ≤ 1 without ({shown(plain)})",
         "write the column one way: all as percentages (48.10) or all as fractions "
         "(0.4810)",
         "percent-mix",

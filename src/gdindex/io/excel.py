@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog
+from gdindex.errors import IssueLog, plural
 from gdindex.io.headers import close_match, drop_headerless, header_ok
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -94,7 +94,7 @@ def read_excel(
     if rows.height <= skip_rows:
         log.error(
             at,
-            f"nothing is left after skipping {skip_rows} row(s) (`skip_rows`)",
+            f"nothing is left after skipping {plural(skip_rows, 'row')} (`skip_rows`)",
             "set `skip_rows:` to the number of rows above the header",
             "empty-table",
         )
@@ -196,7 +196,7 @@ def _sheet_index(
         log.error(
             f"{where}: sheet",
             f"sheet number {sheet} is out of range: the workbook has "
-            f"{len(sheets)} sheet(s): {_sheet_list(sheets)}",
+            f"{plural(len(sheets), 'sheet')}: {_sheet_list(sheets)}",
             f"set `sheet:` to a number from 1 to {len(sheets)}, or to a sheet's name",
             "missing-sheet",
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from gdindex.errors import MAX_EXAMPLES, IssueLog, examples
+from gdindex.errors import MAX_EXAMPLES, IssueLog, examples, plural
 
 
 def header_ok(
@@ -60,7 +60,7 @@ def header_ok(
         log.error(
             where,
             f"{noun} {header_at} looks like a group header above the real one "
-            f"(merged cells?): it names {len(filled)} group(s) "
+            f"(merged cells?): it names {plural(len(filled), 'group')} "
             f"({', '.join(repr(n) for n in filled[:MAX_EXAMPLES])}) and leaves "
             f"{column}s {', '.join(gaps[:MAX_EXAMPLES])} empty, while the {noun} "
             "below names every column",
@@ -122,7 +122,9 @@ def drop_headerless(
     if used:
         log.warn(
             where,
-            f"{noun}(s) {', '.join(used[:MAX_EXAMPLES])} hold values but have no "
+            f"{noun if len(used) == 1 else noun + 's'} "
+            f"{', '.join(used[:MAX_EXAMPLES])} "
+            f"{'holds' if len(used) == 1 else 'hold'} values but no "
             "header; they are ignored",
             "give them a header if they are needed",
             "no-header",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, plural
 from gdindex.io.excel import EXCEL_SUFFIXES, read_excel
 from gdindex.io.headers import drop_headerless, header_ok
 from gdindex.io.numeric import DecodeError, decode
@@ -104,7 +104,8 @@ def read_table(
         if not text or text.isspace():
             log.error(
                 where,
-                f"nothing is left after skipping {skip_rows} line(s) (`skip_rows`)",
+                "nothing is left after skipping "
+                f"{plural(skip_rows, 'line')} (`skip_rows`)",
                 "set `skip_rows:` to the number of lines above the header",
                 "empty-table",
             )
@@ -146,8 +147,8 @@ def read_table(
         lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
         log.error(
             where,
-            f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
-            + examples(lines),
+            f"{plural(len(ragged), 'row')} {'does' if len(ragged) == 1 else 'do'} not "
+            f"have the header's {len(names)} fields: " + examples(lines),
             "check separators and quotes in those rows (a missing value is an "
             "empty field between two separators)",
             "ragged-rows",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, numbered
 from gdindex.io.headers import missing_columns
 from gdindex.io.numeric import (
     parse_numbers,
@@ -78,8 +78,8 @@ def read_units(
             if len(idx):
                 log.error(
                     f"{where}: column '{name}'",
-                    "denominator cells that are not numbers in rows "
-                    f"{examples((idx + first).tolist())}: "
+                    "denominator cells that are not numbers in "
+                    f"{numbered('row', (idx + first).tolist())}: "
                     f"{examples(frame[name].gather(idx).to_list())}",
                     unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
@@ -146,8 +146,8 @@ def _units_frame(
             rows = (np.flatnonzero(invalid.to_numpy()) + first).tolist()
             log.error(
                 f"{where}: column '{units.group_weight}'",
-                f"missing, negative or non-numeric group weights in rows "
-                f"{examples(rows)}",
+                "missing, negative or non-numeric group weights in "
+                + numbered("row", rows),
                 "give every unit a plain number ≥ 0 (e.g. its population)"
                 + _decimal_hint(frame[units.group_weight].filter(bad), units.decimal),
             )
@@ -160,7 +160,7 @@ def _units_frame(
     if len(empty):
         log.error(
             f"{where}: column '{units.id}'",
-            f"empty unit ids in rows {examples((empty + first).tolist())}",
+            f"empty unit ids in {numbered('row', (empty + first).tolist())}",
             "give every row an id or delete it",
         )
     dup = out.filter(pl.col("unit").is_duplicated() & (pl.col("unit") != ""))
@@ -207,7 +207,7 @@ def _panel(
     if no_period.height:
         log.error(
             f"{where}: column '{column}'",
-            f"empty periods in rows {examples(no_period['_row'].to_list())}",
+            f"empty periods in {numbered('row', no_period['_row'].to_list())}",
             "give every row its period (the table is in panel form: `units.period`)",
             "missing-key",
         )
