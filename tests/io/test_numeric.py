@@ -7,7 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gdindex.io.numeric import DecodeError, decode, parse_numbers, percent_mix
+from gdindex.io.numeric import (
+    DecodeError,
+    decode,
+    parse_numbers,
+    percent_mix,
+    unread_hint,
+)
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     data_errors,
@@ -249,3 +255,38 @@ def test_percent_mix_reads_cells_with_the_decimal_mark(
     cells: list[str], decimal: str, expected: object
 ) -> None:
     assert percent_mix(pl.Series("x", cells), decimal) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,5", 1234.5),
+        ("1\xa0234", 1234.0),
+        ("-12\u202f345\u202f678,25", -12345678.25),
+        ("NaN", None),
+        ("nan", None),
+    ],
+)
+def test_decimal_comma_reads_space_thousands_and_nan_as_missing(
+    text: str, expected: float | None
+) -> None:
+    values, bad = parse_numbers(pl.Series("x", [text]), decimal=",")
+
+    assert values.to_list() == [expected] and not bad.any()
+
+
+@pytest.mark.parametrize(
+    ("cells", "decimal", "wanted", "unwanted"),
+    [
+        (["x"], ",", "(1234,5; 74,6)", "1234.5"),
+        (["1.5"], ",", 'set `decimal: "."`', "1234.5"),
+        (["1 234.5"], ".", "spaces between digit groups", "1234,5"),
+        (["0,975"], ".", 'set `decimal: ","`', "1234,5"),
+    ],
+)
+def test_rejection_hints_follow_the_decimal_mark(
+    cells: list[str], decimal: str, wanted: str, unwanted: str
+) -> None:
+    hint = unread_hint(cells, decimal)
+
+    assert wanted in hint and unwanted not in hint

@@ -34,6 +34,12 @@ _THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
 # The same with `decimal: ","`: dots group thousands, the comma is the decimal mark.
 _THOUSANDS_COMMA = r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
 _PLAIN_COMMA = r"^[+-]?\d+(,\d+)?([eE][+-]?\d+)?$"
+# Spaces grouping thousands, as French and other European exports write them
+# (`1 234,5`, also with a no-break or narrow no-break space).
+_SPACES = " \xa0\u202f"
+_THOUSANDS_SPACE_COMMA = rf"^[+-]?[1-9]\d{{0,2}}([{_SPACES}]\d{{3}})+(,\d+)?$"
+_THOUSANDS_SPACE = rf"^[+-]?[1-9]\d{{0,2}}([{_SPACES}]\d{{3}})+([.,]\d+)?%?$"
+_DECIMAL_DOT = r"^[+-]?\d+\.\d+%?$"
 _DECIMAL_COMMA = r"^[+-]?\d+,\d+%?$"
 
 
@@ -176,8 +182,13 @@ def parse_numbers(
         if quick.null_count() == column.null_count():
             bad = quick.is_infinite().fill_null(False)
             return (quick.set(bad, None) if bad.any() else quick), bad
-    text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
-    missing = text.is_null() | (text == "") | text.is_in(list(na_values))
+    text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0\u202f")
+    missing = (
+        text.is_null()
+        | (text == "")
+        | text.is_in(list(na_values))
+        | (text.str.to_lowercase() == "nan")  # NaN is missing, whatever `decimal`
+    )
     if comma:
         values = pl.Series(column.name, [None] * len(text), dtype=pl.Float64)
     else:
@@ -191,6 +202,13 @@ def parse_numbers(
             .str.strip_chars(" ")
         )
         if comma:
+            spaced = cleaned.str.contains(_THOUSANDS_SPACE_COMMA).fill_null(False)
+            cleaned = pl.select(
+                pl.when(spaced)
+                .then(cleaned.str.replace_all(f"[{_SPACES}]", ""))
+                .otherwise(cleaned)
+                .alias("c")
+            ).to_series()
             grouped = cleaned.str.contains(_THOUSANDS_COMMA).fill_null(False)
             plain = cleaned.str.contains(_PLAIN_COMMA).fill_null(False)
             swapped = cleaned.str.replace_all(".", "", literal=True).str.replace(
@@ -220,19 +238,36 @@ def parse_numbers(
 
 
 def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
-    """How to fix cells `parse_numbers` rejected; names `decimal: ","` when some of
-    them look like decimal commas (`0,975`, `-0,500`)."""
+    """How to fix cells `parse_numbers` rejected, in the table's decimal mark; names
+    `decimal: ","` when some of them look like decimal commas (`0,975`), `decimal:
+    "."` when, under `decimal: ","`, they look like decimal points (`1.5`), and the
+    space thousands separator (`1 234,5`) that only `decimal: ","` reads."""
+    shown = [str(c).strip() for c in cells if c is not None]
+    comma = decimal == ","
     base = (
-        "write plain numbers (1234.5, 74.6); leave missing cells empty or list "
-        "their text in `na_values:`"
+        "write plain numbers ("
+        + ("1234,5; 74,6" if comma else "1234.5, 74.6")
+        + "); leave missing cells empty or list their text in `na_values:`"
     )
-    if decimal == "." and any(
-        re.match(_DECIMAL_COMMA, str(c).strip()) for c in cells if c is not None
-    ):
+    if not comma and any(re.match(_DECIMAL_COMMA, c) for c in shown):
         return (
             "a comma between digits is read as a thousands separator only in "
             "groups of three after a non-zero digit (1,234); if the file writes "
             'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
+        )
+    if comma and any(re.match(_DECIMAL_DOT, c) for c in shown):
+        return (
+            'with `decimal: ","` a dot between digits is read as a thousands '
+            "separator only in groups of three (1.234,5); if the file writes "
+            'decimal points (1.5), set `decimal: "."` on the table, else ' + base
+        )
+    if any(re.match(_THOUSANDS_SPACE, c) for c in shown):
+        return (
+            "spaces between digit groups (1 234) are read as a thousands separator "
+            'only with `decimal: ","` (1 234,5): set it on the table if the file '
+            "writes decimal commas, else remove the spaces; " + base
+            if not comma
+            else "spaces group thousands only before a decimal comma (1 234,5); " + base
         )
     return base
 
