@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 import gdindex
+from gdindex.io.dataset import load_data
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     assert_tiny_scores,
@@ -208,3 +209,44 @@ def test_utf16_without_a_bom_names_the_encoding_and_the_fix(tmp_path: Path) -> N
             write_project(tmp_path / "fixed", spec, DATA_CSV.encode("utf-16-le"))
         )
     )
+
+
+def _quoted_commas(tmp_path: Path, separator: str | None, quote: bool) -> Path:
+    """The tiny project with i2 written with decimal commas (2,5), comma-separated."""
+    q = '"' if quote else ""
+    data = DATA_CSV.replace("A,2021,10,5,", f"A,2021,10,{q}2,5{q},")
+    sep = f', separator: "{separator}"' if separator else ""
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv\n", f'  - {{file: data.csv, decimal: ","{sep}}}\n'
+    )
+    return write_project(tmp_path, spec, data)
+
+
+def test_comma_separated_csv_with_quoted_decimal_commas_reads(tmp_path: Path) -> None:
+    path = _quoted_commas(tmp_path, ",", quote=True)
+
+    ds = load_data(gdindex.load_spec(path))
+
+    assert ds.values[0, 0, 1] == 2.5
+
+
+def test_unquoted_decimal_comma_under_comma_separator_is_a_ragged_row(
+    tmp_path: Path,
+) -> None:
+    text = data_errors(_quoted_commas(tmp_path, ",", quote=False))
+
+    assert "line 2 has 7 fields" in text
+
+
+def test_a_header_in_another_separator_names_separator_in_the_hint(
+    tmp_path: Path,
+) -> None:
+    # decimal "," defaults to ";": a comma-separated file is one column
+    text = data_errors(_quoted_commas(tmp_path, None, quote=True))
+
+    assert 'set `separator: ","`' in text and "set `unit:`" not in text
+    # Excel "Unicode Text": UTF-16 with BOM, TAB-separated
+    tabbed = DATA_CSV.replace(",", "\t").encode("utf-16")
+    path = write_project(tmp_path / "tab", data=tabbed)
+
+    assert 'set `separator: "\\t"`' in data_errors(path)
