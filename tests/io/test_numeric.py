@@ -110,11 +110,17 @@ def test_decode_reads_bom_marked_utf16_and_utf32(codec: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("codec", "named"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
+    ("codec", "named"),
+    [
+        ("utf-16-le", "UTF-16 LE"),
+        ("utf-16-be", "UTF-16 BE"),
+        ("utf-32-le", "UTF-32 LE"),
+        ("utf-32-be", "UTF-32 BE"),
+    ],
 )
 def test_decode_names_utf16_without_a_bom_and_the_fix(codec: str, named: str) -> None:
     with pytest.raises(DecodeError) as info:
-        decode("unit,period,value\nA,2021,1\n".encode(codec))
+        decode("单位,period,value\n广州,2021,1\n".encode(codec))
 
     assert named in info.value.message
     assert f"encoding: {codec}" in info.value.hint and "UTF-8" in info.value.hint
@@ -200,11 +206,11 @@ def test_a_european_csv_with_decimal_commas_computes(tmp_path: Path) -> None:
     )
 
 
-def test_decimal_comma_with_a_comma_separator_is_refused() -> None:
+def test_decimal_comma_defaults_to_semicolons_and_allows_commas() -> None:
     from gdindex.spec import DataTable
 
-    with pytest.raises(ValueError, match='separator: ";"'):
-        DataTable(file="d.csv", decimal=",", separator=",")
+    # quoted decimal commas ("0,975") make a comma separator unambiguous
+    assert DataTable(file="d.csv", decimal=",", separator=",").separator == ","
     assert DataTable(file="d.csv", decimal=",").separator == ";"
 
 
@@ -290,3 +296,22 @@ def test_rejection_hints_follow_the_decimal_mark(
     hint = unread_hint(cells, decimal)
 
     assert wanted in hint and unwanted not in hint
+
+
+@pytest.mark.parametrize(
+    ("codec", "asked", "found"),
+    [
+        ("utf-8", "utf-16", "utf-8"),
+        ("gb18030", "utf-16-le", "gb18030"),
+        ("utf-32-le", "utf-16-le", "utf-32-le"),
+        ("utf-16-le", "utf-32", "utf-16-le"),
+    ],
+)
+def test_an_explicit_wide_encoding_the_bytes_contradict_is_named(
+    codec: str, asked: str, found: str
+) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode("单位,period,i1\n广州,2021,1.5\n".encode(codec), asked)
+
+    assert f"looks like {found}" in info.value.message
+    assert f"encoding: {found}" in info.value.hint

@@ -10,6 +10,7 @@ from gdindex.spec import (
     IndexSpec,
     load_spec,
 )
+from gdindex.errors import SpecError
 from tests.conftest import SPEC_YAML
 from tests.spec_helpers import BASE, errors_of, spec_with
 
@@ -178,3 +179,24 @@ def test_a_utf16_spec_with_a_bom_is_read(tmp_path: Path) -> None:
     path.write_bytes(SPEC_YAML.encode("utf-16"))
 
     assert load_spec(path).id == "tiny"
+
+
+@pytest.mark.parametrize(
+    ("codec", "named"),
+    [
+        ("utf-16-le", "UTF-16-LE"),
+        ("utf-16-be", "UTF-16-BE"),
+        ("utf-32-le", "UTF-32-LE"),
+    ],
+)
+def test_a_wide_spec_without_a_bom_is_named(
+    tmp_path: Path, codec: str, named: str
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(SPEC_YAML.encode(codec))
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    [issue] = info.value.issues
+    assert named in issue.message and "malformed YAML" not in issue.message

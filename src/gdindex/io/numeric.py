@@ -81,11 +81,13 @@ def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
     head = raw[:4096]
     if len(head) < 4 or head.count(0) < len(head) // 4:
         return None  # text in an 8-bit or UTF-8 encoding has (almost) no zero bytes
+    # UTF-32 puts every character of the Basic Multilingual Plane (ASCII and CJK
+    # alike) in four bytes whose top two are zero; UTF-16 never zeroes two in a row.
     quads = [head[k::4].count(0) for k in range(4)]
     n = len(head) // 4
-    if quads[1] >= n * 0.9 and quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
+    if quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
         return "utf-32-le", False
-    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9 and quads[2] >= n * 0.9:
+    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9:
         return "utf-32-be", False
     odd, even = head[1::2].count(0), head[0::2].count(0)
     return ("utf-16-le" if odd >= even else "utf-16-be"), False
@@ -132,6 +134,7 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
         if encoding in ("utf-8", "utf-8-sig"):
             return body.decode("utf-8"), encoding
         if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+            _check_wide(raw, encoding, sniffed)
             text = raw.decode(encoding.removesuffix("-sig"))
             return text.removeprefix("\ufeff"), encoding
         return body.decode(encoding), encoding
@@ -156,6 +159,28 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
             else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
             f"{_RESAVE}",
         ) from None
+
+
+def _check_wide(raw: bytes, encoding: str, sniffed: tuple[str, bool] | None) -> None:
+    """An explicit `encoding: utf-16…`/`utf-32…` that the bytes contradict: UTF-8
+    or GB18030 text (no zero bytes: every line holds ASCII separators and digits,
+    two bytes each in UTF-16) or the other width. Raises DecodeError naming the
+    encoding the bytes look like."""
+    width = encoding[:6]
+    if sniffed is not None and sniffed[0][:6] == width:
+        return
+    if sniffed is None and 0 in raw[:4096]:
+        return  # some zero bytes, no clear pattern: let the codec decide
+    try:
+        found = sniffed[0] if sniffed else decode(raw)[1]
+    except DecodeError:
+        return
+    raise DecodeError(
+        f"the file is not {encoding.upper()} text: it looks like {found}"
+        + (" (its bytes have no zeros)" if sniffed is None else ""),
+        f"set `encoding: {found}` (or leave `encoding:` out to detect it), "
+        + _RESAVE,
+    )
 
 
 def parse_numbers(
