@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from gdindex.errors import SpecError
 from gdindex.spec import (
     IndexSpec,
     load_spec,
 )
-from gdindex.errors import SpecError
 from tests.conftest import SPEC_YAML
 from tests.spec_helpers import BASE, errors_of, spec_with
 

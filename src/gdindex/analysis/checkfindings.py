@@ -87,7 +87,9 @@ def indicator_findings(
         n = row["n"]
         if n == 0:
             continue  # no data: the loader has reported it when it matters
-        if row["constant"]:
+        # values an error took out may hold the variation (dropped rows, bad cells)
+        derived = ds.rejected.rows_dropped() or ind.id in ds.rejected.indicators
+        if row["constant"] and not derived:
             log.warn(
                 where,
                 f"constant: every value is {_num(row['min'])} ({plural(n, 'value')})",
@@ -98,7 +100,6 @@ def indicator_findings(
         if row["outliers"]:
             rule = (float(skew_max[k]), float(kurt_max[k]))
             log.warn(where, *_outlier_text(spec, ds, view, row, k, rule), "outliers")
-        derived = ds.rejected.periods or ind.id in ds.rejected.indicators
         if row["coverage"] < LOW_COVERAGE and not derived:
             log.warn(
                 where,
@@ -184,6 +185,13 @@ def coverage_findings(
     """Low coverage of units and periods, except where rows an error took out of
     the tables are the cause (that error is the finding)."""
     low = units.filter((pl.col("coverage") < LOW_COVERAGE) & (pl.col("n") > 0))
+    # a unit whose cells an error rejected: that error is the finding
+    low = low.filter(
+        pl.Series(
+            [not ds.rejected.touches_unit(u) for u in low["unit"].to_list()],
+            dtype=pl.Boolean,
+        )
+    )
     low = low.sort("coverage", maintain_order=True)
     if low.height and not ds.rejected.periods:
         shown = [

@@ -284,6 +284,7 @@ def _assemble(
         rejected.periods |= t.rejected.periods
         rejected.units |= t.rejected.units
         rejected.indicators |= t.rejected.indicators
+        rejected.cells |= t.rejected.cells
     _check_coverage(values, units, periods, indicators, used, rejected, log)
     at = _UnitPeriods(table, panel, u_index, p_index)
     dens = _denominators(spec, den_tables, at, log)
@@ -368,6 +369,10 @@ def _check_panel_rows(
 ) -> None:
     """Units with data in a period the panel-form units table has no row for."""
     lacking = (~np.isnan(values)).any(axis=2) & ~at.present()
+    assert at.panel is not None
+    # a unit with a row rejected for its empty period: that error is the finding
+    unread = set(at.panel.filter(pl.col("period").is_null())["unit"].to_list())
+    lacking[[u for u, unit in enumerate(units) if unit in unread]] = False
     if lacking.any():
         shown = [
             f"{units[u]} {periods[p]}"

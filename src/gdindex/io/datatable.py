@@ -51,13 +51,28 @@ class Rejected:
     """Some row lost its unit id."""
     indicators: set[str] = field(default_factory=set)
     """Indicators with cells that were not numbers."""
+    cells: set[tuple[object, object, str]] = field(default_factory=set)
+    """(unit, period, indicator) of the cells that were not numbers."""
 
     def __bool__(self) -> bool:
         return bool(self.periods or self.units or self.indicators)
 
     def touches_period(self, period: object) -> bool:
-        """Rows of `period` (or rows without a period) were taken out."""
-        return period in self.periods or None in self.periods
+        """Rows of `period` (or rows without a period) were taken out, or cells of
+        it were not numbers."""
+        return (
+            period in self.periods
+            or None in self.periods
+            or any(p == period for _, p, _ in self.cells)
+        )
+
+    def touches_unit(self, unit: object) -> bool:
+        """Rows lost their unit id, or cells of `unit` were not numbers."""
+        return self.units or any(u == unit for u, _, _ in self.cells)
+
+    def rows_dropped(self) -> bool:
+        """Whole rows were taken out (their values are unknown to every check)."""
+        return bool(self.periods) or self.units
 
 
 def read_data_table(
@@ -195,6 +210,7 @@ def _wide(
             col = numeric[int(j)]
             _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
             rejected.indicators.add(col)
+            _note_cells(rejected, keys, pl.Series(infinite[:, j]), col)
         if infinite.any():
             block = np.where(infinite, np.nan, block)
             cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
@@ -206,6 +222,7 @@ def _wide(
         if bad.any():
             _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
             rejected.indicators.add(col)
+            _note_cells(rejected, keys, bad, col)
         _warn_percent_mix(frame, col, keys, where, log, decimal=table.decimal)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
@@ -231,6 +248,8 @@ def _long_to_wide(
             frame, table.value, bad, keys, where, log, names, table.decimal
         )
         rejected.indicators |= set(names.filter(bad).to_list())
+        for name in set(names.filter(bad).to_list()):
+            _note_cells(rejected, keys, bad & (names == name).fill_null(False), name)
     if frame[table.value].dtype == pl.String:
         for name in sorted({n for n in names.to_list() if n in wanted}):
             rows = frame.filter(names == name)
@@ -265,6 +284,18 @@ def _long_to_wide(
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
     return Table(wide, inds, where, unused, rejected)
+
+
+def _note_cells(
+    rejected: Rejected, keys: pl.DataFrame, bad: pl.Series, indicator: str
+) -> None:
+    picked = keys.filter(bad)
+    rejected.cells |= {
+        (u, p, indicator)
+        for u, p in zip(
+            picked["unit"].to_list(), picked["period"].to_list(), strict=True
+        )
+    }
 
 
 def _report_bad_cells(

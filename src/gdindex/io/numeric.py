@@ -178,8 +178,7 @@ def _check_wide(raw: bytes, encoding: str, sniffed: tuple[str, bool] | None) -> 
     raise DecodeError(
         f"the file is not {encoding.upper()} text: it looks like {found}"
         + (" (its bytes have no zeros)" if sniffed is None else ""),
-        f"set `encoding: {found}` (or leave `encoding:` out to detect it), "
-        + _RESAVE,
+        f"set `encoding: {found}` (or leave `encoding:` out to detect it), " + _RESAVE,
     )
 
 

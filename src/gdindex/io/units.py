@@ -34,7 +34,8 @@ def read_units(
     empty id was reported have the id ""), the file read, and in panel form the
     frame of every (unit, period) row: `unit, period`, `group:<column>`,
     `group_weight`, `den:<name>` (the unit frame then holds the latest period's
-    groups and weights, for labels).
+    groups and weights, for labels); rows whose empty period was reported come
+    last, with a null period.
     """
     units = spec.units
     if units is None:
@@ -211,6 +212,9 @@ def _panel(
             "give every row its period (the table is in panel form: `units.period`)",
             "missing-key",
         )
+    # rows without a period stay at the end (period null, matching no period):
+    # the dataset then knows their unit had a row, so "no row for …" is not said
+    unread = no_period
     panel = panel.filter(pl.col("period").is_not_null() & (pl.col("unit") != ""))
     dup = panel.filter(pl.struct("unit", "period").is_duplicated())
     if dup.height:
@@ -246,7 +250,7 @@ def _panel(
                 "unit id, or give it one name)",
                 "unit-name-changes",
             )
-    return panel.drop("_row")
+    return pl.concat([panel, unread]).drop("_row")
 
 
 def _latest(rows: pl.DataFrame, panel: pl.DataFrame) -> pl.DataFrame:
