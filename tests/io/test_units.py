@@ -183,3 +183,17 @@ def test_a_units_denominator_mixing_percent_and_fractions_warns(
 
     [mix] = [i for i in result.issues if i.code == "percent-mix"]
     assert "'share'" in mix.where and "row 2: '0.5'" in mix.message
+
+
+def test_units_changing_group_are_named_with_the_groups_and_periods(
+    tmp_path: Path,
+) -> None:
+    path = write_project(tmp_path, PANEL_SPEC, units=PANEL_UNITS)
+
+    issues = gdindex.validate(path)
+
+    [moved] = [i for i in issues if i.code == "group-membership-changes"]
+    assert "'region'" in moved.where and "2 units change group" in moved.message
+    assert "A 北 → 南 (2021 → 2022)" in moved.message
+    assert "C 南 → 北 (2021 → 2022)" in moved.message
+    assert "北, 南 in 2021 → 2022" in moved.message

@@ -296,6 +296,8 @@ def _assemble(
     weights = at.numbers("group_weight") if "group_weight" in table.columns else None
     if panel is not None:
         _check_panel_rows(at, values, units, periods, log)
+        for column, labels in groups.items():
+            _warn_group_moves(column, labels, units, periods, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
     return Dataset(
         units,
@@ -358,6 +360,39 @@ class _UnitPeriods:
             ui, pi, keep = self._cells()
             out[ui[keep], pi[keep]] = True
         return out
+
+
+def _warn_group_moves(
+    column: str,
+    labels: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> None:
+    """Units that change group between periods: a group's growth then compares
+    different sets of units (A and C in 2021, C alone in 2022)."""
+    moves: list[str] = []
+    touched: dict[str, set[str]] = {}
+    for p in range(1, len(periods)):
+        for u, unit in enumerate(units):
+            before, after = labels[u, p - 1], labels[u, p]
+            if before is None or after is None or before == after:
+                continue
+            moves.append(f"{unit} {before} → {after} ({periods[p - 1]} → {periods[p]})")
+            span = f"{periods[p - 1]} → {periods[p]}"
+            touched.setdefault(span, set()).update((str(before), str(after)))
+    if not moves:
+        return
+    groups = "; ".join(f"{', '.join(sorted(g))} in {s}" for s, g in touched.items())
+    log.warn(
+        f"units: column '{column}'",
+        f"{plural(len(moves), 'unit')} {'changes' if len(moves) == 1 else 'change'} "
+        f"group between periods: {examples(moves)}; the growth of groups "
+        f"{groups} compares different sets of units",
+        "read those groups' growth with care (it mixes membership and "
+        "performance), or keep each unit in one group over the panel",
+        "group-membership-changes",
+    )
 
 
 def _check_panel_rows(
