@@ -505,6 +505,7 @@ def test_number_cells_keep_their_value_whatever_the_decimal_mark(
                 ["A", 2021, 1.234, 1],
                 ["B", 2021, "0,5", 2],
                 ["C", 2021, 2.5, "n/a"],
+                ["D", 2021, "1.234", 4],  # text: decimal-comma rules, a thousand
             ]
         },
     )
@@ -516,6 +517,7 @@ def test_number_cells_keep_their_value_whatever_the_decimal_mark(
                 ["A", "x", 1.5, 2.5],
                 ["B", "x", "2,5", "0,5"],
                 ["C", "y", 3, None],
+                ["D", "y", 1, 1],
             ]
         },
     )
@@ -523,9 +525,9 @@ def test_number_cells_keep_their_value_whatever_the_decimal_mark(
 
     ds = load_data(gdindex.load_spec(tmp_path / "s.yaml"))
 
-    assert ds.values[:, 0, 0].tolist() == [1.234, 0.5, 2.5]
+    assert ds.values[:, 0, 0].tolist() == [1.234, 0.5, 2.5, 1234.0]
     assert ds.group_weights is not None
-    assert ds.unit_table["group_weight"].to_list() == [1.5, 2.5, 3.0]
+    assert ds.unit_table["group_weight"].to_list() == [1.5, 2.5, 3.0, 1.0]
     assert ds.denominators["den"][:2, 0].tolist() == [2.5, 0.5]
 
 

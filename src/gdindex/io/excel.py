@@ -154,7 +154,9 @@ def read_excel(
     if kind != "xls":
         frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
     if decimal == "," and text_columns is not None:
-        frame = _numbers_with_comma(frame, path, name, options, text_columns)
+        text = _text_cells(path, index) if kind != "xls" else None
+        at = (skip_rows + 2, first_col)
+        frame = _numbers_with_comma(frame, path, name, options, text_columns, text, at)
     frame = drop_headerless(frame, placeholders, at, "column", log)
     odd = {
         c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
@@ -263,13 +265,17 @@ def _numbers_with_comma(
     sheet: str,
     options: dict[str, Any],
     text_columns: Sequence[str],
+    text_cells: set[tuple[int, int]] | None = None,
+    first: tuple[int, int] = (2, 0),
 ) -> pl.DataFrame:
     """With `decimal: ","`: write the number cells of the columns that also hold
     text with a decimal comma, so `parse_numbers` keeps their value (calamine
     renders the number 1.234 as "1.234", which decimal-comma rules read as 1234).
 
-    A number cell is one the sheet re-read as numbers gives and whose text reads as
-    a plain number (an error or boolean cell restored as `#N/A`, `TRUE` does not).
+    A number cell is one the sheet re-read as numbers gives, whose text reads as
+    a plain number (an error or boolean cell restored as `#N/A`, `TRUE` does not)
+    and that the sheet's XML does not store as text (`text_cells`, .xlsx: a text
+    cell "1.234" keeps decimal-comma rules; .xls cannot tell).
     """
     mixed = [
         c
@@ -292,19 +298,22 @@ def _numbers_with_comma(
     except Exception:  # the text read stands; parse_numbers reports what it can't
         return frame
     updates = []
+    row0, col0 = first
     for c in mixed:
+        j = frame.columns.index(c) + col0
         text = frame[c].to_list()
         read = frame[c].cast(pl.Float64, strict=False).to_list()
         for i, value in enumerate(numbers[c].to_list()[: len(text)]):
+            if text_cells is not None and (i + row0, j) in text_cells:
+                continue
             if value is not None and read[i] is not None:
                 text[i] = repr(float(value)).replace(".", ",")
         updates.append(pl.Series(c, text, dtype=pl.String))
     return frame.with_columns(updates)
 
 
-def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
-    """(1-based row, 0-based column, text) of the error and boolean cells of one
-    .xlsx sheet."""
+def _sheet_xml(path: Path, index: int) -> bytes | None:
+    """The XML of one .xlsx sheet (None when the workbook's layout is odd)."""
     import posixpath
     import xml.etree.ElementTree as ET
     import zipfile
@@ -324,9 +333,39 @@ def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join("xl", target))
             )
-            xml = zf.read(member)
+            return zf.read(member)
     except (KeyError, IndexError, StopIteration, ET.ParseError, zipfile.BadZipFile):
-        return []  # calamine read the file; an odd layout only loses this check
+        return None  # calamine read the file; an odd layout only loses a check
+
+
+def _text_cells(path: Path, index: int) -> set[tuple[int, int]] | None:
+    """(1-based row, 0-based column) of the text cells (shared or inline strings,
+    formula text) of one .xlsx sheet; None when the sheet cannot be parsed."""
+    import xml.etree.ElementTree as ET
+
+    xml = _sheet_xml(path, index)
+    if xml is None:
+        return None
+    out = set()
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(xml)):
+            if elem.tag.endswith("}c"):
+                if elem.get("t") in ("s", "str", "inlineStr"):
+                    out.add(_cell_position(elem.get("r", "")))
+                elem.clear()
+    except ET.ParseError:
+        return None
+    return out
+
+
+def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
+    """(1-based row, 0-based column, text) of the error and boolean cells of one
+    .xlsx sheet."""
+    import xml.etree.ElementTree as ET
+
+    xml = _sheet_xml(path, index)
+    if xml is None:
+        return []
     if not any(f"t={q}{t}{q}".encode() in xml for t in "eb" for q in "\"'"):
         return []  # the common case: nothing to parse
     out = []
