@@ -197,3 +197,26 @@ def test_units_changing_group_are_named_with_the_groups_and_periods(
     assert "A 北 → 南 (2021 → 2022)" in moved.message
     assert "C 南 → 北 (2021 → 2022)" in moved.message
     assert "北, 南 in 2021 → 2022" in moved.message
+
+
+def test_a_decimal_comma_units_table_warns_of_a_percent_mix_and_hints_the_mark(
+    tmp_path: Path,
+) -> None:
+    units = "code;name_zh;name_en;region;share;pop\n"
+    units += (
+        "A;甲城;Alpha;北;48,10%;1.5\nB;乙城;Beta;南;0,5052;2\nC;丙城;Gamma;南;51%;3\n"
+    )
+    spec = SPEC_YAML.replace(
+        "  file: units.csv\n",
+        '  file: units.csv\n  decimal: ","\n  group_weight: pop\n',
+    ).replace(
+        "{id: i1, name: {zh: 指标一, en: One}, unit: 个}",
+        "{id: i1, name: {zh: 指标一, en: One}, denominator: share}",
+    )
+
+    text = data_errors(write_project(tmp_path, spec, units=units))
+
+    assert "group weights in row 2" in text and 'set `decimal: "."`' in text
+    fixed = write_project(tmp_path / "ok", spec, units=units.replace("1.5", "1,5"))
+    [mix] = [i for i in gdindex.compute(fixed).issues if i.code == "percent-mix"]
+    assert "'48,10%'" in mix.message and "'0,5052'" in mix.message

@@ -176,9 +176,10 @@ def _units_frame(
 
 
 def _decimal_hint(cells: pl.Series, decimal: str) -> str:
-    """`; <how to read decimal commas>` when unread cells look like `0,975`."""
+    """`; <how to read the cells>` when unread cells look written with the other
+    decimal mark (`0,975`, or `1.5` under `decimal: ","`) or space thousands."""
     hint = unread_hint(cells.to_list(), decimal)
-    return f"; {hint}" if 'decimal: ","' in hint else ""
+    return f"; {hint}" if "`decimal:" in hint or "spaces" in hint else ""
 
 
 def _panel(
