@@ -155,8 +155,10 @@ def read_excel(
         frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
     if decimal == "," and text_columns is not None:
         text = _text_cells(path, index) if kind != "xls" else None
-        at = (skip_rows + 2, first_col)
-        frame = _numbers_with_comma(frame, path, name, options, text_columns, text, at)
+        origin = (skip_rows + 2, first_col)
+        frame = _numbers_with_comma(
+            frame, path, name, options, text_columns, text, origin
+        )
     frame = drop_headerless(frame, placeholders, at, "column", log)
     odd = {
         c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
