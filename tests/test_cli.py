@@ -234,7 +234,7 @@ def test_validate_reports_data_errors(tmp_path: Path) -> None:
 
     code, _, err = run("validate", str(path))
 
-    assert code == 1 and "not numbers" in err and "i1" in err
+    assert code == 1 and "not a number" in err and "i1" in err
 
 
 def test_validate_warns_about_constant_indicator(tmp_path: Path) -> None:

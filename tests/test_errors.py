@@ -40,3 +40,10 @@ def test_log_without_errors_does_not_raise() -> None:
 def test_examples_are_capped() -> None:
     assert examples(["a", "b"]) == "'a', 'b'"
     assert examples(range(8), limit=3) == "0, 1, 2, … (5 more)"
+
+
+def test_counted_nouns_agree_with_their_count() -> None:
+    from gdindex.errors import is_are, numbered
+
+    assert is_are(1, "cell") == "1 cell is" and is_are(2, "cell") == "2 cells are"
+    assert numbered("row", [8]) == "row 8" and numbered("row", [8, 9]) == "rows 8, 9"

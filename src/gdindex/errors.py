@@ -122,6 +122,17 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def is_are(count: int, noun: str) -> str:
+    """`1 cell is`, `2 cells are`: a counted subject with its verb."""
+    return plural(count, noun) + (" is" if count == 1 else " are")
+
+
+def numbered(noun: str, values: Iterable[object]) -> str:
+    """`row 8`, `rows 8, 9`: a noun before the capped list of its numbers."""
+    items = list(values)
+    return f"{noun if len(items) == 1 else noun + 's'} {examples(items)}"
+
+
 def examples(values: Iterable[object], limit: int = MAX_EXAMPLES) -> str:
     """Format a capped, comma-separated list of offending values."""
     items = list(values)

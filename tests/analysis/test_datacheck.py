@@ -244,7 +244,7 @@ def test_warnings_constant_outliers_zeros_and_low_coverage() -> None:
     assert rows["m"]["coverage"] == pytest.approx(2 / 18)
     unit_issue = next(i for i in check.warnings if i.code == "low-coverage-unit")
     assert (
-        unit_issue.message.startswith("1 unit(s)")
+        unit_issue.message.startswith("1 unit has")
         and "U6 (16.7%)" in unit_issue.message
     )
     outlier = next(i for i in check.warnings if i.code == "outliers")

@@ -47,7 +47,7 @@ def test_data_errors_are_all_returned(tmp_path: Path) -> None:
     issues = gdindex.validate(path)
 
     messages = " | ".join(i.message for i in issues)
-    assert "not numbers" in messages
+    assert "not a number" in messages
     assert "units not in the units table: 'Z'" in messages
 
 
@@ -72,7 +72,7 @@ def test_validate_reports_what_preparation_finds(tmp_path: Path) -> None:
     data += "B,2021,3,2,3,3\nB,2022,4,3,4,4\nC,2021,5,4,5,5\nC,2022,6,5,6,6\n"
     issues = gdindex.validate(write_project(tmp_path, spec=spec_text, data=data))
     errors = [i for i in issues if i.severity == "error"]
-    assert len(errors) == 1 and "≤ 0 have no logarithm" in errors[0].message
+    assert len(errors) == 1 and "≤ 0 has no logarithm" in errors[0].message
     assert "A 2021" in errors[0].message
 
 

@@ -207,11 +207,11 @@ def test_xlsx_error_cells_are_not_read_as_missing(tmp_path: Path) -> None:
     assert [(i.where, i.message) for i in error.issues] == [
         (
             "data.xlsx (data[0]): column 'i1'",
-            "1 cell(s) are not numbers: row 4 (B, 2021): '#DIV/0!'",
+            "1 cell is not a number: row 4 (B, 2021): '#DIV/0!'",
         ),
         (
             "data.xlsx (data[0]): column 'i3'",
-            "1 cell(s) are not numbers: row 7 (C, 2022): '#N/A'",
+            "1 cell is not a number: row 7 (C, 2022): '#N/A'",
         ),
     ]
 
@@ -264,7 +264,7 @@ def test_sheet_number_out_of_range(tmp_path: Path, number: int) -> None:
     issue = data_error(write_project(tmp_path, spec)).issues[0]
 
     assert f"sheet number {number} is out of range" in issue.message
-    assert "the workbook has 2 sheet(s)" in issue.message
+    assert "the workbook has 2 sheets" in issue.message
     assert issue.hint is not None and "from 1 to 2" in issue.hint
 
 
@@ -540,3 +540,63 @@ def test_fuzzed_workbooks_give_a_gdindex_error_or_a_result(
         gdindex.compute(spec)
     except GdindexError:
         pass
+
+
+# Finding: with `decimal: ","` a number cell in a column that also holds text was
+# rendered "1.234" and re-read with decimal-comma rules (1234; 2.5 rejected).
+MIXED_SPEC = """spec_version: 1
+id: t
+units: {file: u.xlsx, id: unit, decimal: ",", group_weight: pop, groups: [g]}
+data: {file: d.xlsx, decimal: ",", na_values: [n/a]}
+indicators: [{id: i1}, {id: i2, denominator: den}]
+tree: {id: idx, children: [{id: i1}, {id: i2}]}
+"""
+
+
+def test_number_cells_keep_their_value_whatever_the_decimal_mark(
+    tmp_path: Path,
+) -> None:
+    write_xlsx(
+        tmp_path / "d.xlsx",
+        {
+            "s": [
+                ["unit", "period", "i1", "i2"],
+                ["A", 2021, 1.234, 1],
+                ["B", 2021, "0,5", 2],
+                ["C", 2021, 2.5, "n/a"],
+                ["D", 2021, "1.234", 4],  # text: decimal-comma rules, a thousand
+            ]
+        },
+    )
+    write_xlsx(
+        tmp_path / "u.xlsx",
+        {
+            "s": [
+                ["unit", "g", "pop", "den"],
+                ["A", "x", 1.5, 2.5],
+                ["B", "x", "2,5", "0,5"],
+                ["C", "y", 3, None],
+                ["D", "y", 1, 1],
+            ]
+        },
+    )
+    (tmp_path / "s.yaml").write_text(MIXED_SPEC.replace("n/a", "'n/a'"))
+
+    ds = load_data(gdindex.load_spec(tmp_path / "s.yaml"))
+
+    assert ds.values[:, 0, 0].tolist() == [1.234, 0.5, 2.5, 1234.0]
+    assert ds.group_weights is not None
+    assert ds.unit_table["group_weight"].to_list() == [1.5, 2.5, 3.0, 1.0]
+    assert ds.denominators["den"][:2, 0].tolist() == [2.5, 0.5]
+
+
+def test_parquet_number_columns_ignore_the_decimal_comma(tmp_path: Path) -> None:
+    pl.DataFrame(
+        {"unit": ["A", "B"], "period": [2021, 2021], "i1": [1.234, 2.5], "i2": [1, 2]}
+    ).write_parquet(tmp_path / "d.parquet")
+    spec = MIXED_SPEC.replace("d.xlsx", "d.parquet").replace(", denominator: den", "")
+    (tmp_path / "s.yaml").write_text(spec.replace(spec.split("\n")[2] + "\n", ""))
+
+    ds = load_data(gdindex.load_spec(tmp_path / "s.yaml"))
+
+    assert ds.values[:, 0, 0].tolist() == [1.234, 2.5]

@@ -63,7 +63,7 @@ def test_csv_headerless_empty_field_is_dropped_with_warning(tmp_path: Path) -> N
 
     assert_tiny_scores(result)
     warning = next(i for i in result.issues if i.code == "no-header")
-    assert "field(s) 7" in warning.message
+    assert "field 7 holds" in warning.message
 
 
 def test_title_row_without_skip_rows_is_named(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_headerless_sheet_column_is_ignored_with_warning(tmp_path: Path) -> None
 
     assert_tiny_scores(result)
     warning = next(i for i in result.issues if i.code == "no-header")
-    assert warning.message.startswith("column(s) G hold values but have no header")
+    assert warning.message.startswith("column G holds values but no header")
 
 
 def test_duplicate_headers_in_a_sheet(tmp_path: Path) -> None:

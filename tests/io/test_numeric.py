@@ -7,7 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gdindex.io.numeric import DecodeError, decode, parse_numbers
+from gdindex.io.numeric import (
+    DecodeError,
+    decode,
+    parse_numbers,
+    percent_mix,
+    unread_hint,
+)
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     data_errors,
@@ -104,11 +110,17 @@ def test_decode_reads_bom_marked_utf16_and_utf32(codec: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("codec", "named"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
+    ("codec", "named"),
+    [
+        ("utf-16-le", "UTF-16 LE"),
+        ("utf-16-be", "UTF-16 BE"),
+        ("utf-32-le", "UTF-32 LE"),
+        ("utf-32-be", "UTF-32 BE"),
+    ],
 )
 def test_decode_names_utf16_without_a_bom_and_the_fix(codec: str, named: str) -> None:
     with pytest.raises(DecodeError) as info:
-        decode("unit,period,value\nA,2021,1\n".encode(codec))
+        decode("单位,period,value\n广州,2021,1\n".encode(codec))
 
     assert named in info.value.message
     assert f"encoding: {codec}" in info.value.hint and "UTF-8" in info.value.hint
@@ -194,11 +206,11 @@ def test_a_european_csv_with_decimal_commas_computes(tmp_path: Path) -> None:
     )
 
 
-def test_decimal_comma_with_a_comma_separator_is_refused() -> None:
+def test_decimal_comma_defaults_to_semicolons_and_allows_commas() -> None:
     from gdindex.spec import DataTable
 
-    with pytest.raises(ValueError, match='separator: ";"'):
-        DataTable(file="d.csv", decimal=",", separator=",")
+    # quoted decimal commas ("0,975") make a comma separator unambiguous
+    assert DataTable(file="d.csv", decimal=",", separator=",").separator == ","
     assert DataTable(file="d.csv", decimal=",").separator == ";"
 
 
@@ -240,3 +252,75 @@ def test_an_empty_first_cell_and_text_further_down_is_a_bad_cell() -> None:
 
     assert values.to_list()[-3:] == [12.0, None, 1234.0]
     assert bad.to_list()[-3:] == [False, True, False] and not bad.head(150).any()
+
+
+@pytest.mark.parametrize(
+    ("cells", "decimal", "expected"),
+    [
+        (["48.10%", "0.5052", "51"], ".", ([0], [1])),
+        (["48,10%", "0,5052", "51"], ",", ([0], [1])),
+        # 1.000 is a thousand under decimal ",": not a fraction
+        (["48,10%", "1.000", "51"], ",", None),
+        (["48.10%", "1,000", "51"], ".", None),
+        (["４８．１％", "０．５", "51"], ".", ([0], [1])),
+        (["４８，１％", "０，５", "51"], ",", ([0], [1])),
+    ],
+)
+def test_percent_mix_reads_cells_with_the_decimal_mark(
+    cells: list[str], decimal: str, expected: object
+) -> None:
+    assert percent_mix(pl.Series("x", cells), decimal) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,5", 1234.5),
+        ("1\xa0234", 1234.0),
+        ("-12\u202f345\u202f678,25", -12345678.25),
+        ("NaN", None),
+        ("nan", None),
+    ],
+)
+def test_decimal_comma_reads_space_thousands_and_nan_as_missing(
+    text: str, expected: float | None
+) -> None:
+    values, bad = parse_numbers(pl.Series("x", [text]), decimal=",")
+
+    assert values.to_list() == [expected] and not bad.any()
+
+
+@pytest.mark.parametrize(
+    ("cells", "decimal", "wanted", "unwanted"),
+    [
+        (["x"], ",", "(1234,5; 74,6)", "1234.5"),
+        (["1.5"], ",", 'set `decimal: "."`', "1234.5"),
+        (["1 234.5"], ".", "spaces between digit groups", "1234,5"),
+        (["0,975"], ".", 'set `decimal: ","`', "1234,5"),
+    ],
+)
+def test_rejection_hints_follow_the_decimal_mark(
+    cells: list[str], decimal: str, wanted: str, unwanted: str
+) -> None:
+    hint = unread_hint(cells, decimal)
+
+    assert wanted in hint and unwanted not in hint
+
+
+@pytest.mark.parametrize(
+    ("codec", "asked", "found"),
+    [
+        ("utf-8", "utf-16", "utf-8"),
+        ("gb18030", "utf-16-le", "gb18030"),
+        ("utf-32-le", "utf-16-le", "utf-32-le"),
+        ("utf-16-le", "utf-32", "utf-16-le"),
+    ],
+)
+def test_an_explicit_wide_encoding_the_bytes_contradict_is_named(
+    codec: str, asked: str, found: str
+) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode("单位,period,i1\n广州,2021,1.5\n".encode(codec), asked)
+
+    assert f"looks like {found}" in info.value.message
+    assert f"encoding: {found}" in info.value.hint

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import gdindex
 from gdindex.errors import GdindexError
+from gdindex.io.dataset import load_data
 from tests.conftest import DATA_CSV, SPEC_YAML, UNITS_CSV, write_project
 from tests.io.helpers import (
     assert_tiny_scores,
@@ -112,7 +113,7 @@ def test_skip_rows_past_the_end(tmp_path: Path) -> None:
         "  - file: data.csv", "  - file: data.csv\n    skip_rows: 50"
     )
 
-    assert "nothing is left after skipping 50 line(s)" in str(
+    assert "nothing is left after skipping 50 lines" in str(
         data_error(write_project(tmp_path, spec))
     )
 
@@ -277,3 +278,44 @@ def test_fuzzed_tables_give_a_gdindex_error_or_a_result(
         gdindex.compute(spec)
     except GdindexError:
         pass
+
+
+def _quoted_commas(tmp_path: Path, separator: str | None, quote: bool) -> Path:
+    """The tiny project with i2 written with decimal commas (2,5), comma-separated."""
+    q = '"' if quote else ""
+    data = DATA_CSV.replace("A,2021,10,5,", f"A,2021,10,{q}2,5{q},")
+    sep = f', separator: "{separator}"' if separator else ""
+    spec = SPEC_YAML.replace(
+        "  - file: data.csv\n", f'  - {{file: data.csv, decimal: ","{sep}}}\n'
+    )
+    return write_project(tmp_path, spec, data)
+
+
+def test_comma_separated_csv_with_quoted_decimal_commas_reads(tmp_path: Path) -> None:
+    path = _quoted_commas(tmp_path, ",", quote=True)
+
+    ds = load_data(gdindex.load_spec(path))
+
+    assert ds.values[0, 0, 1] == 2.5
+
+
+def test_unquoted_decimal_comma_under_comma_separator_is_a_ragged_row(
+    tmp_path: Path,
+) -> None:
+    text = data_errors(_quoted_commas(tmp_path, ",", quote=False))
+
+    assert "line 2 has 7 fields" in text
+
+
+def test_a_header_in_another_separator_names_separator_in_the_hint(
+    tmp_path: Path,
+) -> None:
+    # decimal "," defaults to ";": a comma-separated file is one column
+    text = data_errors(_quoted_commas(tmp_path, None, quote=True))
+
+    assert 'set `separator: ","`' in text and "set `unit:`" not in text
+    # Excel "Unicode Text": UTF-16 with BOM, TAB-separated
+    tabbed = DATA_CSV.replace(",", "\t").encode("utf-16")
+    path = write_project(tmp_path / "tab", data=tabbed)
+
+    assert 'set `separator: "\\t"`' in data_errors(path)

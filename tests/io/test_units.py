@@ -47,7 +47,7 @@ def test_non_numeric_group_weight_is_reported(tmp_path: Path) -> None:
 
     text = data_errors(write_project(tmp_path, spec, DATA_CSV, units))
 
-    assert "non-numeric group weights in rows 2" in text
+    assert "non-numeric group weights in row 2" in text
 
 
 # The tiny units as a panel: A moves from 北 to 南 and C from 南 to 北 in 2022;
@@ -147,7 +147,7 @@ def test_a_decimal_comma_group_weight_names_the_decimal_key(tmp_path: Path) -> N
 
     text = data_errors(write_project(tmp_path, spec, units=units))
 
-    assert "group weights in rows 2" in text and 'decimal: ","' in text
+    assert "group weights in row 2" in text and 'decimal: ","' in text
 
 
 def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_a_units_row_without_an_id_causes_no_unknown_unit_error(tmp_path: Path) 
 
     text = data_errors(write_project(tmp_path, units=units))
 
-    assert "empty unit ids in rows 4" in text
+    assert "empty unit ids in row 4" in text
     assert "not in the units table" not in text
 
 
@@ -183,3 +183,40 @@ def test_a_units_denominator_mixing_percent_and_fractions_warns(
 
     [mix] = [i for i in result.issues if i.code == "percent-mix"]
     assert "'share'" in mix.where and "row 2: '0.5'" in mix.message
+
+
+def test_units_changing_group_are_named_with_the_groups_and_periods(
+    tmp_path: Path,
+) -> None:
+    path = write_project(tmp_path, PANEL_SPEC, units=PANEL_UNITS)
+
+    issues = gdindex.validate(path)
+
+    [moved] = [i for i in issues if i.code == "group-membership-changes"]
+    assert "'region'" in moved.where and "2 units change group" in moved.message
+    assert "A 北 → 南 (2021 → 2022)" in moved.message
+    assert "C 南 → 北 (2021 → 2022)" in moved.message
+    assert "北, 南 in 2021 → 2022" in moved.message
+
+
+def test_a_decimal_comma_units_table_warns_of_a_percent_mix_and_hints_the_mark(
+    tmp_path: Path,
+) -> None:
+    units = "code;name_zh;name_en;region;share;pop\n"
+    units += (
+        "A;甲城;Alpha;北;48,10%;1.5\nB;乙城;Beta;南;0,5052;2\nC;丙城;Gamma;南;51%;3\n"
+    )
+    spec = SPEC_YAML.replace(
+        "  file: units.csv\n",
+        '  file: units.csv\n  decimal: ","\n  group_weight: pop\n',
+    ).replace(
+        "{id: i1, name: {zh: 指标一, en: One}, unit: 个}",
+        "{id: i1, name: {zh: 指标一, en: One}, denominator: share}",
+    )
+
+    text = data_errors(write_project(tmp_path, spec, units=units))
+
+    assert "group weights in row 2" in text and 'set `decimal: "."`' in text
+    fixed = write_project(tmp_path / "ok", spec, units=units.replace("1.5", "1,5"))
+    [mix] = [i for i in gdindex.compute(fixed).issues if i.code == "percent-mix"]
+    assert "'48,10%'" in mix.message and "'0,5052'" in mix.message

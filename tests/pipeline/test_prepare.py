@@ -103,7 +103,7 @@ def test_plain_log_and_its_error_on_non_positive_values() -> None:
     assert prep.flag_texts()[0, 0, 0] == "log" and prep.flags[1, 0, 0] == 0
     _, log = run(column([0.0, 1.0], [2.0, -1.0]), spec)
     (err,) = log.errors
-    assert "2 value(s) ≤ 0" in err.message and "u0 2020" in err.message
+    assert "2 values ≤ 0" in err.message and "u0 2020" in err.message
     assert "winsorise" in (err.hint or "")
 
 
@@ -153,7 +153,7 @@ def test_group_imputation_names_its_group_column() -> None:
     assert prep.imputed[1, 0, 0] == 3.0  # L: (1 + 5) / 2
     assert math.isnan(prep.imputed[3, 0, 0])  # X has no observed value
     (warn,) = log.warnings
-    assert "1 missing value(s) could not be imputed" in warn.message
+    assert "1 missing value could not be imputed" in warn.message
     assert "group X in 2020" in warn.message
 
 
@@ -179,7 +179,7 @@ def test_denomination_divides_and_scales() -> None:
     assert prep.flags[0, 0, 0] == DENOMINATED and prep.flags[1, 0, 0] == 0
     assert prep.flag_texts()[0, 1, 0] == "denominated"
     (warn,) = log.warnings
-    assert "0 or missing for 2 value(s)" in warn.message
+    assert "0 or missing for 2 values" in warn.message
 
 
 def test_screen_drops_unit_periods_below_coverage() -> None:
@@ -388,9 +388,9 @@ def test_a_negative_denominator_is_missing_like_a_zero_one() -> None:
     assert math.isnan(got[0, 1]) and math.isnan(got[1, 1])  # never -0.6
     negative, zero = log.warnings
     assert negative.code == "bad-denominator" and negative.where == "indicator 'a'"
-    assert "'pop' is negative for 1 value(s)" in negative.message
+    assert "'pop' is negative for 1 value:" in negative.message
     assert "u0 2021 (pop = -100)" in negative.message  # unit, period, value
-    assert "0 or missing for 1 value(s)" in zero.message
+    assert "0 or missing for 1 value:" in zero.message
 
 
 def test_group_imputation_uses_the_unit_s_group_of_that_period(tmp_path: Path) -> None:

@@ -209,6 +209,27 @@ def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
     assert "[list] in brackets is not closed" in second.message
 
 
+@pytest.mark.parametrize(
+    ("codec", "named"),
+    [
+        ("utf-16-le", "UTF-16-LE"),
+        ("utf-16-be", "UTF-16-BE"),
+        ("utf-32-le", "UTF-32-LE"),
+    ],
+)
+def test_a_wide_spec_without_a_bom_is_named(
+    tmp_path: Path, codec: str, named: str
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(SPEC_YAML.encode(codec))
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    [issue] = info.value.issues
+    assert named in issue.message and "malformed YAML" not in issue.message
+
+
 def test_tab_indentation_is_named(tmp_path: Path) -> None:
     path = tmp_path / "tab.yaml"
     path.write_text("spec_version: 1\nid: x\n\tname: y\n", encoding="utf-8")

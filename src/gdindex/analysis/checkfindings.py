@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.analysis.checkstats import PreparedView, outlier_thresholds
-from gdindex.errors import MAX_EXAMPLES, IssueLog
+from gdindex.errors import MAX_EXAMPLES, IssueLog, plural
 from gdindex.io import Dataset
 from gdindex.spec import IndexSpec
 
@@ -87,10 +87,12 @@ def indicator_findings(
         n = row["n"]
         if n == 0:
             continue  # no data: the loader has reported it when it matters
-        if row["constant"]:
+        # values an error took out may hold the variation (dropped rows, bad cells)
+        derived = ds.rejected.rows_dropped() or ind.id in ds.rejected.indicators
+        if row["constant"] and not derived:
             log.warn(
                 where,
-                f"constant: every value is {_num(row['min'])} ({n} value(s))",
+                f"constant: every value is {_num(row['min'])} ({plural(n, 'value')})",
                 "a constant indicator cannot be normalised and tells the units "
                 "apart by nothing: check the data or remove it from the tree",
                 "constant-indicator",
@@ -98,7 +100,6 @@ def indicator_findings(
         if row["outliers"]:
             rule = (float(skew_max[k]), float(kurt_max[k]))
             log.warn(where, *_outlier_text(spec, ds, view, row, k, rule), "outliers")
-        derived = ds.rejected.periods or ind.id in ds.rejected.indicators
         if row["coverage"] < LOW_COVERAGE and not derived:
             log.warn(
                 where,
@@ -168,7 +169,7 @@ def _outlier_text(
     if treat.method != "none":
         hint = (
             f"`treat: {treat.method}` is set: the computation treats "
-            f"{row['treated']} value(s)"
+            f"{plural(row['treated'], 'value')}"
         )
     else:
         hint = (
@@ -184,6 +185,13 @@ def coverage_findings(
     """Low coverage of units and periods, except where rows an error took out of
     the tables are the cause (that error is the finding)."""
     low = units.filter((pl.col("coverage") < LOW_COVERAGE) & (pl.col("n") > 0))
+    # a unit whose cells an error rejected: that error is the finding
+    low = low.filter(
+        pl.Series(
+            [not ds.rejected.touches_unit(u) for u in low["unit"].to_list()],
+            dtype=pl.Boolean,
+        )
+    )
     low = low.sort("coverage", maintain_order=True)
     if low.height and not ds.rejected.periods:
         shown = [
@@ -194,7 +202,9 @@ def coverage_findings(
         ]
         log.warn(
             "data: units",
-            f"{low.height} unit(s) have values in less than {_pct(LOW_COVERAGE)} of "
+            f"{plural(low.height, 'unit')} "
+            f"{'has' if low.height == 1 else 'have'} values in less than "
+            f"{_pct(LOW_COVERAGE)} of "
             f"the cells of the tree's indicators: {_capped(shown, low.height)}",
             "find their data, or drop them with `screen: {min_coverage: …}`",
             "low-coverage-unit",

@@ -91,6 +91,8 @@ INDICATOR_COLUMNS = [
     "prepared_skew",
     "prepared_kurt",
     "treated",
+    "prepared_n",
+    "prepared_missing",
 ]
 PREPARED_STATS = ("min", "max", "mean", "sd", "skew", "kurt")
 UNIT_COLUMNS = [
@@ -101,8 +103,17 @@ UNIT_COLUMNS = [
     "missing",
     "coverage",
     "empty_periods",
+    "prepared_missing",
 ]
-PERIOD_COLUMNS = ["period", "n", "missing", "coverage", "n_units", "n_indicators"]
+PERIOD_COLUMNS = [
+    "period",
+    "n",
+    "missing",
+    "coverage",
+    "n_units",
+    "n_indicators",
+    "prepared_missing",
+]
 ISSUE_COLUMNS = ["severity", "code", "where", "message", "hint"]
 
 FILES = (
@@ -234,7 +245,7 @@ def check_data(
         return DataCheck(spec, *_empty_frames(spec), issues=log.issues)
     view = prepared_view(spec, dataset, log)
     indicators = _indicator_frame(spec, dataset, view, log)
-    units, periods = _coverage_frames(spec, dataset, log)
+    units, periods = _coverage_frames(spec, dataset, log, view.values)
     return DataCheck(spec, indicators, units, periods, log.issues)
 
 
@@ -260,6 +271,7 @@ def _indicator_schema(ptype: pl.DataType) -> dict[str, Any]:
     schema |= dict.fromkeys(["in_tree", "constant", "outliers"], pl.Boolean)
     schema |= dict.fromkeys(["n", "missing", "below_bound", "above_bound"], pl.Int64)
     schema |= {"prepared_by": pl.String, "treated": pl.Int64}
+    schema |= {"prepared_n": pl.Int64, "prepared_missing": pl.Int64}
     schema["outlier_periods"] = pl.List(ptype)
     return schema
 
@@ -275,6 +287,7 @@ def _unit_schema(ptype: pl.DataType) -> dict[str, Any]:
     schema: dict[str, Any] = dict.fromkeys(UNIT_COLUMNS, pl.String)
     schema |= {"n": pl.Int64, "missing": pl.Int64, "coverage": pl.Float64}
     schema["empty_periods"] = pl.List(ptype)
+    schema["prepared_missing"] = pl.Int64
     return schema
 
 
@@ -341,6 +354,8 @@ def _indicator_frame(
             "prepared_by": view.prepared_by,
             **{f"prepared_{k}": prepared[k] for k in PREPARED_STATS},
             "treated": view.treated,
+            "prepared_n": prepared["n"],
+            "prepared_missing": cells - prepared["n"],
         },
         schema=_indicator_schema(ds.period_dtype),
     )
@@ -349,12 +364,15 @@ def _indicator_frame(
 
 
 def _coverage_frames(
-    spec: IndexSpec, ds: Dataset, log: IssueLog
+    spec: IndexSpec, ds: Dataset, log: IssueLog, prepared: np.ndarray
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Coverage of each unit and each period over the tree's indicators."""
+    """Coverage of each unit and each period over the tree's indicators; the
+    `prepared_missing` cells are those missing after preparation (a zero or
+    negative denominator leaves a cell missing, imputation fills some)."""
     used = {node.id for node, _ in spec.tree.walk() if node.is_leaf}
     cols = [k for k, ind in enumerate(ds.indicators) if ind in used]
     present = ~np.isnan(ds.values[:, :, cols])  # [unit, period, tree indicator]
+    lost = np.isnan(prepared[:, :, cols])
     n_units, n_periods, n_inds = present.shape
     by_unit_period = present.sum(axis=2)
     unit_n = by_unit_period.sum(axis=1)
@@ -374,6 +392,7 @@ def _coverage_frames(
                 [ds.periods[p] for p in np.flatnonzero(empty[u])]
                 for u in range(n_units)
             ],
+            "prepared_missing": lost.sum(axis=(1, 2)),
         },
         schema=_unit_schema(ds.period_dtype),
     )
@@ -389,6 +408,7 @@ def _coverage_frames(
             else np.zeros(n_periods),
             "n_units": (~empty).sum(axis=0),
             "n_indicators": present.any(axis=0).sum(axis=1),
+            "prepared_missing": lost.sum(axis=(0, 2)),
         },
         schema=_period_schema(ds.period_dtype),
     )

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import DataError, Issue, IssueLog, examples
+from gdindex.errors import DataError, Issue, IssueLog, examples, is_are, plural
 from gdindex.io.datatable import Rejected, Table, from_frame, read_data_table
 from gdindex.io.tables import InputFile
 from gdindex.io.units import denominator_names, read_units
@@ -60,7 +60,7 @@ class Dataset:
         listed = "; ".join(f"{w}: {examples(c, 10)}" for w, c in self.unused.items())
         return Issue(
             "data",
-            f"{count} data column(s) are not used by the spec: {listed}",
+            f"{is_are(count, 'data column')} not used by the spec: {listed}",
             "declare them as indicators (and place them in the tree) if they are "
             "meant to count, or ignore this notice",
             "warning",
@@ -284,6 +284,7 @@ def _assemble(
         rejected.periods |= t.rejected.periods
         rejected.units |= t.rejected.units
         rejected.indicators |= t.rejected.indicators
+        rejected.cells |= t.rejected.cells
     _check_coverage(values, units, periods, indicators, used, rejected, log)
     at = _UnitPeriods(table, panel, u_index, p_index)
     dens = _denominators(spec, den_tables, at, log)
@@ -295,6 +296,8 @@ def _assemble(
     weights = at.numbers("group_weight") if "group_weight" in table.columns else None
     if panel is not None:
         _check_panel_rows(at, values, units, periods, log)
+        for column, labels in groups.items():
+            _warn_group_moves(column, labels, units, periods, log)
     table = table.drop([c for c in table.columns if c.startswith("den:")])
     return Dataset(
         units,
@@ -359,6 +362,39 @@ class _UnitPeriods:
         return out
 
 
+def _warn_group_moves(
+    column: str,
+    labels: np.ndarray,
+    units: list[str],
+    periods: list[Period],
+    log: IssueLog,
+) -> None:
+    """Units that change group between periods: a group's growth then compares
+    different sets of units (A and C in 2021, C alone in 2022)."""
+    moves: list[str] = []
+    touched: dict[str, set[str]] = {}
+    for p in range(1, len(periods)):
+        for u, unit in enumerate(units):
+            before, after = labels[u, p - 1], labels[u, p]
+            if before is None or after is None or before == after:
+                continue
+            moves.append(f"{unit} {before} → {after} ({periods[p - 1]} → {periods[p]})")
+            span = f"{periods[p - 1]} → {periods[p]}"
+            touched.setdefault(span, set()).update((str(before), str(after)))
+    if not moves:
+        return
+    groups = "; ".join(f"{', '.join(sorted(g))} in {s}" for s, g in touched.items())
+    log.warn(
+        f"units: column '{column}'",
+        f"{plural(len(moves), 'unit')} {'changes' if len(moves) == 1 else 'change'} "
+        f"group between periods: {examples(moves)}; the growth of groups "
+        f"{groups} compares different sets of units",
+        "read those groups' growth with care (it mixes membership and "
+        "performance), or keep each unit in one group over the panel",
+        "group-membership-changes",
+    )
+
+
 def _check_panel_rows(
     at: _UnitPeriods,
     values: np.ndarray,
@@ -368,6 +404,10 @@ def _check_panel_rows(
 ) -> None:
     """Units with data in a period the panel-form units table has no row for."""
     lacking = (~np.isnan(values)).any(axis=2) & ~at.present()
+    assert at.panel is not None
+    # a unit with a row rejected for its empty period: that error is the finding
+    unread = set(at.panel.filter(pl.col("period").is_null())["unit"].to_list())
+    lacking[[u for u, unit in enumerate(units) if unit in unread]] = False
     if lacking.any():
         shown = [
             f"{units[u]} {periods[p]}"
@@ -375,7 +415,8 @@ def _check_panel_rows(
         ]
         log.warn(
             "units",
-            f"the units table has no row for {len(shown)} unit-period(s) with data: "
+            "the units table has no row for "
+            f"{plural(len(shown), 'unit-period')} with data: "
             f"{examples(shown)}; they have no group, group weight or units-table "
             "denominator there",
             "add their rows to the units table (one row per unit and period)",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, is_are, numbered, plural
 from gdindex.io.headers import missing_columns
 from gdindex.io.numeric import (
     parse_numbers,
@@ -51,13 +51,28 @@ class Rejected:
     """Some row lost its unit id."""
     indicators: set[str] = field(default_factory=set)
     """Indicators with cells that were not numbers."""
+    cells: set[tuple[object, object, str]] = field(default_factory=set)
+    """(unit, period, indicator) of the cells that were not numbers."""
 
     def __bool__(self) -> bool:
         return bool(self.periods or self.units or self.indicators)
 
     def touches_period(self, period: object) -> bool:
-        """Rows of `period` (or rows without a period) were taken out."""
-        return period in self.periods or None in self.periods
+        """Rows of `period` (or rows without a period) were taken out, or cells of
+        it were not numbers."""
+        return (
+            period in self.periods
+            or None in self.periods
+            or any(p == period for _, p, _ in self.cells)
+        )
+
+    def touches_unit(self, unit: object) -> bool:
+        """Rows lost their unit id, or cells of `unit` were not numbers."""
+        return self.units or any(u == unit for u, _, _ in self.cells)
+
+    def rows_dropped(self) -> bool:
+        """Whole rows were taken out (their values are unknown to every check)."""
+        return bool(self.periods) or self.units
 
 
 def read_data_table(
@@ -73,11 +88,11 @@ def read_data_table(
         log,
         encoding=table.encoding,
         separator=table.separator,
-        # decimal commas: every column is text, so Polars never reads 1.234 as 1.234
-        text_columns=None if table.decimal == "," else text_cols,
+        text_columns=text_cols,
         label=where,
         sheet=table.sheet,
         skip_rows=table.skip_rows,
+        decimal=table.decimal,
     )
     if frame is None:
         return None, None
@@ -112,8 +127,8 @@ def _keys(
     if len(bad_unit):
         log.error(
             f"{where}: column '{table.unit}'",
-            "empty unit ids in rows "
-            + examples(frame["_row"].gather(bad_unit).to_list()),
+            "empty unit ids in "
+            + numbered("row", frame["_row"].gather(bad_unit).to_list()),
             "fill in the unit id or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
@@ -122,7 +137,7 @@ def _keys(
     if bad_period:
         log.error(
             f"{where}: column '{table.period}'",
-            f"empty periods in rows {examples(bad_period)}",
+            f"empty periods in {numbered('row', bad_period)}",
             "fill in the period or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
@@ -195,6 +210,7 @@ def _wide(
             col = numeric[int(j)]
             _report_bad_cells(frame, col, pl.Series(infinite[:, j]), keys, where, log)
             rejected.indicators.add(col)
+            _note_cells(rejected, keys, pl.Series(infinite[:, j]), col)
         if infinite.any():
             block = np.where(infinite, np.nan, block)
             cast = pl.from_numpy(block, schema=numeric).fill_nan(None)
@@ -206,7 +222,8 @@ def _wide(
         if bad.any():
             _report_bad_cells(frame, col, bad, keys, where, log, decimal=table.decimal)
             rejected.indicators.add(col)
-        _warn_percent_mix(frame, col, keys, where, log)
+            _note_cells(rejected, keys, bad, col)
+        _warn_percent_mix(frame, col, keys, where, log, decimal=table.decimal)
         parsed[col] = values
     out = keys.with_columns(**parsed) if parsed else keys
     _check_duplicates(out, ["unit", "period"], where, log)
@@ -231,11 +248,19 @@ def _long_to_wide(
             frame, table.value, bad, keys, where, log, names, table.decimal
         )
         rejected.indicators |= set(names.filter(bad).to_list())
+        for name in set(names.filter(bad).to_list()):
+            _note_cells(rejected, keys, bad & (names == name).fill_null(False), name)
     if frame[table.value].dtype == pl.String:
         for name in sorted({n for n in names.to_list() if n in wanted}):
             rows = frame.filter(names == name)
             _warn_percent_mix(
-                rows, table.value, keys.filter(names == name), where, log, name
+                rows,
+                table.value,
+                keys.filter(names == name),
+                where,
+                log,
+                name,
+                table.decimal,
             )
     long = keys.with_columns(indicator=names, value=values).filter(
         pl.col("indicator").is_in(list(wanted))
@@ -259,6 +284,18 @@ def _long_to_wide(
     wide = wide.join(rows, on=["unit", "period"], how="left", nulls_equal=True)
     inds = [c for c in wide.columns if c not in ("unit", "period", "_row")]
     return Table(wide, inds, where, unused, rejected)
+
+
+def _note_cells(
+    rejected: Rejected, keys: pl.DataFrame, bad: pl.Series, indicator: str
+) -> None:
+    picked = keys.filter(bad)
+    rejected.cells |= {
+        (u, p, indicator)
+        for u, p in zip(
+            picked["unit"].to_list(), picked["period"].to_list(), strict=True
+        )
+    }
 
 
 def _report_bad_cells(
@@ -286,7 +323,10 @@ def _report_bad_cells(
     more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
     log.error(
         f"{where}: column '{col}'",
-        f"{len(idx)} cell(s) are not numbers: " + "; ".join(cells) + more,
+        f"{is_are(len(idx), 'cell')} not "
+        + ("a number: " if len(idx) == 1 else "numbers: ")
+        + "; ".join(cells)
+        + more,
         unread_hint(frame[col].gather(idx).to_list(), decimal),
         "non-numeric",
     )
@@ -299,10 +339,11 @@ def _warn_percent_mix(
     where: str,
     log: IssueLog,
     indicator: str | None = None,
+    decimal: str = ".",
 ) -> None:
     """Warn when a column holds both percent text (48.10%) and fractions written
     as plain numbers (0.5052): read as they are, they differ 100× in scale."""
-    mix = percent_mix(frame[col])
+    mix = percent_mix(frame[col], decimal)
     if mix is None:
         return
     percent, plain = mix
@@ -319,8 +360,8 @@ def _warn_percent_mix(
     log.warn(
         f"{where}: {what}",
         "mixes percent text and fractions, read 100× apart in scale: "
-        f"{len(percent)} cell(s) with % ({shown(percent)}) beside {len(plain)} "
-        f"fraction(s) ≤ 1 without ({shown(plain)})",
+        f"{plural(len(percent), 'cell')} with % ({shown(percent)}) beside "
+        f"{plural(len(plain), 'fraction')} ≤ 1 without ({shown(plain)})",
         "write the column one way: all as percentages (48.10) or all as fractions "
         "(0.4810)",
         "percent-mix",

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog
+from gdindex.errors import IssueLog, plural
 from gdindex.io.headers import close_match, drop_headerless, header_ok
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -32,6 +32,7 @@ def read_excel(
     sheet: str | int | None,
     skip_rows: int,
     text_columns: Sequence[str] | None,
+    decimal: str = ".",
 ) -> tuple[pl.DataFrame | None, str]:
     """Read one sheet through Polars (calamine); rows keep their sheet positions.
 
@@ -95,7 +96,7 @@ def read_excel(
     if rows.height <= skip_rows:
         log.error(
             at,
-            f"nothing is left after skipping {skip_rows} row(s) (`skip_rows`)",
+            f"nothing is left after skipping {plural(skip_rows, 'row')} (`skip_rows`)",
             "set `skip_rows:` to the number of rows above the header",
             "empty-table",
         )
@@ -168,6 +169,12 @@ def read_excel(
         return None, kind
     if kind != "xls":
         frame = _with_typed_cells(frame, path, index, skip_rows + 2, first_col)
+    if decimal == "," and text_columns is not None:
+        text = _text_cells(path, index) if kind != "xls" else None
+        origin = (skip_rows + 2, first_col)
+        frame = _numbers_with_comma(
+            frame, path, name, options, text_columns, text, origin
+        )
     frame = drop_headerless(frame, placeholders, at, "column", log)
     odd = {
         c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
@@ -209,7 +216,7 @@ def _sheet_index(
         log.error(
             f"{where}: sheet",
             f"sheet number {sheet} is out of range: the workbook has "
-            f"{len(sheets)} sheet(s): {_sheet_list(sheets)}",
+            f"{plural(len(sheets), 'sheet')}: {_sheet_list(sheets)}",
             f"set `sheet:` to a number from 1 to {len(sheets)}, or to a sheet's name",
             "missing-sheet",
         )
@@ -270,9 +277,61 @@ def _with_typed_cells(
     return frame.with_columns(updates) if updates else frame
 
 
-def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
-    """(1-based row, 0-based column, text) of the error and boolean cells of one
-    .xlsx sheet."""
+def _numbers_with_comma(
+    frame: pl.DataFrame,
+    path: Path,
+    sheet: str,
+    options: dict[str, Any],
+    text_columns: Sequence[str],
+    text_cells: set[tuple[int, int]] | None = None,
+    first: tuple[int, int] = (2, 0),
+) -> pl.DataFrame:
+    """With `decimal: ","`: write the number cells of the columns that also hold
+    text with a decimal comma, so `parse_numbers` keeps their value (calamine
+    renders the number 1.234 as "1.234", which decimal-comma rules read as 1234).
+
+    A number cell is one the sheet re-read as numbers gives, whose text reads as
+    a plain number (an error or boolean cell restored as `#N/A`, `TRUE` does not)
+    and that the sheet's XML does not store as text (`text_cells`, .xlsx: a text
+    cell "1.234" keeps decimal-comma rules; .xls cannot tell).
+    """
+    mixed = [
+        c
+        for c, t in frame.schema.items()
+        if t == pl.String and c not in text_columns and not c.startswith("__no_header_")
+    ]
+    if not mixed:
+        return frame
+    try:
+        numbers = pl.read_excel(
+            path,
+            sheet_name=sheet,
+            read_options=options,
+            schema_overrides={c: pl.Float64 for c in mixed},
+            infer_schema_length=None,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+    except Exception:  # the text read stands; parse_numbers reports what it can't
+        return frame
+    updates = []
+    row0, col0 = first
+    for c in mixed:
+        j = frame.columns.index(c) + col0
+        text = frame[c].to_list()
+        read = frame[c].cast(pl.Float64, strict=False).to_list()
+        for i, value in enumerate(numbers[c].to_list()[: len(text)]):
+            if text_cells is not None and (i + row0, j) in text_cells:
+                continue
+            if value is not None and read[i] is not None:
+                text[i] = repr(float(value)).replace(".", ",")
+        updates.append(pl.Series(c, text, dtype=pl.String))
+    return frame.with_columns(updates)
+
+
+def _sheet_xml(path: Path, index: int) -> bytes | None:
+    """The XML of one .xlsx sheet (None when the workbook's layout is odd)."""
     import posixpath
     import xml.etree.ElementTree as ET
     import zipfile
@@ -292,9 +351,39 @@ def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join("xl", target))
             )
-            xml = zf.read(member)
+            return zf.read(member)
     except (KeyError, IndexError, StopIteration, ET.ParseError, zipfile.BadZipFile):
-        return []  # calamine read the file; an odd layout only loses this check
+        return None  # calamine read the file; an odd layout only loses a check
+
+
+def _text_cells(path: Path, index: int) -> set[tuple[int, int]] | None:
+    """(1-based row, 0-based column) of the text cells (shared or inline strings,
+    formula text) of one .xlsx sheet; None when the sheet cannot be parsed."""
+    import xml.etree.ElementTree as ET
+
+    xml = _sheet_xml(path, index)
+    if xml is None:
+        return None
+    out = set()
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(xml)):
+            if elem.tag.endswith("}c"):
+                if elem.get("t") in ("s", "str", "inlineStr"):
+                    out.add(_cell_position(elem.get("r", "")))
+                elem.clear()
+    except ET.ParseError:
+        return None
+    return out
+
+
+def _typed_cells(path: Path, index: int) -> list[tuple[int, int, str]]:
+    """(1-based row, 0-based column, text) of the error and boolean cells of one
+    .xlsx sheet."""
+    import xml.etree.ElementTree as ET
+
+    xml = _sheet_xml(path, index)
+    if xml is None:
+        return []
     if not any(f"t={q}{t}{q}".encode() in xml for t in "eb" for q in "\"'"):
         return []  # the common case: nothing to parse
     out = []

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from gdindex.errors import MAX_EXAMPLES, IssueLog, examples
+from gdindex.errors import MAX_EXAMPLES, IssueLog, examples, plural
 
 
 def header_ok(
@@ -60,7 +60,7 @@ def header_ok(
         log.error(
             where,
             f"{noun} {header_at} looks like a group header above the real one "
-            f"(merged cells?): it names {len(filled)} group(s) "
+            f"(merged cells?): it names {plural(len(filled), 'group')} "
             f"({', '.join(repr(n) for n in filled[:MAX_EXAMPLES])}) and leaves "
             f"{column}s {', '.join(gaps[:MAX_EXAMPLES])} empty, while the {noun} "
             "below names every column",
@@ -122,7 +122,9 @@ def drop_headerless(
     if used:
         log.warn(
             where,
-            f"{noun}(s) {', '.join(used[:MAX_EXAMPLES])} hold values but have no "
+            f"{noun if len(used) == 1 else noun + 's'} "
+            f"{', '.join(used[:MAX_EXAMPLES])} "
+            f"{'holds' if len(used) == 1 else 'hold'} values but no "
             "header; they are ignored",
             "give them a header if they are needed",
             "no-header",
@@ -133,22 +135,49 @@ def drop_headerless(
 def missing_columns(
     frame: pl.DataFrame, wanted: dict[str, str], where: str, log: IssueLog
 ) -> bool:
-    """Log each wanted column that is absent; return True when all are present."""
+    """Log each wanted column that is absent; return True when all are present.
+
+    When a header holds the column's name beside another separator (`unit;period`
+    read with `,`, a TAB-separated export read with `;`), the hint names
+    `separator:` rather than the column's key."""
     ok = True
     for key, col in wanted.items():
         if col not in frame.columns:
             ok = False
             close = close_match(col, frame.columns)
+            split = _separator_in_header(frame.columns, col)
             log.error(
                 f"{where}: column '{col}'",
                 f"the {key} column '{col}' is missing; columns are "
                 f"{examples(frame.columns, 8)}",
-                f"did you mean '{close}'? set `{key}:`"
+                f"the header looks separated by {_SEPARATORS[split][0]}: set "
+                f'`separator: "{_SEPARATORS[split][1]}"` on the table'
+                if split
+                else f"did you mean '{close}'? set `{key}:`"
                 if close
                 else f"set `{key}:` to the right column name",
                 "missing-column",
             )
     return ok
+
+
+# separator: (its name, how a spec writes it)
+_SEPARATORS = {
+    ";": ("semicolons", ";"),
+    "\t": ("TABs", "\\t"),
+    ",": ("commas", ","),
+    "|": ("bars", "|"),
+}
+
+
+def _separator_in_header(columns: Sequence[str], col: str) -> str | None:
+    """The separator that splits a header cell into fields, one of them `col`."""
+    for name in columns:
+        for sep in _SEPARATORS:
+            parts = [p.strip().strip('"') for p in name.split(sep)]
+            if len(parts) > 1 and col in parts:
+                return sep
+    return None
 
 
 def close_match(name: str, options: Sequence[str]) -> str | None:

@@ -34,6 +34,12 @@ _THOUSANDS = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
 # The same with `decimal: ","`: dots group thousands, the comma is the decimal mark.
 _THOUSANDS_COMMA = r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
 _PLAIN_COMMA = r"^[+-]?\d+(,\d+)?([eE][+-]?\d+)?$"
+# Spaces grouping thousands, as French and other European exports write them
+# (`1 234,5`, also with a no-break or narrow no-break space).
+_SPACES = " \xa0\u202f"
+_THOUSANDS_SPACE_COMMA = rf"^[+-]?[1-9]\d{{0,2}}([{_SPACES}]\d{{3}})+(,\d+)?$"
+_THOUSANDS_SPACE = rf"^[+-]?[1-9]\d{{0,2}}([{_SPACES}]\d{{3}})+([.,]\d+)?%?$"
+_DECIMAL_DOT = r"^[+-]?\d+\.\d+%?$"
 _DECIMAL_COMMA = r"^[+-]?\d+,\d+%?$"
 
 
@@ -75,11 +81,13 @@ def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
     head = raw[:4096]
     if len(head) < 4 or head.count(0) < len(head) // 4:
         return None  # text in an 8-bit or UTF-8 encoding has (almost) no zero bytes
+    # UTF-32 puts every character of the Basic Multilingual Plane (ASCII and CJK
+    # alike) in four bytes whose top two are zero; UTF-16 never zeroes two in a row.
     quads = [head[k::4].count(0) for k in range(4)]
     n = len(head) // 4
-    if quads[1] >= n * 0.9 and quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
+    if quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
         return "utf-32-le", False
-    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9 and quads[2] >= n * 0.9:
+    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9:
         return "utf-32-be", False
     odd, even = head[1::2].count(0), head[0::2].count(0)
     return ("utf-16-le" if odd >= even else "utf-16-be"), False
@@ -126,6 +134,7 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
         if encoding in ("utf-8", "utf-8-sig"):
             return body.decode("utf-8"), encoding
         if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+            _check_wide(raw, encoding, sniffed)
             text = raw.decode(encoding.removesuffix("-sig"))
             return text.removeprefix("\ufeff"), encoding
         return body.decode(encoding), encoding
@@ -152,6 +161,27 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
         ) from None
 
 
+def _check_wide(raw: bytes, encoding: str, sniffed: tuple[str, bool] | None) -> None:
+    """An explicit `encoding: utf-16…`/`utf-32…` that the bytes contradict: UTF-8
+    or GB18030 text (no zero bytes: every line holds ASCII separators and digits,
+    two bytes each in UTF-16) or the other width. Raises DecodeError naming the
+    encoding the bytes look like."""
+    width = encoding[:6]
+    if sniffed is not None and sniffed[0][:6] == width:
+        return
+    if sniffed is None and 0 in raw[:4096]:
+        return  # some zero bytes, no clear pattern: let the codec decide
+    try:
+        found = sniffed[0] if sniffed else decode(raw)[1]
+    except DecodeError:
+        return
+    raise DecodeError(
+        f"the file is not {encoding.upper()} text: it looks like {found}"
+        + (" (its bytes have no zeros)" if sniffed is None else ""),
+        f"set `encoding: {found}` (or leave `encoding:` out to detect it), " + _RESAVE,
+    )
+
+
 def parse_numbers(
     column: pl.Series, na_values: Iterable[str] = (), decimal: str = "."
 ) -> tuple[pl.Series, pl.Series]:
@@ -176,8 +206,13 @@ def parse_numbers(
         if quick.null_count() == column.null_count():
             bad = quick.is_infinite().fill_null(False)
             return (quick.set(bad, None) if bad.any() else quick), bad
-    text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0")
-    missing = text.is_null() | (text == "") | text.is_in(list(na_values))
+    text = column.cast(pl.String).str.strip_chars(" \t\u3000\xa0\u202f")
+    missing = (
+        text.is_null()
+        | (text == "")
+        | text.is_in(list(na_values))
+        | (text.str.to_lowercase() == "nan")  # NaN is missing, whatever `decimal`
+    )
     if comma:
         values = pl.Series(column.name, [None] * len(text), dtype=pl.Float64)
     else:
@@ -191,6 +226,13 @@ def parse_numbers(
             .str.strip_chars(" ")
         )
         if comma:
+            spaced = cleaned.str.contains(_THOUSANDS_SPACE_COMMA).fill_null(False)
+            cleaned = pl.select(
+                pl.when(spaced)
+                .then(cleaned.str.replace_all(f"[{_SPACES}]", ""))
+                .otherwise(cleaned)
+                .alias("c")
+            ).to_series()
             grouped = cleaned.str.contains(_THOUSANDS_COMMA).fill_null(False)
             plain = cleaned.str.contains(_PLAIN_COMMA).fill_null(False)
             swapped = cleaned.str.replace_all(".", "", literal=True).str.replace(
@@ -222,40 +264,69 @@ def parse_numbers(
 
 
 def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
-    """How to fix cells `parse_numbers` rejected; names `decimal: ","` when some of
-    them look like decimal commas (`0,975`, `-0,500`)."""
+    """How to fix cells `parse_numbers` rejected, in the table's decimal mark; names
+    `decimal: ","` when some of them look like decimal commas (`0,975`), `decimal:
+    "."` when, under `decimal: ","`, they look like decimal points (`1.5`), and the
+    space thousands separator (`1 234,5`) that only `decimal: ","` reads."""
+    shown = [str(c).strip() for c in cells if c is not None]
+    comma = decimal == ","
     base = (
-        "write plain numbers (1234.5, 74.6); leave missing cells empty or list "
-        "their text in `na_values:`"
+        "write plain numbers ("
+        + ("1234,5; 74,6" if comma else "1234.5, 74.6")
+        + "); leave missing cells empty or list their text in `na_values:`"
     )
-    if decimal == "." and any(
-        re.match(_DECIMAL_COMMA, str(c).strip()) for c in cells if c is not None
-    ):
+    if not comma and any(re.match(_DECIMAL_COMMA, c) for c in shown):
         return (
             "a comma between digits is read as a thousands separator only in "
             "groups of three after a non-zero digit (1,234); if the file writes "
             'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
         )
+    if comma and any(re.match(_DECIMAL_DOT, c) for c in shown):
+        return (
+            'with `decimal: ","` a dot between digits is read as a thousands '
+            "separator only in groups of three (1.234,5); if the file writes "
+            'decimal points (1.5), set `decimal: "."` on the table, else ' + base
+        )
+    if any(re.match(_THOUSANDS_SPACE, c) for c in shown):
+        return (
+            "spaces between digit groups (1 234) are read as a thousands separator "
+            'only with `decimal: ","` (1 234,5): set it on the table if the file '
+            "writes decimal commas, else remove the spaces; " + base
+            if not comma
+            else "spaces group thousands only before a decimal comma (1 234,5); " + base
+        )
     return base
 
 
-def percent_mix(column: pl.Series) -> tuple[list[int], list[int]] | None:
-    """Row positions of the percent cells (`48.10%`) and of the fractions written
-    as plain decimals (`0.5052`, |x| ≤ 1) of a text column that holds both: a likely
-    100× scale mix. None when the column uses one form only (or is not text)."""
+def percent_mix(
+    column: pl.Series, decimal: str = "."
+) -> tuple[list[int], list[int]] | None:
+    """Row positions of the percent cells (`48.10%`, `48,10%` with `decimal=","`)
+    and of the fractions written as plain decimals (`0.5052`, `0,5052`, `０．５`:
+    |x| ≤ 1 with a decimal mark) of a text column that holds both: a likely 100×
+    scale mix. Cells are read with the table's decimal mark (`1.000` is 1000
+    under `decimal=","`, not a fraction). None when the column uses one form only
+    (or is not text)."""
     if column.dtype != pl.String:
         return None
-    text = column.str.strip_chars(" \t\u3000\xa0")
-    percent = text.str.ends_with("%") | text.str.ends_with("％")
-    fraction = (text.cast(pl.Float64, strict=False).abs() <= 1) & text.str.contains(
-        ".", literal=True
+    text = (
+        column.str.strip_chars(" \t\u3000\xa0")
+        .str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+        .str.strip_chars(" ")
     )
-    number = fraction.fill_null(False)
-    if not (percent.any() and number.any()):
+    percent = text.str.ends_with("%").fill_null(False)
+    if not percent.any():
+        return None
+    plain = pl.select(pl.when(percent).then(None).otherwise(text).alias("t"))
+    values, _ = parse_numbers(plain.to_series(), decimal=decimal)
+    fraction = (
+        (values.abs() <= 1) & text.str.contains(decimal, literal=True)
+    ).fill_null(False)
+    if not fraction.any():
         return None
     return (
-        np.flatnonzero(percent.fill_null(False).to_numpy()).tolist(),
-        np.flatnonzero(number.to_numpy()).tolist(),
+        np.flatnonzero(percent.to_numpy()).tolist(),
+        np.flatnonzero(fraction.to_numpy()).tolist(),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, plural
 from gdindex.io.excel import EXCEL_SUFFIXES, read_excel
 from gdindex.io.headers import drop_headerless, header_ok
 from gdindex.io.numeric import DecodeError, decode
@@ -44,6 +44,7 @@ def read_table(
     label: str | None = None,
     sheet: str | int | None = None,
     skip_rows: int = 0,
+    decimal: str = ".",
 ) -> tuple[pl.DataFrame | None, str]:
     """Read a CSV, Excel (.xlsx, .xlsm, .xls) or Parquet file.
 
@@ -56,6 +57,9 @@ def read_table(
         sheet: Excel: the sheet's name, or its number counting from 1 (default: the
             first sheet).
         skip_rows: lines (CSV) or rows (Excel) above the header to skip, e.g. a title.
+        decimal: the table's decimal mark; with `","` every CSV column is text (so
+            Polars never reads `1.234` as 1.234), and an Excel number cell in a
+            column of text is written with a decimal comma (it keeps its value).
 
     Returns the frame (None when it cannot be read; the reason is logged) and the
     encoding used (`xlsx`, `xls`, … for workbooks; `binary` for Parquet). `label`
@@ -82,7 +86,7 @@ def read_table(
         return None, ""
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return read_excel(path, log, where, sheet, skip_rows, text_columns)
+        return read_excel(path, log, where, sheet, skip_rows, text_columns, decimal)
     if sheet is not None:
         log.warn(
             where,
@@ -110,7 +114,8 @@ def read_table(
         if not text or text.isspace():
             log.error(
                 where,
-                f"nothing is left after skipping {skip_rows} line(s) (`skip_rows`)",
+                "nothing is left after skipping "
+                f"{plural(skip_rows, 'line')} (`skip_rows`)",
                 "set `skip_rows:` to the number of lines above the header",
                 "empty-table",
             )
@@ -153,8 +158,9 @@ def read_table(
             lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
             log.error(
                 where,
-                f"{len(ragged)} row(s) do not have the header's {len(names)} fields: "
-                + examples(lines),
+                f"{plural(len(ragged), 'row')} "
+                f"{'does' if len(ragged) == 1 else 'do'} not have the header's "
+                f"{len(names)} fields: " + examples(lines),
                 "check separators and quotes in those rows (a missing value is an "
                 "empty field between two separators)",
                 "ragged-rows",
@@ -170,7 +176,7 @@ def read_table(
         return None, used
     body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
     frame = None
-    if text_columns is not None:
+    if text_columns is not None and decimal != ",":
         overrides = {c: pl.String for c in text_columns if c in names}
         try:  # fast path: Polars types the numeric columns itself
             frame = pl.read_csv(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, numbered
 from gdindex.io.headers import missing_columns
 from gdindex.io.numeric import (
     parse_numbers,
@@ -34,21 +34,26 @@ def read_units(
     empty id was reported have the id ""), the file read, and in panel form the
     frame of every (unit, period) row: `unit, period`, `group:<column>`,
     `group_weight`, `den:<name>` (the unit frame then holds the latest period's
-    groups and weights, for labels).
+    groups and weights, for labels); rows whose empty period was reported come
+    last, with a null period.
     """
     units = spec.units
     if units is None:
         return None, None, None
     path = spec.resolve(units.file)
     where = f"{units.file} (units.file)"
+    numeric = denominator_names(spec) | {units.group_weight or ""}
     frame, encoding = read_table(
         path,
         log,
         encoding=units.encoding,
         separator=units.separator,
+        # every column but the numbers is text (ids keep leading zeros)
+        text_columns=_text_columns(units, numeric),
         label=where,
         sheet=units.sheet,
         skip_rows=units.skip_rows,
+        decimal=units.decimal,
     )
     if frame is None:
         return None, None, None
@@ -74,13 +79,13 @@ def read_units(
             if len(idx):
                 log.error(
                     f"{where}: column '{name}'",
-                    "denominator cells that are not numbers in rows "
-                    f"{examples((idx + first).tolist())}: "
+                    "denominator cells that are not numbers in "
+                    f"{numbered('row', (idx + first).tolist())}: "
                     f"{examples(frame[name].gather(idx).to_list())}",
                     unread_hint(frame[name].gather(idx).to_list(), units.decimal),
                     "non-numeric",
                 )
-            mix = percent_mix(frame[name])
+            mix = percent_mix(frame[name], units.decimal)
             if mix is not None:
                 percent, plain = (
                     [f"row {i + first}: {frame[name][i]!r}" for i in idx[:3]]
@@ -99,6 +104,15 @@ def read_units(
         panel = _panel(frame, out, units, where, log, first)
         return _latest(out, panel), info, panel
     return out, info, None
+
+
+def _text_columns(units: UnitsSpec, numeric: set[str]) -> list[str]:
+    """The units table's columns read as text: all but the denominators and group
+    weights (named by the spec; the others are ids, names, groups, periods)."""
+    named = [units.id, units.period or ""] + [g.column for g in units.groups]
+    if units.name:
+        named += [units.name.zh or "", units.name.en or ""]
+    return [c for c in named if c and c not in numeric]
 
 
 def denominator_names(spec: IndexSpec) -> set[str]:
@@ -133,8 +147,8 @@ def _units_frame(
             rows = (np.flatnonzero(invalid.to_numpy()) + first).tolist()
             log.error(
                 f"{where}: column '{units.group_weight}'",
-                f"missing, negative or non-numeric group weights in rows "
-                f"{examples(rows)}",
+                "missing, negative or non-numeric group weights in "
+                + numbered("row", rows),
                 "give every unit a plain number ≥ 0 (e.g. its population)"
                 + _decimal_hint(frame[units.group_weight].filter(bad), units.decimal),
             )
@@ -147,7 +161,7 @@ def _units_frame(
     if len(empty):
         log.error(
             f"{where}: column '{units.id}'",
-            f"empty unit ids in rows {examples((empty + first).tolist())}",
+            f"empty unit ids in {numbered('row', (empty + first).tolist())}",
             "give every row an id or delete it",
         )
     dup = out.filter(pl.col("unit").is_duplicated() & (pl.col("unit") != ""))
@@ -162,9 +176,10 @@ def _units_frame(
 
 
 def _decimal_hint(cells: pl.Series, decimal: str) -> str:
-    """`; <how to read decimal commas>` when unread cells look like `0,975`."""
+    """`; <how to read the cells>` when unread cells look written with the other
+    decimal mark (`0,975`, or `1.5` under `decimal: ","`) or space thousands."""
     hint = unread_hint(cells.to_list(), decimal)
-    return f"; {hint}" if 'decimal: ","' in hint else ""
+    return f"; {hint}" if "`decimal:" in hint or "spaces" in hint else ""
 
 
 def _panel(
@@ -194,10 +209,13 @@ def _panel(
     if no_period.height:
         log.error(
             f"{where}: column '{column}'",
-            f"empty periods in rows {examples(no_period['_row'].to_list())}",
+            f"empty periods in {numbered('row', no_period['_row'].to_list())}",
             "give every row its period (the table is in panel form: `units.period`)",
             "missing-key",
         )
+    # rows without a period stay at the end (period null, matching no period):
+    # the dataset then knows their unit had a row, so "no row for …" is not said
+    unread = no_period
     panel = panel.filter(pl.col("period").is_not_null() & (pl.col("unit") != ""))
     dup = panel.filter(pl.struct("unit", "period").is_duplicated())
     if dup.height:
@@ -233,7 +251,7 @@ def _panel(
                 "unit id, or give it one name)",
                 "unit-name-changes",
             )
-    return panel.drop("_row")
+    return pl.concat([panel, unread]).drop("_row")
 
 
 def _latest(rows: pl.DataFrame, panel: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, examples, plural
 from gdindex.methods.impute import impute_linear, impute_locf
 from gdindex.methods.treat import passes, winsorise
 from gdindex.spec import IndexSpec, Period
@@ -234,8 +234,8 @@ def _denominate(
                 log.warn(
                     f"indicator '{ind.id}'",
                     f"denominator '{ind.denominator}' is {what} for "
-                    f"{int(mask.sum())} value(s): {examples(shown)}; they are left "
-                    "missing",
+                    f"{plural(int(mask.sum()), 'value')}: {examples(shown)}; "
+                    "they are left missing",
                     "fix the denominator (a sign or a typo?), or impute the indicator"
                     if what == "negative"
                     else "fill the denominator, or impute the indicator",
@@ -316,7 +316,8 @@ def _impute(
             )
             log.warn(
                 f"indicator '{ind.id}'",
-                f"{left} missing value(s) could not be imputed by {p.method}{why}",
+                f"{plural(left, 'missing value')} could not be imputed by "
+                f"{p.method}{why}",
                 "they stay missing; the parent is computed from the other children",
                 "not-imputed",
             )
@@ -378,8 +379,8 @@ def _screen(
     )
     log.warn(
         "screen",
-        f"{len(out_list)} unit-period(s) below {screen.min_coverage:.0%} coverage are "
-        f"left out: {examples(shown)}",
+        f"{plural(len(out_list), 'unit-period')} below {screen.min_coverage:.0%} "
+        f"coverage {'is' if len(out_list) == 1 else 'are'} left out: {examples(shown)}",
         "they get no scores in those periods",
         "screened",
     )
@@ -402,7 +403,8 @@ def _treat(
             if bad.any():
                 log.error(
                     f"indicator '{ind.id}' (treat: log)",
-                    f"{int(bad.sum())} value(s) ≤ 0 have no logarithm: "
+                    f"{plural(int(bad.sum()), 'value')} ≤ 0 "
+                    f"{'has' if int(bad.sum()) == 1 else 'have'} no logarithm: "
                     f"{examples(_where(units, periods, bad))}",
                     "use treat: {method: winsorise}, whose log fallback shifts the "
                     "values, or fix the data",
@@ -457,7 +459,8 @@ def _treat(
             if how == "winsorised" and not passes(new, p.skew, p.kurt):
                 log.warn(
                     f"indicator '{ind.id}'",
-                    f"still skewed after winsorising {int(mask2.sum())} point(s)"
+                    "still skewed after winsorising "
+                    + plural(int(mask2.sum()), "point")
                     + label,
                     "raise winmax or use fallback: log",
                     "still-skewed",

@@ -162,7 +162,7 @@ def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
                 Text(t("prepared", lang), style="dim"),
                 Text(row["prepared_by"], style="dim"),
                 "",
-                "",
+                Text(fmt_share(_prepared_share(row)), style="dim"),
                 *(
                     fmt_value(row[f"prepared_{k}"])
                     for k in ("min", "max", "mean", "sd")
@@ -173,6 +173,17 @@ def indicator_table(check: DataCheck, lang: str = "zh") -> Table:
                 _prepared_flags(row, lang),
             )
     return table
+
+
+def _prepared_share(row: dict[str, Any]) -> float | None:
+    cells = row["prepared_n"] + row["prepared_missing"]
+    return row["prepared_n"] / cells if cells else None
+
+
+def _missing(row: dict[str, Any]) -> str:
+    """Missing cells, and after preparation when that differs (`0 → 2`)."""
+    before, after = row["missing"], row["prepared_missing"]
+    return str(before) if after == before else f"{before} → {after}"
 
 
 def _fixed(value: Any) -> str:
@@ -186,7 +197,9 @@ def unit_table(
 ) -> Table | None:
     """The units missing values, lowest coverage first, at most `limit` of them
     (None when every unit has every value)."""
-    rows = check.units.with_row_index("_order").filter(pl.col("missing") > 0)
+    rows = check.units.with_row_index("_order").filter(
+        (pl.col("missing") > 0) | (pl.col("prepared_missing") > 0)
+    )
     rows = rows.sort(["coverage", "_order"])
     total = rows.height
     if total == 0:
@@ -207,7 +220,7 @@ def unit_table(
         table.add_row(
             unit_label(row, lang),
             fmt_share(row["coverage"]),
-            str(row["missing"]),
+            _missing(row),
             ", ".join(str(p) for p in row["empty_periods"]),
         )
     return table
@@ -225,7 +238,7 @@ def period_table(check: DataCheck, lang: str = "zh") -> Table:
         table.add_row(
             str(row["period"]),
             fmt_share(row["coverage"]),
-            str(row["missing"]),
+            _missing(row),
             str(row["n_units"]),
             str(row["n_indicators"]),
         )

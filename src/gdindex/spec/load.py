@@ -77,12 +77,15 @@ def load_spec(
     except UnicodeDecodeError as exc:
         zeros = exc.object.count(0) > len(exc.object) // 4
         found = " (it looks like UTF-16: every other byte is 0)" if zeros else ""
+        message = f"cannot decode as UTF-8{found}: {exc}"
+        if exc.encoding.startswith("utf-16") or exc.encoding.startswith("utf-32"):
+            message = f"the spec is not UTF-8: {exc.reason}"
         raise SpecError(
             f"{path}: not UTF-8 text",
             [
                 Issue(
                     str(path),
-                    f"cannot decode as UTF-8{found}: {exc}",
+                    message,
                     "save it as UTF-8",
                 )
             ],
@@ -183,7 +186,29 @@ def _spec_text(raw: bytes) -> str:
     ):
         if raw.startswith(bom):
             return raw.decode(codec)
+    head = raw[:4096]
+    if head.count(0) >= len(head) // 4 > 0:  # YAML text never holds NUL bytes
+        name = _wide_encoding(head)
+        raise UnicodeDecodeError(
+            name,
+            raw,
+            0,
+            1,
+            f"it looks like {name.upper()} without a byte-order mark: its bytes "
+            "are mostly zeros between ASCII letters",
+        )
     return raw.decode("utf-8-sig")
+
+
+def _wide_encoding(head: bytes) -> str:
+    """UTF-16 or UTF-32, LE or BE, from where the zero bytes of the text fall."""
+    quads = [head[k::4].count(0) for k in range(4)]
+    n = len(head) // 4
+    if quads[2] >= n * 0.9 and quads[3] >= n * 0.9:
+        return "utf-32-le"
+    if quads[0] >= n * 0.9 and quads[1] >= n * 0.9:
+        return "utf-32-be"
+    return "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
 
 
 # libyaml's C loader when PyYAML was built with it (the wheels are): ~10× faster.

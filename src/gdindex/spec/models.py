@@ -161,16 +161,14 @@ Encoding = Literal[
 
 
 def _separator_for_decimal(data: Any) -> Any:
-    """`decimal: ","` makes `;` the default separator; `,` for both is an error."""
+    """`decimal: ","` makes `;` the default separator. `separator: ","` with it is
+    allowed: quoted fields (`"0,975"`, as Sheets and LibreOffice export) make it
+    unambiguous, and an unquoted decimal comma splits its row into extra fields,
+    which the reader reports as a ragged row."""
     if not isinstance(data, dict) or data.get("decimal") != ",":
         return data
     if "separator" not in data:
         return {**data, "separator": ";"}
-    if data["separator"] == ",":
-        raise ValueError(
-            'with `decimal: ","` the separator cannot be "," too: set '
-            '`separator: ";"` (as European CSV files are written)'
-        )
     return data
 
 
