@@ -142,3 +142,16 @@ def test_ahp_consistent_matrix_recovers_weights(v: list[int]) -> None:
     assert_allclose(res.weights, w, rtol=1e-9)
     assert res.lambda_max == pytest.approx(len(v), abs=1e-9)
     assert abs(res.cr) < 1e-9
+
+
+def test_each_ahp_problem_gets_its_own_fix() -> None:
+    from gdindex.methods.ahp import ahp_hint
+
+    with pytest.raises(ValueError) as too_many:
+        ahp_weights(np.ones((11, 11)).tolist())
+    with pytest.raises(ValueError) as inconsistent:
+        ahp_weights([[1, 2, 1 / 2], [1 / 2, 1, 2], [2, 1 / 2, 1]])
+
+    assert "sub-nodes of at most 10" in ahp_hint(str(too_many.value))
+    assert "max_cr" not in ahp_hint(str(too_many.value))
+    assert "raise max_cr" in ahp_hint(str(inconsistent.value))

@@ -183,3 +183,16 @@ def ahp_weights(
             "raise max_cr"
         )
     return AhpResult(w, lambda_max, ci, cr, A)
+
+
+def ahp_hint(problem: str) -> str:
+    """What to do about an AHP `ValueError` message (for located errors)."""
+    if "at most" in problem:
+        return (
+            f"Saaty's random index is tabled for at most {len(RANDOM_INDEX)} "
+            "criteria: group the children under sub-nodes of at most "
+            f"{len(RANDOM_INDEX)}, or weight this node by another method"
+        )
+    if "consistency ratio" in problem:
+        return "revise the judgements (Saaty 1-9, reciprocal), or raise max_cr"
+    return "give a reciprocal Saaty matrix (1-9) with one row per child"

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gdindex.errors import Issue, IssueLog, MethodError
-from gdindex.methods.ahp import AhpResult
+from gdindex.methods.ahp import AhpResult, ahp_hint
 from gdindex.methods.weighting import (
     DATA_DRIVEN,
     WEIGHTS,
@@ -266,7 +266,7 @@ def _ahp_component(
         log.error(
             f"{where}.matrix",
             f"AHP weights of '{node}': {exc}",
-            _HINTS["ahp"],
+            ahp_hint(str(exc)),
             "bad-ahp",
         )
         return Component("ahp", _dump(params), fallback, share)

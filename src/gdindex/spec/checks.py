@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from gdindex.errors import Issue, IssueLog
+from gdindex.methods.ahp import ahp_hint
 from gdindex.methods.weighting import ahp_result, method_chain
 from gdindex.spec.models import IndexSpec, NodeSpec, Period, node_paths
 
@@ -58,8 +59,7 @@ def _check_weights(spec: IndexSpec, log: IssueLog) -> None:
                         log.error(
                             f"{at}.matrix",
                             f"AHP weights of '{node.id}'{used}: {exc}",
-                            "give a reciprocal Saaty matrix (1-9) with one row per "
-                            "child, or raise max_cr to accept it",
+                            ahp_hint(str(exc)),
                             "bad-ahp",
                         )
                 else:
