@@ -284,7 +284,6 @@ _HINTS = {
     "another method",
     "pca": "PCA needs a unique first component: with uncorrelated or constant "
     "children use entropy or critic",
-    "ahp": "revise the judgements (Saaty 1-9, reciprocal), or raise max_cr",
 }
 
 
