@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 import gdindex
-from gdindex.analysis.common import AnalysisError, Tree
+from gdindex.analysis.common import AnalysisError
 from gdindex.analysis.optimise import optimise_weights, solve
 from gdindex.cli import app
 from tests.conftest import SPECS, CliRunner

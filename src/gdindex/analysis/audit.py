@@ -41,6 +41,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.analysis import audit_notes, stats
+from gdindex.analysis.audit_files import FILES, write_audit
 from gdindex.analysis.common import (
     AnalysisError,
     Tree,
@@ -48,7 +49,6 @@ from gdindex.analysis.common import (
     find_node,
     score_cube,
 )
-from gdindex.analysis.audit_files import FILES, write_audit
 from gdindex.analysis.flags import FLAG_KINDS, Thresholds, findings, findings_frame
 from gdindex.errors import Issue
 from gdindex.io import json_records
@@ -90,9 +90,7 @@ class AuditResult:
     flags: pl.DataFrame
     nodes: list[NodeInfo] = field(default_factory=list)
     result: IndexResult | None = field(default=None, repr=False, compare=False)
-    notes: pl.DataFrame = field(
-        default_factory=lambda: audit_notes.notes_frame([])
-    )
+    notes: pl.DataFrame = field(default_factory=lambda: audit_notes.notes_frame([]))
 
     def node_name(self, node: str, lang: str = "zh") -> str:
         """A node's name in `lang` (the other language, or its id, when missing)."""
@@ -404,10 +402,10 @@ class _Audit:
         effective: dict[str, float] = {self.tree.root: 1.0}
         for parent in self.tree.aggregates:
             kids = self.tree.children[parent]
-            w = {c: (self.weight.get(c) or 0.0) if self.present(c) else 0.0 for c in kids}
+            w = {c: self.weight.get(c) or 0.0 for c in kids if self.present(c)}
             total = sum(w.values())
             for c in kids:
-                used[c] = w[c] / total if total > 0 else 0.0
+                used[c] = w.get(c, 0.0) / total if total > 0 else 0.0
                 effective[c] = used[c] * effective.get(parent, 0.0)
         return used, effective
 

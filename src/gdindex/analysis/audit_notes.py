@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 import polars as pl
 
 from gdindex.analysis import stats
@@ -123,7 +122,7 @@ def constant_children(
 
 def no_components(info: dict[str, NodeInfo], node: str, k: int, n: int) -> Note:
     if k < 2:
-        en = f"only {plural(k, 'child')} with a spread" if k else "no child with a spread"
+        en = "only 1 child with a spread" if k == 1 else "no child with a spread"
         zh = f"仅 {k} 个下级指标有差异"
     else:
         en = f"only {plural(n, 'complete row')} (at least {stats.MIN_ROWS} needed)"
@@ -176,8 +175,6 @@ def notes_frame(notes: list[Note]) -> pl.DataFrame:
             ),
             "n": pl.Series([x.n for x in notes], dtype=pl.Int64),
             "message": pl.Series([x.message["en"] for x in notes], dtype=pl.String),
-            "message_zh": pl.Series(
-                [x.message["zh"] for x in notes], dtype=pl.String
-            ),
+            "message_zh": pl.Series([x.message["zh"] for x in notes], dtype=pl.String),
         }
     )

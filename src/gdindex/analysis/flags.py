@@ -79,8 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "low_alpha": {
         "en": "the children of {node} are not consistent "
         "(Cronbach's α = {shown} < {threshold:g})",
-        "zh": "{node} 的下级指标内部一致性不足（Cronbach α = {shown} < "
-        "{threshold:g}）",
+        "zh": "{node} 的下级指标内部一致性不足（Cronbach α = {shown} < {threshold:g}）",
     },
     "multidimensional": {
         "en": "{node} has {value:.0f} eigenvalues above {eigen:g}: its children "
