@@ -131,7 +131,7 @@ def test_period_and_pooled_together_is_an_error() -> None:
 
 
 def test_an_audit_of_too_few_units_fails_any_and_says_why(tmp_path: Path) -> None:
-    from tests.analysis.test_audit_limits import TWO_TREE, TWO_UNITS, project
+    from tests.analysis.test_audit_notes import TWO_TREE, TWO_UNITS, project
 
     spec = str(project(tmp_path / "two", TWO_TREE, TWO_UNITS, ["x1", "x2", "c1", "m1"]))
 

@@ -133,7 +133,7 @@ def test_cli_prints_the_weights_and_json_equals_the_library(
 
 
 def _project(tmp_path, name: str):  # type: ignore[no-untyped-def]
-    from tests.analysis.test_audit_limits import SIX_TREE, SIX_UNITS, project
+    from tests.analysis.test_audit_notes import SIX_TREE, SIX_UNITS, project
 
     return project(tmp_path / name, SIX_TREE, SIX_UNITS, ["x1", "x2", "x3", "c1", "m1"])
 
@@ -155,7 +155,7 @@ def test_constant_children_keep_weight_0_and_are_named(tmp_path) -> None:  # typ
 
 
 def test_a_constant_child_of_an_optimised_node_gets_weight_0(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.analysis.test_audit_limits import project
+    from tests.analysis.test_audit_notes import project
 
     data = """
         unit,period,x1,x2,c1
@@ -180,7 +180,7 @@ def test_a_constant_child_of_an_optimised_node_gets_weight_0(tmp_path) -> None: 
 
 
 def test_a_node_with_one_child_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.analysis.test_audit_limits import FOUR_TREE, FOUR_UNITS, project
+    from tests.analysis.test_audit_notes import FOUR_TREE, FOUR_UNITS, project
 
     spec = project(tmp_path / "four", FOUR_TREE, FOUR_UNITS, ["x1", "x2", "x3", "y1"])
     result = gdindex.compute(gdindex.load_spec(spec))

@@ -87,7 +87,7 @@ def test_cli_report_with_audit(tiny_spec: Path, tmp_path: Path) -> None:
 def test_an_audit_of_too_few_units_says_it_could_not_be_computed(
     tmp_path: Path,
 ) -> None:
-    from tests.analysis.test_audit_limits import TWO_TREE, TWO_UNITS, project
+    from tests.analysis.test_audit_notes import TWO_TREE, TWO_UNITS, project
 
     spec = project(tmp_path / "two", TWO_TREE, TWO_UNITS, ["x1", "x2", "c1", "m1"])
     found = audit(gdindex.compute(gdindex.load_spec(spec)))

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 
 from gdindex.io import write_atomic, write_frame
 
-if TYPE_CHECKING:
-    from gdindex.analysis.audit import AuditResult
+
+class AuditResult(Protocol):
+    """What the files are written from (`gdindex.analysis.audit.AuditResult`)."""
+
+    correlations: pl.DataFrame
+    cronbach: pl.DataFrame
+    pca: pl.DataFrame
+    importance: pl.DataFrame
+    flags: pl.DataFrame
+
+    def to_json(self, indent: int | None = None) -> str: ...
+
 
 FILES = (
     "audit_correlations.csv",

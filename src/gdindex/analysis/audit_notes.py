@@ -19,17 +19,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import polars as pl
 
 from gdindex.analysis import stats
+from gdindex.analysis.common import Tree
 from gdindex.errors import plural
 from gdindex.pipeline import NodeInfo
 
-if TYPE_CHECKING:
-    from gdindex.analysis.audit import _Audit
+
+class _Audit(Protocol):
+    """What the notes are read from (`gdindex.analysis.audit._Audit`)."""
+
+    tree: Tree
+    V: np.ndarray
+    main_effects: bool
+
+    def children_used(self, node: str) -> list[str]: ...
+    def children_matrix(self, node: str) -> np.ndarray: ...
+    def importance_sets(self) -> list[tuple[str, list[str], str]]: ...
+    def effects_short(self, node: str, kids: list[str]) -> bool: ...
+
 
 NOTE_KINDS = (
     "too_few_units",
