@@ -532,9 +532,10 @@ def audit(
         wanted = fail_on.split(",")
         hit = [k for k in found_audit.kinds if "any" in wanted or k in wanted]
         if hit:
+            from gdindex.report.audit import fail_on_message
+
             _console(stderr=True).print(
-                f"audit: {', '.join(hit)} flag(s) found (--fail-on {fail_on})",
-                style="red",
+                fail_on_message(hit, fail_on, lang.value), style="red"
             )
             raise typer.Exit(1)
 

@@ -128,3 +128,17 @@ def test_period_and_pooled_together_is_an_error() -> None:
     code, _, err = run("audit", SPEC, "--period", "2018", "--pooled")
 
     assert code == 1 and "drop one of them" in err
+
+
+def test_an_audit_of_too_few_units_fails_any_and_says_why(tmp_path: Path) -> None:
+    from tests.analysis.test_audit_notes import TWO_TREE, TWO_UNITS, project
+
+    spec = str(project(tmp_path / "two", TWO_TREE, TWO_UNITS, ["x1", "x2", "c1", "m1"]))
+
+    code, out, err = run("audit", spec, "--lang", "en", "--fail-on", "any")
+    code_neg, _, _ = run("audit", spec, "--fail-on", "negative")
+
+    assert code == 1 and "too few units" in err
+    assert "could not be computed" in out and "no findings" not in out
+    assert "--pooled" in out
+    assert code_neg == 0  # only `any` counts an audit that computed nothing

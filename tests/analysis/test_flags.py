@@ -4,6 +4,7 @@ name the nodes and quote the numbers."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from gdindex.analysis.flags import ADVICE, FLAG_KINDS, MESSAGES, findings
 from gdindex.pipeline import NodeInfo
@@ -57,3 +58,25 @@ def test_a_finding_names_the_nodes_and_quotes_the_value() -> None:
     )
     assert "甲 (x)" in found[0].message["zh"] and "-0.500" in found[0].message["zh"]
     assert "direction" in found[0].advice["en"]
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "expected"),
+    [
+        (0.92000256, 0.92, "0.920003"),  # not "0.920 > 0.92"
+        (0.95, 0.92, "0.9500"),
+        (0.299996, 0.3, "0.299996"),
+        (-0.00004, 0.0, "-0.00004"),
+        (0.61234, 0.7, "0.612"),
+    ],
+)
+def test_a_flag_shows_enough_digits_for_its_comparison_to_read_true(
+    value: float, threshold: float, expected: str
+) -> None:
+    from gdindex.analysis.flags import beside
+
+    shown, _ = beside(value, threshold)
+
+    assert shown == expected
+    assert (float(shown) > threshold) == (value > threshold)
+    assert float(shown) != threshold

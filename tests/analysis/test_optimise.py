@@ -3,11 +3,13 @@ lines that reproduce them, and the CLI."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
 import polars as pl
 import pytest
+from rich.console import Console
 
 import gdindex
 from gdindex.analysis.common import AnalysisError
@@ -128,3 +130,80 @@ def test_cli_prints_the_weights_and_json_equals_the_library(
     assert "--set tree.children.Conn.weight=" in table.stdout
     assert "Rank shift of the index" in table.stdout
     assert json.loads(data.stdout)["rank_shift"]["n_units"] == 51
+
+
+def _project(tmp_path, name: str):  # type: ignore[no-untyped-def]
+    from tests.analysis.test_audit_notes import SIX_TREE, SIX_UNITS, project
+
+    return project(tmp_path / name, SIX_TREE, SIX_UNITS, ["x1", "x2", "x3", "c1", "m1"])
+
+
+def test_constant_children_keep_weight_0_and_are_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    spec = _project(tmp_path, "six")
+    result = gdindex.compute(gdindex.load_spec(spec, ("tree.children.q.weight=2",)))
+
+    # c1 is constant in 2023 and m1 missing: q has one child with a spread
+    with pytest.raises(AnalysisError) as info:
+        optimise_weights(result, "balance", node="q", period=2023)
+    assert "c1, m1" in str(info.value) and "constant or missing" in str(info.value)
+
+    # the root's children both vary: its optimised weights, none dropped silently
+    found = optimise_weights(result, "balance", period=2023)
+    assert found.excluded == []
+    assert found.reproduce[0] == "tree.children.q.weight=2"  # the user's --set first
+    assert found.reproduce[1:] == found.sets
+
+
+def test_a_constant_child_of_an_optimised_node_gets_weight_0(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.analysis.test_audit_notes import project
+
+    data = """
+        unit,period,x1,x2,c1
+        A,2023,1,2,7
+        B,2023,2,3,7
+        C,2023,3,5,7
+        D,2023,4,4,7
+        E,2023,6,1,7
+        A,2022,1,2,1
+    """
+    tree = "id: index\nchildren: [x1, x2, c1]"
+    result = gdindex.compute(
+        gdindex.load_spec(project(tmp_path / "c", tree, data, ["x1", "x2", "c1"]))
+    )
+
+    found = optimise_weights(result, "balance", period=2023)
+
+    weights = dict(zip(found.weights["child"], found.weights["optimised"], strict=True))
+    assert weights["c1"] == 0.0 and found.excluded == ["c1"]
+    assert "tree.children.c1.weight=0" in found.sets
+    assert sum(weights.values()) == pytest.approx(1.0)
+
+
+def test_a_node_with_one_child_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.analysis.test_audit_notes import FOUR_TREE, FOUR_UNITS, project
+
+    spec = project(tmp_path / "four", FOUR_TREE, FOUR_UNITS, ["x1", "x2", "x3", "y1"])
+    result = gdindex.compute(gdindex.load_spec(spec))
+
+    for pooled in (False, True):
+        with pytest.raises(AnalysisError) as info:
+            optimise_weights(result, "balance", node="p2", pooled=pooled)
+        assert "has one child ('y1')" in str(info.value)
+        assert "too few complete rows" not in str(info.value)
+
+
+def test_a_weight_optimised_to_0_is_warned_about() -> None:
+    from gdindex.report.optimise import render_optimised
+
+    result = gdindex.compute(gdindex.load_spec(SPECS / "guangdong.yaml"))
+    found = optimise_weights(result, "balance")
+    buffer = io.StringIO()
+
+    render_optimised(found, Console(file=buffer, width=200, color_system=None), "en")
+
+    weights = dict(zip(found.weights["child"], found.weights["optimised"], strict=True))
+    assert found.zeroed == [c for c, w in weights.items() if w == 0.0] != []
+    assert f"optimised weight of {found.node_name(found.zeroed[0], 'en')}" in (
+        buffer.getvalue()
+    )
+    assert "drops out of the index" in buffer.getvalue()

@@ -139,6 +139,23 @@ def test_main_effect_of_a_discrete_child_is_the_correlation_ratio() -> None:
     assert stats.main_effect(x, y) == pytest.approx(28 / 34, abs=1e-12)
 
 
+def test_main_effect_is_missing_when_too_few_rows_would_make_it_one() -> None:
+    # 4 units with 4 distinct values: the mean per value is y itself (η² ≡ 1)
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    y = np.array([5.0, 1.0, 7.0, 2.0])
+    assert not stats.main_effect_estimable(x, y)
+    assert np.isnan(stats.main_effect(x, y))
+    # 5 rows, 4 distinct values: still one row per value, almost
+    x5 = np.array([1.0, 1.0, 2.0, 3.0, 4.0])
+    assert np.isnan(stats.main_effect(x5, np.array([1.0, 2.0, 3.0, 5.0, 4.0])))
+    # 5 distinct values: the spline (here a straight line) gives η² = r²
+    x6 = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    y6 = np.array([2.0, 1.0, 4.0, 3.0, 6.0])
+    assert stats.main_effect(x6, y6) == pytest.approx(
+        stats.pearson(x6, y6)[0] ** 2, abs=1e-6
+    )
+
+
 def test_smoothing_spline_equals_scipy_at_the_same_lambda() -> None:
     rng = np.random.default_rng(5)
     x = np.sort(rng.uniform(0, 100, 30))

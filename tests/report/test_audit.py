@@ -67,3 +67,14 @@ def test_no_findings_is_said(asem: AuditResult) -> None:
     clean = AuditResult(**{**asem.__dict__, "flags": asem.flags.clear()})
 
     assert "no findings" in render(flags_table(clean, "en"))
+
+
+def test_fail_on_message_follows_the_language() -> None:
+    from gdindex.report.audit import fail_on_message
+
+    en = fail_on_message(["negative", "too_few_units"], "any", "en")
+    zh = fail_on_message(["negative"], "negative", "zh")
+
+    assert en == "audit: negative, too few units found (--fail-on any)"
+    assert zh == "audit：发现 负相关（--fail-on negative）"
+    assert "(s)" not in en + zh

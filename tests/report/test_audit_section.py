@@ -28,7 +28,7 @@ def tiny(tiny_spec: Path) -> gdindex.IndexResult:
 def test_section_has_a_heatmap_per_pillar_the_chart_and_the_flags(
     tiny: gdindex.IndexResult,
 ) -> None:
-    found = audit(tiny)
+    found = audit(tiny, pooled=True)  # 3 units: too few for main effects alone
 
     section = audit_section(found, "en")
 
@@ -54,7 +54,7 @@ def test_charts_validate_against_vega_lite(result: gdindex.IndexResult) -> None:
 def test_build_report_puts_extra_sections_before_the_notes_and_manifest(
     tiny: gdindex.IndexResult,
 ) -> None:
-    section = audit_section(audit(tiny), "zh")
+    section = audit_section(audit(tiny, pooled=True), "zh")
 
     report = build_report(tiny, "zh", extra=[section])
 
@@ -76,7 +76,25 @@ def test_cli_report_with_audit(tiny_spec: Path, tmp_path: Path) -> None:
     )
 
     assert done.exit_code == 0, done.stderr
-    assert (tmp_path / "r" / "charts" / "audit-importance.svg").exists()
+    # 3 units in the latest period: main effects are left missing, and said so
+    assert not (tmp_path / "r" / "charts" / "audit-importance.svg").exists()
     markdown = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "统计一致性审计" in markdown  # the default language is zh
+    assert "主效应留空" in markdown
     assert bad.exit_code == 2 and "audit" in bad.stderr
+
+
+def test_an_audit_of_too_few_units_says_it_could_not_be_computed(
+    tmp_path: Path,
+) -> None:
+    from tests.analysis.test_audit_notes import TWO_TREE, TWO_UNITS, project
+
+    spec = project(tmp_path / "two", TWO_TREE, TWO_UNITS, ["x1", "x2", "c1", "m1"])
+    found = audit(gdindex.compute(gdindex.load_spec(spec)))
+
+    for lang, said in (("en", "could not be computed"), ("zh", "无法计算")):
+        section = audit_section(found, lang)
+        text = " ".join(getattr(b, "text", "") for b in section.blocks)
+        assert said in text and "--pooled" in text
+        assert not [b for b in section.blocks if isinstance(b, Figure)]
+        assert "No findings" not in text and "未发现问题" not in text

@@ -32,7 +32,7 @@ to `gdindex.io.write_atomic`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.analysis import stats
+from gdindex.analysis import audit_notes, stats
+from gdindex.analysis.audit_files import FILES, write_audit
 from gdindex.analysis.common import (
     AnalysisError,
     Tree,
@@ -50,18 +51,11 @@ from gdindex.analysis.common import (
 )
 from gdindex.analysis.flags import FLAG_KINDS, Thresholds, findings, findings_frame
 from gdindex.errors import Issue
-from gdindex.io import json_records, write_atomic, write_frame
+from gdindex.io import json_records
 from gdindex.pipeline import IndexResult, NodeInfo, compute
 from gdindex.spec import IndexSpec, Period, load_spec
 
-FILES = (
-    "audit_correlations.csv",
-    "audit_cronbach.csv",
-    "audit_pca.csv",
-    "audit_importance.csv",
-    "audit_flags.csv",
-    "audit.json",
-)
+__all__ = ["FILES", "AuditResult", "audit", "write_audit"]
 
 
 @dataclass
@@ -96,6 +90,7 @@ class AuditResult:
     flags: pl.DataFrame
     nodes: list[NodeInfo] = field(default_factory=list)
     result: IndexResult | None = field(default=None, repr=False, compare=False)
+    notes: pl.DataFrame = field(default_factory=lambda: audit_notes.notes_frame([]))
 
     def node_name(self, node: str, lang: str = "zh") -> str:
         """A node's name in `lang` (the other language, or its id, when missing)."""
@@ -109,9 +104,11 @@ class AuditResult:
 
     @property
     def kinds(self) -> list[str]:
-        """The flag kinds found, in `FLAG_KINDS` order."""
-        found = set(self.flags["kind"].to_list())
-        return [k for k in FLAG_KINDS if k in found]
+        """The flag kinds found, in `FLAG_KINDS` order, then the notes that say the
+        audit could not be computed (`audit_notes.FAILING_NOTES`: they count for
+        `--fail-on any`)."""
+        found = set(self.flags["kind"].to_list()) | set(self.notes["kind"].to_list())
+        return [k for k in (*FLAG_KINDS, *audit_notes.FAILING_NOTES) if k in found]
 
     def summary(self) -> pl.DataFrame:
         """Per aggregate node: `node, depth, k, n, alpha, first_share, n_above`
@@ -173,6 +170,7 @@ class AuditResult:
             "loadings": json_records(self.loadings),
             "importance": json_records(self.importance),
             "flags": json_records(self.flags),
+            "notes": json_records(self.notes),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -262,6 +260,7 @@ def audit(
         result=result,
     )
     out.flags = flag_frame(out, frames, tree)
+    out.notes = audit_notes.notes_frame(audit_notes.collect(frames, pooled))
     if focus is not None:
         _restrict(out, tree.subtree(focus))
     return out
@@ -278,6 +277,9 @@ def _restrict(out: AuditResult, keep: set[str]) -> None:
         pl.col("node").is_in(ids) | pl.col("child").is_in(ids)
     )
     out.flags = out.flags.filter(pl.col("node").is_in(ids) | pl.col("a").is_in(ids))
+    out.notes = out.notes.filter(
+        pl.col("node").is_in(ids) | (pl.col("kind") == "too_few_units")
+    )
 
 
 class _Audit:
@@ -382,10 +384,39 @@ class _Audit:
             }
         )
 
+    def present(self, node: str) -> bool:
+        """Whether `node` has a value in some row audited."""
+        return bool(np.isfinite(self.row(node)).any())
+
     def children_used(self, node: str) -> list[str]:
-        """The children with at least one value: a child missing everywhere (e.g.
-        a constant indicator, left missing) would leave no complete row."""
-        return [c for c in self.tree.children[node] if np.isfinite(self.row(c)).any()]
+        """The children with a spread in the rows audited: a child missing
+        everywhere (e.g. a constant indicator, left missing) would leave no complete
+        row, a constant one makes α 0 and its correlations undefined."""
+        return [c for c in self.tree.children[node] if stats.has_spread(self.row(c))]
+
+    def used_weights(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The weights the aggregation uses over the rows audited (as `explain`):
+        each nominal weight renormalised over its siblings present in these rows
+        (an absent child gets 0), and their products from the root (effective)."""
+        used: dict[str, float] = {self.tree.root: 1.0}
+        effective: dict[str, float] = {self.tree.root: 1.0}
+        for parent in self.tree.aggregates:
+            kids = self.tree.children[parent]
+            w = {c: self.weight.get(c) or 0.0 for c in kids if self.present(c)}
+            total = sum(w.values())
+            for c in kids:
+                used[c] = w.get(c, 0.0) / total if total > 0 else 0.0
+                effective[c] = used[c] * effective.get(parent, 0.0)
+        return used, effective
+
+    def effects_short(self, node: str, kids: list[str]) -> bool:
+        """Whether a child with a spread has too few rows for a main effect."""
+        y = self.row(node)
+        return any(
+            not stats.main_effect_estimable(self.row(c), y)
+            for c in kids
+            if stats.has_spread(self.row(c))
+        )
 
     def children_matrix(self, node: str) -> np.ndarray:
         kids = self.children_used(node)
@@ -474,18 +505,18 @@ class _Audit:
                 "ratio",
             )
         }
+        used, effective = self.used_weights()
         for node, kids, relation in self.importance_sets():
             y = self.row(node)
             effects = [
                 stats.main_effect(self.row(c), y) if self.main_effects else np.nan
                 for c in kids
             ]
-            total = float(np.nansum(effects))
+            # shares need every sibling's main effect: none when rows are too few
+            total = np.nan if self.effects_short(node, kids) else np.nansum(effects)
             for child, eta in zip(kids, effects, strict=True):
                 r = self.corr(child, node)[0]
-                w = self.weight.get(child) if relation == "child" else None
-                if w is None:
-                    w = self.effective.get(child)
+                w = used[child] if relation == "child" else effective[child]
                 share = eta / total if total > 0 and np.isfinite(eta) else np.nan
                 ratio = share / w if w and np.isfinite(share) else np.nan
                 for key, value in (
@@ -493,7 +524,7 @@ class _Audit:
                     ("child", child),
                     ("relation", relation),
                     ("weight", w),
-                    ("effective_weight", self.effective.get(child)),
+                    ("effective_weight", effective[child]),
                     ("r2", r * r),
                     ("main_effect", eta),
                     ("main_effect_share", share),
@@ -547,42 +578,3 @@ def flag_frame(out: AuditResult, frames: _Audit, tree: Tree) -> pl.DataFrame:
         out.importance,
     )
     return findings_frame(found, out.period, out.correlations["period"].dtype)
-
-
-# --------------------------------------------------------------------------- files
-
-
-def write_audit(result: AuditResult, out_dir: str | Path) -> list[Path]:
-    """Write the §9.1 files (`audit_*.csv`, `audit.json`) into `out_dir` atomically;
-    the same audit gives byte-identical files.
-
-    Raises:
-        OutputError: the directory cannot be written.
-    """
-    frames = {
-        "audit_correlations.csv": result.correlations,
-        "audit_cronbach.csv": result.cronbach,
-        "audit_pca.csv": result.pca,
-        "audit_importance.csv": result.importance,
-        "audit_flags.csv": result.flags,
-    }
-    writers: dict[str, Callable[[Path], None]] = {
-        name: _csv_writer(frame) for name, frame in frames.items()
-    }
-    writers["audit.json"] = _text_writer(result.to_json(indent=2) + "\n")
-    return write_atomic(Path(out_dir), writers, f"the audit to {out_dir}")
-
-
-def _csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        write_frame(frame, path, "csv")
-
-    return write
-
-
-def _text_writer(text: str) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-
-    return write

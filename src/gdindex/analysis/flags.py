@@ -58,29 +58,28 @@ class Thresholds:
 
 MESSAGES: dict[str, dict[str, str]] = {
     "negative": {
-        "en": "{a} correlates negatively with its parent {node} (r = {value:.3f})",
-        "zh": "{a} 与上级 {node} 负相关（r = {value:.3f}）",
+        "en": "{a} correlates negatively with its parent {node} (r = {shown})",
+        "zh": "{a} 与上级 {node} 负相关（r = {shown}）",
     },
     "weak": {
         "en": "{a} is only weakly correlated with its parent {node} "
-        "(r = {value:.3f} < {threshold:g})",
-        "zh": "{a} 与上级 {node} 相关较弱（r = {value:.3f} < {threshold:g}）",
+        "(r = {shown} < {threshold:g})",
+        "zh": "{a} 与上级 {node} 相关较弱（r = {shown} < {threshold:g}）",
     },
     "collinear": {
-        "en": "{a} and {b} are collinear (r = {value:.3f} > {threshold:g})",
-        "zh": "{a} 与 {b} 高度共线（r = {value:.3f} > {threshold:g}）",
+        "en": "{a} and {b} are collinear (r = {shown} > {threshold:g})",
+        "zh": "{a} 与 {b} 高度共线（r = {shown} > {threshold:g}）",
     },
     "misplaced": {
-        "en": "{a} correlates more with {b} (r = {value:.3f}) than with its own "
-        "parent {node} (r = {threshold:.3f})",
-        "zh": "{a} 与 {b} 的相关（r = {value:.3f}）高于与所属上级 {node} 的相关"
-        "（r = {threshold:.3f}）",
+        "en": "{a} correlates more with {b} (r = {shown}) than with its own "
+        "parent {node} (r = {shown_threshold})",
+        "zh": "{a} 与 {b} 的相关（r = {shown}）高于与所属上级 {node} 的相关"
+        "（r = {shown_threshold}）",
     },
     "low_alpha": {
         "en": "the children of {node} are not consistent "
-        "(Cronbach's α = {value:.3f} < {threshold:g})",
-        "zh": "{node} 的下级指标内部一致性不足（Cronbach α = {value:.3f} < "
-        "{threshold:g}）",
+        "(Cronbach's α = {shown} < {threshold:g})",
+        "zh": "{node} 的下级指标内部一致性不足（Cronbach α = {shown} < {threshold:g}）",
     },
     "multidimensional": {
         "en": "{node} has {value:.0f} eigenvalues above {eigen:g}: its children "
@@ -150,6 +149,21 @@ class Finding:
     advice: dict[str, str]
 
 
+def beside(
+    value: float, threshold: float, digits: int = 3, round_threshold: bool = True
+) -> tuple[str, str]:
+    """`value` and `threshold` with enough decimals that the comparison a message
+    states is visibly true (r = 0.92000256 against 0.92 → `0.920003`, not `0.920`):
+    at least `digits`, the threshold's own decimals + 2, and more while the two
+    round alike (at most 12). `round_threshold` False: the threshold is itself a
+    measured figure (`misplaced`), its decimals do not count."""
+    own = len(f"{threshold:g}".partition(".")[2]) if round_threshold else 0
+    d = max(digits, own + 2)
+    while d < 12 and round(value, d) == round(threshold, d) and value != threshold:
+        d += 1
+    return f"{value:.{d}f}", f"{threshold:.{d}f}"
+
+
 def _name(info: dict[str, NodeInfo], node: str, lang: str) -> str:
     n = info.get(node)
     if n is None:
@@ -188,6 +202,7 @@ def findings(
         **extra: Any,
     ) -> None:
         texts: dict[str, dict[str, str]] = {"message": {}, "advice": {}}
+        shown = beside(value, threshold, round_threshold=kind != "misplaced")
         for lang in ("en", "zh"):
             fields = {
                 "node": _name(info, node, lang),
@@ -196,6 +211,7 @@ def findings(
                 "value": value,
                 "threshold": threshold,
                 "eigen": th.eigenvalue,
+                **dict(zip(("shown", "shown_threshold"), shown, strict=True)),
                 **extra,
             }
             texts["message"][lang] = MESSAGES[kind][lang].format(**fields)

@@ -40,7 +40,7 @@ from gdindex.analysis.common import (
     score_cube,
 )
 from gdindex.analysis.compare import Comparison, compare
-from gdindex.errors import Issue
+from gdindex.errors import Issue, plural
 from gdindex.io import json_records
 from gdindex.pipeline import IndexResult, NodeInfo
 from gdindex.spec import NodeSpec, Period
@@ -60,6 +60,10 @@ class Optimised:
         spread: standard deviation of the r's, nominal and optimised;
             `total`: their sums.
         sets: the `--set KEY=VALUE` lines that apply the weights.
+        reproduce: the `--set` lines that reproduce the optimised index: those the
+            spec was loaded with, then `sets`.
+        excluded: children constant or missing in the rows used: left at weight 0.
+        zeroed: children the search set to weight 0 (they drop out of the index).
         alpha: `node, alpha_nominal, alpha_optimised` of every aggregate node.
         comparison: the index under the nominal (A) and optimised (B) weights.
         converged, message: how the search ended.
@@ -79,6 +83,9 @@ class Optimised:
     converged: bool
     message: str
     nodes: list[NodeInfo] = field(default_factory=list)
+    reproduce: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    zeroed: list[str] = field(default_factory=list)
 
     def node_name(self, node: str, lang: str = "zh") -> str:
         for n in self.nodes:
@@ -101,6 +108,9 @@ class Optimised:
             "spread": self.spread,
             "total": self.total,
             "sets": self.sets,
+            "reproduce": self.reproduce,
+            "excluded": self.excluded,
+            "zeroed": self.zeroed,
             "alpha": json_records(self.alpha),
             "rank_shift": {
                 k: summary.get(k)
@@ -234,16 +244,18 @@ def optimise_weights(
     else:
         chosen = choose_period(result, period)
         rows = cube[:, :, result.periods.index(chosen)]
-    X = np.stack([rows[tree.pos[c]] for c in kids], axis=1)
+    _check_children(target, kids, rows, tree, pooled)
+    used = [c for c in kids if stats.has_spread(rows[tree.pos[c]])]
+    X = np.stack([rows[tree.pos[c]] for c in used], axis=1)
     X = X[stats.complete(*X.T)]
-    if len(X) < stats.MIN_ROWS or len(kids) < 2:
+    if len(X) < stats.MIN_ROWS:
         raise AnalysisError(
             f"too few complete rows to optimise the weights of {target!r}",
             [
                 Issue(
                     "--node",
-                    f"{len(X)} unit(s) with every child of {target!r}",
-                    "use --pooled",
+                    f"{plural(len(X), 'unit')} with every child of {target!r}",
+                    "use --pooled" if not pooled else "give another node",
                 )
             ],
         )
@@ -260,8 +272,18 @@ def optimise_weights(
         if nominal.sum() > 0
         else np.full(len(kids), 1 / len(kids))
     )
-    optimised, converged, message = solve(X, nominal, method)
-    r_a, r_b = correlations(X, nominal), correlations(X, optimised)
+    at = [kids.index(c) for c in used]
+    start = nominal[at] / nominal[at].sum() if nominal[at].sum() > 0 else None
+    if start is None:
+        start = np.full(len(used), 1 / len(used))
+    found, converged, message = solve(X, start, method)
+    found = np.where(found < 1e-9, 0.0, found)
+    found = found / found.sum()
+    optimised = np.zeros(len(kids))
+    optimised[at] = found
+    r_a = np.full(len(kids), np.nan)
+    r_b = np.full(len(kids), np.nan)
+    r_a[at], r_b[at] = correlations(X, start), correlations(X, found)
 
     spec_node, path = _spec_node(result.spec.tree, target)
     sets = []
@@ -289,15 +311,56 @@ def optimise_weights(
                 "r_optimised": r_b,
             }
         ),
-        spread={"nominal": float(np.std(r_a)), "optimised": float(np.std(r_b))},
-        total={"nominal": float(r_a.sum()), "optimised": float(r_b.sum())},
+        spread={
+            "nominal": float(np.nanstd(r_a)),
+            "optimised": float(np.nanstd(r_b)),
+        },
+        total={"nominal": float(np.nansum(r_a)), "optimised": float(np.nansum(r_b))},
         sets=sets,
+        reproduce=[*result.spec.overrides, *sets],
+        excluded=[c for c in kids if c not in used],
+        zeroed=[c for c, w in zip(used, found, strict=True) if w == 0.0],
         alpha=alpha,
         comparison=cmp,
         converged=converged,
         message=message,
         nodes=result.nodes,
     )
+
+
+def _check_children(
+    target: str, kids: list[str], rows: np.ndarray, tree: Tree, pooled: bool
+) -> None:
+    """Refuse a node with one child, or fewer than two children with a spread in
+    the rows used, naming the cause."""
+    if len(kids) == 1:
+        raise AnalysisError(
+            f"node {target!r} has one child ({kids[0]!r}): there are no weights "
+            "to choose",
+            [
+                Issue(
+                    "--node",
+                    f"{target!r} has only the child {kids[0]!r}",
+                    "give a node with two or more children",
+                )
+            ],
+        )
+    flat = [c for c in kids if not stats.has_spread(rows[tree.pos[c]])]
+    if len(kids) - len(flat) < 2:
+        raise AnalysisError(
+            f"the children {', '.join(flat)} of {target!r} are constant or missing "
+            "in the rows used: fewer than two children to weight",
+            [
+                Issue(
+                    "--node",
+                    f"constant or missing: {', '.join(flat)}",
+                    "give another node"
+                    if pooled
+                    else "use --pooled if they vary between periods, or give "
+                    "another node",
+                )
+            ],
+        )
 
 
 def _alphas(
@@ -317,7 +380,11 @@ def _alphas(
                 V = cube.reshape(cube.shape[0], -1)
             else:
                 V = cube[:, :, a.periods.index(period)]
-            X = np.stack([V[tree.pos[c]] for c in tree.children[node]], axis=1)
+            kids = [c for c in tree.children[node] if stats.has_spread(V[tree.pos[c]])]
+            if not kids:
+                out[key].append(None)
+                continue
+            X = np.stack([V[tree.pos[c]] for c in kids], axis=1)
             alpha, _ = stats.cronbach_alpha(X)
             out[key].append(alpha if np.isfinite(alpha) else None)
     return pl.DataFrame(

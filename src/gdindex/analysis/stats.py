@@ -45,6 +45,34 @@ SPLINE_MIN_POINTS = 5
 """`make_smoothing_spline` needs 5 distinct x; with fewer, E[y | x] is the mean of y
 at each value of x (the correlation ratio of a discrete x)."""
 
+MAIN_EFFECT_MIN_ROWS = SPLINE_MIN_POINTS
+"""Fewest complete pairs a main effect is estimated from. Below 5 distinct values
+E[y | x] is the mean of y at each value, which with one row per value is y itself:
+η² ≡ 1 whatever the data. So a main effect needs 5 pairs, and when x has fewer
+than 5 distinct values, at least `MAIN_EFFECT_ROWS_PER_VALUE` rows per value
+(a discrete x); otherwise it is left missing."""
+
+MAIN_EFFECT_ROWS_PER_VALUE = 2
+"""With fewer than `SPLINE_MIN_POINTS` distinct x, the rows per distinct value a
+main effect needs (on average): one row per value interpolates y exactly."""
+
+
+def has_spread(x: np.ndarray) -> bool:
+    """Whether the finite values of `x` are not all equal (at least two)."""
+    x = x[np.isfinite(x)]
+    return len(x) >= 2 and float(np.ptp(x)) > 1e-12 * max(1.0, float(np.abs(x).max()))
+
+
+def main_effect_estimable(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether `main_effect(x, y)` has enough complete pairs to mean anything
+    (`MAIN_EFFECT_MIN_ROWS`, `MAIN_EFFECT_ROWS_PER_VALUE`)."""
+    mask = complete(x, y)
+    n = int(mask.sum())
+    if n < MAIN_EFFECT_MIN_ROWS:
+        return False
+    distinct = len(np.unique(x[mask]))
+    return distinct >= SPLINE_MIN_POINTS or n >= MAIN_EFFECT_ROWS_PER_VALUE * distinct
+
 
 def dot(a: np.ndarray, b: np.ndarray) -> float:
     """`a · b` of two vectors without BLAS: a threaded `ddot` waits milliseconds
@@ -286,10 +314,11 @@ def conditional_mean(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def main_effect(x: np.ndarray, y: np.ndarray) -> float:
-    """η² of y on x over the complete pairs, clipped to [0, 1]; NaN with fewer than
-    `MIN_ROWS` pairs or a constant y."""
+    """η² of y on x over the complete pairs, clipped to [0, 1]; NaN when it cannot
+    be estimated (`main_effect_estimable`: fewer than `MAIN_EFFECT_MIN_ROWS` pairs,
+    or a discrete x with too few rows per value) or y is constant."""
     mask = complete(x, y)
-    if mask.sum() < MIN_ROWS:
+    if not main_effect_estimable(x, y):
         return float("nan")
     xs, ys = x[mask], y[mask]
     var_y = ys.var()

@@ -50,6 +50,11 @@ LABELS = {
     "finding": {"zh": "说明", "en": "Finding"},
     "advice": {"zh": "建议", "en": "What to do"},
     "no_flags": {"zh": "未发现问题", "en": "no findings"},
+    "notes": {"zh": "说明", "en": "Notes"},
+    "not_computed": {
+        "zh": "审计无法计算，无从判断是否存在问题",
+        "en": "the audit could not be computed, so nothing was checked",
+    },
 }
 
 KIND_NAMES = {
@@ -60,6 +65,7 @@ KIND_NAMES = {
     "low_alpha": {"zh": "α 偏低", "en": "low alpha"},
     "multidimensional": {"zh": "多维", "en": "multidimensional"},
     "importance_gap": {"zh": "重要性≠权重", "en": "importance gap"},
+    "too_few_units": {"zh": "单位过少", "en": "too few units"},
 }
 
 
@@ -253,6 +259,8 @@ def flags_table(audit: AuditResult, lang: str = "zh") -> RenderableType:
     """Every finding: its kind, what was found and, below it, what to do (a list,
     not a table: it reads better in a narrow terminal and prints much faster)."""
     flags = audit.flags
+    if flags.is_empty() and "too_few_units" in audit.kinds:
+        return Text(f"{t('flags', lang)}: {t('not_computed', lang)}", style="red")
     if flags.is_empty():
         return Text(f"{t('flags', lang)}: {t('no_flags', lang)}", style="green")
     message = "message" if lang == "en" else "message_zh"
@@ -266,6 +274,29 @@ def flags_table(audit: AuditResult, lang: str = "zh") -> RenderableType:
     return text
 
 
+def notes_text(audit: AuditResult, lang: str = "zh") -> Text | None:
+    """What the audit could not compute, and why (None when all was computed)."""
+    if audit.notes.is_empty():
+        return None
+    message = "message" if lang == "en" else "message_zh"
+    text = Text(f"{t('notes', lang)}\n", style="bold")
+    for row in audit.notes.iter_rows(named=True):
+        style = "red" if row["kind"] == "too_few_units" else "yellow"
+        text.append(f"• {row[message]}\n", style=style)
+    return text
+
+
+def fail_on_message(hit: list[str], fail_on: str, lang: str = "zh") -> str:
+    """The `--fail-on` message: the kinds found (flags, or an audit that could not
+    be computed), in `lang`."""
+    names = ("、" if lang == "zh" else ", ").join(
+        KIND_NAMES[k][lang] if k in KIND_NAMES else k for k in hit
+    )
+    if lang == "zh":
+        return f"audit：发现 {names}（--fail-on {fail_on}）"
+    return f"audit: {names} found (--fail-on {fail_on})"
+
+
 def render_audit(audit: AuditResult, console: Console, lang: str = "zh") -> None:
     """Print the audit: title, consistency by node, correlations per pillar,
     importance against weight, and the findings."""
@@ -275,4 +306,7 @@ def render_audit(audit: AuditResult, console: Console, lang: str = "zh") -> None
         console.print(block)
     for table in importance_tables(audit, lang):
         console.print(table)
+    notes = notes_text(audit, lang)
+    if notes is not None:
+        console.print(notes)
     console.print(flags_table(audit, lang))

@@ -51,6 +51,10 @@ LABELS = {
     "finding": {"zh": "说明", "en": "Finding"},
     "advice": {"zh": "建议", "en": "What to do"},
     "none": {"zh": "未发现问题。", "en": "No findings."},
+    "not_computed": {
+        "zh": "审计无法计算，无从判断是否存在问题。",
+        "en": "The audit could not be computed, so nothing was checked.",
+    },
     "pooled": {"zh": "全部时期合并", "en": "all periods pooled"},
 }
 
@@ -197,6 +201,11 @@ def audit_section(audit: AuditResult, lang: str = "zh") -> Section:
     """The report section of `audit`: α table, heatmaps, importance chart, flags."""
     when = _t("pooled", lang) if audit.pooled else str(audit.period)
     blocks: list[Block] = [Para(f"{_t('intro', lang)} ({when})")]
+    message = "message" if lang == "en" else "message_zh"
+    blocks += [Para(r[message]) for r in audit.notes.iter_rows(named=True)]
+    if "too_few_units" in audit.kinds:
+        blocks.append(Para(_t("not_computed", lang)))
+        return Section(anchor="audit", title=_t("title", lang), blocks=blocks)
     summary = audit.summary()
     blocks.append(
         Table(
@@ -243,7 +252,6 @@ def audit_section(audit: AuditResult, lang: str = "zh") -> Section:
                 svg=to_svg(importance_chart(audit, lang), "audit-importance"),
             )
         )
-    message = "message" if lang == "en" else "message_zh"
     advice = "advice" if lang == "en" else "advice_zh"
     if audit.flags.is_empty():
         blocks.append(Para(_t("none", lang)))

@@ -41,6 +41,15 @@ LABELS = {
         "approximation.",
     },
     "not_converged": {"zh": "优化未收敛", "en": "the search did not converge"},
+    "excluded": {
+        "zh": "{names} 在所用数据中为常数或缺失，权重保持为 0",
+        "en": "{names}: constant or missing in the rows used, left at weight 0",
+    },
+    "zeroed": {
+        "zh": "注意：{names} 的优化权重为 0，将从指数中剔除",
+        "en": "Warning: the optimised weight of {names} is 0: it drops out of "
+        "the index",
+    },
 }
 
 
@@ -80,8 +89,15 @@ def render_optimised(found: Optimised, console: Console, lang: str = "zh") -> No
         console.print(Text(t("not_linear", lang), style="yellow"))
     if not found.converged:
         console.print(Text(f"{t('not_converged', lang)}: {found.message}", style="red"))
+    sep = "、" if lang == "zh" else ", "
+    for key in ("excluded", "zeroed"):
+        names = [found.node_name(c, lang) for c in getattr(found, key)]
+        if names:
+            text = t(key, lang).format(names=sep.join(names))
+            console.print(Text(text, style="yellow"), soft_wrap=True)
     console.print(Text(t("sets", lang), style="bold"))
-    console.print(" ".join(f"--set {s}" for s in found.sets), soft_wrap=True)
+    lines = found.reproduce or found.sets
+    console.print(" ".join(f"--set {s}" for s in lines), soft_wrap=True)
     alpha = Table(title=t("alpha", lang), header_style="bold cyan", pad_edge=False)
     alpha.add_column(t("node", lang), overflow="fold")
     alpha.add_column(t("nominal", lang), justify="right", no_wrap=True)
