@@ -36,6 +36,7 @@ from gdindex.analysis.sensitivity_design import (
     sample_ua,
     tree_nodes,
 )
+from gdindex.analysis.sensitivity_setup import Setup, make_setup
 from gdindex.analysis.sobol import sobol_indices
 from gdindex.errors import Issue, SpecError
 from gdindex.io import json_records, load_data, write_frame
@@ -340,7 +341,7 @@ def sensitivity(
         positions, notes = sample_sobol(infos, n, seed)
     else:
         positions = sample_ua(infos, n, seed)
-    setup = engine.make_setup(spec, dataset, infos, target, p_index)
+    setup = make_setup(spec, dataset, infos, target, p_index)
     S, reasons = _evaluate(setup, positions, workers, scheduler, progress)
     return _assemble(
         spec, setup, positions, S, reasons, method, n, seed, bootstrap, notes, period
@@ -348,7 +349,7 @@ def sensitivity(
 
 
 def _evaluate(
-    setup: engine.Setup,
+    setup: Setup,
     positions: np.ndarray,
     workers: int | None,
     scheduler: str | None,
@@ -384,7 +385,7 @@ def _evaluate(
 
 def _assemble(
     spec: IndexSpec,
-    setup: engine.Setup,
+    setup: Setup,
     positions: np.ndarray,
     S: np.ndarray,
     reasons: list[str | None],

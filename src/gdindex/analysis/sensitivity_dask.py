@@ -16,17 +16,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from gdindex.analysis import sensitivity_engine as engine
+from gdindex.analysis.sensitivity_setup import Setup
 from gdindex.errors import GdindexError, Issue
 
 
-def _task(
-    setup: engine.Setup, runs: np.ndarray, positions: np.ndarray
-) -> engine.TaskResult:
+def _task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> engine.TaskResult:
     return engine.run_task(setup, runs, positions)
 
 
 def run_on_dask(
-    setup: engine.Setup,
+    setup: Setup,
     tasks: list[np.ndarray],
     positions: np.ndarray,
     workers: int | None,

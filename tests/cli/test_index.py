@@ -1,10 +1,10 @@
-"""The CLI is thin: exit codes 0/1/2, errors on stderr, JSON equal to the library."""
+"""gdindex compute, validate and schema (init and report: tests/io/test_scaffold.py,
+tests/report/test_publish.py): exit codes 0/1/2, errors on stderr, JSON equal to the
+library."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -12,34 +12,8 @@ import pytest
 
 import gdindex
 from gdindex.cli import app
-from tests.conftest import DATA_CSV, SPEC_YAML, SPECS, CliRunner, write_project
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_version() -> None:
-    code, out, _ = run("--version")
-
-    assert code == 0 and out.strip() == f"gdindex {gdindex.__version__}"
-
-
-def test_version_does_not_import_polars() -> None:
-    probe = (
-        "import sys\n"
-        "from gdindex.cli import app\n"
-        "try:\n    app(['--version'])\nexcept SystemExit:\n    pass\n"
-        "print('polars' in sys.modules, 'numpy' in sys.modules)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-
-    assert out.strip().splitlines()[-1] == "False False"
+from tests.cli.helpers import run, runner
+from tests.conftest import DATA_CSV, SPEC_YAML, write_project
 
 
 def test_compute_prints_ranked_report(tiny_spec: Path) -> None:
@@ -176,19 +150,6 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" in err
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("compute",),
-        ("compute", "x.yaml", "--format", "xml"),
-        ("frobnicate",),
-        ("compute", "x.yaml", "--top", "0"),
-    ],
-)
-def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
-    assert run(*args)[0] == 2
-
-
 def test_validate_ok(tiny_spec: Path) -> None:
     code, out, _ = run("validate", str(tiny_spec))
 
@@ -209,22 +170,6 @@ def test_validate_speaks_one_language(tmp_path: Path) -> None:
     assert "error" not in zh.split("\n")[2] and "个错误" in zh
     assert "Level" in en and "Problem" in en and "1 error" in en
     assert "级别" not in en and "错误" not in en
-
-
-def test_units_of_measure_follow_lang() -> None:
-    from gdindex.analysis.datacheck import check_data
-    from tests.conftest import SPECS
-
-    spec = gdindex.load_spec(SPECS / "guangdong.yaml")
-    fiveg = spec.indicator_map["fiveg_bs_per_10k"]
-    assert fiveg.unit is not None
-    assert fiveg.unit.get("zh") == "座/万人"
-    assert fiveg.unit.get("en") == "per 10k residents"
-    out = runner.invoke(
-        app, ["check", str(SPECS / "guangdong.yaml"), "--lang", "en"]
-    ).stdout
-    assert "per 10k residents" in out and "座" not in out and "万人" not in out
-    assert check_data(spec).indicators["unit_en"][0] == "per 10k residents"
 
 
 def test_validate_reports_data_errors(tmp_path: Path) -> None:
@@ -255,19 +200,6 @@ def test_schema_is_json() -> None:
     assert code == 0
     schema = json.loads(out)
     assert "tree" in schema["properties"]
-
-
-def test_console_script_runs(tiny_spec: Path) -> None:
-    exe = Path(sys.executable).with_name("gdindex")
-    proc = subprocess.run(
-        [str(exe), "compute", str(tiny_spec), "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert proc.returncode == 0
-    assert json.loads(proc.stdout)["spec"]["id"] == "tiny"
 
 
 def test_out_that_is_a_file_is_a_clear_error(tiny_spec: Path, tmp_path: Path) -> None:
@@ -302,21 +234,6 @@ def test_other_format_files_are_replaced(tiny_spec: Path, tmp_path: Path) -> Non
 
     names = {p.name for p in tmp_path.iterdir()}
     assert "scores.parquet" in names and "scores.csv" not in names
-
-
-def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
-    exe = Path(sys.executable).with_name("gdindex")
-    proc = subprocess.Popen(
-        [str(exe), "compute", str(tiny_spec)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    proc.stdout.read(10)
-    proc.stdout.close()
-    _, err = proc.communicate()
-
-    assert proc.returncode == 0 and b"Error" not in err
 
 
 def test_a_minimal_spec_computes_and_shows_ids_as_names(tmp_path: Path) -> None:
@@ -358,79 +275,10 @@ def test_topsis_over_a_child_missing_everywhere_prints_no_python_warning(
     assert "constant" in out and "i3" in out
 
 
-COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-def test_help_has_no_type_noise(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
-
-    assert result.exit_code == 0
-    text = result.stdout
-    for noise in ("<bool>", "<list[str]>", "int range", "x>=", "{spec", "{SPEC"):
-        assert noise not in text, (command, noise)
-    usage = next(line for line in text.splitlines() if "Usage:" in line)
-    assert ("SPEC" in usage) or ("DIR" in usage)
-    if "--set" in text:
-        assert "KEY=VALUE" in text
-        assert "compute records them" not in text
-
-
-def test_set_help_says_what_each_command_does_with_it() -> None:
-    def helptext(command: str) -> str:
-        out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
-        return " ".join(out.split())
-
-    assert "manifest.json" in helptext("compute")
-    assert "manifest.json" not in helptext("validate")
-    assert "variant B" in helptext("compare")
-
-
 def test_top_must_be_positive(tiny_spec: Path) -> None:
     code, _, err = run("compute", str(tiny_spec), "--top", "0")
 
     assert code == 2 and "1 or more" in err
-
-
-def test_completion_is_on() -> None:
-    out = runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
-
-    assert "--install-completion" in out and "--show-completion" in out
-
-
-def _complete(words: str) -> list[str]:
-    import os
-
-    env = {
-        **os.environ,
-        "COMP_WORDS": words,
-        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
-        "_GDINDEX_COMPLETE": "complete_bash",
-    }
-    probe = "from gdindex.cli import app\napp(prog_name='gdindex')"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-    ).stdout
-    return out.split()
-
-
-def test_completion_of_specs_nodes_and_periods() -> None:
-    assert "specs/guangdong.yaml" in _complete("gdindex compute specs/guang")
-    nodes = _complete("gdindex compare specs/guangdong.yaml --node inf")
-    assert "infrastructure" in nodes and "dei" not in nodes
-    periods = _complete("gdindex compute specs/guangdong.yaml --period ")
-    assert periods == ["2021", "2022", "2023"]
-
-
-@pytest.mark.parametrize("command", ["compute", "report", "check", "weights"])
-def test_an_empty_out_is_a_usage_error(tiny_spec: Path, command: str) -> None:
-    code, _, err = run(command, str(tiny_spec), "--out", "")
-
-    assert code == 2 and "empty path" in err
 
 
 def test_out_on_a_file_or_a_dangling_link_says_what_is_there(
@@ -472,74 +320,3 @@ def test_compute_out_keeps_the_users_files_and_drops_other_formats(
     assert (out / "notes.txt").stat().st_ino == inode  # the same file, untouched
     assert (out / "mine" / "a.txt").read_text(encoding="utf-8") == "a"
     assert not list(tmp_path.glob(".gdindex-*"))
-
-
-# --- gdindex sensitivity --- #
-
-
-def test_sensitivity_json_equals_the_library_result() -> None:
-    spec = str(SPECS / "guangdong.yaml")
-
-    code, out, _ = run(
-        "sensitivity", spec, "--n", "30", "--seed", "4", "--format", "json"
-    )
-
-    expected = gdindex.sensitivity(gdindex.load_spec(spec), n=30, seed=4)
-    assert code == 0 and out == expected.to_json() + "\n"
-
-
-def test_sensitivity_sobol_prints_indices_and_writes_the_files(tmp_path: Path) -> None:
-    spec = str(SPECS / "asem_6_full.yaml")
-    inputs = str(SPECS / "sensitivity" / "asem_vignette.yaml")
-    args = ["sensitivity", spec, "--inputs", inputs, "--method", "sobol", "--n", "16"]
-
-    code, out, err = run(*args, "--out", str(tmp_path / "a"), "--lang", "en")
-    again, _, _ = run(*args, "--out", str(tmp_path / "b"))
-
-    assert code == 0 and again == 0
-    assert (
-        "Sobol indices" in out and "alone explains" in out and "Rank intervals" in out
-    )
-    assert "wrote 5 files" in err
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(
-        f"sensitivity_{n}.csv"
-        for n in ("runs", "scores", "ranks", "indices", "unit_indices")
-    )
-    for name in names:
-        assert (tmp_path / "a" / name).read_bytes() == (
-            tmp_path / "b" / name
-        ).read_bytes()
-
-
-def test_sensitivity_without_inputs_exits_1_with_a_hint(tmp_path: Path) -> None:
-    spec = write_project(tmp_path)
-
-    code, out, err = run("sensitivity", str(spec))
-
-    assert code == 1 and out == ""
-    assert "no uncertain inputs" in err and "--inputs" in err
-
-
-def test_sensitivity_set_overrides_change_the_nominal_run() -> None:
-    spec = str(SPECS / "guangdong.yaml")
-    base = ["sensitivity", spec, "--n", "5", "--format", "json"]
-
-    _, plain, _ = run(*base)
-    _, changed, _ = run(*base, "--set", "tree.children.industry.weight=3")
-
-    first = json.loads(plain)["scores"][0]
-    second = json.loads(changed)["scores"][0]
-    assert first["run"] == second["run"] == 0 and first["score"] != second["score"]
-
-
-def test_sensitivity_design_replays_the_written_runs(tmp_path: Path) -> None:
-    spec = str(SPECS / "guangdong.yaml")
-    base = ["sensitivity", spec, "--seed", "9", "--format", "json"]
-
-    code, first, _ = run(*base, "--n", "12", "--out", str(tmp_path))
-    again, replay, _ = run(*base, "--design", str(tmp_path / "sensitivity_runs.csv"))
-
-    assert code == 0 and again == 0
-    assert json.loads(replay)["scores"] == json.loads(first)["scores"]
-    assert json.loads(replay)["rank_stats"] == json.loads(first)["rank_stats"]

@@ -1,0 +1,150 @@
+"""The `gdindex` app: the Typer object, `--version`, `main`, and what the commands of
+several modules share (`_period`, `_progress`, `CheckFormat`).
+
+Exit codes: 0 success; 1 invalid spec or data, or a failed computation (message on
+stderr); 2 usage error. Heavy modules are imported inside the commands so that
+`gdindex --version` returns at once.
+
+The commands live in `gdindex.cli.index`, `.data` and `.analysis`, which register
+themselves on `app` when `gdindex.cli` imports them; `gdindex --help` lists them in the
+order of `COMMANDS`, whichever module defines them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from gdindex.shell import Group, Typer
+from gdindex.shell import console as _console
+from gdindex.version import __version__
+
+#: The commands in the order `gdindex --help` lists them.
+COMMANDS = (
+    "compute",
+    "validate",
+    "check",
+    "compare",
+    "weights",
+    "audit",
+    "explain",
+    "init",
+    "report",
+    "sensitivity",
+    "schema",
+)
+
+
+class _Ordered(Group):
+    """Lists the commands in the order of `COMMANDS` (then any other, as defined)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(
+            names,
+            key=lambda n: COMMANDS.index(n) if n in COMMANDS else len(COMMANDS),
+        )
+
+
+app = Typer(
+    name="gdindex",
+    help="Composite digital-economy index calculator: YAML spec + tables → scores, "
+    "ranks and growth. 数字经济综合指数计算工具。",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    cls=_Ordered,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gdindex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """gdindex: composite index calculator."""
+
+
+def _period(text: str | None, periods: list[Any]) -> Any:
+    if text is None:
+        return None
+    from gdindex.errors import GdindexError, Issue
+
+    for p in periods:
+        if str(p) == text.strip():
+            return p
+    raise GdindexError(
+        f"period {text!r} is not in the data",
+        [
+            Issue(
+                "--period",
+                f"unknown period {text!r}",
+                f"use one of: {', '.join(str(p) for p in periods)}",
+            )
+        ],
+    )
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A Rich progress bar of runs on stderr; yields the callback to feed it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("runs", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def main() -> None:
+    """Console-script entry point.
+
+    Exits with `os._exit` once the output is flushed: tearing down the interpreter
+    with Polars, NumPy and pydantic loaded costs more than a small index takes to
+    compute, and every file has been written and closed by then.
+    """
+    import os
+
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BrokenPipeError:  # `gdindex compute … | head`: the reader has gone
+        code = 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)

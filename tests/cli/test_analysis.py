@@ -1,0 +1,79 @@
+"""gdindex sensitivity (audit: tests/analysis/test_audit_cli.py; explain:
+tests/analysis/test_explain.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gdindex
+from tests.cli.helpers import run
+from tests.conftest import SPECS, write_project
+
+
+def test_sensitivity_json_equals_the_library_result() -> None:
+    spec = str(SPECS / "guangdong.yaml")
+
+    code, out, _ = run(
+        "sensitivity", spec, "--n", "30", "--seed", "4", "--format", "json"
+    )
+
+    expected = gdindex.sensitivity(gdindex.load_spec(spec), n=30, seed=4)
+    assert code == 0 and out == expected.to_json() + "\n"
+
+
+def test_sensitivity_sobol_prints_indices_and_writes_the_files(tmp_path: Path) -> None:
+    spec = str(SPECS / "asem_6_full.yaml")
+    inputs = str(SPECS / "sensitivity" / "asem_vignette.yaml")
+    args = ["sensitivity", spec, "--inputs", inputs, "--method", "sobol", "--n", "16"]
+
+    code, out, err = run(*args, "--out", str(tmp_path / "a"), "--lang", "en")
+    again, _, _ = run(*args, "--out", str(tmp_path / "b"))
+
+    assert code == 0 and again == 0
+    assert (
+        "Sobol indices" in out and "alone explains" in out and "Rank intervals" in out
+    )
+    assert "wrote 5 files" in err
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(
+        f"sensitivity_{n}.csv"
+        for n in ("runs", "scores", "ranks", "indices", "unit_indices")
+    )
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (
+            tmp_path / "b" / name
+        ).read_bytes()
+
+
+def test_sensitivity_without_inputs_exits_1_with_a_hint(tmp_path: Path) -> None:
+    spec = write_project(tmp_path)
+
+    code, out, err = run("sensitivity", str(spec))
+
+    assert code == 1 and out == ""
+    assert "no uncertain inputs" in err and "--inputs" in err
+
+
+def test_sensitivity_set_overrides_change_the_nominal_run() -> None:
+    spec = str(SPECS / "guangdong.yaml")
+    base = ["sensitivity", spec, "--n", "5", "--format", "json"]
+
+    _, plain, _ = run(*base)
+    _, changed, _ = run(*base, "--set", "tree.children.industry.weight=3")
+
+    first = json.loads(plain)["scores"][0]
+    second = json.loads(changed)["scores"][0]
+    assert first["run"] == second["run"] == 0 and first["score"] != second["score"]
+
+
+def test_sensitivity_design_replays_the_written_runs(tmp_path: Path) -> None:
+    spec = str(SPECS / "guangdong.yaml")
+    base = ["sensitivity", spec, "--seed", "9", "--format", "json"]
+
+    code, first, _ = run(*base, "--n", "12", "--out", str(tmp_path))
+    again, replay, _ = run(*base, "--design", str(tmp_path / "sensitivity_runs.csv"))
+
+    assert code == 0 and again == 0
+    assert json.loads(replay)["scores"] == json.loads(first)["scores"]
+    assert json.loads(replay)["rank_stats"] == json.loads(first)["rank_stats"]

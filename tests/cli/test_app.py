@@ -1,0 +1,160 @@
+"""The app as a whole: --version without polars, usage errors exit 2, the console
+script, plain help of every command, shell completion."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gdindex
+from gdindex.cli import app
+from tests.cli.helpers import run, runner
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+
+    assert code == 0 and out.strip() == f"gdindex {gdindex.__version__}"
+
+
+def test_version_does_not_import_polars() -> None:
+    probe = (
+        "import sys\n"
+        "from gdindex.cli import app\n"
+        "try:\n    app(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print('polars' in sys.modules, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert out.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compute",),
+        ("compute", "x.yaml", "--format", "xml"),
+        ("frobnicate",),
+        ("compute", "x.yaml", "--top", "0"),
+    ],
+)
+def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+    assert run(*args)[0] == 2
+
+
+def test_console_script_runs(tiny_spec: Path) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    proc = subprocess.run(
+        [str(exe), "compute", str(tiny_spec), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["spec"]["id"] == "tiny"
+
+
+def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    proc = subprocess.Popen(
+        [str(exe), "compute", str(tiny_spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    _, err = proc.communicate()
+
+    assert proc.returncode == 0 and b"Error" not in err
+
+
+COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_no_type_noise(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+
+    assert result.exit_code == 0
+    text = result.stdout
+    for noise in ("<bool>", "<list[str]>", "int range", "x>=", "{spec", "{SPEC"):
+        assert noise not in text, (command, noise)
+    usage = next(line for line in text.splitlines() if "Usage:" in line)
+    assert ("SPEC" in usage) or ("DIR" in usage)
+    if "--set" in text:
+        assert "KEY=VALUE" in text
+        assert "compute records them" not in text
+
+
+def test_set_help_says_what_each_command_does_with_it() -> None:
+    def helptext(command: str) -> str:
+        out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+        return " ".join(out.split())
+
+    assert "manifest.json" in helptext("compute")
+    assert "manifest.json" not in helptext("validate")
+    assert "variant B" in helptext("compare")
+
+
+def test_completion_is_on() -> None:
+    out = runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
+
+    assert "--install-completion" in out and "--show-completion" in out
+
+
+def _complete(words: str) -> list[str]:
+    import os
+
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        "_GDINDEX_COMPLETE": "complete_bash",
+    }
+    probe = "from gdindex.cli import app\napp(prog_name='gdindex')"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    return out.split()
+
+
+def test_completion_of_specs_nodes_and_periods() -> None:
+    assert "specs/guangdong.yaml" in _complete("gdindex compute specs/guang")
+    nodes = _complete("gdindex compare specs/guangdong.yaml --node inf")
+    assert "infrastructure" in nodes and "dei" not in nodes
+    periods = _complete("gdindex compute specs/guangdong.yaml --period ")
+    assert periods == ["2021", "2022", "2023"]
+
+
+@pytest.mark.parametrize("command", ["compute", "report", "check", "weights"])
+def test_an_empty_out_is_a_usage_error(tiny_spec: Path, command: str) -> None:
+    code, _, err = run(command, str(tiny_spec), "--out", "")
+
+    assert code == 2 and "empty path" in err
+
+
+def test_help_lists_every_command_in_the_order_of_commands() -> None:
+    from gdindex.cli.app import COMMANDS as ORDER
+
+    out = runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
+    listed = [
+        line.split()[1]
+        for line in out.splitlines()
+        if line.startswith("│ ") and len(line.split()) > 1 and line.split()[1] in ORDER
+    ]
+    registered = {c.callback.__name__ for c in app.registered_commands if c.callback}
+
+    assert registered == set(ORDER)
+    assert listed == list(ORDER)
