@@ -284,3 +284,26 @@ def test_bad_default_base_period_is_reported_once(tmp_path: Path) -> None:
         gdindex.compute(write_project(tmp_path, spec, DATA_CSV))
 
     assert [i.where for i in info.value.issues] == ["defaults.normalise.base_period"]
+
+
+def test_a_zscore_composite_that_is_zero_for_every_unit_ranks_all_first() -> None:
+    # arrange: x2 = 0.8 − x1, so the z-scores cancel and every composite is exactly
+    # 0; in floats some are ±1e-16 (the reviewer's t13: ranks were 1, 2, 2, 2, 5)
+    x1 = [0.1, 0.2, 0.3, 0.4, 0.7]
+    spec = make_spec(["x1", "x2"], defaults={"normalise": {"method": "zscore"}})
+    data = pl.DataFrame(
+        {
+            "unit": [f"U{k}" for k in range(1, 6)],
+            "period": [2023] * 5,
+            "x1": x1,
+            "x2": [0.8 - v for v in x1],
+        }
+    )
+
+    # act
+    result = gdindex.compute(spec, data=data)
+
+    # assert
+    root = result.scores.filter(pl.col("node") == "root")
+    assert max(abs(v) for v in root["score"]) < 1e-15
+    assert root["rank"].to_list() == [1] * 5
