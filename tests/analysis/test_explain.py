@@ -254,7 +254,9 @@ def test_a_name_two_units_share_is_an_error_listing_them(
     with pytest.raises(AnalysisError) as info:
         explain(shared, "朝阳")
 
-    text = str(info.value) + " ".join(f"{i.message} {i.hint}" for i in info.value.issues)
+    text = str(info.value) + " ".join(
+        f"{i.message} {i.hint}" for i in info.value.issues
+    )
     assert "ambiguous" in text
     assert "A (朝阳, Chaoyang)" in text and "B (朝阳, Chaoyang East)" in text
     assert "give the unit id" in text
