@@ -113,7 +113,10 @@ def test_data_columns_the_spec_never_uses_are_one_notice(
 def test_units_sharing_a_name_in_one_language_are_a_warning(tmp_path: Path) -> None:
     # two 鼓楼区 (Fuzhou's and Nanjing's): legal, but readers and `explain` cannot
     # tell them apart by name
-    units = "code,name_zh,name_en,region\nA,鼓楼区,Gulou,北\nB,鼓楼区,Gulou N,南\nC,丙城,Gamma,南\n"
+    units = (
+        "code,name_zh,name_en,region\n"
+        "A,鼓楼区,Gulou,北\nB,鼓楼区,Gulou N,南\nC,丙城,Gamma,南\n"
+    )
     path = write_project(tmp_path, units=units)
 
     issues = gdindex.validate(path)
