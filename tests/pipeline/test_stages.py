@@ -307,3 +307,46 @@ def test_a_zscore_composite_that_is_zero_for_every_unit_ranks_all_first() -> Non
     root = result.scores.filter(pl.col("node") == "root")
     assert max(abs(v) for v in root["score"]) < 1e-15
     assert root["rank"].to_list() == [1] * 5
+
+
+def _vector_data() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "unit": ["a", "b", "c"],
+            "period": [2023] * 3,
+            "x1": [1.0, 2.0, 3.0],
+            "x2": [30.0, 50.0, 90.0],  # a cost: lower is better
+        }
+    )
+
+
+def test_vector_cost_indicator_under_a_mean_warns_negative_by_construction() -> None:
+    # arrange: vector with direction −1 scores ≤ 0; their arithmetic mean is
+    # negative for units a and c here, which the review found went unwarned
+    spec = make_spec(
+        ["x1", {"id": "x2", "direction": -1}],
+        defaults={"normalise": {"method": "vector"}},
+    )
+
+    # act
+    result = gdindex.compute(spec, data=_vector_data())
+
+    # assert
+    root = result.scores.filter(pl.col("node") == "root")
+    assert (root["score"] < 0).sum() == 2
+    warned = [i for i in result.issues if i.code == "negative-by-construction"]
+    assert len(warned) == 1
+    assert "root: x2" in warned[0].message
+    assert "topsis" in (warned[0].hint or "") and "minmax" in (warned[0].hint or "")
+
+
+def test_vector_cost_indicator_under_topsis_or_minmax_does_not_warn() -> None:
+    for defaults in (
+        {"normalise": {"method": "vector"}, "aggregate": {"method": "topsis"}},
+        {"normalise": {"method": "minmax"}},
+    ):
+        spec = make_spec(["x1", {"id": "x2", "direction": -1}], defaults=defaults)
+
+        result = gdindex.compute(spec, data=_vector_data())
+
+        assert not [i for i in result.issues if i.code == "negative-by-construction"]
