@@ -112,9 +112,9 @@ def test_values_near_zero_tie_at_the_scale_of_the_set() -> None:
     assert tied(near_zero, 0.0, scale=1.0).all()
     assert not tied(1e-6, 0.0, scale=1.0)  # a real difference stays one
     assert magnitude(np.array([-3.0, np.nan, 2.0])) == 3.0
-    assert count_below(np.sort(np.array([0.0, 5.55e-17, 0.5, 1.0])), np.array(
-        [5.55e-17, 0.0, 0.5]
-    )).tolist() == [0.0, 0.0, 2.0]
+    assert count_below(
+        np.sort(np.array([0.0, 5.55e-17, 0.5, 1.0])), np.array([5.55e-17, 0.0, 0.5])
+    ).tolist() == [0.0, 0.0, 2.0]
 
 
 @settings(max_examples=200, deadline=None)
