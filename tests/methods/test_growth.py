@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from gdindex.methods import growth
@@ -391,3 +393,32 @@ def test_contributions_of_a_child_that_did_not_move_are_zero() -> None:
     got = growth.contributions(parent, children, np.array([0.5, 0.5]))
 
     assert got[0, 1].tolist() == [0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    levels=st.lists(
+        st.sampled_from([0.0, 1.0, 20.0, 50.0, 75.0]), min_size=6, max_size=6
+    ),
+    growths=st.lists(st.sampled_from([0.0, -2.5, 5.0, 10.0]), min_size=6, max_size=6),
+    noise=st.lists(st.integers(-4, 4), min_size=12, max_size=12),
+)
+def test_a_few_ulps_of_noise_never_change_quadrants(
+    levels: list[float], growths: list[float], noise: list[int]
+) -> None:
+    # arrange: scores and growths from a few tied values (0 among them), nudged by
+    # a few ulps of the values' size — absolute noise, so 0 moves too
+    S = np.array([[nan, v] for v in levels])
+    G = np.array([[nan, g] for g in growths])
+    ulp_s = np.array(noise[:6]) * np.spacing(max(levels) or 1.0)
+    ulp_g = np.array(noise[6:]) * np.spacing(10.0)
+    noisy_S, noisy_G = S.copy(), G.copy()
+    noisy_S[:, 1] += ulp_s
+    noisy_G[:, 1] += ulp_g
+
+    # act / assert: with the pipeline's scales (the scores', 100 for growth %)
+    scale = max(levels) or 1.0
+    assert_array_equal(
+        growth.quadrants(noisy_S, noisy_G, scale, 100.0),
+        growth.quadrants(S, G, scale, 100.0),
+    )

@@ -205,24 +205,35 @@ def _median(x: np.ndarray) -> float:
     return float(v[mid]) if len(v) % 2 else float((v[mid - 1] + v[mid]) / 2)
 
 
-def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
+def quadrants(
+    S: np.ndarray,
+    G: np.ndarray,
+    level_scale: np.ndarray | float = 0.0,
+    growth_scale: np.ndarray | float = 0.0,
+) -> np.ndarray:
     """Level × growth quadrant per unit and period (object array; None = undefined).
 
     Score ≥ median and growth ≥ median → `leader` (双高); score < median and growth
     ≥ median → `dark_horse` (黑马); score ≥ median, growth < median → `steady`;
     otherwise `lagging`. Medians are over the units with both values in that period;
-    a value tied to its median (`correlation.tied`, at the scale of the largest
-    |value| of that period's scores, or growths) counts as equal to it.
+    a value tied to its median (`correlation.tied`) counts as equal to it. The scale
+    of those ties is the largest |value| of that period's scores (or growths), and
+    at least `level_scale` (`growth_scale`), a number or one per period: the
+    pipeline passes the period's score scale (`period_scale`) and 100 for growth in
+    percent, so that a set that is all noise around 0 still ties.
     """
     out = np.full(S.shape, None, dtype=object)
-    for p in range(S.shape[1]):
+    P = S.shape[1]
+    floor_s = np.broadcast_to(np.asarray(level_scale, dtype=np.float64), (P,))
+    floor_g = np.broadcast_to(np.asarray(growth_scale, dtype=np.float64), (P,))
+    for p in range(P):
         s, g = S[:, p], G[:, p]
         ok = ~np.isnan(s) & ~np.isnan(g)
         if not ok.any():
             continue
         ms, mg = _median(s[ok]), _median(g[ok])
-        high_s = at_least(s, ms, magnitude(s[ok]))
-        high_g = at_least(g, mg, magnitude(g[ok]))
+        high_s = at_least(s, ms, max(float(magnitude(s[ok])), float(floor_s[p])))
+        high_g = at_least(g, mg, max(float(magnitude(g[ok])), float(floor_g[p])))
         q = np.where(
             high_s & high_g,
             "leader",
