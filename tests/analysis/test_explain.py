@@ -16,11 +16,13 @@ import gdindex
 from gdindex.analysis.common import AnalysisError
 from gdindex.analysis.explain import explain
 from gdindex.cli import app
+from gdindex.report.explain import nodes_table
 from tests.conftest import (
     SPEC_YAML,
     SPECS,
     CliRunner,
     make_spec,
+    render,
     write_project,
 )
 
@@ -343,3 +345,44 @@ def test_an_indicator_every_unit_ties_on_is_neither_strongest_nor_weakest(
 
         listed = ex.strongest["indicator"].to_list() + ex.weakest["indicator"].to_list()
         assert "i2" not in listed
+
+
+def test_a_unit_at_the_same_score_in_both_years_has_change_zero() -> None:
+    # C0…C2 are 75 in 2022 and 2023; in floats some 2023 means come out
+    # 74.99999999999999 (the review: change -2.2e-14 printed "Change -0.00", and
+    # the quadrant was Steady, not Leader)
+    spec = make_spec(
+        ["a", "b", "c"],
+        defaults={"normalise": {"method": "goalposts", "worst": 0, "best": 100}},
+    )
+    thirds = [(60.7, 72.5, 91.8), (98.6, 92.1, 34.3), (89.1, 70.3, 65.6)]
+    rows = {
+        ("A", 2022): (50, 50, 50), ("A", 2023): (40, 40, 40),
+        ("B", 2022): (80, 80, 80), ("B", 2023): (78, 78, 78),
+        ("D", 2022): (20, 20, 20), ("D", 2023): (20, 20, 20),
+    }  # fmt: skip
+    for k, values in enumerate(thirds):
+        rows[(f"C{k}", 2022)] = (75, 75, 75)
+        rows[(f"C{k}", 2023)] = values
+    data = pl.DataFrame(
+        {
+            "unit": [u for u, _ in rows],
+            "period": [p for _, p in rows],
+            **{c: [float(v[j]) for v in rows.values()] for j, c in enumerate("abc")},
+        }
+    )
+    result = gdindex.compute(spec, data=data)
+
+    scores = []
+    for k in range(len(thirds)):
+        ex = explain(result, f"C{k}", 2023)
+
+        root = ex.nodes.row(0, named=True)
+        scores.append(root["score"])
+        assert root["change"] == 0.0 and root["growth_pct"] == 0.0
+        assert "-0.00" not in render(nodes_table(ex, "en"))
+    assert any(v != 75.0 for v in scores)  # the noise is there
+    quadrants = result.quadrants.filter(
+        pl.col("unit").str.starts_with("C") & (pl.col("node") == "root")
+    )["quadrant"].to_list()
+    assert quadrants == ["leader"] * len(thirds)
