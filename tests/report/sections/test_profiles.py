@@ -35,10 +35,10 @@ def test_profiles_have_one_section_per_unit(tiny: IndexResult) -> None:
     captions = [t.caption for t in tables(shown[0])]
     assert captions == [
         "分指数与中位数地区",
-        "差距贡献：拖后腿最多与助力最多的指标",
+        "历年表现",
         "优势指标（排名最前）",
         "短板指标（排名最后）",
-        "历年表现",
+        "差距贡献：拖后腿最多与助力最多的指标",
     ]
 
 

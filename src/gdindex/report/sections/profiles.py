@@ -260,7 +260,6 @@ def _profile(
     best = [] if ex is None else ex.strongest.to_dicts()
     worst = [] if ex is None else ex.weakest.to_dicts()
     tables: list[Block] = [
-        contribution_table,
         Table(
             ind_header,
             [ind_row(x) for x in best],
@@ -318,8 +317,8 @@ def _profile(
         title,
         [
             Para(sep.join(facts)),
-            Grid([[figure], [pillar_table]]),
-            Grid([tables, [hist_table]]),
+            Grid([[figure], [pillar_table, hist_table]]),
+            Grid([tables, [contribution_table]]),
         ],
         level=3,
         cls="profile",
