@@ -16,7 +16,15 @@ import gdindex
 from gdindex.analysis.common import AnalysisError
 from gdindex.analysis.explain import explain
 from gdindex.cli import app
-from tests.conftest import SPECS, CliRunner, make_spec
+from gdindex.report.explain import nodes_table
+from tests.conftest import (
+    SPEC_YAML,
+    SPECS,
+    CliRunner,
+    make_spec,
+    render,
+    write_project,
+)
 
 GD = SPECS / "guangdong.yaml"
 
@@ -224,3 +232,157 @@ def test_cli_unknown_unit_exits_1_with_a_hint() -> None:
     done = CliRunner().invoke(app, ["explain", str(GD), "Zhaoqnig"])
 
     assert done.exit_code == 1 and "Zhaoqing" in done.stderr
+
+
+# ---- lookup: shared names, ids that are names, groups in two columns ---- #
+
+SHARED_UNITS = """code,name_zh,name_en,region,zone
+A,朝阳,Chaoyang,珠三角,沿海
+B,朝阳,Chaoyang East,粤北,珠三角
+C,丙城,B,粤北,珠三角
+"""
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> gdindex.IndexResult:
+    spec = SPEC_YAML.replace("groups: [region]", "groups: [region, zone]")
+    path = write_project(tmp_path_factory.mktemp("shared"), spec, units=SHARED_UNITS)
+    return gdindex.compute(gdindex.load_spec(path))
+
+
+def test_a_name_two_units_share_is_an_error_listing_them(
+    shared: gdindex.IndexResult,
+) -> None:
+    with pytest.raises(AnalysisError) as info:
+        explain(shared, "朝阳")
+
+    text = str(info.value) + " ".join(
+        f"{i.message} {i.hint}" for i in info.value.issues
+    )
+    assert "ambiguous" in text
+    assert "A (朝阳, Chaoyang)" in text and "B (朝阳, Chaoyang East)" in text
+    assert "give the unit id" in text
+    assert explain(shared, "Chaoyang East").unit == "B"  # a unique name still works
+
+
+def test_an_id_wins_over_another_unit_s_name_and_says_so(
+    shared: gdindex.IndexResult,
+) -> None:
+    ex = explain(shared, "B")  # B's id, and C's English name
+
+    assert ex.unit == "B"
+    assert len(ex.notes) == 1 and "C (丙城, B)" in ex.notes[0]
+    assert json.loads(ex.to_json())["notes"] == ex.notes
+    assert explain(shared, "A").notes == []
+
+
+def test_cli_ambiguous_name_exits_1_and_an_id_note_is_printed(
+    shared: gdindex.IndexResult, tmp_path: Path
+) -> None:
+    spec = SPEC_YAML.replace("groups: [region]", "groups: [region, zone]")
+    path = write_project(tmp_path / "p", spec, units=SHARED_UNITS)
+    runner = CliRunner()
+
+    bad = runner.invoke(app, ["explain", str(path), "朝阳"])
+    good = runner.invoke(app, ["explain", str(path), "B", "--lang", "en"])
+
+    assert bad.exit_code == 1 and "give the unit id" in bad.stderr
+    assert good.exit_code == 0 and "also the name of" in good.stdout
+
+
+def test_a_group_value_in_two_columns_is_an_error_naming_them(
+    shared: gdindex.IndexResult,
+) -> None:
+    with pytest.raises(AnalysisError) as info:
+        explain(shared, "C", vs="珠三角")
+
+    text = " ".join(f"{i.message} {i.hint}" for i in info.value.issues)
+    assert "region=珠三角" in text and "zone=珠三角" in text
+    assert "column=value" in text
+    assert explain(shared, "C", vs="zone=珠三角").reference_units == ["B", "C"]
+
+
+def test_cli_json_is_always_complete_whatever_top(gd: gdindex.IndexResult) -> None:
+    done = CliRunner().invoke(
+        app, ["explain", str(GD), "肇庆", "--format", "json", "--top", "3"]
+    )
+
+    assert done.exit_code == 0
+    assert len(json.loads(done.stdout)["contributions"]) == len(gd.spec.indicators)
+    assert done.stdout == explain(gd, "肇庆").to_json() + "\n"
+
+
+# ---- strongest and weakest ---- #
+
+
+def test_strongest_and_weakest_never_overlap(shared: gdindex.IndexResult) -> None:
+    # four indicators: at most two strongest and two weakest (the review found
+    # x1, x2 in both lists for a unit with few indicators)
+    for unit in ("A", "B", "C"):
+        ex = explain(shared, unit)
+
+        best, worst = set(ex.strongest["indicator"]), set(ex.weakest["indicator"])
+        assert not best & worst
+        assert len(best) <= 2 and len(worst) <= 2
+        if best and worst:
+            assert max(ex.strongest["rank"]) <= min(ex.weakest["rank"])
+
+
+def test_an_indicator_every_unit_ties_on_is_neither_strongest_nor_weakest(
+    tmp_path: Path,
+) -> None:
+    # i2 (1 to 6) on goalposts 0–1, clipped: every unit scores 100, all rank 1
+    spec = SPEC_YAML.replace(
+        "- {id: i2, name: {zh: 指标二, en: Two}}",
+        "- {id: i2, name: {zh: 指标二, en: Two}, "
+        "normalise: {method: goalposts, worst: 0, best: 1, clip: true}}",
+    )
+    path = write_project(tmp_path, spec)
+    result = gdindex.compute(gdindex.load_spec(path))
+
+    for unit in ("A", "B", "C"):
+        ex = explain(result, unit)
+
+        listed = ex.strongest["indicator"].to_list() + ex.weakest["indicator"].to_list()
+        assert "i2" not in listed
+
+
+def test_a_unit_at_the_same_score_in_both_years_has_change_zero() -> None:
+    # C0…C2 are 75 in 2022 and 2023; in floats some 2023 means come out
+    # 74.99999999999999 (the review: change -2.2e-14 printed "Change -0.00", and
+    # the quadrant was Steady, not Leader)
+    spec = make_spec(
+        ["a", "b", "c"],
+        defaults={"normalise": {"method": "goalposts", "worst": 0, "best": 100}},
+    )
+    thirds = [(60.7, 72.5, 91.8), (98.6, 92.1, 34.3), (89.1, 70.3, 65.6)]
+    rows = {
+        ("A", 2022): (50, 50, 50), ("A", 2023): (40, 40, 40),
+        ("B", 2022): (80, 80, 80), ("B", 2023): (78, 78, 78),
+        ("D", 2022): (20, 20, 20), ("D", 2023): (20, 20, 20),
+    }  # fmt: skip
+    for k, values in enumerate(thirds):
+        rows[(f"C{k}", 2022)] = (75, 75, 75)
+        rows[(f"C{k}", 2023)] = values
+    data = pl.DataFrame(
+        {
+            "unit": [u for u, _ in rows],
+            "period": [p for _, p in rows],
+            **{c: [float(v[j]) for v in rows.values()] for j, c in enumerate("abc")},
+        }
+    )
+    result = gdindex.compute(spec, data=data)
+
+    scores = []
+    for k in range(len(thirds)):
+        ex = explain(result, f"C{k}", 2023)
+
+        root = ex.nodes.row(0, named=True)
+        scores.append(root["score"])
+        assert root["change"] == 0.0 and root["growth_pct"] == 0.0
+        assert "-0.00" not in render(nodes_table(ex, "en"))
+    assert any(v != 75.0 for v in scores)  # the noise is there
+    quadrants = result.quadrants.filter(
+        pl.col("unit").str.starts_with("C") & (pl.col("node") == "root")
+    )["quadrant"].to_list()
+    assert quadrants == ["leader"] * len(thirds)

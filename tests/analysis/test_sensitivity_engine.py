@@ -35,3 +35,5 @@ def test_rank_rows_equals_growth_ranks_and_ties_within_1e_9() -> None:
     noisy = np.array([[100.0, 100.0 * (1 + 1e-10), 99.0, np.nan, 100.0 * (1 - 1e-8)]])
     assert rank_rows(noisy).tolist()[0][:3] == [1.0, 1.0, 4.0]
     assert rank_rows(noisy)[0, 4] == 3.0 and np.isnan(rank_rows(noisy)[0, 3])
+    near_zero = np.array([[0.0, 1.1e-16, -2.2e-16, 1.0, -1.0]])  # scale 1: one score
+    assert rank_rows(near_zero).tolist() == [[2.0, 2.0, 2.0, 1.0, 5.0]]

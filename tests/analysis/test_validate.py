@@ -108,3 +108,24 @@ def test_data_columns_the_spec_never_uses_are_one_notice(
         assert not [i for i in issues if i.severity == "error"]
     # compute reads the same tables without the notice
     assert "unused-column" not in [i.code for i in gdindex.compute(path).issues]
+
+
+def test_units_sharing_a_name_in_one_language_are_a_warning(tmp_path: Path) -> None:
+    # two 鼓楼区 (Fuzhou's and Nanjing's): legal, but readers and `explain` cannot
+    # tell them apart by name
+    units = (
+        "code,name_zh,name_en,region\n"
+        "A,鼓楼区,Gulou,北\nB,鼓楼区,Gulou N,南\nC,丙城,Gamma,南\n"
+    )
+    path = write_project(tmp_path, units=units)
+
+    issues = gdindex.validate(path)
+
+    shared = [i for i in issues if i.code == "shared-unit-name"]
+    assert len(shared) == 1 and shared[0].severity == "warning"
+    assert "鼓楼区 (A, B)" in shared[0].message and "name_zh" in shared[0].where
+    assert not [
+        i
+        for i in gdindex.validate(write_project(tmp_path / "ok"))
+        if i.code == "shared-unit-name"
+    ]

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from gdindex.methods import growth, normalise
-from gdindex.methods.correlation import average_ranks, count_below, spearman, tied
+from gdindex.methods.correlation import (
+    average_ranks,
+    count_below,
+    magnitude,
+    spearman,
+    tied,
+)
 from gdindex.methods.normalise import RankSpec
 
 
@@ -30,7 +36,7 @@ def test_spearman_reversed_missing_constant_and_too_few() -> None:
     assert spearman(np.array([1.0, np.nan]), np.array([2.0, 3.0])) is None
 
 
-# ---- ties: scores within a relative 1e-9 are the same score (DESIGN §4.5) ---- #
+# ---- ties: scores within 1e-9 of the set's scale are one score (DESIGN §4.5) ---- #
 
 NOISY_THIRD = 33.333333333333336  # 0.1 + … sums that land one ulp above 100/3
 
@@ -90,6 +96,48 @@ def test_a_few_ulps_of_noise_never_change_tied_ranks(
     # act / assert: ranks, the rank normaliser and average ranks do not move
     col = exact[:, None]
     assert_array_equal(growth.ranks(noisy[:, None]), growth.ranks(col))
+    assert_array_equal(
+        normalise.rank(noisy, noisy, RankSpec()),
+        normalise.rank(exact, exact, RankSpec()),
+    )
+    assert_array_equal(average_ranks(noisy), average_ranks(exact))
+
+
+def test_values_near_zero_tie_at_the_scale_of_the_set() -> None:
+    # 0.0, 1.1e-16 and 2.2e-16 among scores of size ~1: one score; a relative-only
+    # rule never ties anything to 0.0 (review of issue 11, finding 1)
+    near_zero = np.array([0.0, 1.1e-16, 2.2e-16, 0.1 + 0.2 - 0.3])
+
+    assert not tied(near_zero, 0.0)[1:].any()  # no scale: relative only
+    assert tied(near_zero, 0.0, scale=1.0).all()
+    assert not tied(1e-6, 0.0, scale=1.0)  # a real difference stays one
+    assert magnitude(np.array([-3.0, np.nan, 2.0])) == 3.0
+    assert count_below(
+        np.sort(np.array([0.0, 5.55e-17, 0.5, 1.0])), np.array([5.55e-17, 0.0, 0.5])
+    ).tolist() == [0.0, 0.0, 2.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, 0.25, -0.5, 1.0, 3.0, 75.0, -20.0]),
+        min_size=2,
+        max_size=7,
+        unique=True,
+    ),
+    copies=st.lists(st.integers(1, 3), min_size=7, max_size=7),
+    noise=st.lists(st.integers(-4, 4), min_size=21, max_size=21),
+)
+def test_absolute_noise_near_zero_never_changes_ranks(
+    values: list[float], copies: list[int], noise: list[int]
+) -> None:
+    # arrange: tied groups, 0 among them, nudged by a few ulps *of 1* (the noise a
+    # sum of terms of size ~1 leaves on a result of 0), not of the value itself
+    exact = np.repeat(values, copies[: len(values)])
+    noisy = exact + np.array(noise[: len(exact)]) * np.spacing(1.0)
+
+    # act / assert: ranks, the rank normaliser and average ranks do not move
+    assert_array_equal(growth.ranks(noisy[:, None]), growth.ranks(exact[:, None]))
     assert_array_equal(
         normalise.rank(noisy, noisy, RankSpec()),
         normalise.rank(exact, exact, RankSpec()),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from gdindex.methods import growth
@@ -323,8 +325,100 @@ def test_median_odd_and_even(values: list[float], expected: float) -> None:
 def test_growth_from_almost_zero_is_never_infinite() -> None:
     from gdindex.methods.growth import cagr, changes, growth_pct
 
-    S = np.array([[1e-320, 100.0], [-1.7e308, 1.7e308]])
+    # two stacks: beside scores of 1e308, 1e-320 → 100 is float noise (a tie)
+    tiny, huge = np.array([[1e-320, 100.0]]), np.array([[-1.7e308, 1.7e308]])
+    S = np.vstack([tiny, huge])
 
-    assert np.isinf(growth_pct(S)[0, 1])  # the pipeline turns it into a warning
-    assert np.isnan(changes(S)[1, 1]) and np.isfinite(changes(S)[0, 1])
+    assert np.isinf(growth_pct(tiny)[0, 1])  # the pipeline turns it into a warning
+    assert np.isnan(changes(huge)[0, 1]) and np.isfinite(changes(tiny)[0, 1])
     assert np.isnan(cagr(S)).all() or np.isfinite(cagr(S)).all()
+
+
+# ---- ties near 0: the scale of the comparison set (review of issue 11) ---- #
+
+
+def test_ranks_of_a_composite_that_is_zero_up_to_noise_are_all_one() -> None:
+    # arrange: z-scores of x1 = 0.1, 0.2, 0.3, 0.4, 0.7 and x2 = 0.8 − x1 cancel, so
+    # their mean is exactly 0 for every unit; in floats it is ±1e-16 or 0
+    x1 = np.array([0.1, 0.2, 0.3, 0.4, 0.7])
+    z1 = (x1 - x1.mean()) / x1.std(ddof=1)
+    x2 = 0.8 - x1
+    z2 = (x2 - x2.mean()) / x2.std(ddof=1)
+    S = np.stack([(z1 + z2) / 2, z1, z2])[:, :, None]  # [node, unit, period]
+    assert len(set(S[0, :, 0].tolist())) > 1  # the noise is there
+
+    # act
+    R = growth.ranks(S)
+
+    # assert: the composite ties at the scale of the period's scores
+    assert_array_equal(R[0, :, 0], [1, 1, 1, 1, 1])
+    assert_array_equal(R[1, :, 0], [5, 4, 3, 2, 1])
+
+
+def test_change_and_growth_are_exactly_zero_between_tied_scores() -> None:
+    # arrange: unit C is 75 in both years, one ulp below in the second (issue 11's
+    # review: growth −2.2e-14 printed "-0.00" and made C steady, not a leader)
+    S = np.array(
+        [[80.0, 78.0], [50.0, 49.0], [75.0, np.nextafter(75.0, 0.0)], [40.0, 40.0]]
+    )
+
+    # act
+    C, G = growth.changes(S), growth.growth_pct(S)
+    Q = growth.quadrants(S, G)
+
+    # assert
+    assert C[2, 1] == 0.0 and G[2, 1] == 0.0
+    assert not np.signbit(C[2, 1]) and not np.signbit(G[2, 1])  # never "-0.00"
+    assert Q[2, 1] == "leader"
+    assert_allclose(C[:, 1], [-2.0, -1.0, 0.0, 0.0])
+
+
+def test_quadrant_growth_near_a_zero_median_ties_at_the_growths_scale() -> None:
+    # arrange: growths ±5 %, 0 and 1e-15 (noise): the median is 5e-16, and 0 is
+    # on it at the scale of the growths (5), so unit 3 is a leader
+    S = np.array([[60.0, 60.0], [50.0, 50.0], [70.0, 70.0], [80.0, 80.0]])
+    G = np.array([[nan, 5.0], [nan, -5.0], [nan, 1e-15], [nan, 0.0]])
+
+    # act
+    Q = growth.quadrants(S, G)
+
+    # assert
+    assert Q[:, 1].tolist() == ["dark_horse", "lagging", "leader", "leader"]
+
+
+def test_contributions_of_a_child_that_did_not_move_are_zero() -> None:
+    parent = np.array([[50.0, 50.0]])
+    children = np.array([[[30.0, 20.0], [np.nextafter(30.0, 0.0), 20.0]]])
+
+    got = growth.contributions(parent, children, np.array([0.5, 0.5]))
+
+    assert got[0, 1].tolist() == [0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    levels=st.lists(
+        st.sampled_from([0.0, 1.0, 20.0, 50.0, 75.0]), min_size=6, max_size=6
+    ),
+    growths=st.lists(st.sampled_from([0.0, -2.5, 5.0, 10.0]), min_size=6, max_size=6),
+    noise=st.lists(st.integers(-4, 4), min_size=12, max_size=12),
+)
+def test_a_few_ulps_of_noise_never_change_quadrants(
+    levels: list[float], growths: list[float], noise: list[int]
+) -> None:
+    # arrange: scores and growths from a few tied values (0 among them), nudged by
+    # a few ulps of the values' size — absolute noise, so 0 moves too
+    S = np.array([[nan, v] for v in levels])
+    G = np.array([[nan, g] for g in growths])
+    ulp_s = np.array(noise[:6]) * np.spacing(max(levels) or 1.0)
+    ulp_g = np.array(noise[6:]) * np.spacing(10.0)
+    noisy_S, noisy_G = S.copy(), G.copy()
+    noisy_S[:, 1] += ulp_s
+    noisy_G[:, 1] += ulp_g
+
+    # act / assert: with the pipeline's scales (the scores', 100 for growth %)
+    scale = max(levels) or 1.0
+    assert_array_equal(
+        growth.quadrants(noisy_S, noisy_G, scale, 100.0),
+        growth.quadrants(S, G, scale, 100.0),
+    )

@@ -172,3 +172,13 @@ def test_values_near_the_float_limit_give_finite_scores(name: str, params: Any) 
         assert got[2:] == pytest.approx([160.0, 240.0])
     if name == "minmax":
         assert got[[0, 3]] == pytest.approx([0.0, 100.0])
+
+
+def test_rank_ties_zero_with_float_noise_around_zero() -> None:
+    # 0.1 + 0.2 − 0.3 = 5.55e-17 is 0 in exact arithmetic: it shares rank 1 with 0.0
+    # (a relative-only tie rule gave it rank 3 — review of issue 11, finding 1c)
+    x = np.array([0.0, 0.1 + 0.2 - 0.3, 0.5, 1.0, -0.0])
+
+    got = NORMALISERS.get("rank").fn(x, x, RankSpec())
+
+    assert got.tolist() == [1.0, 1.0, 4.0, 5.0, 1.0]

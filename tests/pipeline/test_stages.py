@@ -284,3 +284,69 @@ def test_bad_default_base_period_is_reported_once(tmp_path: Path) -> None:
         gdindex.compute(write_project(tmp_path, spec, DATA_CSV))
 
     assert [i.where for i in info.value.issues] == ["defaults.normalise.base_period"]
+
+
+def test_a_zscore_composite_that_is_zero_for_every_unit_ranks_all_first() -> None:
+    # arrange: x2 = 0.8 − x1, so the z-scores cancel and every composite is exactly
+    # 0; in floats some are ±1e-16 (the reviewer's t13: ranks were 1, 2, 2, 2, 5)
+    x1 = [0.1, 0.2, 0.3, 0.4, 0.7]
+    spec = make_spec(["x1", "x2"], defaults={"normalise": {"method": "zscore"}})
+    data = pl.DataFrame(
+        {
+            "unit": [f"U{k}" for k in range(1, 6)],
+            "period": [2023] * 5,
+            "x1": x1,
+            "x2": [0.8 - v for v in x1],
+        }
+    )
+
+    # act
+    result = gdindex.compute(spec, data=data)
+
+    # assert
+    root = result.scores.filter(pl.col("node") == "root")
+    assert max(abs(v) for v in root["score"]) < 1e-15
+    assert root["rank"].to_list() == [1] * 5
+
+
+def _vector_data() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "unit": ["a", "b", "c"],
+            "period": [2023] * 3,
+            "x1": [1.0, 2.0, 3.0],
+            "x2": [30.0, 50.0, 90.0],  # a cost: lower is better
+        }
+    )
+
+
+def test_vector_cost_indicator_under_a_mean_warns_negative_by_construction() -> None:
+    # arrange: vector with direction −1 scores ≤ 0; their arithmetic mean is
+    # negative for units a and c here, which the review found went unwarned
+    spec = make_spec(
+        ["x1", {"id": "x2", "direction": -1}],
+        defaults={"normalise": {"method": "vector"}},
+    )
+
+    # act
+    result = gdindex.compute(spec, data=_vector_data())
+
+    # assert
+    root = result.scores.filter(pl.col("node") == "root")
+    assert (root["score"] < 0).sum() == 2
+    warned = [i for i in result.issues if i.code == "negative-by-construction"]
+    assert len(warned) == 1
+    assert "root: x2" in warned[0].message
+    assert "topsis" in (warned[0].hint or "") and "minmax" in (warned[0].hint or "")
+
+
+def test_vector_cost_indicator_under_topsis_or_minmax_does_not_warn() -> None:
+    for defaults in (
+        {"normalise": {"method": "vector"}, "aggregate": {"method": "topsis"}},
+        {"normalise": {"method": "minmax"}},
+    ):
+        spec = make_spec(["x1", {"id": "x2", "direction": -1}], defaults=defaults)
+
+        result = gdindex.compute(spec, data=_vector_data())
+
+        assert not [i for i in result.issues if i.code == "negative-by-construction"]

@@ -106,7 +106,7 @@ def test_ranking_table_shows_growth_and_rank_changes(
     assert "+16.59" in row.group(0)
 
 
-def test_profiles_list_strongest_and_weakest_indicators(
+def test_profiles_list_contributions_strongest_and_weakest_indicators(
     written: tuple[Path, list[Path]],
 ) -> None:
     page = (written[0] / "report.html").read_text(encoding="utf-8")
@@ -114,8 +114,10 @@ def test_profiles_list_strongest_and_weakest_indicators(
     profile = page[start : page.index("</section>", start)]
 
     assert "优势指标（排名最前）" in profile and "短板指标（排名最后）" in profile
-    assert "各地区中位数" in profile and "历年表现" in profile
-    assert profile.count("/21</td>") == 6  # three strongest, three weakest
+    assert "中位数地区" in profile and "历年表现" in profile  # explain's reference
+    assert "差距贡献：拖后腿最多与助力最多的指标" in profile
+    # three strongest, three weakest, six gap contributions (three at each end)
+    assert profile.count("/21</td>") == 12
 
 
 def test_markdown_references_existing_charts(

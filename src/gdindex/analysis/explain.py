@@ -16,7 +16,8 @@ For one unit and period (default: the latest):
   contributions to the gap: each is the same identity for every unit. At a
   geometric, harmonic, power-mean or TOPSIS node they are the linear
   (weighted-mean) reading and do not add up exactly (`additive` is False);
-- `strongest`, `weakest`: the indicators where the unit ranks best and worst;
+- `strongest`, `weakest`: the indicators where the unit ranks best and worst
+  (never the same indicator in both, never one on which every unit ties);
 - `history`: the unit's index and pillar scores and ranks in every period.
 
 The reference (`vs`) is `median` — the median unit of the index score in the
@@ -40,6 +41,7 @@ import polars as pl
 from gdindex.analysis.common import AnalysisError, Tree, choose_period, score_cube
 from gdindex.errors import Issue
 from gdindex.io import json_records
+from gdindex.methods.growth import ranks
 from gdindex.pipeline import IndexResult, NodeInfo, compute
 from gdindex.spec import IndexSpec, Period, load_spec
 
@@ -58,7 +60,9 @@ class Explanation:
             reference is made of; `reference_label` how to call it.
         additive: every aggregate node is arithmetic, so the contributions add up.
         nodes, contributions, history: polars frames; `strongest`, `weakest`
-            indicator rows (`indicator, normalised, rank, n`).
+            indicator rows (`indicator, normalised, rank`).
+        notes: what the reader should know about how the unit was found (an id
+            that is also another unit's name).
     """
 
     unit: str
@@ -76,6 +80,7 @@ class Explanation:
     weakest: pl.DataFrame
     history: pl.DataFrame
     node_info: list[NodeInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def name(self, lang: str = "zh") -> str:
         first, second = (
@@ -95,7 +100,10 @@ class Explanation:
         return node
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: `unit, period, nodes, contributions` (§9.2) and more."""
+        """JSON-ready data: `unit, period, nodes, contributions` (§9.2) and more.
+
+        Always complete: every node and every indicator (the CLI's `--top` shortens
+        the printed table only)."""
         return {
             "unit": self.unit,
             "name": {"zh": self.name_zh, "en": self.name_en},
@@ -112,6 +120,7 @@ class Explanation:
             "strongest": json_records(self.strongest),
             "weakest": json_records(self.weakest),
             "history": json_records(self.history),
+            "notes": self.notes,
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -121,21 +130,65 @@ class Explanation:
 
 
 def find_unit(units: pl.DataFrame, text: str) -> int:
-    """Row of a unit given by id or by its Chinese or English name.
+    """Row of a unit given by id or by its Chinese or English name (`resolve_unit`
+    without the note)."""
+    return resolve_unit(units, text)[0]
+
+
+def _unit_label(units: pl.DataFrame, row: int) -> str:
+    names = [_cell(units, c, row) for c in ("name_zh", "name_en")]
+    shown = ", ".join(n for n in dict.fromkeys(names) if n)
+    unit = units["unit"][row]
+    return f"{unit} ({shown})" if shown else str(unit)
+
+
+def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
+    """Row of a unit given by id or by its Chinese or English name (English case
+    insensitively), and a note when the choice needs saying.
+
+    An exact id wins; when the text is also another unit's name, the note says
+    which unit was chosen and how to get the other. A name two units share is an
+    error listing them.
 
     Raises:
-        AnalysisError: no such unit (with the closest ids and names).
+        AnalysisError: no such unit (with the closest ids and names), or a name
+            shared by several units (with their ids and names).
     """
     key = text.strip()
-    ids = units["unit"].to_list()
+    ids = [str(v) for v in units["unit"].to_list()]
     zh = units["name_zh"].to_list() if "name_zh" in units.columns else []
     en = units["name_en"].to_list() if "name_en" in units.columns else []
-    for column in (ids, zh, en):
-        if key in column:
-            return column.index(key)
-    lowered = [str(n).lower() if n else "" for n in en]
-    if key.lower() in lowered:
-        return lowered.index(key.lower())
+    named = [
+        i
+        for i in range(len(ids))
+        if (i < len(zh) and zh[i] == key)
+        or (i < len(en) and en[i] is not None and str(en[i]).lower() == key.lower())
+    ]
+    if key in ids:
+        row = ids.index(key)
+        others = [i for i in named if i != row]
+        if not others:
+            return row, None
+        listed = "; ".join(_unit_label(units, i) for i in others)
+        return row, (
+            f"{key!r} is the id of {_unit_label(units, row)} and also the name of "
+            f"{listed}: explaining {ids[row]} (give the other's id to explain it)"
+        )
+    if len(named) == 1:
+        return named[0], None
+    if named:
+        listed = "; ".join(_unit_label(units, i) for i in named)
+        raise AnalysisError(
+            f"unit name {key!r} is ambiguous",
+            [
+                Issue(
+                    "UNIT",
+                    f"{len(named)} units are called {key!r}: {listed}",
+                    "give the unit id instead, e.g. "
+                    + " or ".join(repr(ids[i]) for i in named),
+                )
+            ],
+        )
     names = [str(v) for v in dict.fromkeys(ids + zh + en) if v]
     close = difflib.get_close_matches(key, names, n=3, cutoff=0.4)
     hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
@@ -152,11 +205,17 @@ def find_unit(units: pl.DataFrame, text: str) -> int:
 
 
 def _group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str], str]:
-    """Rows of the units of group `vs`, its labels, and `column=value`."""
+    """Rows of the units of group `vs`, its labels, and `column=value`.
+
+    Raises:
+        AnalysisError: no grouping column has the value, or several do (listing
+            them, with the hint to write `column=value`).
+    """
     column, _, value = vs.partition("=") if "=" in vs else ("", "", vs)
     table = result.units
     groups = result.spec.units.groups if result.spec.units else []
     known = []
+    found: list[tuple[list[int], dict[str, str], str]] = []
     for g in groups:
         if column and g.column != column.strip():
             continue
@@ -176,7 +235,22 @@ def _group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str]
                     "zh": (label.zh if label else None) or raw,
                     "en": (label.en if label else None) or raw,
                 }
-                return rows, labels, f"{g.column}={raw}"
+                found.append((rows, labels, f"{g.column}={raw}"))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        keys = [key for _, _, key in found]
+        raise AnalysisError(
+            f"group {vs!r} is ambiguous",
+            [
+                Issue(
+                    "--vs",
+                    f"{len(found)} grouping columns have the value {vs!r}: "
+                    + ", ".join(keys),
+                    "write column=value, e.g. --vs " + " or --vs ".join(keys),
+                )
+            ],
+        )
     raise AnalysisError(
         f"unknown group {vs!r}",
         [
@@ -207,7 +281,7 @@ def explain(
         result = source
     else:
         result = compute(source if isinstance(source, IndexSpec) else load_spec(source))
-    row = find_unit(result.units, unit)
+    row, note = resolve_unit(result.units, unit)
     chosen = choose_period(result, period)
     p = result.periods.index(chosen)
     tree = Tree(result.nodes)
@@ -254,6 +328,7 @@ def explain(
         weakest=frames.extremes(best=False),
         history=frames.history(),
         node_info=result.nodes,
+        notes=[note] if note else [],
     )
 
 
@@ -367,12 +442,30 @@ class _Frames:
         )
 
     def extremes(self, best: bool) -> pl.DataFrame:
-        frame = (
-            self.contributions()
-            .drop_nulls("rank")
-            .sort(["rank", "indicator"], descending=[not best, False])
-        )
-        return frame.head(SHOWN).select("indicator", "normalised", "rank")
+        """The `SHOWN` indicators where the unit ranks best (or worst): never one
+        on which every unit ties (no indicator is strongest where all are first),
+        and never the same one in both lists — with `k` indicators to choose from,
+        the strongest are the best `ceil(k/2)` at most, the weakest the worst
+        `floor(k/2)` at most, both cut from one order (rank, then indicator id)."""
+        ranked = self.contributions().drop_nulls("rank")
+        ranked = ranked.filter(~pl.col("indicator").is_in(self._all_tied()))
+        ranked = ranked.sort(["rank", "indicator"])
+        k = ranked.height  # one order, split: the two lists cannot share a row
+        if best:
+            picked = ranked.head(min(SHOWN, (k + 1) // 2))
+        else:
+            picked = ranked.tail(min(SHOWN, k // 2)).reverse()
+        return picked.select("indicator", "normalised", "rank")
+
+    def _all_tied(self) -> list[str]:
+        """Indicators on which every unit with a value shares rank 1 in the period."""
+        R = ranks(self.cube[:, :, self.p : self.p + 1])[:, :, 0]  # as the result's
+        out = []
+        for ind in self.tree.indicators:
+            r = R[self.tree.pos[ind]]
+            if np.isfinite(r).any() and np.nanmax(r) == 1:
+                out.append(ind)
+        return out
 
     def history(self) -> pl.DataFrame:
         keep = [n for n in self.tree.nodes if n.depth <= 1]

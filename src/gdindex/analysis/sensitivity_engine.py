@@ -23,6 +23,7 @@ from gdindex.analysis.sensitivity_design import InputInfo
 from gdindex.analysis.sensitivity_setup import Setup, _reason, _sets
 from gdindex.errors import DataError, GdindexError, IssueLog
 from gdindex.io import Dataset, load_data
+from gdindex.methods.correlation import magnitude, tie_starts
 from gdindex.pipeline import compute, denominators_of, groups_of
 from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import prepare
@@ -165,18 +166,13 @@ def _preparation_key(spec: IndexSpec, dataset: Dataset) -> str:
     )
 
 
-def rank_rows(S: np.ndarray, rel: float = 1e-9) -> np.ndarray:
+def rank_rows(S: np.ndarray) -> np.ndarray:
     """Rank the units of every run at once (`S[run, unit]`): 1 = highest, ties share
-    the lowest rank ('min'), scores within relative `rel` are ties (DESIGN §4.5),
-    NaN gets no rank."""
+    the lowest rank ('min'), tied scores by `correlation.tied` at the scale of the
+    run's scores (DESIGN §4.5), NaN gets no rank."""
     order = np.argsort(-S, axis=1, kind="stable")  # NaN last
     ordered = np.take_along_axis(S, order, axis=1)
-    prev, cur = ordered[:, :-1], ordered[:, 1:]
-    scale = np.maximum(np.abs(prev), np.abs(cur))
-    with np.errstate(invalid="ignore"):
-        tie = np.abs(prev - cur) <= rel * scale
-    new = np.ones(S.shape, dtype=bool)
-    new[:, 1:] = ~tie
+    new = tie_starts(ordered, magnitude(S, axis=1, keepdims=True))
     pos = np.broadcast_to(np.arange(S.shape[1]), S.shape)
     first = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
     ranks = np.where(np.isnan(ordered), np.nan, first + 1.0)

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
-from gdindex.errors import GdindexError, Issue, IssueLog
+from gdindex.errors import GdindexError, Issue, IssueLog, examples
 from gdindex.spec import IndexSpec, check_spec, load_spec
 
 _UNFILLED_CODES = {"empty-period", "all-missing"}
@@ -27,6 +28,36 @@ def _unfilled(values: np.ndarray, found: list[Issue]) -> bool:
         and all(i.code in _UNFILLED_CODES for i in errors)
         and not any(i.code == "ignored-periods" for i in found)
     )
+
+
+def shared_names(spec: IndexSpec, table: pl.DataFrame | None) -> list[Issue]:
+    """Warnings for names that several units share in one language (two 鼓楼区):
+    legal, but a reader cannot tell them apart and `explain` needs their ids."""
+    if table is None or spec.units is None or spec.units.name is None:
+        return []
+    out = []
+    for lang in ("zh", "en"):
+        column = getattr(spec.units.name, lang)
+        key = f"name_{lang}"
+        if not column or key not in table.columns:
+            continue
+        named = table.select("unit", key).unique(maintain_order=True)
+        named = named.filter(pl.col(key).is_not_null() & (pl.col(key) != ""))
+        shared = named.group_by(key, maintain_order=True).agg(pl.col("unit"))
+        shared = shared.filter(pl.col("unit").list.len() > 1)
+        if shared.height:
+            shown = [f"{n} ({', '.join(us)})" for n, us in shared.iter_rows()]
+            out.append(
+                Issue(
+                    f"{spec.units.file}: column '{column}'",
+                    f"units share a name: {examples(shown)}",
+                    "tell them apart in the names (e.g. 鼓楼区（福州）) if readers "
+                    "will see them; `explain` takes the unit id for these",
+                    "warning",
+                    "shared-unit-name",
+                )
+            )
+    return out
 
 
 def validate(
@@ -56,6 +87,7 @@ def validate(
     notice = dataset.unused_notice()
     if notice is not None:
         issues.append(notice)
+    issues.extend(shared_names(spec, dataset.unit_table))
     if _unfilled(dataset.values, dataset.issues):
         # A template as `gdindex init` writes it: rows for every unit and period,
         # no value yet. That is not a broken table: say what to do next.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gdindex.methods.correlation import at_least, tie_starts
+from gdindex.methods.correlation import at_least, magnitude, tie_starts, tied
 
 QUADRANTS = {
     "leader": {"zh": "双高", "en": "Leader"},
@@ -22,13 +22,14 @@ QUADRANTS = {
 
 def ranks(S: np.ndarray) -> np.ndarray:
     """Rank units per period (axis −2 = units): 1 = highest, ties share the lowest
-    rank ('min' method), missing scores get no rank. Scores within a relative 1e-9
-    of each other are ties (`correlation.tied`)."""
+    rank ('min' method), missing scores get no rank. Scores within 1e-9 of each
+    other relative to `period_scale(S)` are ties (`correlation.tied`)."""
     neg = np.ascontiguousarray(np.swapaxes(-S, -1, -2))  # units last: fast sorting
     order = np.argsort(neg, axis=-1)  # NaN sorts last
     ordered = np.take_along_axis(neg, order, axis=-1)
     pos = np.broadcast_to(np.arange(neg.shape[-1]), neg.shape)
-    new = tie_starts(ordered)
+    scale = np.swapaxes(period_scale(S), -1, -2)  # [..., period, 1]
+    new = tie_starts(ordered, scale)
     first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
     sorted_ranks = np.where(np.isnan(ordered), np.nan, first + 1.0)
     out = np.empty(neg.shape)
@@ -36,20 +37,41 @@ def ranks(S: np.ndarray) -> np.ndarray:
     return np.swapaxes(out, -1, -2)
 
 
+def period_scale(S: np.ndarray) -> np.ndarray:
+    """The scale of the ties among scores (`correlation.tied`): per period, the
+    largest |score| of every unit — and of every node, for a stack
+    `S[node, unit, period]` — shaped `[1, period]` (or `[1, 1, period]`) to broadcast
+    against `S`. A node whose scores are all noise around 0 (a z-score composite of
+    children that cancel) is measured against its siblings' size, not its own."""
+    axes = tuple(range(S.ndim - 1))
+    return magnitude(S, axis=axes, keepdims=True)
+
+
+def _steady(S: np.ndarray) -> np.ndarray:
+    """`[..., period−1]`: `S_t` tied to `S_{t−1}` at the scale of both periods."""
+    scale = period_scale(S)
+    both = np.maximum(scale[..., 1:], scale[..., :-1])
+    return tied(S[..., 1:], S[..., :-1], both)
+
+
 def changes(S: np.ndarray) -> np.ndarray:
-    """`S_t − S_{t−1}`; missing for the first period."""
+    """`S_t − S_{t−1}`; missing for the first period; exactly 0 when the two scores
+    are tied (`correlation.tied`), so noise never reads as a change."""
     out = np.full(S.shape, np.nan)
     with np.errstate(over="ignore", invalid="ignore"):
-        out[..., 1:] = S[..., 1:] - S[..., :-1]
+        out[..., 1:] = np.where(_steady(S), 0.0, S[..., 1:] - S[..., :-1])
     return np.where(np.isfinite(out), out, np.nan)  # never inf: missing
 
 
 def growth_pct(S: np.ndarray) -> np.ndarray:
-    """`100 · (S_t / S_{t−1} − 1)`; missing when `S_{t−1} ≤ 0` or missing."""
+    """`100 · (S_t / S_{t−1} − 1)`; missing when `S_{t−1} ≤ 0` or missing; exactly 0
+    when the two scores are tied (`correlation.tied`)."""
     out = np.full(S.shape, np.nan)
     prev, cur = S[..., :-1], S[..., 1:]
+    steady = _steady(S)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        out[..., 1:] = np.where(prev > 0, 100.0 * (cur / prev - 1.0), np.nan)
+        grown = np.where(steady, 0.0, 100.0 * (cur / prev - 1.0))
+        out[..., 1:] = np.where(prev > 0, grown, np.nan)
     return out  # ±inf (a previous score of almost 0): see `pipeline.stages`
 
 
@@ -102,7 +124,7 @@ def contributions(
     """
     out = np.full(children.shape, np.nan)
     prev = parent[:, :-1, None]
-    delta = children[:, 1:, :] - children[:, :-1, :]
+    delta = np.moveaxis(changes(np.moveaxis(children, -1, 0)), 0, -1)[:, 1:, :]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out[:, 1:, :] = np.where(prev > 0, 100.0 * w * delta / prev, np.nan)
     return np.where(np.isfinite(out), out, np.nan)
@@ -183,22 +205,35 @@ def _median(x: np.ndarray) -> float:
     return float(v[mid]) if len(v) % 2 else float((v[mid - 1] + v[mid]) / 2)
 
 
-def quadrants(S: np.ndarray, G: np.ndarray) -> np.ndarray:
+def quadrants(
+    S: np.ndarray,
+    G: np.ndarray,
+    level_scale: np.ndarray | float = 0.0,
+    growth_scale: np.ndarray | float = 0.0,
+) -> np.ndarray:
     """Level × growth quadrant per unit and period (object array; None = undefined).
 
     Score ≥ median and growth ≥ median → `leader` (双高); score < median and growth
     ≥ median → `dark_horse` (黑马); score ≥ median, growth < median → `steady`;
     otherwise `lagging`. Medians are over the units with both values in that period;
-    a value tied to its median (`correlation.tied`) counts as equal to it.
+    a value tied to its median (`correlation.tied`) counts as equal to it. The scale
+    of those ties is the largest |value| of that period's scores (or growths), and
+    at least `level_scale` (`growth_scale`), a number or one per period: the
+    pipeline passes the period's score scale (`period_scale`) and 100 for growth in
+    percent, so that a set that is all noise around 0 still ties.
     """
     out = np.full(S.shape, None, dtype=object)
-    for p in range(S.shape[1]):
+    P = S.shape[1]
+    floor_s = np.broadcast_to(np.asarray(level_scale, dtype=np.float64), (P,))
+    floor_g = np.broadcast_to(np.asarray(growth_scale, dtype=np.float64), (P,))
+    for p in range(P):
         s, g = S[:, p], G[:, p]
         ok = ~np.isnan(s) & ~np.isnan(g)
         if not ok.any():
             continue
         ms, mg = _median(s[ok]), _median(g[ok])
-        high_s, high_g = at_least(s, ms), at_least(g, mg)
+        high_s = at_least(s, ms, max(float(magnitude(s[ok])), float(floor_s[p])))
+        high_g = at_least(g, mg, max(float(magnitude(g[ok])), float(floor_g[p])))
         q = np.where(
             high_s & high_g,
             "leader",

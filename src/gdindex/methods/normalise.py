@@ -179,7 +179,8 @@ def goalposts(x: np.ndarray, ref: np.ndarray, p: GoalpostsSpec) -> np.ndarray:
 def rank(x: np.ndarray, ref: np.ndarray, p: RankSpec) -> np.ndarray:
     """Rank ascending, ties share the lowest rank, 1 = worst: `1 + #(ref < x)`.
 
-    Values within a relative 1e-9 of each other are ties (`correlation.tied`).
+    Values within 1e-9 of each other relative to the largest |value| of the
+    reference are ties (`correlation.tied`): 0.0 and 0.1 + 0.2 − 0.3 share a rank.
     """
     r = np.sort(_finite(ref))
     out = count_below(r, x) + 1.0

@@ -311,12 +311,18 @@ class _Frames:
     def quadrants(self, S: np.ndarray, G: np.ndarray, C: np.ndarray) -> pl.DataFrame:
         """Level × growth quadrants; growth is `G` (%) or `C` (change) as the spec's
         `quadrant.growth` says."""
-        axis = C if self.spec.quadrant.growth == "change" else G
+        change = self.spec.quadrant.growth == "change"
+        axis = C if change else G
+        # the scale of ties (`correlation.tied`): the period's scores, all nodes;
+        # growth in percent is a ratio, its noise is relative to 100 %
+        level = growth.period_scale(S)[0, 0, :]
         frames = []
         for n, node in enumerate(self.nodes):
             if node.kind == "indicator":
                 continue
-            Q = growth.quadrants(S[n], axis[n])  # [unit, period]
+            Q = growth.quadrants(
+                S[n], axis[n], level, level if change else 100.0
+            )  # [unit, period]
             mask = Q != None  # noqa: E711 — object array comparison
             u, p = np.nonzero(mask)
             order = np.lexsort((u, p))

@@ -173,6 +173,45 @@ def _flag_column(prep: Prepared) -> pl.Series:
     return flat.replace_strict(texts, default=None, return_dtype=pl.String)
 
 
+def _warn_negative_by_construction(spec: IndexSpec, log: IssueLog) -> None:
+    """Warn when a mean can be negative because children are ≤ 0 by construction:
+    `vector` with direction −1 scores `−raw / √Σraw² · 100` (DESIGN formulas §6),
+    so an arithmetic (or power) mean over such children — and every node above
+    them — can be negative. TOPSIS reads them as distances and is unaffected."""
+    indicators = spec.indicator_map
+    found: dict[str, list[str]] = {}
+
+    def visit(node: NodeSpec) -> None:
+        kids = node.children or []
+        if not kids:
+            return
+        if spec.aggregate_for(node).method != "topsis":
+            for c in kids:
+                ind = indicators.get(c.id) if c.is_leaf else None
+                if (
+                    ind is not None
+                    and ind.direction == -1
+                    and spec.normalise_for(ind).method == "vector"
+                ):
+                    found.setdefault(node.id, []).append(c.id)
+        for c in kids:
+            visit(c)
+
+    visit(spec.tree)
+    if not found:
+        return
+    shown = "; ".join(f"{node}: {', '.join(ids)}" for node, ids in found.items())
+    log.warn(
+        "normalise",
+        "vector normalisation of a lower-is-better indicator scores every unit "
+        f"≤ 0, so these nodes' means (and the index) can be negative: {shown}",
+        "aggregate these children with `aggregate: {method: topsis}` (vector "
+        "normalisation is TOPSIS's), or normalise them with `minmax` (e.g. "
+        "`range: [1, 100]`) so that scores stay positive",
+        "negative-by-construction",
+    )
+
+
 def _aggregate_tree(
     spec: IndexSpec,
     normalised: np.ndarray,
@@ -255,5 +294,6 @@ def _aggregate_tree(
         return result
 
     visit(spec.tree, 0, None)
+    _warn_negative_by_construction(spec, log)
     order = {node_id: i for i, node_id in enumerate(paths)}
     return nodes, values, dict(sorted(derived.items(), key=lambda kv: order[kv[0]]))

@@ -195,6 +195,8 @@ def render_explanation(
     """Print the headline, scores by node, contributions (the first `top`),
     strongest and weakest indicators, and history."""
     console.print(headline(ex, lang))
+    for note in ex.notes:
+        console.print(Text(note, style="yellow"))
     console.print(nodes_table(ex, lang))
     console.print(contributions_table(ex, lang, top))
     if not ex.additive:

@@ -513,11 +513,17 @@ def group_chart(
 
 
 def profile_chart(
-    result: IndexResult, unit: str, period: Period, lang: str = "zh", history: int = 5
+    result: IndexResult,
+    unit: str,
+    period: Period,
+    lang: str = "zh",
+    history: int = 5,
+    reference: dict[str, float | None] | None = None,
 ) -> Any:
     """One unit: its index and pillar scores in the last `history` periods up to
     `period` (bars from light to dark, the darkest is `period`), with the median of
-    all units in `period` (red ticks).
+    all units in `period` (red ticks) — or `reference`, a score per node (the
+    report's profiles pass `explain`'s: the median unit's scores).
 
     Kept light on text (no legend, no value labels: the report's tables beside it
     carry the numbers) because every label costs a font measurement."""
@@ -530,7 +536,14 @@ def profile_chart(
         pl.col("node").is_in(list(labels)) & pl.col("period").is_in(upto)
     ).select("unit", "period", "node", "score")
     now = scores.filter(pl.col("period") == period)
-    medians = now.group_by("node").agg(median=pl.col("score").median())
+    medians = (
+        now.group_by("node").agg(median=pl.col("score").median())
+        if reference is None
+        else pl.DataFrame(
+            {"node": list(reference), "median": list(reference.values())},
+            schema={"node": pl.String, "median": pl.Float64},
+        )
+    )
     mine = (
         scores.filter(pl.col("unit") == unit)
         .join(medians, on="node", how="left")

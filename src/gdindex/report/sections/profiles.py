@@ -1,15 +1,21 @@
 """The unit profiles section: one subsection per unit with its score, rank, growth,
-quadrant and groups, its pillars against the median, its strongest and weakest
-indicators, its history and its profile chart.
+quadrant and groups, its pillars against the median unit, the indicators that hold
+it back and help it most, its strongest and weakest indicators, its history and its
+profile chart.
+
+The numbers are `gdindex.explain`'s (DESIGN §9.2: "the report's unit profiles show
+the same numbers"): the reference is the median unit of the index score, the gaps,
+contributions and strongest/weakest lists are those `gdindex explain UNIT` prints.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from gdindex.analysis.common import AnalysisError
+from gdindex.analysis.explain import Explanation, explain
 from gdindex.report.charts.frames import groupings
 from gdindex.report.charts.plots import profile_chart
 from gdindex.report.document import Block, Cell, Grid, Links, Para, Section, Table
@@ -30,7 +36,6 @@ def _profiles_section(v: View) -> Section:
     r, lang = v.result, v.lang
     half = PROFILE_CAP // 2
     profiled = v.order[:half] + v.order[-half:] if v.large else v.order
-    indicators = _indicator_rows(v, profiled if v.large else None)
     raw = r.stages["raw"].filter(pl.col("period") == v.period)
     raw_of = {row["unit"]: row for row in raw.iter_rows(named=True)}
     history = r.scores.filter(pl.col("node") == v.root.id)
@@ -45,11 +50,14 @@ def _profiles_section(v: View) -> Section:
     ]
     blocks: list[Block] = [
         Para(
-            "每个地区：综合得分与名次、分指数与各地区中位数的比较、排名最前和最后的指标、"
-            "历年表现。"
+            "每个地区：综合得分与名次、分指数与中位数地区（综合得分居中的地区）的比较、"
+            "拖后腿与助力最多的指标、排名最前和最后的指标、历年表现；数字与 "
+            "gdindex explain 相同。"
             if lang == "zh"
             else "For each unit: its score and rank, its pillars against the median "
-            "of all units, its best and worst ranked indicators, and its history.",
+            "unit (the unit in the middle of the index ranking), the indicators "
+            "that hold it back and help it most, its best and worst ranked "
+            "indicators, and its history; the numbers are those of gdindex explain.",
             "note",
         ),
         Links(index, "index"),
@@ -73,7 +81,7 @@ def _profiles_section(v: View) -> Section:
                 v,
                 unit,
                 anchors[unit],
-                indicators.get(unit, []),
+                _explained(v, unit),
                 raw_of.get(unit, {}),
                 hist_of.get(unit, []),
             )
@@ -95,72 +103,54 @@ def _kv(key: str, value: str, lang: str) -> str:
     return f"{key}：{value}" if lang == "zh" else f"{key}: {value}"
 
 
-@dataclass(frozen=True)
-class IndicatorRank:
-    """One indicator of one unit in the report period: its pillar, normalised
-    score, rank among the units and position in the tree (for ties)."""
+SHOWN_CONTRIBUTIONS = 3
+"""Rows of each end of the gap-contribution table (what holds back, what helps)."""
 
-    indicator: str
-    pillar: str
-    score: float
-    rank: int
-    order: int
-
-
-def strongest_weakest(
-    rows: list[IndicatorRank], n: int = 3
-) -> tuple[list[IndicatorRank], list[IndicatorRank]]:
-    """The `n` best ranked indicators and the `n` worst ranked of the others (ties:
-    tree order). With fewer than `2n` indicators they are split in halves, the
-    better half first."""
-    ordered = sorted(rows, key=lambda x: (x.rank, x.order))
-    k = n if len(ordered) >= 2 * n else (len(ordered) + 1) // 2
-    best, rest = ordered[:k], ordered[k:]
-    worst = sorted(rest, key=lambda x: (-x.rank, x.order))[:n]
-    return best, worst
+_LABELS = {
+    "reference": {"zh": "中位数地区", "en": "Median unit"},
+    "gap": {"zh": "差距", "en": "Gap"},
+    "scores_vs_reference": {
+        "zh": "分指数与中位数地区",
+        "en": "Pillars vs the median unit",
+    },
+    "contributions": {
+        "zh": "差距贡献：拖后腿最多与助力最多的指标",
+        "en": "Gap contributions: what holds back most and helps most",
+    },
+    "weight": {"zh": "有效权重", "en": "Eff. weight"},
+    "contribution": {"zh": "贡献", "en": "Contribution"},
+    "gap_contribution": {"zh": "差距贡献", "en": "Gap contrib."},
+}
 
 
-def _indicator_rows(
-    v: View, units: list[str] | None = None
-) -> dict[str, list[IndicatorRank]]:
-    """Every unit's (or `units`') indicator scores and ranks in the period."""
-    r = v.result
-    parent = {n.id: n.parent for n in r.nodes}
-    pillar_ids = {p.id for p in v.pillars}
+def _l(key: str, lang: str) -> str:
+    return _LABELS[key]["zh" if lang == "zh" else "en"]
 
-    def pillar_of(node: str) -> str:
-        cur: str | None = node
-        while cur is not None and cur not in pillar_ids:
-            cur = parent.get(cur)
-        return cur or ""
 
-    order = {n.id: i for i, n in enumerate(r.nodes)}
-    rows = r.scores.filter(
-        (pl.col("kind") == "indicator")
-        & (pl.col("period") == v.period)
-        & pl.col("rank").is_not_null()
-    ).select("unit", "node", "score", "rank")
-    if units is not None:
-        rows = rows.filter(pl.col("unit").is_in(units))
-    out: dict[str, list[IndicatorRank]] = {}
-    for row in rows.iter_rows(named=True):
-        out.setdefault(row["unit"], []).append(
-            IndicatorRank(
-                row["node"],
-                pillar_of(row["node"]),
-                row["score"],
-                row["rank"],
-                order[row["node"]],
-            )
-        )
-    return out
+def _explained(v: View, unit: str) -> Explanation | None:
+    """`explain(unit)` in the report period against the median unit (None when the
+    unit has no index score there)."""
+    try:
+        return explain(v.result, unit, v.period)
+    except AnalysisError:
+        return None
+
+
+def gap_rows(ex: Explanation, n: int = SHOWN_CONTRIBUTIONS) -> list[dict[str, Any]]:
+    """The `n` indicators that hold the unit back most (most negative gap
+    contribution first) and the `n` that help it most, without repeats, in
+    `explain`'s order."""
+    rows = ex.contributions.to_dicts()
+    if len(rows) <= 2 * n:
+        return rows
+    return rows[:n] + rows[-n:]
 
 
 def _profile(
     v: View,
     unit: str,
     anchor: str,
-    indicators: list[IndicatorRank],
+    ex: Explanation | None,
     raw: dict[str, Any],
     history: list[dict[str, Any]],
 ) -> Section:
@@ -188,19 +178,22 @@ def _profile(
         if value:
             facts.append(_kv(g.title(lang), g.label(value, lang), lang))
     sep = "；" if lang == "zh" else "; "
-    # pillars vs median
+    # pillars vs the median unit, as `explain`
+    by_node = (
+        {} if ex is None else {r["node"]: r for r in ex.nodes.iter_rows(named=True)}
+    )
     pillar_rows: list[list[str | Cell]] = []
+    reference: dict[str, float | None] = {}
     for node in [v.root, *v.pillars]:
-        ps = v.score(unit, node.id)
-        med = v.medians.get(node.id)
-        diff = None if _missing(ps.get("score")) or _missing(med) else ps["score"] - med
+        row = by_node.get(node.id, {})
+        reference[node.id] = row.get("reference")
         pillar_rows.append(
             [
                 Cell(v.node_name(node), "strong" if node is v.root else None),
-                fmt(ps.get("score"), 1),
-                fmt(ps.get("rank")),
-                fmt(med, 1),
-                fmt_signed(diff, 1),
+                fmt(row.get("score"), 1),
+                fmt(row.get("rank")),
+                fmt(row.get("reference"), 1),
+                fmt_signed(row.get("gap"), 1),
             ]
         )
     pillar_table = Table(
@@ -208,27 +201,51 @@ def _profile(
             _t("pillar", lang),
             _t("score", lang),
             _t("rank", lang),
-            _t("median", lang),
-            _t("diff", lang),
+            _l("reference", lang),
+            _l("gap", lang),
         ],
         pillar_rows,
         numeric=[False, True, True, True, True],
-        caption=_t("scores_vs_median", lang),
+        caption=_l("scores_vs_reference", lang),
     )
-    # strongest / weakest
     nodes = {n.id: n for n in r.nodes}
-    best, worst = strongest_weakest(indicators)
+    pillar_of = _pillars(v)
+    contribution_table = Table(
+        [
+            _t("indicator", lang),
+            _l("weight", lang),
+            _t("score", lang),
+            _t("rank", lang),
+            _l("contribution", lang),
+            _l("gap_contribution", lang),
+        ],
+        [
+            [
+                v.node_name(nodes[c["indicator"]]),
+                fmt(c["effective_weight"], 4),
+                fmt(c["normalised"], 1),
+                "—" if c["rank"] is None else f"{c['rank']}/{n}",
+                fmt(c["contribution"], 3),
+                fmt_signed(c["gap_contribution"], 3),
+            ]
+            for c in ([] if ex is None else gap_rows(ex))
+        ],
+        numeric=[False, True, True, True, True, True],
+        caption=_l("contributions", lang),
+    )
+    # strongest / weakest, as `explain`
     specs = r.spec.indicator_map
 
-    def ind_row(x: IndicatorRank) -> list[str | Cell]:
-        ind = specs.get(x.indicator)
-        value = raw.get(x.indicator)
+    def ind_row(x: dict[str, Any]) -> list[str | Cell]:
+        ind = specs.get(x["indicator"])
+        value = raw.get(x["indicator"])
         measure = f" {ind.unit.get(lang)}" if ind is not None and ind.unit else ""
+        pillar = pillar_of.get(x["indicator"], "")
         return [
-            v.node_name(nodes[x.indicator]),
-            v.node_name(nodes[x.pillar]) if x.pillar in nodes else "",
-            fmt(x.score, 1),
-            f"{x.rank}/{n}",
+            v.node_name(nodes[x["indicator"]]),
+            v.node_name(nodes[pillar]) if pillar in nodes else "",
+            fmt(x["normalised"], 1),
+            f"{x['rank']}/{n}",
             (fmt_raw(value) + measure) if not _missing(value) else "—",
         ]
 
@@ -240,6 +257,8 @@ def _profile(
         _t("raw", lang),
     ]
     ind_numeric = [False, False, True, True, True]
+    best = [] if ex is None else ex.strongest.to_dicts()
+    worst = [] if ex is None else ex.weakest.to_dicts()
     tables: list[Block] = [
         Table(
             ind_header,
@@ -280,23 +299,41 @@ def _profile(
     upto = r.periods[: r.periods.index(v.period) + 1][-5:]
     caption = (
         f"{v.names[unit]}：{v.node_name(v.root)}及分指数得分，柱由浅至深为 "
-        f"{'、'.join(str(p) for p in upto)}；红线为 {v.period} 年各地区中位数"
+        f"{'、'.join(str(p) for p in upto)}；红线为 {v.period} 年中位数地区的得分"
         if lang == "zh"
         else f"{v.names[unit]}: {v.node_name(v.root)} and pillar scores, bars from "
-        f"light to dark for {', '.join(str(p) for p in upto)}; red ticks: median of "
-        f"all units in {v.period}"
+        f"light to dark for {', '.join(str(p) for p in upto)}; red ticks: the median "
+        f"unit's scores in {v.period}"
     )
-    figure = _figure(name, "profile", caption, profile_chart(r, unit, v.period, lang))
+    figure = _figure(
+        name,
+        "profile",
+        caption,
+        profile_chart(r, unit, v.period, lang, reference=reference),
+    )
     title = f"{fmt(s.get('rank'))}. {v.labels[unit]}"
     return Section(
         anchor,
         title,
         [
             Para(sep.join(facts)),
-            Grid([[figure], [pillar_table]]),
-            Grid([tables, [hist_table]]),
+            Grid([[figure], [pillar_table, hist_table]]),
+            Grid([tables, [contribution_table]]),
         ],
         level=3,
         cls="profile",
         attrs={"data-unit": unit},
     )
+
+
+def _pillars(v: View) -> dict[str, str]:
+    """The pillar (child of the root) each indicator belongs to."""
+    parent = {n.id: n.parent for n in v.result.nodes}
+    pillar_ids = {p.id for p in v.pillars}
+    out = {}
+    for n in v.result.nodes:
+        cur: str | None = n.id
+        while cur is not None and cur not in pillar_ids:
+            cur = parent.get(cur)
+        out[n.id] = cur or ""
+    return out
