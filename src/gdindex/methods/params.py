@@ -25,7 +25,7 @@ Scope = Literal["period", "panel", "base"]
 class Model(BaseModel):
     """Base of every spec model: frozen, unknown keys forbidden."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Scoped(Model):

@@ -31,7 +31,7 @@ INPUT_ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SetInput(_Model):
