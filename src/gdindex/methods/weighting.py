@@ -417,9 +417,8 @@ DATA_DRIVEN: tuple[str, ...] = tuple(
     for m in WEIGHTS_MODELS
     if issubclass(m, _DataDriven)
 )
-_REBUILD: tuple[type[Model], ...] = (_WeightsBase, _DataDriven, *WEIGHTS_MODELS)
-for _model in _REBUILD:  # resolve the forward reference to CombineSpec
-    _model.model_rebuild()
+# The forward reference to CombineSpec is resolved when a model is first used (the
+# models build lazily, `defer_build`), so nothing is rebuilt here at import.
 
 
 # --------------------------------------------------------------------------- registry
