@@ -144,6 +144,21 @@ def not_negative(value: int) -> int:
     return value
 
 
+class Output(StrEnum):
+    """What an analysis command prints: Rich tables or its JSON document."""
+
+    table = "table"
+    json = "json"
+
+
+OutputOpt = Annotated[
+    Output,
+    typer.Option(
+        "--format", metavar="table|json", help="Print tables, or the JSON document."
+    ),
+]
+
+
 class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"

@@ -10,22 +10,19 @@ from typing import Annotated, Any
 
 import typer
 
-from gdindex.cli.app import CheckFormat, _period, _progress, app
+from gdindex.cli.app import _period, _progress, app
 from gdindex.shell import (
     DebugOpt,
     Lang,
     LangOpt,
+    Output,
+    OutputOpt,
     SetOpt,
     SpecArg,
     handle_errors,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
-
-
-class AuditFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class Optimise(StrEnum):
@@ -85,10 +82,7 @@ def audit(
         Path | None,
         typer.Option("--out", help="Write audit_*.csv and audit.json here."),
     ] = None,
-    fmt: Annotated[
-        AuditFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
-    ] = AuditFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     fail_on: Annotated[
         str | None,
@@ -138,7 +132,7 @@ def audit(
                 result, optimise.value, node=node, period=period, pooled=pooled
             )
             with _reader_may_leave():
-                if fmt is AuditFormat.json:
+                if fmt is Output.json:
                     sys.stdout.write(found.to_json() + "\n")
                 else:
                     render_optimised(found, _console(), lang.value)
@@ -153,7 +147,7 @@ def audit(
                 f"wrote {len(written)} files to {out}", style="green"
             )
     with _reader_may_leave():
-        if fmt is AuditFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(found_audit.to_json() + "\n")
         else:
             from gdindex.report.audit import render_audit
@@ -193,10 +187,7 @@ def explain(
             "(a group value or label, e.g. 珠三角, PRD or region=粤北).",
         ),
     ] = "median",
-    fmt: Annotated[
-        AuditFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
-    ] = AuditFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     top: Annotated[
         int | None,
@@ -217,7 +208,7 @@ def explain(
         chosen = _period(period, result.periods)
         found = run_explain(result, unit, chosen, vs=vs)
     with _reader_may_leave():
-        if fmt is AuditFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(found.to_json() + "\n")
         else:
             from gdindex.report.explain import render_explanation
@@ -254,10 +245,7 @@ def sensitivity(
         Path | None,
         typer.Option("--out", help="Write the sensitivity_*.csv files here."),
     ] = None,
-    fmt: Annotated[
-        CheckFormat,
-        typer.Option("--format", help="Print tables, or the JSON document."),
-    ] = CheckFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     top: Annotated[
         int | None, typer.Option("--top", min=1, help="List the first N units only.")
@@ -300,7 +288,7 @@ def sensitivity(
                 f"wrote {len(written)} files to {out}", style="green"
             )
     with _reader_may_leave():
-        if fmt is CheckFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
         else:
             render_sensitivity(result, _console(), lang.value, top)

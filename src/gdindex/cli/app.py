@@ -1,5 +1,5 @@
 """The `gdindex` app: the Typer object, `--version`, `main`, and what the commands of
-several modules share (`_period`, `_progress`, `CheckFormat`).
+several modules share (`_period`, `_progress`).
 
 Exit codes: 0 success; 1 invalid spec or data, or a failed computation (message on
 stderr); 2 usage error. Heavy modules are imported inside the commands so that
@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -98,11 +97,6 @@ def _period(text: str | None, periods: list[Any]) -> Any:
             )
         ],
     )
-
-
-class CheckFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @contextmanager

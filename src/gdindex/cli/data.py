@@ -4,17 +4,18 @@ an index, shown as tables or JSON."""
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gdindex.cli.app import CheckFormat, app
+from gdindex.cli.app import app
 from gdindex.shell import (
     DebugOpt,
     Lang,
     LangOpt,
+    Output,
+    OutputOpt,
     SetOpt,
     SpecArg,
     WideOpt,
@@ -41,12 +42,7 @@ def check(
             help="Write check_*.csv and check.json into DIR.",
         ),
     ] = None,
-    fmt: Annotated[
-        CheckFormat,
-        typer.Option(
-            "--format", metavar="table|json", help="Print tables, or the JSON document."
-        ),
-    ] = CheckFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     wide: WideOpt = False,
     quiet: Annotated[
@@ -69,7 +65,7 @@ def check(
                     f"wrote {len(written)} files to {out}", style="green"
                 )
     with _reader_may_leave():
-        if fmt is CheckFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
         elif not quiet:
             render_check(result, _console(wide=wide), lang.value, wide=wide)
@@ -77,11 +73,6 @@ def check(
             _console(stderr=True).print(issue_table(result.errors, lang.value))
     if not result.ok:
         raise typer.Exit(1)
-
-
-class CompareFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -152,12 +143,7 @@ def compare(
             help="Write compare_*.csv and compare.json here.",
         ),
     ] = None,
-    fmt: Annotated[
-        CompareFormat,
-        typer.Option(
-            "--format", metavar="table|json", help="Print tables, or the JSON document."
-        ),
-    ] = CompareFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     wide: WideOpt = False,
     debug: DebugOpt = False,
@@ -183,7 +169,7 @@ def compare(
                 f"wrote {len(written)} files to {out}", style="green"
             )
     with _reader_may_leave():
-        if fmt is CompareFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
         else:
             render_comparison(result, _console(wide=wide), lang.value, wide=wide)
@@ -201,12 +187,7 @@ def weights(
             help="Write weights.csv and weights.json here.",
         ),
     ] = None,
-    fmt: Annotated[
-        CheckFormat,
-        typer.Option(
-            "--format", metavar="table|json", help="Print tables, or the JSON document."
-        ),
-    ] = CheckFormat.table,
+    fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     wide: WideOpt = False,
     overrides: SetOpt = None,
@@ -228,7 +209,7 @@ def weights(
                 f"wrote {len(written)} files to {out}", style="green"
             )
     with _reader_may_leave():
-        if fmt is CheckFormat.json:
+        if fmt is Output.json:
             sys.stdout.write(found.to_json() + "\n")
         else:
             render_weights(found, _console(wide=wide), lang.value, wide=wide)
