@@ -9,14 +9,14 @@ Names wrap in a narrow terminal; numbers never do.
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.explain import Explanation
+from gdindex.report.terminal import fmt_growth as signed
+from gdindex.report.terminal import fmt_num as num
+from gdindex.report.terminal import fmt_rank_change as moved
 
 LABELS = {
     "title": {"zh": "排名解读", "en": "Why this rank"},
@@ -58,29 +58,6 @@ LABELS = {
 def t(key: str, lang: str) -> str:
     """A UI label in `lang`."""
     return LABELS[key][lang]
-
-
-def num(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:.{digits}f}"
-
-
-def signed(value: Any, digits: int = 2) -> Text:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("—", style="dim")
-    style = "green" if value > 0 else "red" if value < 0 else ""
-    return Text(f"{value:+.{digits}f}", style=style)
-
-
-def moved(value: Any) -> Text:
-    if value is None:
-        return Text("")
-    if value > 0:
-        return Text(f"▲{value}", style="green")
-    if value < 0:
-        return Text(f"▼{-value}", style="red")
-    return Text("–", style="dim")
 
 
 def _table(title: str) -> Table:
