@@ -172,6 +172,27 @@ def _separator_for_decimal(data: Any) -> Any:
     return data
 
 
+# Keys every table file takes (the units table and each data table).
+Sheet = Annotated[
+    str | int | None,
+    Field(
+        description="Excel workbooks: the sheet's name, or its number counting from 1 "
+        "(default: the first sheet)"
+    ),
+]
+SkipRows = Annotated[
+    int, Field(ge=0, description="Rows above the header to skip (e.g. a title row)")
+]
+DecimalMark = Annotated[
+    Literal[".", ","],
+    Field(
+        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
+        "(1.234,5 and 0,975, as European exports write them; the separator then "
+        'defaults to ";")'
+    ),
+]
+
+
 class UnitsSpec(Model):
     """The table of units (cities): ids, labels, grouping columns."""
 
@@ -188,25 +209,14 @@ class UnitsSpec(Model):
     )
     encoding: Encoding = "auto"
     separator: str = Field(",", min_length=1, max_length=1)
-    sheet: str | int | None = Field(
-        None,
-        description="Excel workbooks: the sheet's name, or its number counting from 1 "
-        "(default: the first sheet)",
-    )
-    skip_rows: int = Field(
-        0, ge=0, description="Rows above the header to skip (e.g. a title row)"
-    )
+    sheet: Sheet = None
+    skip_rows: SkipRows = 0
     period: str | None = Field(
         None,
         description="Panel form: the column holding the period, one row per unit "
         "and period (groups, group weights and denominators may change over time)",
     )
-    decimal: Literal[".", ","] = Field(
-        ".",
-        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
-        "(1.234,5 and 0,975, as European exports write them; the separator then "
-        'defaults to ";")',
-    )
+    decimal: DecimalMark = "."
 
     @model_validator(mode="before")
     @classmethod
@@ -235,20 +245,9 @@ class DataTable(Model):
     )
     encoding: Encoding = "auto"
     separator: str = Field(",", min_length=1, max_length=1)
-    sheet: str | int | None = Field(
-        None,
-        description="Excel workbooks: the sheet's name, or its number counting from 1 "
-        "(default: the first sheet)",
-    )
-    skip_rows: int = Field(
-        0, ge=0, description="Rows above the header to skip (e.g. a title row)"
-    )
-    decimal: Literal[".", ","] = Field(
-        ".",
-        description='Decimal mark of numbers written as text: "." (1,234.5) or "," '
-        "(1.234,5 and 0,975, as European exports write them; the separator then "
-        'defaults to ";")',
-    )
+    sheet: Sheet = None
+    skip_rows: SkipRows = 0
+    decimal: DecimalMark = "."
 
     @model_validator(mode="before")
     @classmethod
