@@ -51,7 +51,8 @@ Figures (issue 14: robustness), on the synthetic panel 3,000 × 10 × 60:
   (the result set written, fsynced and swapped in): ratio of median wall times,
   target ≤ 1.5;
 - `gdindex report SPEC --out DIR` on 3,000 units: wall time ≤ 30 s, report.html
-  ≤ 20 MB. `python bench/run.py --mode scale` runs only these.
+  ≤ 20 MB. `python bench/run.py --mode scale` runs only these; `--mode scale-out`
+  only the first (in interleaved rounds, with CPU time; `--repeats` rounds).
 
 Figures (issue 13: sensitivity): see bench/sensitivity.py; `python bench/run.py
 --mode sensitivity` runs only these.
@@ -71,7 +72,7 @@ import os
 import sys
 
 from analysis import analysis_bench, audit_worker
-from cli import cli_bench, report_bench, scale_bench
+from cli import cli_bench, report_bench, scale_bench, scale_out_bench
 from measure import ROOT
 from panel import (
     check_worker,
@@ -110,7 +111,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
         "--mode",
-        choices=sorted([*WORKERS, "report", "cli", "analysis", "scale"]),
+        choices=sorted([*WORKERS, "report", "cli", "analysis", "scale", "scale-out"]),
         default="compute",
     )
     args = parser.parse_args()
@@ -134,6 +135,9 @@ def main() -> None:
         return
     if args.mode == "scale":  # only the county-scale figures
         scale_bench(synth, min(args.repeats, 3))
+        return
+    if args.mode == "scale-out":  # only compute --out against compute, at scale
+        scale_out_bench(synth, args.repeats)
         return
     if args.mode == "analysis":  # only the audit and explain figures
         analysis_bench(synth, args.repeats)
