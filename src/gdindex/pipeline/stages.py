@@ -138,7 +138,9 @@ def compute(
         preparation=_steps_frame(prep.steps),
         _lazy={
             "stages": stages,
-            "flags": lambda: _flag_column(prep),
+            "indicators": lambda: builder.indicators(
+                raw, prep.treated, normalised, _flag_column(prep)
+            ),
             "contributions": lambda: builder.contributions(node_values),
             "cagr": lambda: builder.cagr(S),
         },
