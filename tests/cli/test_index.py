@@ -39,6 +39,33 @@ def test_compute_unknown_period_fails(tiny_spec: Path) -> None:
     assert code == 1 and "unknown period '1999'" in err
 
 
+def test_compute_unknown_period_with_out_keeps_the_old_files(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run("compute", str(tiny_spec), "-q", "--out", str(out))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    code, _, err = run(
+        "compute",
+        str(tiny_spec),
+        "--set",
+        "tree.children.p1.weight=5",
+        "--period",
+        "1999",
+        "--out",
+        str(out),
+    )
+
+    assert code == 1 and "unknown period '1999'" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".gdindex-*"))
+    # nor is a folder made for a new directory
+    new = tmp_path / "new" / "out"
+    assert run("compute", str(tiny_spec), "--period", "1999", "--out", str(new))[0]
+    assert not (tmp_path / "new").exists()
+
+
 def test_json_equals_library_result(tiny_spec: Path) -> None:
     code, out, _ = run("compute", str(tiny_spec), "--format", "json")
 

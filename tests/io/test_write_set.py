@@ -167,3 +167,31 @@ def test_a_file_in_the_way_is_an_output_error(tmp_path: Path) -> None:
         write_set(tmp_path / "out", _two_files(), "the results")
 
     assert caught.value.issues[0].code == "not-a-directory"
+
+
+def test_a_failed_set_removes_the_folders_it_made(tmp_path: Path) -> None:
+    def broken(path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match="cannot write the results"):
+        write_set(
+            tmp_path / "new" / "deeper" / "out",
+            {"a.csv": broken, "b.csv": broken},
+            "the results",
+        )
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_error_is_raised_unchanged_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mine.txt").write_text("mine", encoding="utf-8")
+
+    def refused(path: Path) -> None:
+        raise ValueError("not this one")
+
+    with pytest.raises(ValueError, match="not this one"):
+        write_set(tmp_path / "out", {**_two_files(), "c.csv": refused}, threads=2)
+
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]

@@ -13,7 +13,13 @@ from numpy.testing import assert_allclose
 import gdindex
 from gdindex import io
 from gdindex.pipeline import outputs as export
-from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, SPEC_YAML, write_project
+from tests.conftest import (
+    INDICATOR_COLUMNS,
+    ROOT,
+    SCORE_COLUMNS,
+    SPEC_YAML,
+    write_project,
+)
 from tests.weights_helpers import (
     DATA2,
     INDS,
@@ -315,3 +321,81 @@ def test_rerun_writes_byte_identical_files(tmp_path: Path) -> None:
     assert {"weights.csv", "manifest.json"} <= set(
         p.name for p in (tmp_path / "a").iterdir()
     )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_compute_outputs_writes_the_files_of_write_outputs(
+    tiny_spec: Path, tmp_path: Path, fmt: str
+) -> None:
+    spec = gdindex.load_spec(tiny_spec)
+    expected = gdindex.write_outputs(gdindex.compute(spec), tmp_path / "a", fmt)
+
+    result, written = export.compute_outputs(spec, tmp_path / "b", fmt)
+
+    assert [p.name for p in written] == [p.name for p in expected]
+    assert _snapshot(tmp_path / "b") == _snapshot(tmp_path / "a")
+    assert result.scores.equals(gdindex.compute(spec).scores)
+
+
+def test_compute_outputs_on_the_guangdong_sample(tmp_path: Path) -> None:
+    # preparation flags, groups and every table, as write_outputs writes them
+    spec = gdindex.load_spec(ROOT / "specs" / "guangdong.yaml")
+    gdindex.write_outputs(gdindex.compute(spec), tmp_path / "a")
+
+    export.compute_outputs(spec, tmp_path / "b")
+
+    assert _snapshot(tmp_path / "b") == _snapshot(tmp_path / "a")
+
+
+def test_compute_outputs_creates_nothing_when_the_data_fail(tmp_path: Path) -> None:
+    bad = write_project(
+        tmp_path / "bad",
+        SPEC_YAML.replace(
+            "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"
+        ),
+    )
+
+    with pytest.raises(gdindex.DataError):
+        export.compute_outputs(gdindex.load_spec(bad), tmp_path / "new" / "out")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad"]
+
+
+def test_a_failed_check_abandons_the_begun_set(
+    tiny_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # arrange: an old set, and a different one begun before the check fails
+    out = tmp_path / "out"
+    gdindex.write_outputs(gdindex.compute(tiny_spec), out)
+    before = _snapshot(out)
+    other = gdindex.load_spec(tiny_spec, ("tree.children.p1.weight=5",))
+    steps: list[str] = []
+    monkeypatch.setattr(io.write, "STEP_HOOK", steps.append)
+
+    def check(result: gdindex.IndexResult) -> None:
+        raise ValueError("no such period")
+
+    # act
+    with pytest.raises(ValueError, match="no such period"):
+        export.compute_outputs(other, out, check=check)
+
+    # assert: tables were written, never swapped in, and nothing is left over
+    assert "wrote indicators.csv" in steps and "swapped" not in steps
+    assert _snapshot(out) == before
+    assert not list(tmp_path.glob(".gdindex-*"))
+
+
+def test_compute_outputs_into_a_file_is_an_output_error(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "out").write_text("mine", encoding="utf-8")
+
+    with pytest.raises(gdindex.GdindexError) as caught:
+        export.compute_outputs(gdindex.load_spec(tiny_spec), tmp_path / "out")
+
+    assert caught.value.issues[0].code == "not-a-directory"
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "mine"

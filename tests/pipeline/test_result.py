@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 import gdindex
-from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, write_project
+from gdindex.methods import growth
+from gdindex.pipeline.result import _once
+from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, SPEC_YAML, write_project
 
 
 def test_scores_frame_shape_and_columns(tiny_spec: Path) -> None:
@@ -112,3 +118,110 @@ def test_weighted_group_means_use_each_period_weights(tmp_path: Path) -> None:
     assert south.to_list() == pytest.approx(
         [(1 * b + 2 * c) / 3, (3 * a2 + 1 * b2) / 4]
     )
+
+
+def _prepared_project(root: Path) -> Path:
+    """The tiny project, imputed (a flag) and log-treated: raw ≠ prepared."""
+    return write_project(
+        root,
+        SPEC_YAML.replace(
+            "indicators:\n",
+            "defaults:\n  impute: {method: group_mean}\n"
+            "  treat: {method: log}\nindicators:\n",
+        ),
+    )
+
+
+def test_indicator_table_is_the_stages_unpivoted(tmp_path: Path) -> None:
+    # arrange: built from the arrays, it must equal the wide stage frames in long
+    # form, rows by indicator (spec order), unit, period
+    result = gdindex.compute(_prepared_project(tmp_path))
+    ids = [ind.id for ind in result.spec.indicators]
+    keys = ["unit", "period"]
+
+    def long(stage: str, name: str) -> pl.DataFrame:
+        return result.stages[stage].unpivot(
+            ids, index=keys, variable_name="indicator", value_name=name
+        )
+
+    # act
+    table = result.indicator_table()
+
+    # assert
+    expected = long("raw", "raw").with_columns(
+        long("treated", "prepared")["prepared"],
+        long("normalised", "normalised")["normalised"],
+    )
+    assert_frame_equal(table.drop("flag"), expected)
+    assert table["raw"].to_list() != table["prepared"].to_list()
+    flagged = table.filter(pl.col("flag").is_not_null())
+    assert set(flagged["flag"]) >= {"imputed:group_mean;log"}
+
+
+def test_contributions_rows_by_node_child_period_unit(tiny_spec: Path) -> None:
+    # arrange: the formula applied node by node, in the documented row order
+    result = gdindex.compute(tiny_spec)
+    spec = result.spec
+    wide = result.stages["aggregated"]
+    units, periods = result.units["unit"].to_list(), result.periods
+    expected = []
+    for node, _ in spec.tree.walk():
+        if node.is_leaf:
+            continue
+        kids = [k.id for k in node.children or []]
+        w = result.weighting.nodes[node.id].weights if result.weighting else []
+
+        def values(node_id: str) -> np.ndarray:
+            return wide[node_id].to_numpy().reshape(len(units), len(periods))
+
+        table = growth.contributions(
+            values(node.id), np.stack([values(k) for k in kids], axis=-1), w
+        )
+        for k, child in enumerate(kids):
+            for p in range(1, len(periods)):
+                for u, unit in enumerate(units):
+                    value = table[u, p, k]
+                    expected.append(
+                        (
+                            unit,
+                            periods[p],
+                            node.id,
+                            child,
+                            float(w[k]),
+                            None if np.isnan(value) else float(value),
+                        )
+                    )
+
+    # act
+    rows = result.contributions.rows()
+
+    # assert
+    assert result.contributions.columns == [
+        "unit",
+        "period",
+        "node",
+        "child",
+        "weight",
+        "contribution",
+    ]
+    assert rows == expected  # the same formula on the same values: exactly
+    assert len(rows) == 3 * 1 * (2 + 2 + 2)
+
+
+def test_once_builds_one_value_for_threads_that_ask_together() -> None:
+    # arrange: a slow builder asked by eight threads at once
+    calls: list[int] = []
+
+    def make() -> object:
+        calls.append(1)
+        time.sleep(0.05)
+        return object()
+
+    get = _once(make)
+
+    # act
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda _: get(), range(8)))
+
+    # assert
+    assert len(calls) == 1 and all(g is got[0] for g in got)

@@ -350,3 +350,37 @@ def test_vector_cost_indicator_under_topsis_or_minmax_does_not_warn() -> None:
         result = gdindex.compute(spec, data=_vector_data())
 
         assert not [i for i in result.issues if i.code == "negative-by-construction"]
+
+
+def test_ready_hands_over_the_early_tables_once(tiny_spec: Path) -> None:
+    # arrange
+    handed: list[dict[str, pl.DataFrame]] = []
+
+    def ready(early: dict) -> None:
+        handed.append({name: make() for name, make in early.items()})
+
+    # act
+    result = gdindex.compute(tiny_spec, ready=ready)
+
+    # assert: the same tables the result gives; contributions built once
+    (early,) = handed
+    assert set(early) == {"indicators", "contributions"}
+    assert_frame_equal(early["indicators"], result.indicator_table())
+    assert early["contributions"] is result.contributions
+
+
+def test_ready_is_not_called_when_the_data_fail(tmp_path: Path) -> None:
+    from tests.conftest import SPEC_YAML, write_project
+
+    bad = write_project(
+        tmp_path,
+        SPEC_YAML.replace(
+            "indicators:", "defaults:\n  aggregate: {method: geometric}\nindicators:"
+        ),
+    )
+    handed: list[object] = []
+
+    with pytest.raises(DataError):
+        gdindex.compute(bad, ready=handed.append)
+
+    assert handed == []

@@ -70,10 +70,22 @@ def compute(
         import gdindex
         from gdindex.report.terminal import render_result
 
-        result = gdindex.compute(gdindex.load_spec(spec, tuple(overrides or ())))
-        chosen = _period(period, result.periods)
-        if out is not None:
-            written = gdindex.write_outputs(result, out, fmt.value, manifest_time)
+        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+        if out is None:
+            result = gdindex.compute(loaded)
+            chosen = _period(period, result.periods)
+        else:
+            from gdindex.pipeline import compute_outputs
+
+            # the files are written while the computation finishes
+            result, written = compute_outputs(
+                loaded,
+                out,
+                fmt.value,
+                manifest_time,
+                check=lambda r: _period(period, r.periods),  # before the swap
+            )
+            chosen = _period(period, result.periods)
             if not quiet:
                 _console(stderr=True).print(
                     f"wrote {len(written)} files to {out}", style="green"

@@ -63,9 +63,13 @@ def write_set(
     current directory, its parent is not writable), the files are moved in one at
     a time after all have been written, as `write_atomic` does.
 
+    A failed set (a writer raised, the disk is full) leaves `out_dir` as it was
+    and removes the folders it created for it.
+
     Raises:
         OutputError: `out_dir` is not a directory (a file, a dangling symlink), or
             cannot be written; the message says what is there and what to do.
+        Whatever a writer raises that is not an OSError, unchanged.
     """
     out_dir = Path(out_dir)
     where_is = _not_a_directory(out_dir, what)
@@ -75,6 +79,7 @@ def write_set(
         out_dir = out_dir.resolve()
     target = Path(os.path.abspath(out_dir))
     owned = set(files) | {n.split("/", 1)[0] for n in files}
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
 
@@ -109,8 +114,11 @@ def write_set(
             _remove_tree(fresh)
         _step("cleaned")
         return [target / name for name in files]
-    except OSError as exc:
-        raise output_error(what or f"the files to {out_dir}", out_dir, exc) from exc
+    except BaseException as exc:
+        _remove_empty(created)  # the folders made for a set that failed
+        if isinstance(exc, OSError):
+            raise output_error(what or f"the files to {out_dir}", out_dir, exc) from exc
+        raise
 
 
 def write_atomic(
@@ -176,6 +184,15 @@ def _move_in(
         os.replace(fresh / name, target / name)
     if owns is not None:
         _remove_owned(target, set(files), owns)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove `folders` (deepest first) that are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or gone): neither are its parents
 
 
 def _no(name: str) -> bool:

@@ -5,7 +5,7 @@ load → check → denominate → impute → screen → treat → normalise → 
 """
 
 from gdindex.pipeline.gaps import GROWTH_CODES
-from gdindex.pipeline.outputs import write_outputs
+from gdindex.pipeline.outputs import compute_outputs, write_outputs
 from gdindex.pipeline.result import STAGES, IndexResult, NodeInfo
 from gdindex.pipeline.stages import compute, denominators_of, groups_of
 
@@ -15,6 +15,7 @@ __all__ = [
     "IndexResult",
     "NodeInfo",
     "compute",
+    "compute_outputs",
     "denominators_of",
     "groups_of",
     "write_outputs",

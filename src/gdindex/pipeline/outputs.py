@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import polars as pl
 
 from gdindex.io import write_frame, write_set
 from gdindex.pipeline.result import IndexResult
+from gdindex.pipeline.stages import compute
+from gdindex.spec import IndexSpec
 from gdindex.version import __version__
 
 FORMATS = ("csv", "parquet", "json")
@@ -170,36 +173,125 @@ def write_outputs(
         out_dir: directory (created if needed).
         fmt: `csv`, `parquet` or `json` (one JSON array of records per table).
         with_time: record the creation time in the manifest (breaks byte-identity).
+
+    Returns:
+        The files written: the tables of `RESULT_TABLES` in that order, then
+        `manifest.json`.
+
+    Raises:
+        ValueError: an unknown `fmt`.
+        OutputError: `out_dir` cannot be written (see `io.write.write_set`).
     """
+    _check_format(fmt)
+    return _write(Path(out_dir), fmt, with_time, lambda: result, _table_makers(result))
+
+
+def compute_outputs(
+    spec: IndexSpec,
+    out_dir: str | Path,
+    fmt: str = "csv",
+    with_time: bool = False,
+    check: Callable[[IndexResult], object] | None = None,
+) -> tuple[IndexResult, list[Path]]:
+    """`compute(spec)` and `write_outputs` of its result, overlapped.
+
+    The set is begun as soon as `compute` has ruled out every data error (its
+    `ready` call): the long indicator table and the contributions are built and
+    written in other threads while the ranks and growth are computed; the other
+    tables and the manifest follow the result. The files are the same, byte for
+    byte, as those of `write_outputs(compute(spec), …)`. `check`, when given, is
+    called with the result before the set is completed: what it raises abandons
+    the set, as a failed computation does (e.g. the CLI's unknown `--period`).
+
+    Returns:
+        The result, and the files written (as `write_outputs`).
+
+    Raises:
+        SpecError, DataError: as `compute`; no file or folder has been created
+            then. Should the computation or `check` fail after the set was begun,
+            the unfinished set is removed and their error raised.
+        ValueError: an unknown `fmt`.
+        OutputError: as `write_outputs`.
+    """
+    _check_format(fmt)
+    out = Path(out_dir)
+    computed: Future[IndexResult] = Future()
+    writing: list[Future[list[Path]]] = []
+    pool = ThreadPoolExecutor(1, thread_name_prefix="gdindex-outputs")
+
+    def ready(early: dict[str, Callable[[], pl.DataFrame]]) -> None:
+        def later(name: str) -> Callable[[], pl.DataFrame]:
+            return lambda: _table_makers(computed.result())[name]()
+
+        makers = {n: early[n] for n in RESULT_TABLES if n in early}
+        makers.update({n: later(n) for n in RESULT_TABLES if n not in early})
+        writing.append(
+            pool.submit(_write, out, fmt, with_time, computed.result, makers)
+        )
+
+    try:
+        try:
+            result = compute(spec, ready=ready)
+            if check is not None:
+                check(result)
+        except BaseException:
+            computed.set_exception(_AbandonedError("the computation failed"))
+            if writing:
+                writing[0].exception()  # wait until the unfinished set is removed
+            raise
+        computed.set_result(result)
+        if not writing:  # pragma: no cover - compute calls `ready` when it succeeds
+            return result, write_outputs(result, out, fmt, with_time)
+        return result, writing[0].result()
+    finally:
+        pool.shutdown()
+
+
+class _AbandonedError(RuntimeError):
+    """The computation failed: the tables waiting for its result are not written."""
+
+
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _write(
+    out: Path,
+    fmt: str,
+    with_time: bool,
+    result: Callable[[], IndexResult],
+    makers: dict[str, Callable[[], pl.DataFrame]],
+) -> list[Path]:
+    """Write the tables `makers` build, in their order, and the manifest of
+    `result()` as one set; return the files in `RESULT_TABLES` order."""
     # Each table is built (the long indicator table, the contributions) and
     # written in its own thread: Polars and NumPy release the GIL, so building one
     # overlaps writing another. The manifest, which counts their rows, comes last.
     built: dict[str, pl.DataFrame] = {}
-    makers = _table_makers(result)
     writers: dict[str, Callable[[Path], None]] = {}
     for name, make in makers.items():
         writers[f"{name}.{fmt}"] = _frame_writer(name, make, built, fmt)
 
     def write_manifest(path: Path) -> None:
-        tables = {n: built[n] if n in built else makers[n]() for n in makers}
-        meta = manifest(result, tables, fmt, with_time)
+        tables = {n: built[n] if n in built else makers[n]() for n in RESULT_TABLES}
+        meta = manifest(result(), tables, fmt, with_time)
         text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
         path.write_text(text, encoding="utf-8")
 
     writers["manifest.json"] = write_manifest
-    out = Path(out_dir)
     # The set owns every result table in any format: a table an earlier run left
     # in another format is not carried over, so the directory holds one result set
     # (the manifest names the format).
-    return write_set(
+    written = write_set(
         out,
         writers,
         f"the results to {out}",
         owns=RESULT_FILES.__contains__,
         threads=3,
     )
+    order = [f"{n}.{fmt}" for n in RESULT_TABLES] + ["manifest.json"]
+    return sorted(written, key=lambda p: order.index(p.name))
 
 
 #: Every file name a result set may have.

@@ -7,10 +7,11 @@ never prints and never writes files.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -422,6 +423,24 @@ class _Frames:
                 _float(values.reshape(-1), "cagr"),
             ]
         )
+
+
+T = TypeVar("T")
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, run at most once however many threads call it at the same time (the
+    others wait for its value; an exception is raised to each caller)."""
+    lock = threading.Lock()
+    made: list[T] = []
+
+    def get() -> T:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+    return get
 
 
 def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:

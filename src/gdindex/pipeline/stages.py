@@ -6,7 +6,7 @@ growth. Every stage's output is kept in `IndexResult.stages`. This module never 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,13 @@ from gdindex.methods.aggregate import aggregate_node
 from gdindex.pipeline.gaps import gap_warnings
 from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import Prepared, prepare
-from gdindex.pipeline.result import IndexResult, NodeInfo, _Frames, _steps_frame
+from gdindex.pipeline.result import (
+    IndexResult,
+    NodeInfo,
+    _Frames,
+    _once,
+    _steps_frame,
+)
 from gdindex.pipeline.tree_weights import (
     ChildValues,
     NodeWeights,
@@ -34,6 +40,7 @@ def compute(
     data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
     *,
     dataset: Dataset | None = None,
+    ready: Callable[[dict[str, Callable[[], pl.DataFrame]]], None] | None = None,
 ) -> IndexResult:
     """Compute the index of `spec`.
 
@@ -43,6 +50,13 @@ def compute(
             (same columns as the files would have).
         dataset: an already loaded `load_data(spec)` to reuse (e.g. by `compare`,
             for two specs reading the same tables); `data` is then ignored.
+        ready: called once, as soon as every data error has been ruled out and the
+            tables that need no ranks or growth can be built, with a builder for
+            each: `indicators` (as `IndexResult.indicator_table()`) and
+            `contributions` (as `IndexResult.contributions`, built once whoever
+            asks first). It may hand them to other threads, which then build and
+            write them while the ranks and growth are computed
+            (`pipeline.outputs.compute_outputs`); it must return promptly.
 
     Raises:
         SpecError: the spec is invalid.
@@ -79,6 +93,16 @@ def compute(
         spec, normalised, prepared, units, periods, log
     )
     log.raise_if_errors(DataError, "cannot aggregate the tree")
+    # From here on nothing raises a DataError, and the arrays above are only read.
+    builder = _Frames(spec, dataset, nodes, derived)
+    early: dict[str, Callable[[], pl.DataFrame]] = {
+        "indicators": lambda: builder.indicators(
+            raw, prep.treated, normalised, _flag_column(prep)
+        ),
+        "contributions": _once(lambda: builder.contributions(node_values)),
+    }
+    if ready is not None:
+        ready(dict(early))
 
     S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
     R = growth.ranks(S)
@@ -98,7 +122,6 @@ def compute(
             "non-finite",
         )
         G = np.where(huge, np.nan, G)
-    builder = _Frames(spec, dataset, nodes, derived)
     groups = builder.groups(S)
     gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
@@ -138,10 +161,7 @@ def compute(
         preparation=_steps_frame(prep.steps),
         _lazy={
             "stages": stages,
-            "indicators": lambda: builder.indicators(
-                raw, prep.treated, normalised, _flag_column(prep)
-            ),
-            "contributions": lambda: builder.contributions(node_values),
+            **early,
             "cagr": lambda: builder.cagr(S),
         },
     )
