@@ -188,10 +188,12 @@ def groups_of(spec: IndexSpec, dataset: Dataset) -> dict[str, np.ndarray]:
 
 def _flag_column(prep: Prepared) -> pl.Series:
     """The `flag` column of the long indicator table (indicator-major order)."""
+    if not prep.flags.any():  # no step touched a cell: no codes to look up
+        return pl.repeat(None, prep.flags.size, dtype=pl.String, eager=True).alias(
+            "flag"
+        )
     codes, texts = prep.flag_codes()  # [unit, period, indicator]
     flat = pl.Series("flag", codes.transpose(2, 0, 1).reshape(-1))
-    if not texts:
-        return pl.repeat(None, len(flat), dtype=pl.String, eager=True).alias("flag")
     return flat.replace_strict(texts, default=None, return_dtype=pl.String)
 
 
