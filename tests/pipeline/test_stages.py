@@ -352,21 +352,23 @@ def test_vector_cost_indicator_under_topsis_or_minmax_does_not_warn() -> None:
         assert not [i for i in result.issues if i.code == "negative-by-construction"]
 
 
-def test_ready_hands_over_the_early_tables_once(tiny_spec: Path) -> None:
+def test_ready_hands_over_the_tables_as_they_can_be_built(tiny_spec: Path) -> None:
     # arrange
     handed: list[dict[str, pl.DataFrame]] = []
 
-    def ready(early: dict) -> None:
-        handed.append({name: make() for name, make in early.items()})
+    def ready(tables: dict) -> None:
+        handed.append({name: make() for name, make in tables.items()})
 
     # act
     result = gdindex.compute(tiny_spec, ready=ready)
 
-    # assert: the same tables the result gives; contributions built once
-    (early,) = handed
-    assert set(early) == {"indicators", "contributions"}
+    # assert: first what needs no ranks, then the scores; the tables of the
+    # result, contributions built once
+    early, late = handed
+    assert list(early) == ["indicators", "contributions"] and list(late) == ["scores"]
     assert_frame_equal(early["indicators"], result.indicator_table())
     assert early["contributions"] is result.contributions
+    assert late["scores"] is result.scores
 
 
 def test_ready_is_not_called_when_the_data_fail(tmp_path: Path) -> None:

@@ -196,10 +196,11 @@ def compute_outputs(
     """`compute(spec)` and `write_outputs` of its result, overlapped.
 
     The set is begun as soon as `compute` has ruled out every data error (its
-    `ready` call): the long indicator table and the contributions are built and
-    written in other threads while the ranks and growth are computed; the other
-    tables and the manifest follow the result. The files are the same, byte for
-    byte, as those of `write_outputs(compute(spec), …)`. `check`, when given, is
+    first `ready` call): the long indicator table and the contributions are built
+    and written in other threads while the ranks and growth are computed, the
+    scores as soon as those are known; the other tables and the manifest follow
+    the result. The files are the same, byte for byte, as those of
+    `write_outputs(compute(spec), …)`. `check`, when given, is
     called with the result before the set is completed: what it raises abandons
     the set, as a failed computation does (e.g. the CLI's unknown `--period`).
 
@@ -216,18 +217,22 @@ def compute_outputs(
     _check_format(fmt)
     out = Path(out_dir)
     computed: Future[IndexResult] = Future()
+    # each table's builder, as `compute` hands it over (or, at its end, the result)
+    handed: dict[str, Future[Callable[[], pl.DataFrame]]] = {
+        name: Future() for name in RESULT_TABLES
+    }
     writing: list[Future[list[Path]]] = []
     pool = ThreadPoolExecutor(1, thread_name_prefix="gdindex-outputs")
 
-    def ready(early: dict[str, Callable[[], pl.DataFrame]]) -> None:
-        def later(name: str) -> Callable[[], pl.DataFrame]:
-            return lambda: _table_makers(computed.result())[name]()
-
-        makers = {n: early[n] for n in RESULT_TABLES if n in early}
-        makers.update({n: later(n) for n in RESULT_TABLES if n not in early})
-        writing.append(
-            pool.submit(_write, out, fmt, with_time, computed.result, makers)
-        )
+    def ready(tables: dict[str, Callable[[], pl.DataFrame]]) -> None:
+        for name, make in tables.items():
+            handed[name].set_result(make)
+        if not writing:  # the first tables: begin the set, tables in hand first
+            order = sorted(RESULT_TABLES, key=lambda n: not handed[n].done())
+            makers = {n: _when_handed(handed[n]) for n in order}
+            writing.append(
+                pool.submit(_write, out, fmt, with_time, computed.result, makers)
+            )
 
     try:
         try:
@@ -235,16 +240,30 @@ def compute_outputs(
             if check is not None:
                 check(result)
         except BaseException:
-            computed.set_exception(_AbandonedError("the computation failed"))
+            abandoned = _AbandonedError("the computation failed")
+            futures: list[Future[Any]] = [computed, *handed.values()]
+            for future in futures:
+                if not future.done():
+                    future.set_exception(abandoned)
             if writing:
                 writing[0].exception()  # wait until the unfinished set is removed
             raise
+        for name, make in _table_makers(result).items():
+            if not handed[name].done():
+                handed[name].set_result(make)
         computed.set_result(result)
         if not writing:  # pragma: no cover - compute calls `ready` when it succeeds
             return result, write_outputs(result, out, fmt, with_time)
         return result, writing[0].result()
     finally:
         pool.shutdown()
+
+
+def _when_handed(
+    handed: Future[Callable[[], pl.DataFrame]],
+) -> Callable[[], pl.DataFrame]:
+    """A table builder that waits until `compute` has handed the table over."""
+    return lambda: handed.result()()
 
 
 class _AbandonedError(RuntimeError):

@@ -151,7 +151,12 @@ def _idx(values: np.ndarray) -> pl.Series:
     """Row indices for `Series.gather`."""
     if values.size <= _LIST_LIMIT:
         return pl.Series("", values.tolist(), dtype=pl.UInt32)
-    return pl.Series("", values.astype(np.uint32))
+    return pl.Series("", values.astype(np.uint32, copy=False))
+
+
+def _arange(n: int, start: int = 0) -> np.ndarray:
+    """`start … n−1` as row indices (uint32: `_idx` takes them without a copy)."""
+    return np.arange(start, n, dtype=np.uint32)
 
 
 def _with_keys(
@@ -360,9 +365,9 @@ class _Frames:
         rows = (P - 1) * U  # of each child
         if not kids or rows == 0:
             return self._empty("node", "child", "weight", "contribution")
-        ki = np.repeat(np.arange(len(kids)), rows)
-        pi = np.tile(np.repeat(np.arange(1, P), U), len(kids))
-        ui = np.tile(np.arange(U), len(kids) * (P - 1))
+        ki = np.repeat(_arange(len(kids)), rows)
+        pi = np.tile(np.repeat(_arange(P, 1), U), len(kids))
+        ui = np.tile(_arange(U), len(kids) * (P - 1))
         return pl.DataFrame(
             [
                 self.units.gather(_idx(ui)),
@@ -385,9 +390,9 @@ class _Frames:
         `[unit, period, indicator]` arrays; rows ordered by indicator (spec order),
         unit, period, as `flags` is."""
         U, P, n_ind = raw.shape
-        ii = np.repeat(np.arange(n_ind), U * P)
-        ui = np.tile(np.repeat(np.arange(U), P), n_ind)
-        pi = np.tile(np.arange(P), U * n_ind)
+        ii = np.repeat(_arange(n_ind), U * P)
+        ui = np.tile(np.repeat(_arange(U), P), n_ind)
+        pi = np.tile(_arange(P), U * n_ind)
         ids = pl.Series("indicator", [i.id for i in self.spec.indicators], pl.String)
         made: dict[int, pl.Series] = {}  # a step that changed nothing: the same values
 

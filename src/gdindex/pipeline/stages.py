@@ -50,13 +50,14 @@ def compute(
             (same columns as the files would have).
         dataset: an already loaded `load_data(spec)` to reuse (e.g. by `compare`,
             for two specs reading the same tables); `data` is then ignored.
-        ready: called once, as soon as every data error has been ruled out and the
-            tables that need no ranks or growth can be built, with a builder for
-            each: `indicators` (as `IndexResult.indicator_table()`) and
+        ready: called with builders of result tables as soon as they can be
+            built, so that other threads can build and write them while the
+            computation goes on (`pipeline.outputs.compute_outputs`); it must
+            return promptly. First, once every data error has been ruled out,
+            with `indicators` (as `IndexResult.indicator_table()`) and
             `contributions` (as `IndexResult.contributions`, built once whoever
-            asks first). It may hand them to other threads, which then build and
-            write them while the ranks and growth are computed
-            (`pipeline.outputs.compute_outputs`); it must return promptly.
+            asks first); then, once the ranks and growth are known, with
+            `scores` (`IndexResult.scores`).
 
     Raises:
         SpecError: the spec is invalid.
@@ -122,6 +123,9 @@ def compute(
             "non-finite",
         )
         G = np.where(huge, np.nan, G)
+    scores = builder.scores(S, R, C, G, growth.rank_changes(R))
+    if ready is not None:
+        ready({"scores": lambda: scores})
     groups = builder.groups(S)
     gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
@@ -151,7 +155,7 @@ def compute(
         units=dataset.unit_table,
         periods=periods,
         nodes=nodes,
-        scores=builder.scores(S, R, C, G, growth.rank_changes(R)),
+        scores=scores,
         weights=weighting.frame(),
         weighting=weighting,
         groups=groups,
