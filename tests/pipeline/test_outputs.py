@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -103,15 +104,15 @@ def test_failed_write_leaves_directory_unchanged(
     gdindex.write_outputs(result, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     calls = {"n": 0}
-    original = io.write_frame
+    original = io.write_frames
 
-    def flaky(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    def flaky(blocks: Iterable[pl.DataFrame], path: Path, fmt: str) -> int:
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full")
-        original(frame, path, fmt)
+        return original(blocks, path, fmt)
 
-    monkeypatch.setattr(export, "write_frame", flaky)
+    monkeypatch.setattr(export, "write_frames", flaky)
     with pytest.raises(gdindex.GdindexError, match="cannot write the results"):
         gdindex.write_outputs(result, out)
 

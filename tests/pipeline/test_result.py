@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +11,6 @@ from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.methods import growth
-from gdindex.pipeline.result import _once
 from tests.conftest import INDICATOR_COLUMNS, SCORE_COLUMNS, SPEC_YAML, write_project
 
 
@@ -208,20 +205,24 @@ def test_contributions_rows_by_node_child_period_unit(tiny_spec: Path) -> None:
     assert len(rows) == 3 * 1 * (2 + 2 + 2)
 
 
-def test_once_builds_one_value_for_threads_that_ask_together() -> None:
-    # arrange: a slow builder asked by eight threads at once
-    calls: list[int] = []
-
-    def make() -> object:
-        calls.append(1)
-        time.sleep(0.05)
-        return object()
-
-    get = _once(make)
+def test_the_long_tables_in_blocks_are_the_tables(tmp_path: Path) -> None:
+    # arrange: 3 units × 2 periods = 6 rows per indicator, 3 per child of a node
+    result = gdindex.compute(_prepared_project(tmp_path))
 
     # act
-    with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(lambda _: get(), range(8)))
+    indicators = list(result.indicator_blocks(rows=7))
+    contributions = list(result.contribution_blocks(rows=3))
 
-    # assert
-    assert len(calls) == 1 and all(g is got[0] for g in got)
+    # assert: whole indicators (children) per block, in the tables' row order
+    assert [b["indicator"].unique().to_list() for b in indicators] == [
+        ["i1"],
+        ["i2"],
+        ["i3"],
+        ["i4"],
+    ]
+    assert_frame_equal(pl.concat(indicators), result.indicator_table())
+    assert [b.height for b in contributions] == [3] * 6
+    assert_frame_equal(pl.concat(contributions), result.contributions)
+    # once built, the frame itself is given
+    (whole,) = result.contribution_blocks(rows=3)
+    assert whole is result.contributions

@@ -14,7 +14,7 @@ The modules, bottom up:
 - `units`: the units table;
 - `datatable`: one `data:` table, wide or long, into indicator columns;
 - `dataset`: `Dataset` and `load_data`, aligning every table into arrays;
-- `write`: `write_atomic`, `write_frame` and the output error.
+- `write`: `write_set`, `write_atomic`, `write_frame(s)` and the output error.
 
 This package re-exports the names the rest of gdindex uses.
 """
@@ -27,6 +27,7 @@ from gdindex.io.write import (
     output_error,
     write_atomic,
     write_frame,
+    write_frames,
     write_set,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "read_table",
     "write_atomic",
     "write_frame",
+    "write_frames",
     "write_set",
 ]

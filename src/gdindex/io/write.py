@@ -1,18 +1,20 @@
 """Writing outputs: atomically, with one error type for every failed write.
 
-Owns `write_atomic` (all files or none), `output_error`, frames as CSV, Parquet or
-JSON (`write_frame`) and JSON-ready records. It never reads inputs or decides what
+Owns `write_set` and `write_atomic` (all files or none), `output_error`, frames as
+CSV, Parquet or JSON (`write_frame`, or in row blocks `write_frames`) and JSON-ready
+records. It never reads inputs or decides what
 a result file contains.
 """
 
 from __future__ import annotations
 
 import errno
+import itertools
 import math
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -505,29 +507,73 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
     Raises:
         OutputError: a float column holds ±inf, naming the file, column and rows.
     """
-    floats = [c for c, t in frame.schema.items() if t.is_float()]
-    if floats:
-        infinite = frame.select(pl.col(floats).is_infinite().any())
-        for column in [c for c in floats if infinite[c][0]]:
-            rows = frame.with_row_index("__row").filter(pl.col(column).is_infinite())
-            shown = [r + 2 for r in rows["__row"].head(5).to_list()]  # header: line 1
-            raise OutputError(
-                f"cannot write {path.name}: column '{column}' holds infinite values",
-                [
-                    Issue(
-                        f"{path.name}: column '{column}'",
-                        f"{rows.height} infinite value(s), e.g. at row(s) "
-                        f"{', '.join(map(str, shown))} of the table",
-                        "this is a gdindex bug: please report it with the spec; "
-                        "extreme input values may be the cause",
-                        code="non-finite",
-                    )
-                ],
-            )
-        frame = frame.with_columns(pl.col(c).fill_nan(None) for c in floats)
+    frame = _finite(frame, path)
     if fmt == "parquet":
         frame.write_parquet(path, statistics=False)
     elif fmt == "json":
         path.write_text(frame.write_json(), encoding="utf-8")
     else:
         frame.write_csv(path)
+
+
+def write_frames(blocks: Iterable[pl.DataFrame], path: Path, fmt: str) -> int:
+    """Write one table given as consecutive row blocks of one schema, exactly as
+    `write_frame` writes the whole (the same bytes).
+
+    A CSV is written block after block (the header once), so that a table of
+    millions of rows need never be in memory at once, and each block's memory is
+    reused by the next; Parquet and JSON are written from the blocks put together.
+
+    Returns:
+        The rows written.
+
+    Raises:
+        OutputError: as `write_frame`; the rows it names count from the first
+            block.
+        ValueError: no block at all (a table has at least its header).
+    """
+    blocks = iter(blocks)
+    first = next(blocks, None)
+    if first is None:
+        raise ValueError(f"no rows and no columns to write to {path.name}")
+    second = next(blocks, None)
+    if second is None:  # one block: the table itself
+        write_frame(first, path, fmt)
+        return first.height
+    rest = itertools.chain([first, second], blocks)
+    if fmt != "csv":
+        table = pl.concat(list(rest))
+        write_frame(table, path, fmt)
+        return table.height
+    rows = 0
+    with path.open("wb") as out:
+        for block in rest:
+            _finite(block, path, rows).write_csv(out, include_header=block is first)
+            rows += block.height
+    return rows
+
+
+def _finite(frame: pl.DataFrame, path: Path, offset: int = 0) -> pl.DataFrame:
+    """`frame` with NaN as missing; an OutputError if a float column holds ±inf
+    (rows numbered as in the file, the first of `frame` being row `offset + 1`)."""
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    if not floats:
+        return frame
+    infinite = frame.select(pl.col(floats).is_infinite().any())
+    for column in [c for c in floats if infinite[c][0]]:
+        rows = frame.with_row_index("__row").filter(pl.col(column).is_infinite())
+        shown = [offset + r + 2 for r in rows["__row"].head(5).to_list()]  # header
+        raise OutputError(
+            f"cannot write {path.name}: column '{column}' holds infinite values",
+            [
+                Issue(
+                    f"{path.name}: column '{column}'",
+                    f"{rows.height} infinite value(s), e.g. at row(s) "
+                    f"{', '.join(map(str, shown))} of the table",
+                    "this is a gdindex bug: please report it with the spec; "
+                    "extreme input values may be the cause",
+                    code="non-finite",
+                )
+            ],
+        )
+    return frame.with_columns(pl.col(c).fill_nan(None) for c in floats)

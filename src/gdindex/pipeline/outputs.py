@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,13 +17,15 @@ from typing import Any
 
 import polars as pl
 
-from gdindex.io import write_frame, write_set
+from gdindex.io import write_frames, write_set
 from gdindex.pipeline.result import IndexResult
 from gdindex.pipeline.stages import compute
 from gdindex.spec import IndexSpec
 from gdindex.version import __version__
 
 FORMATS = ("csv", "parquet", "json")
+#: A table to write: a builder of its consecutive row blocks.
+Blocks = Callable[[], Iterable[pl.DataFrame]]
 RESULT_TABLES = (
     "scores",
     "indicators",
@@ -71,8 +73,10 @@ def manifest(
     tables: dict[str, pl.DataFrame] | None = None,
     fmt: str = "csv",
     with_time: bool = False,
+    rows: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """What was computed from what: version, spec and input hashes, methods, rows."""
+    """What was computed from what: version, spec and input hashes, methods, rows
+    (of `tables`, or as `rows` counts them: table name → rows written)."""
     spec = result.spec
     base = spec.base_dir
     normalise: dict[str, list[str]] = {}
@@ -144,7 +148,9 @@ def manifest(
         },
         "preparation": _preparation_counts(result),
         "format": fmt,
-        "rows": {name: t.height for name, t in (tables or {}).items()},
+        "rows": dict(rows)
+        if rows is not None
+        else {name: t.height for name, t in (tables or {}).items()},
         "warnings": [i.to_dict() for i in result.issues if i.severity == "warning"],
     }
     if with_time:
@@ -218,13 +224,11 @@ def compute_outputs(
     out = Path(out_dir)
     computed: Future[IndexResult] = Future()
     # each table's builder, as `compute` hands it over (or, at its end, the result)
-    handed: dict[str, Future[Callable[[], pl.DataFrame]]] = {
-        name: Future() for name in RESULT_TABLES
-    }
+    handed: dict[str, Future[Blocks]] = {name: Future() for name in RESULT_TABLES}
     writing: list[Future[list[Path]]] = []
     pool = ThreadPoolExecutor(1, thread_name_prefix="gdindex-outputs")
 
-    def ready(tables: dict[str, Callable[[], pl.DataFrame]]) -> None:
+    def ready(tables: dict[str, Blocks]) -> None:
         for name, make in tables.items():
             handed[name].set_result(make)
         if not writing:  # the first tables: begin the set, tables in hand first
@@ -259,9 +263,7 @@ def compute_outputs(
         pool.shutdown()
 
 
-def _when_handed(
-    handed: Future[Callable[[], pl.DataFrame]],
-) -> Callable[[], pl.DataFrame]:
+def _when_handed(handed: Future[Blocks]) -> Blocks:
     """A table builder that waits until `compute` has handed the table over."""
     return lambda: handed.result()()
 
@@ -280,21 +282,22 @@ def _write(
     fmt: str,
     with_time: bool,
     result: Callable[[], IndexResult],
-    makers: dict[str, Callable[[], pl.DataFrame]],
+    makers: dict[str, Blocks],
 ) -> list[Path]:
     """Write the tables `makers` build, in their order, and the manifest of
     `result()` as one set; return the files in `RESULT_TABLES` order."""
-    # Each table is built (the long indicator table, the contributions) and
-    # written in its own thread: Polars and NumPy release the GIL, so building one
-    # overlaps writing another. The manifest, which counts their rows, comes last.
-    built: dict[str, pl.DataFrame] = {}
+    # Each table is built (the long indicator table, the contributions, block by
+    # block) and written in its own thread: Polars and NumPy release the GIL, so
+    # building one overlaps writing another. The manifest, which counts their
+    # rows, comes last.
+    rows: dict[str, int] = {}
     writers: dict[str, Callable[[Path], None]] = {}
     for name, make in makers.items():
-        writers[f"{name}.{fmt}"] = _frame_writer(name, make, built, fmt)
+        writers[f"{name}.{fmt}"] = _frame_writer(name, make, rows, fmt)
 
     def write_manifest(path: Path) -> None:
-        tables = {n: built[n] if n in built else makers[n]() for n in RESULT_TABLES}
-        meta = manifest(result(), tables, fmt, with_time)
+        counted = {n: rows[n] for n in RESULT_TABLES}  # every table is written
+        meta = manifest(result(), fmt=fmt, with_time=with_time, rows=counted)
         text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
         path.write_text(text, encoding="utf-8")
 
@@ -320,26 +323,23 @@ RESULT_FILES = frozenset(
 
 
 def _frame_writer(
-    name: str,
-    make: Callable[[], pl.DataFrame],
-    built: dict[str, pl.DataFrame],
-    fmt: str,
+    name: str, make: Blocks, rows: dict[str, int], fmt: str
 ) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        built[name] = frame = make()
-        write_frame(frame, path, fmt)
+        rows[name] = write_frames(make(), path, fmt)
 
     return write
 
 
-def _table_makers(result: IndexResult) -> dict[str, Callable[[], pl.DataFrame]]:
-    """How to build each table of `result_tables` (contract files first)."""
+def _table_makers(result: IndexResult) -> dict[str, Blocks]:
+    """How to build each table of `result_tables` (contract files first), as
+    consecutive row blocks: the long ones are written without being held whole."""
     return {
-        "scores": lambda: result.scores,
-        "indicators": result.indicator_table,
-        "weights": lambda: result.weights,
-        "groups": lambda: result.groups,
-        "quadrants": lambda: result.quadrants,
-        "contributions": lambda: result.contributions,
-        "cagr": lambda: result.cagr,
+        "scores": lambda: [result.scores],
+        "indicators": result.indicator_blocks,
+        "weights": lambda: [result.weights],
+        "groups": lambda: [result.groups],
+        "quadrants": lambda: [result.quadrants],
+        "contributions": result.contribution_blocks,
+        "cagr": lambda: [result.cagr],
     }

@@ -7,11 +7,10 @@ never prints and never writes files.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -24,6 +23,9 @@ from gdindex.pipeline.tree_weights import NodeWeights, Weighting
 from gdindex.spec import IndexSpec, Period
 
 STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")
+#: Rows of a block of the long tables written block by block (indicators,
+#: contributions): a county-scale table need not be in memory whole.
+BLOCK_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class IndexResult:
     issues: list[Issue] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     preparation: pl.DataFrame = field(default_factory=lambda: _steps_frame([]))
-    _lazy: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False)
+    _lazy: dict[str, Callable[..., Any]] = field(default_factory=dict, repr=False)
 
     # The frames below are built from the computed arrays on first use: a report
     # that only needs the scores does not pay for them.
@@ -110,6 +112,20 @@ class IndexResult:
         """`unit, period, indicator, raw, prepared, normalised, flag` (long form,
         rows by indicator in spec order, unit, period)."""
         return self._lazy["indicators"]()
+
+    def indicator_blocks(self, rows: int = BLOCK_ROWS) -> Iterator[pl.DataFrame]:
+        """`indicator_table()` in consecutive row blocks of whole indicators, about
+        `rows` rows each (at least one indicator, and one block): to write it
+        without holding it whole."""
+        return iter(self._lazy["indicator_blocks"](rows))
+
+    def contribution_blocks(self, rows: int = BLOCK_ROWS) -> Iterator[pl.DataFrame]:
+        """`contributions` in consecutive row blocks of whole children of a node,
+        about `rows` rows each (at least one block), or as the one frame once that
+        has been built."""
+        if "contributions" in self.__dict__:  # the cached property, built
+            return iter([self.contributions])
+        return iter(self._lazy["contribution_blocks"](rows))
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (NaN → null)."""
@@ -157,6 +173,12 @@ def _idx(values: np.ndarray) -> pl.Series:
 def _arange(n: int, start: int = 0) -> np.ndarray:
     """`start … n−1` as row indices (uint32: `_idx` takes them without a copy)."""
     return np.arange(start, n, dtype=np.uint32)
+
+
+def _block(values: np.ndarray, i0: int, i1: int, name: str) -> pl.Series:
+    """Indicators `i0:i1` of a `[unit, period, indicator]` array as one long column,
+    indicator by indicator, each unit by unit, period by period."""
+    return _float(values[:, :, i0:i1].transpose(2, 0, 1).reshape(-1), name)
 
 
 def _with_keys(
@@ -340,78 +362,88 @@ class _Frames:
             return self._empty("node", "score", "growth_pct", "change", "quadrant")
         return pl.concat(frames)
 
-    def contributions(self, values: dict[str, np.ndarray]) -> pl.DataFrame:
-        """Rows ordered by node (pre-order), child, period (from the second), unit.
+    def contribution_blocks(
+        self, values: dict[str, np.ndarray], rows: int | None
+    ) -> Iterator[pl.DataFrame]:
+        """`unit, period, node, child, weight, contribution` in consecutive row
+        blocks of whole children of a node, about `rows` rows each (None: one block
+        per node), at least one block; rows by node (pre-order), child, period (from
+        the second), unit.
 
-        Built in one frame from index arrays: at county scale (1.7 million rows)
-        per-node frames of Python lists cost more than the numbers themselves."""
+        Built from index arrays: at county scale (1.7 million rows) frames of Python
+        lists cost more than the numbers themselves."""
         U, P = len(self.units), len(self.periods)
-        parents: list[str] = []
-        kids: list[str] = []
-        weights: list[np.ndarray] = []
-        blocks: list[np.ndarray] = []
+        per_child = (P - 1) * U
+        made = False
         for node, _depth in self.spec.tree.walk():
             if node.is_leaf or self.spec.aggregate_for(node).method != "arithmetic":
                 continue
             children = node.children or []
-            w = self.derived[node.id].weights
+            if not children or per_child == 0:
+                continue
+            w = np.asarray(self.derived[node.id].weights, dtype=np.float64)
             C = growth.contributions(
                 values[node.id], np.stack([values[k.id] for k in children], axis=-1), w
             )  # [unit, period, child]
-            parents.extend(node.id for _ in children)
-            kids.extend(k.id for k in children)
-            weights.append(np.asarray(w, dtype=np.float64))
-            blocks.append(C[:, 1:, :].transpose(2, 1, 0).reshape(-1))
-        rows = (P - 1) * U  # of each child
-        if not kids or rows == 0:
-            return self._empty("node", "child", "weight", "contribution")
-        ki = np.repeat(_arange(len(kids)), rows)
-        pi = np.tile(np.repeat(_arange(P, 1), U), len(kids))
-        ui = np.tile(_arange(U), len(kids) * (P - 1))
-        return pl.DataFrame(
-            [
-                self.units.gather(_idx(ui)),
-                self.periods.gather(_idx(pi)),
-                pl.Series("node", parents, dtype=pl.String).gather(_idx(ki)),
-                pl.Series("child", kids, dtype=pl.String).gather(_idx(ki)),
-                _float(np.repeat(np.concatenate(weights), rows), "weight"),
-                _float(np.concatenate(blocks), "contribution"),
-            ]
-        )
+            step = len(children) if rows is None else max(1, rows // per_child)
+            for k0 in range(0, len(children), step):
+                kids = [k.id for k in children[k0 : k0 + step]]
+                ki = np.repeat(_arange(len(kids)), per_child)
+                pi = np.tile(np.repeat(_arange(P, 1), U), len(kids))
+                ui = np.tile(_arange(U), len(kids) * (P - 1))
+                block = C[:, 1:, k0 : k0 + len(kids)].transpose(2, 1, 0).reshape(-1)
+                made = True
+                yield pl.DataFrame(
+                    [
+                        self.units.gather(_idx(ui)),
+                        self.periods.gather(_idx(pi)),
+                        pl.repeat(node.id, len(ki), dtype=pl.String, eager=True).alias(
+                            "node"
+                        ),
+                        pl.Series("child", kids, dtype=pl.String).gather(_idx(ki)),
+                        _float(np.repeat(w[k0 : k0 + len(kids)], per_child), "weight"),
+                        _float(block, "contribution"),
+                    ]
+                )
+        if not made:
+            yield self._empty("node", "child", "weight", "contribution")
 
-    def indicators(
+    def indicator_blocks(
         self,
         raw: np.ndarray,
         prepared: np.ndarray,
         normalised: np.ndarray,
         flags: pl.Series,
-    ) -> pl.DataFrame:
+        rows: int | None,
+    ) -> Iterator[pl.DataFrame]:
         """`unit, period, indicator, raw, prepared, normalised, flag` from
-        `[unit, period, indicator]` arrays; rows ordered by indicator (spec order),
-        unit, period, as `flags` is."""
+        `[unit, period, indicator]` arrays in consecutive row blocks of whole
+        indicators, about `rows` rows each (None: one block), at least one block;
+        rows by indicator (spec order), unit, period, as `flags` is."""
         U, P, n_ind = raw.shape
-        ii = np.repeat(_arange(n_ind), U * P)
-        ui = np.tile(np.repeat(_arange(U), P), n_ind)
-        pi = np.tile(_arange(P), U * n_ind)
         ids = pl.Series("indicator", [i.id for i in self.spec.indicators], pl.String)
-        made: dict[int, pl.Series] = {}  # a step that changed nothing: the same values
-
-        def column(values: np.ndarray, name: str) -> pl.Series:
-            if id(values) not in made:
-                made[id(values)] = _float(values.transpose(2, 0, 1).reshape(-1), name)
-            return made[id(values)].alias(name)
-
-        return pl.DataFrame(
-            [
-                self.units.gather(_idx(ui)),
-                self.periods.gather(_idx(pi)),
-                ids.gather(_idx(ii)),
-                column(raw, "raw"),
-                column(prepared, "prepared"),
-                column(normalised, "normalised"),
-                flags.alias("flag"),
-            ]
-        )
+        step = n_ind if rows is None else max(1, rows // max(U * P, 1))
+        for i0 in range(0, max(n_ind, 1), max(step, 1)):
+            i1 = min(n_ind, i0 + step)
+            n = i1 - i0
+            ii = np.repeat(_arange(i1, i0), U * P)
+            ui = np.tile(np.repeat(_arange(U), P), n)
+            pi = np.tile(_arange(P), U * n)
+            raw_values = _block(raw, i0, i1, "raw")
+            yield pl.DataFrame(
+                [
+                    self.units.gather(_idx(ui)),
+                    self.periods.gather(_idx(pi)),
+                    ids.gather(_idx(ii)),
+                    raw_values,
+                    # a panel no step changed: the same values, converted once
+                    raw_values.alias("prepared")
+                    if prepared is raw
+                    else _block(prepared, i0, i1, "prepared"),
+                    _block(normalised, i0, i1, "normalised"),
+                    flags.slice(i0 * U * P, n * U * P).alias("flag"),
+                ]
+            )
 
     def cagr(self, S: np.ndarray) -> pl.DataFrame:
         N, U, P = S.shape
@@ -428,24 +460,6 @@ class _Frames:
                 _float(values.reshape(-1), "cagr"),
             ]
         )
-
-
-T = TypeVar("T")
-
-
-def _once(make: Callable[[], T]) -> Callable[[], T]:
-    """`make`, run at most once however many threads call it at the same time (the
-    others wait for its value; an exception is raised to each caller)."""
-    lock = threading.Lock()
-    made: list[T] = []
-
-    def get() -> T:
-        with lock:
-            if not made:
-                made.append(make())
-            return made[0]
-
-    return get
 
 
 def _steps_frame(steps: list[StepSummary]) -> pl.DataFrame:

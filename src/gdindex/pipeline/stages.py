@@ -6,7 +6,7 @@ growth. Every stage's output is kept in `IndexResult.stages`. This module never 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +20,10 @@ from gdindex.pipeline.gaps import gap_warnings
 from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import Prepared, prepare
 from gdindex.pipeline.result import (
+    BLOCK_ROWS,
     IndexResult,
     NodeInfo,
     _Frames,
-    _once,
     _steps_frame,
 )
 from gdindex.pipeline.tree_weights import (
@@ -40,7 +40,8 @@ def compute(
     data: pl.DataFrame | Sequence[pl.DataFrame] | None = None,
     *,
     dataset: Dataset | None = None,
-    ready: Callable[[dict[str, Callable[[], pl.DataFrame]]], None] | None = None,
+    ready: Callable[[dict[str, Callable[[], Iterable[pl.DataFrame]]]], None]
+    | None = None,
 ) -> IndexResult:
     """Compute the index of `spec`.
 
@@ -53,11 +54,11 @@ def compute(
         ready: called with builders of result tables as soon as they can be
             built, so that other threads can build and write them while the
             computation goes on (`pipeline.outputs.compute_outputs`); it must
-            return promptly. First, once every data error has been ruled out,
-            with `indicators` (as `IndexResult.indicator_table()`) and
-            `contributions` (as `IndexResult.contributions`, built once whoever
-            asks first); then, once the ranks and growth are known, with
-            `scores` (`IndexResult.scores`).
+            return promptly. A builder gives its table as consecutive row blocks.
+            First, once every data error has been ruled out, with `indicators`
+            (`IndexResult.indicator_blocks()`) and `contributions`
+            (`IndexResult.contribution_blocks()`); then, once the ranks and growth
+            are known, with `scores` (`IndexResult.scores`, one block).
 
     Raises:
         SpecError: the spec is invalid.
@@ -96,14 +97,21 @@ def compute(
     log.raise_if_errors(DataError, "cannot aggregate the tree")
     # From here on nothing raises a DataError, and the arrays above are only read.
     builder = _Frames(spec, dataset, nodes, derived)
-    early: dict[str, Callable[[], pl.DataFrame]] = {
-        "indicators": lambda: builder.indicators(
-            raw, prep.treated, normalised, _flag_column(prep)
-        ),
-        "contributions": _once(lambda: builder.contributions(node_values)),
-    }
+
+    def indicator_blocks(rows: int | None) -> Iterator[pl.DataFrame]:
+        flags = _flag_column(prep)
+        return builder.indicator_blocks(raw, prep.treated, normalised, flags, rows)
+
+    def contribution_blocks(rows: int | None) -> Iterator[pl.DataFrame]:
+        return builder.contribution_blocks(node_values, rows)
+
     if ready is not None:
-        ready(dict(early))
+        ready(
+            {
+                "indicators": lambda: indicator_blocks(BLOCK_ROWS),
+                "contributions": lambda: contribution_blocks(BLOCK_ROWS),
+            }
+        )
 
     S = np.stack([node_values[n.id] for n in nodes])  # [node, unit, period]
     R = growth.ranks(S)
@@ -125,7 +133,7 @@ def compute(
         G = np.where(huge, np.nan, G)
     scores = builder.scores(S, R, C, G, growth.rank_changes(R))
     if ready is not None:
-        ready({"scores": lambda: scores})
+        ready({"scores": lambda: [scores]})
     groups = builder.groups(S)
     gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
@@ -165,7 +173,10 @@ def compute(
         preparation=_steps_frame(prep.steps),
         _lazy={
             "stages": stages,
-            **early,
+            "indicators": lambda: next(indicator_blocks(None)),
+            "indicator_blocks": indicator_blocks,
+            "contributions": lambda: pl.concat(list(contribution_blocks(None))),
+            "contribution_blocks": contribution_blocks,
             "cagr": lambda: builder.cagr(S),
         },
     )
