@@ -300,6 +300,9 @@ def report(
     report.html (self-contained, charts inlined), report.md with charts/*.svg,
     and report.xlsx."""
     with handle_errors(debug):
+        from gdindex.report.charts.svg import start_renderer
+
+        start_renderer()  # the chart engine boots while the index is computed
         import gdindex
         from gdindex.report.publish import write_report
 

@@ -6,7 +6,7 @@ import re
 
 from gdindex.pipeline import IndexResult
 from gdindex.report.charts import plots
-from gdindex.report.charts.svg import _rename_ids, to_svg
+from gdindex.report.charts.svg import _rename_ids, start_renderer, to_svg
 from tests.report.conftest import all_charts
 
 
@@ -21,6 +21,15 @@ def test_to_svg_is_byte_identical_and_renames_ids(guangdong: IndexResult) -> Non
     ids = re.findall(r'\bid="([^"]+)"', first)
     assert ids and all(re.fullmatch(r"heat-\d+", i) for i in ids)
     assert all(f"url(#{i})" in first for i in ids)
+
+
+def test_start_renderer_changes_no_svg(guangdong: IndexResult) -> None:
+    before = to_svg(plots.ranking_chart(guangdong, 2023), "rank")
+
+    start_renderer()
+    start_renderer()  # again: the engine is already there
+
+    assert to_svg(plots.ranking_chart(guangdong, 2023), "rank") == before
 
 
 def test_rename_ids_rewrites_references() -> None:

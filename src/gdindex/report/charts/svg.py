@@ -22,6 +22,25 @@ def measure_text_with(family: str | None) -> None:
     _measuring = family
 
 
+def start_renderer() -> None:
+    """Start vl-convert's JavaScript engine now, on its own thread, and return at once.
+
+    vl-convert boots its engine (V8 with Vega and Vega-Lite, ~0.5 s of CPU) the first
+    time a conversion needs it, on a thread of its own; a conversion blocks the
+    calling Python thread, holding the GIL, until it is done. Asking first for
+    something the engine is not needed for — the HTML page of an empty chart, built
+    in Rust — creates the converter, so the boot runs beside the Python work that
+    follows (loading the spec, computing the index) instead of in front of the first
+    chart. Call it before that work; nothing changes in the SVG, and without
+    vl-convert it does nothing.
+    """
+    try:
+        import vl_convert as vlc
+    except ImportError:  # pragma: no cover - vl-convert is a dependency
+        return
+    vlc.vegalite_to_html({"mark": "point"}, bundle=False)
+
+
 def to_svg(chart: Any, prefix: str = "chart") -> str:
     """Render `chart` to a standalone SVG string with vl-convert.
 
