@@ -300,30 +300,33 @@ def report(
     report.html (self-contained, charts inlined), report.md with charts/*.svg,
     and report.xlsx."""
     with handle_errors(debug):
-        from gdindex.report.charts.svg import start_renderer
+        from gdindex.report.charts.svg import start_renderer, stop_renderer
 
         start_renderer()  # the chart engine boots while the index is computed
-        import gdindex
-        from gdindex.report.publish import write_report
+        try:
+            import gdindex
+            from gdindex.report.publish import write_report
 
-        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
-        result = gdindex.compute(loaded)
-        chosen = _period(period, result.periods)
-        extra = []
-        if with_sections and "audit" in with_sections.split(","):
-            from gdindex.analysis.audit import audit as run_audit
-            from gdindex.report.audit_section import audit_section
+            loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+            result = gdindex.compute(loaded)
+            chosen = _period(period, result.periods)
+            extra = []
+            if with_sections and "audit" in with_sections.split(","):
+                from gdindex.analysis.audit import audit as run_audit
+                from gdindex.report.audit_section import audit_section
 
-            extra.append(audit_section(run_audit(result, chosen), lang.value))
-        if with_sections and "sensitivity" in with_sections.split(","):
-            from gdindex.report.sensitivity_section import sensitivity_section
+                extra.append(audit_section(run_audit(result, chosen), lang.value))
+            if with_sections and "sensitivity" in with_sections.split(","):
+                from gdindex.report.sensitivity_section import sensitivity_section
 
-            with _progress() as progress:
-                sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
-            extra.append(sensitivity_section(sens, lang.value))
-        written = write_report(
-            result, out, lang.value, chosen, manifest_time, extra=extra
-        )
+                with _progress() as progress:
+                    sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
+                extra.append(sensitivity_section(sens, lang.value))
+            written = write_report(
+                result, out, lang.value, chosen, manifest_time, extra=extra
+            )
+        finally:
+            stop_renderer()  # and is waited for, its CPU time counted
     console = _console()
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:

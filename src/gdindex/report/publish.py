@@ -77,7 +77,10 @@ def build_report(
     meta = _manifest(result, lang, period, with_time)
     svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
     try:
-        doc = report_document(View(result, period, lang), meta)
+        # the charts render in a vl-convert process beside this one while the
+        # sections are built
+        with svg.rendering_beside():
+            doc = report_document(View(result, period, lang), meta)
     finally:
         svg.measure_text_with(None)
     # sections asked for with `--with` go before the notes and the manifest
