@@ -3,11 +3,11 @@ browser, no network; imported only when a chart is rendered) and rewrites the SV
 element ids so that the output is byte-identical on every run and several charts can
 share one HTML page.
 
-A report renders its charts beside its own work: inside `rendering_beside()`,
-`render_into` hands each chart to a vl-convert process next to this one
-(`renderer.Renderer`, started by `start_renderer` or on first use) and fills in the
-SVGs when the block ends. The SVG is the same as `to_svg`'s; whatever that process
-cannot do is rendered here instead.
+A report renders its charts beside its own work: inside `collecting(batch)` (or
+`rendering_beside()`), `render_into` hands each chart to a vl-convert process next
+to this one (`renderer.Renderer`, started by `start_renderer` or on first use), and
+`batch.finish()` fills in the SVGs when they are needed. The SVG is the same as
+`to_svg`'s; whatever that process cannot do is rendered here instead.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ _measuring: str | None = None
 #: The vl-convert process beside this one, once started.
 _renderer: Renderer | None = None
 
-#: Inside `rendering_beside()`: the charts handed over (chart, prefix, target,
-#: measuring family, ticket), to fill in at its end.
-_batch: list[tuple[Any, str, Any, str | None, int | None]] | None = None
+#: The batch `render_into` hands charts to (inside `collecting()`), or None.
+_batch: Batch | None = None
 
 
 class HasSVG(Protocol):
@@ -72,45 +71,70 @@ def stop_renderer() -> None:
 atexit.register(stop_renderer)
 
 
+class Batch:
+    """Charts handed to the vl-convert process beside this one (`render_into`
+    inside `collecting(batch)`), whose targets `finish` fills in."""
+
+    def __init__(self) -> None:
+        start_renderer()
+        self._items: list[tuple[Any, str, HasSVG, str | None, int | None]] = []
+
+    def add(self, chart: Any, prefix: str, target: HasSVG) -> None:
+        """Hand `chart` over to be rendered as `to_svg(chart, prefix)` would."""
+        family, ticket = _measuring, None
+        if _renderer is not None and _renderer.alive:
+            folder = fonts.folder(family) if family else None
+            if folder is not None:
+                _renderer.register_fonts(str(folder))
+            try:
+                ticket = _renderer.submit(_spec(chart, family))
+            except (TypeError, ValueError):  # not JSON: rendered here at the end
+                ticket = None
+        self._items.append((chart, prefix, target, family, ticket))
+
+    def finish(self) -> None:
+        """Wait for the charts handed over and fill in every target's `svg`, in
+        order; a chart the process could not render is rendered here (the same
+        SVG, or vl-convert's error). Again: nothing more to do."""
+        items, self._items = self._items, []
+        for chart, prefix, target, family, ticket in items:
+            raw = None
+            if ticket is not None and _renderer is not None:
+                raw = _renderer.result(ticket)
+            if raw is None:
+                raw = _render_here(_spec(chart, family))
+            target.svg = _finish(raw, prefix, family)
+
+
 @contextmanager
-def rendering_beside() -> Iterator[None]:
-    """Within the block, `render_into` hands charts to the vl-convert process
-    beside this one and goes on; at its end every target's `svg` is filled in,
-    in order. Charts of a block that raises are dropped."""
+def collecting(batch: Batch) -> Iterator[Batch]:
+    """Within the block, `render_into` hands charts to `batch` and goes on; call
+    `batch.finish()` when their SVGs are needed."""
     global _batch
-    start_renderer()
-    outer, _batch = _batch, []
+    outer, _batch = _batch, batch
     try:
-        yield
-        pending = _batch
+        yield batch
     finally:
         _batch = outer
-    for chart, prefix, target, family, ticket in pending:
-        raw = None
-        if ticket is not None and _renderer is not None:
-            raw = _renderer.result(ticket)
-        if raw is None:  # here instead: the same SVG, or vl-convert's error
-            raw = _render_here(_spec(chart, family))
-        target.svg = _finish(raw, prefix, family)
+
+
+@contextmanager
+def rendering_beside() -> Iterator[Batch]:
+    """`collecting` a new batch, finished at the end of the block (not when the
+    block raises)."""
+    with collecting(Batch()) as batch:
+        yield batch
+    batch.finish()
 
 
 def render_into(chart: Any, prefix: str, target: HasSVG) -> None:
     """Set `target.svg` to `to_svg(chart, prefix)`: at once, or, inside
-    `rendering_beside()`, at the end of the block (the chart is rendered in the
+    `collecting(batch)`, when the batch is finished (the chart is rendered in the
     process beside this one meanwhile)."""
     if _batch is None:
         target.svg = to_svg(chart, prefix)
-        return
-    family, ticket = _measuring, None
-    if _renderer is not None and _renderer.alive:
-        folder = fonts.folder(family) if family else None
-        if folder is not None:
-            _renderer.register_fonts(str(folder))
-        try:
-            ticket = _renderer.submit(_spec(chart, family))
-        except (TypeError, ValueError):  # not JSON: rendered here at the end
-            ticket = None
-    _batch.append((chart, prefix, target, family, ticket))
+    else:
+        _batch.add(chart, prefix, target)
 
 
 def to_svg(chart: Any, prefix: str = "chart") -> str:
