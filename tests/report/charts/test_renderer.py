@@ -9,7 +9,11 @@ import json
 import pytest
 import vl_convert as vlc
 
-from gdindex.report.charts.renderer import Renderer, serve
+from gdindex.pipeline import IndexResult
+from gdindex.report.charts import plots
+from gdindex.report.charts.renderer import Renderer, _render, serve
+from gdindex.report.charts.svg import _rename_ids
+from tests.report.conftest import all_charts
 
 BAR = {
     "data": {"values": [{"a": "深圳", "b": 1.5}, {"a": "汕尾", "b": 2.25}]},
@@ -77,3 +81,31 @@ def test_serve_answers_each_spec_in_order_and_fonts_silently(tmp_path: object) -
     assert len(answers) == 2
     assert answers[0] == {"svg": vlc.vegalite_to_svg(BAR, allowed_base_urls=[])}
     assert "error" in answers[1]
+
+
+def test_specs_that_differ_in_their_data_are_compiled_once(
+    guangdong: IndexResult,
+) -> None:
+    period = guangdong.latest_period
+    charts = list(all_charts(guangdong).values()) + [
+        plots.profile_chart(guangdong, unit, period)
+        for unit in guangdong.units["unit"].to_list()[:6]
+    ]
+    specs = [c.to_dict(validate=False) for c in charts]  # type: ignore[attr-defined]
+    compiled: dict[str, tuple[dict[str, object], list[str]]] = {}
+
+    for spec in specs:
+        # gradients are numbered by a counter of the engine: `to_svg` renames them
+        svg = _rename_ids(_render(vlc, spec, compiled), "c")
+
+        assert svg == _rename_ids(vlc.vegalite_to_svg(spec, allowed_base_urls=[]), "c")
+    assert len(compiled) == len(specs) - 6  # the profiles: one chart, 7 units
+
+
+def test_a_spec_without_datasets_or_compiled_otherwise_is_rendered_whole() -> None:
+    compiled: dict[str, tuple[dict[str, object], list[str]]] = {}
+    odd = {**BAR, "datasets": {"unused": [{"a": 1}]}}  # no data entry holds it
+
+    assert _render(vlc, BAR, compiled) == vlc.vegalite_to_svg(BAR)
+    assert _render(vlc, odd, compiled) == vlc.vegalite_to_svg(odd)
+    assert _render(vlc, odd, compiled) == vlc.vegalite_to_svg(odd)  # compiled

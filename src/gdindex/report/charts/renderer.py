@@ -151,6 +151,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     # an empty chart's HTML page needs no engine: creating the converter this way
     # boots the engine on its own thread while the first spec is read
     vlc.vegalite_to_html({"mark": "point"}, bundle=False)
+    compiled: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for raw in source:
         message = json.loads(raw)
         if "fonts" in message:
@@ -160,11 +161,46 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
                 pass  # which gives the same SVG, only more slowly
             continue
         try:
-            answer = {"svg": vlc.vegalite_to_svg(message["spec"], allowed_base_urls=[])}
+            answer = {"svg": _render(vlc, message["spec"], compiled)}
         except Exception as exc:  # noqa: BLE001 - the caller renders it again itself
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         sink.write(_line(answer))
         sink.flush()
+
+
+#: The Vega of each shape of Vega-Lite spec seen, with its datasets' names.
+_Compiled = dict[str, tuple[dict[str, Any], list[str]]]
+
+
+def _render(vlc: Any, spec: dict[str, Any], compiled: _Compiled) -> str:
+    """`vlc.vegalite_to_svg(spec)`, compiling Vega-Lite to Vega once for specs that
+    differ only in their datasets (the unit profiles: one chart, 21 units' data).
+
+    Vega-Lite compiles a spec without reading its inline data, so the Vega of two
+    such specs differs only in the datasets' names and values: the second is the
+    first's with its values put in. (The SVG names no dataset.) `compiled` maps
+    the shape of a spec (its JSON without the datasets) to its Vega.
+    """
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not datasets:
+        return str(vlc.vegalite_to_svg(spec, allowed_base_urls=[]))
+    names = list(datasets)
+    shape = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    for i, name in enumerate(names):
+        shape = shape.replace(json.dumps(name), f'"@dataset {i}"')
+    if shape not in compiled:
+        compiled[shape] = (vlc.vegalite_to_vega(spec), names)
+    vega, first = compiled[shape]
+    values = {first[i]: datasets[name] for i, name in enumerate(names)}
+    data, put = [], set()
+    for d in vega.get("data", []):
+        if "values" in d and d.get("name") in values:
+            d = {**d, "values": values[d["name"]]}
+            put.add(d["name"])
+        data.append(d)
+    if put != set(values):  # not compiled as above: no shortcut
+        return str(vlc.vegalite_to_svg(spec, allowed_base_urls=[]))
+    return str(vlc.vega_to_svg({**vega, "data": data}, allowed_base_urls=[]))
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a process by `Renderer`
