@@ -331,7 +331,7 @@ class _Shared:
         units = self.result.units
         unit = units["unit"][row]
         by_period = self.by_unit.get(unit, {})
-        contributions = self._contributions(row, by_period)
+        rows = self._contribution_rows(row, by_period)
         return Explanation(
             unit=unit,
             name_zh=cell_text(units, "name_zh", row),
@@ -343,9 +343,9 @@ class _Shared:
             additive=self.arithmetic,
             n_units=len(self.scored),
             nodes=self._nodes(row, by_period),
-            contributions=contributions,
-            strongest=self._extremes(contributions, best=True),
-            weakest=self._extremes(contributions, best=False),
+            contributions=self._contributions(rows),
+            strongest=self._extremes(rows, best=True),
+            weakest=self._extremes(rows, best=False),
             history=self._history(by_period),
             node_info=self.result.nodes,
             notes=[note] if note else [],
@@ -373,9 +373,9 @@ class _Shared:
             )
         return pl.DataFrame(out, schema=_NODE_SCHEMA)
 
-    def _contributions(
+    def _contribution_rows(
         self, row: int, by_period: dict[Any, dict[str, Any]]
-    ) -> pl.DataFrame:
+    ) -> list[dict[str, Any]]:
         out = []
         for i, ind in enumerate(self.tree.indicators):
             c = float(self.C[i, row])
@@ -392,7 +392,11 @@ class _Shared:
                     "rank": by_period.get((ind, self.period), {}).get("rank"),
                 }
             )
-        frame = pl.DataFrame(out, schema=_CONTRIBUTION_SCHEMA)
+        return out
+
+    @staticmethod
+    def _contributions(rows: list[dict[str, Any]]) -> pl.DataFrame:
+        frame = pl.DataFrame(rows, schema=_CONTRIBUTION_SCHEMA)
         # ties (e.g. against itself as the median unit): the worst ranks first
         return frame.sort(
             ["gap_contribution", "rank", "indicator"],
@@ -400,21 +404,30 @@ class _Shared:
             nulls_last=True,
         )
 
-    def _extremes(self, contributions: pl.DataFrame, best: bool) -> pl.DataFrame:
-        """The `SHOWN` indicators where the unit ranks best (or worst): never one
-        on which every unit ties (no indicator is strongest where all are first),
-        and never the same one in both lists — with `k` indicators to choose from,
-        the strongest are the best `ceil(k/2)` at most, the weakest the worst
-        `floor(k/2)` at most, both cut from one order (rank, then indicator id)."""
-        ranked = contributions.drop_nulls("rank")
-        ranked = ranked.filter(~pl.col("indicator").is_in(sorted(self.tied)))
-        ranked = ranked.sort(["rank", "indicator"])
-        k = ranked.height  # one order, split: the two lists cannot share a row
+    def _extremes(self, rows: list[dict[str, Any]], best: bool) -> pl.DataFrame:
+        """The `SHOWN` indicators of `rows` (a unit's contributions) where the unit
+        ranks best (or worst): never one on which every unit ties (no indicator is
+        strongest where all are first), and never the same one in both lists —
+        with `k` indicators to choose from, the strongest are the best `ceil(k/2)`
+        at most, the weakest the worst `floor(k/2)` at most, both cut from one
+        order (rank, then indicator id)."""
+        ranked = sorted(
+            (
+                r
+                for r in rows
+                if r["rank"] is not None and r["indicator"] not in self.tied
+            ),
+            key=lambda r: (r["rank"], r["indicator"]),
+        )
+        k = len(ranked)  # one order, split: the two lists cannot share a row
         if best:
-            picked = ranked.head(min(SHOWN, (k + 1) // 2))
+            picked = ranked[: min(SHOWN, (k + 1) // 2)]
         else:
-            picked = ranked.tail(min(SHOWN, k // 2)).reverse()
-        return picked.select("indicator", "normalised", "rank")
+            picked = ranked[k - min(SHOWN, k // 2) :][::-1]
+        return pl.DataFrame(
+            [{c: r[c] for c in _EXTREME_SCHEMA} for r in picked],
+            schema=_EXTREME_SCHEMA,
+        )
 
     def _history(self, by_period: dict[Any, dict[str, Any]]) -> pl.DataFrame:
         keep = [n for n in self.tree.nodes if n.depth <= 1]
@@ -470,3 +483,4 @@ _CONTRIBUTION_SCHEMA = {
     "gap_contribution": pl.Float64,
     "rank": pl.Int64,
 }
+_EXTREME_SCHEMA = {"indicator": pl.String, "normalised": pl.Float64, "rank": pl.Int64}
