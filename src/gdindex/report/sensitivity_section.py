@@ -20,7 +20,7 @@ import polars as pl
 
 from gdindex.analysis.sensitivity import SensitivityResult
 from gdindex.report.charts import plots as charts
-from gdindex.report.charts.svg import to_svg
+from gdindex.report.charts.svg import render_into, rendering_beside
 from gdindex.report.document import Bullets, Figure, Para, Section, Table
 from gdindex.report.sensitivity import explanations, runs_line, title
 
@@ -154,12 +154,19 @@ def sobol_chart(result: SensitivityResult, lang: str = "zh") -> Any:
 
 
 def _figure(name: str, kind: str, caption: str, chart: Any) -> Figure:
-    return Figure(name=name, kind=kind, caption=caption, svg=to_svg(chart, name))
+    figure = Figure(name=name, kind=kind, caption=caption, svg="")
+    render_into(chart, name, figure)
+    return figure
 
 
 def sensitivity_section(result: SensitivityResult, lang: str = "zh") -> Section:
     """The report section: the runs, the rank-interval chart, and for sobol the
     indices chart, table and sentences."""
+    with rendering_beside():  # its charts render in the process beside this one
+        return _sensitivity_section(result, lang)
+
+
+def _sensitivity_section(result: SensitivityResult, lang: str) -> Section:
     blocks: list[Any] = [Para(f"{title(result, lang)}. {runs_line(result, lang)}")]
     if result.failed:
         blocks.append(
