@@ -35,8 +35,11 @@ class Renderer:
         """Start the process (its engine boots at once, beside this process).
 
         Raises:
-            OSError: the process cannot be started.
+            OSError, ValueError: the process cannot be started (no Python
+                executable to start it with, no processes allowed).
         """
+        if not sys.executable:
+            raise ValueError("no Python executable to start the renderer with")
         self._process = subprocess.Popen(
             [sys.executable, "-m", __name__],
             stdin=subprocess.PIPE,
@@ -150,7 +153,10 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
 
     # an empty chart's HTML page needs no engine: creating the converter this way
     # boots the engine on its own thread while the first spec is read
-    vlc.vegalite_to_html({"mark": "point"}, bundle=False)
+    try:
+        vlc.vegalite_to_html({"mark": "point"}, bundle=False)
+    except Exception:  # noqa: BLE001 - another vl-convert: it boots when first asked
+        pass
     compiled: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for raw in source:
         message = json.loads(raw)

@@ -56,8 +56,8 @@ def start_renderer() -> None:
         return
     try:
         _renderer = Renderer()
-    except OSError:  # pragma: no cover - no subprocess here: render in-process
-        _renderer = None
+    except (OSError, ValueError):  # pragma: no cover - no subprocess here (no
+        _renderer = None  # `sys.executable`, a sandbox): render in this process
 
 
 def stop_renderer() -> None:
