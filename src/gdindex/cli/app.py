@@ -120,6 +120,30 @@ def _progress() -> Iterator[Any]:
         yield update
 
 
+def _only_invoked(group: Typer, args: list[str]) -> Typer:
+    """`group` keeping only the command `args` invoke, when they name one.
+
+    Typer builds every command's Click parameters before it dispatches; the one being
+    run is all a command line needs (Click's "lazily loading subcommands" idea). The
+    group's own help (`gdindex`, `gdindex --help`) and shell completion, which list
+    every command, keep them all.
+    """
+    import copy
+    import os
+
+    if not args or args[0] not in COMMANDS or os.environ.get("_GDINDEX_COMPLETE"):
+        return group
+    only = copy.copy(group)
+    only.registered_commands = [
+        c for c in group.registered_commands if _name(c) == args[0]
+    ]
+    return only
+
+
+def _name(command: Any) -> str:
+    return command.name or command.callback.__name__.replace("_", "-")
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -130,7 +154,7 @@ def main() -> None:
     import os
 
     try:
-        app()
+        _only_invoked(app, sys.argv[1:])()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
