@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -42,6 +42,9 @@ from gdindex.errors import Issue, SpecError
 from gdindex.io import json_records, load_data, write_frame
 from gdindex.spec import IndexSpec, Period, load_spec
 from gdindex.spec.sensitivity import SensitivitySpec
+
+if TYPE_CHECKING:
+    from gdindex.analysis.sensitivity_dask import Cluster
 
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs in all) as tasks finish."""
@@ -297,6 +300,45 @@ def sensitivity(
     bootstrap = sens.bootstrap if bootstrap is None else bootstrap
     target = target or sens.target or spec.tree.id
     infos = build_inputs(spec, sens, base_dir)
+    cluster = None
+    if workers is not None or scheduler is not None:
+        from gdindex.analysis.sensitivity_dask import Cluster
+
+        cluster = Cluster(workers, scheduler)  # starts while the data load
+    try:
+        return _analyse(
+            spec,
+            sens,
+            infos,
+            n,
+            method,
+            seed,
+            design,
+            target,
+            period,
+            bootstrap,
+            cluster,
+            progress,
+        )
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _analyse(
+    spec: IndexSpec,
+    sens: SensitivitySpec,
+    infos: list[InputInfo],
+    n: int,
+    method: str,
+    seed: int,
+    design: str | Path | np.ndarray | None,
+    target: str,
+    period: Period | None,
+    bootstrap: int,
+    cluster: Cluster | None,
+    progress: Progress | None,
+) -> SensitivityResult:
     dataset = load_data(spec)
     periods = list(dataset.periods)
     period = period if period is not None else sens.period
@@ -342,22 +384,34 @@ def sensitivity(
     else:
         positions = sample_ua(infos, n, seed)
     setup = make_setup(spec, dataset, infos, target, p_index)
-    S, reasons = _evaluate(setup, positions, workers, scheduler, progress)
+    S, ranks, reasons = _evaluate(setup, positions, cluster, progress)
     return _assemble(
-        spec, setup, positions, S, reasons, method, n, seed, bootstrap, notes, period
+        spec,
+        setup,
+        positions,
+        S,
+        ranks,
+        reasons,
+        method,
+        n,
+        seed,
+        bootstrap,
+        notes,
+        period,
     )
 
 
 def _evaluate(
     setup: Setup,
     positions: np.ndarray,
-    workers: int | None,
-    scheduler: str | None,
+    cluster: Cluster | None,
     progress: Progress | None,
-) -> tuple[np.ndarray, list[str | None]]:
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Scores and ranks `[run, unit]` of every run, and why each failed run failed."""
     tasks = engine.tasks_of(setup, positions)
     R, U = positions.shape[0], len(setup.dataset.units)
     S = np.full((R, U), np.nan)
+    ranks = np.full((R, U), np.nan)
     reasons: list[str | None] = [None] * R
     done = 0
     if progress is not None:
@@ -366,21 +420,23 @@ def _evaluate(
     def collect(res: engine.TaskResult) -> None:
         nonlocal done
         S[res.runs] = res.scores
+        assert res.ranks is not None  # a task ranks its own runs
+        ranks[res.runs] = res.ranks
         for r, why in zip(res.runs, res.reasons, strict=True):
             reasons[int(r)] = why
         done += len(res.runs)
         if progress is not None:
             progress(done, R)
 
-    if workers is None and scheduler is None:
+    if cluster is None:
         for runs in tasks:
             collect(engine.run_task(setup, runs, positions[runs]))
     else:
         from gdindex.analysis.sensitivity_dask import run_on_dask
 
-        for res in run_on_dask(setup, tasks, positions, workers, scheduler):
+        for res in run_on_dask(cluster, setup, tasks, positions):
             collect(res)
-    return S, reasons
+    return S, ranks, reasons
 
 
 def _assemble(
@@ -388,6 +444,7 @@ def _assemble(
     setup: Setup,
     positions: np.ndarray,
     S: np.ndarray,
+    ranks: np.ndarray,
     reasons: list[str | None],
     method: str,
     n: int,
@@ -398,7 +455,6 @@ def _assemble(
 ) -> SensitivityResult:
     units = list(setup.dataset.units)
     infos = setup.inputs
-    ranks = engine.rank_rows(S)
     ok = np.array([r is None for r in reasons])
     runs = pl.DataFrame(
         {
