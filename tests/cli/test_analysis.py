@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import gdindex
 from tests.cli.helpers import run
 from tests.conftest import SPECS, write_project
@@ -77,3 +79,43 @@ def test_sensitivity_design_replays_the_written_runs(tmp_path: Path) -> None:
     assert code == 0 and again == 0
     assert json.loads(replay)["scores"] == json.loads(first)["scores"]
     assert json.loads(replay)["rank_stats"] == json.loads(first)["rank_stats"]
+
+
+def test_sensitivity_target_period_and_bootstrap_flags_reach_the_library() -> None:
+    spec = str(SPECS / "guangdong.yaml")
+    code, out, _ = run(
+        "sensitivity", spec, "--n", "20", "--seed", "3", "--target", "industry",
+        "--period", "2022", "--method", "sobol", "--bootstrap", "5",
+        "--format", "json",
+    )  # fmt: skip
+    expected = gdindex.sensitivity(
+        gdindex.load_spec(spec),
+        n=20,
+        seed=3,
+        target="industry",
+        period="2022",
+        method="sobol",
+        bootstrap=5,
+    )
+
+    assert code == 0
+    assert json.loads(out) == json.loads(expected.to_json())
+    assert json.loads(out)["target"] == "industry"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--target", "industri", "did you mean 'industry'"),
+        ("--period", "1999", "one of 2021, 2022, 2023"),
+    ],
+)
+def test_sensitivity_unknown_target_or_period_is_located(
+    flag: str, value: str, said: str
+) -> None:
+    code, _, err = run(
+        "sensitivity", str(SPECS / "guangdong.yaml"), "--n", "5", flag, value
+    )
+
+    assert code == 1
+    assert f"({flag})" in err and said in err

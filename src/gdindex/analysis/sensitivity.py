@@ -31,6 +31,7 @@ from gdindex.analysis import sensitivity_engine as engine
 from gdindex.analysis.sensitivity_design import (
     InputInfo,
     build_inputs,
+    check_target,
     read_design,
     sample_sobol,
     sample_ua,
@@ -298,7 +299,9 @@ def sensitivity(
     method = sens.method if method is None else method
     seed = sens.seed if seed is None else seed
     bootstrap = sens.bootstrap if bootstrap is None else bootstrap
+    target_arg = target
     target = target or sens.target or spec.tree.id
+    check_target(spec, target, given=bool(target_arg))
     infos = build_inputs(spec, sens, base_dir)
     cluster = None
     if workers is not None or scheduler is not None:
@@ -341,21 +344,24 @@ def _analyse(
 ) -> SensitivityResult:
     dataset = load_data(spec)
     periods = list(dataset.periods)
+    period_given = period is not None
     period = period if period is not None else sens.period
     if period is None:
         period = periods[-1]
     if str(period) not in [str(p) for p in periods]:
+        where = "period (--period)" if period_given else "sensitivity.period"
         raise SpecError(
             f"unknown period {period!r}",
-            [Issue("sensitivity.period", f"{period!r} not in {periods}", None)],
+            [
+                Issue(
+                    where,
+                    f"no period {period!r} in the data",
+                    "one of " + ", ".join(str(p) for p in periods),
+                )
+            ],
         )
     p_index = [str(p) for p in periods].index(str(period))
     period = periods[p_index]
-    if target not in {nd.id for nd, _ in spec.tree.walk()}:
-        raise SpecError(
-            f"unknown target {target!r}",
-            [Issue("sensitivity.target", f"no node '{target}'", "a node id of tree")],
-        )
     notes: list[str] = []
     if design is not None:
         positions = (

@@ -61,6 +61,34 @@ def tree_nodes(spec: IndexSpec) -> dict[str, TreeNode]:
     return out
 
 
+def check_target(spec: IndexSpec, target: str, given: bool = False) -> None:
+    """Raise unless `target` is a node of the tree.
+
+    Raises:
+        SpecError: located at the `target` argument (`given`) or the block's
+            `sensitivity.target`; the hint names the closest id and the aggregate
+            nodes.
+    """
+    import difflib
+
+    ids = [nd.id for nd, _ in spec.tree.walk()]
+    if target in ids:
+        return
+    close = difflib.get_close_matches(target, ids, 1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    aggregates = [nd.id for nd, _ in spec.tree.walk() if not nd.is_leaf]
+    raise SpecError(
+        f"unknown target {target!r}",
+        [
+            Issue(
+                "target (--target)" if given else "sensitivity.target",
+                f"no node '{target}' in the tree",
+                f"{hint}an aggregate ({', '.join(aggregates)}) or an indicator id",
+            )
+        ],
+    )
+
+
 @dataclass
 class InputInfo:
     """One uncertain input with its alternatives.

@@ -19,6 +19,8 @@ from gdindex.shell import (
     OutputOpt,
     SetOpt,
     SpecArg,
+    complete_node,
+    complete_period,
     handle_errors,
 )
 from gdindex.shell import console as _console
@@ -233,6 +235,33 @@ def sensitivity(
         typer.Option("--n", min=1, help="Runs (ua) or base sample size (sobol)."),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            metavar="NODE",
+            help="The node whose ranks are studied (default: the index).",
+            autocompletion=complete_node,
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="P",
+            help="The period studied (default: the block's, else the latest).",
+            autocompletion=complete_period,
+        ),
+    ] = None,
+    bootstrap: Annotated[
+        int | None,
+        typer.Option(
+            "--bootstrap",
+            metavar="B",
+            min=0,
+            help="Bootstrap resamples of the Sobol intervals.",
+        ),
+    ] = None,
     inputs: Annotated[
         Path | None,
         typer.Option("--inputs", help="YAML with the sensitivity: block to use."),
@@ -278,6 +307,9 @@ def sensitivity(
                 seed=seed,
                 design=design,
                 inputs=inputs,
+                target=target,
+                period=period,
+                bootstrap=bootstrap,
                 workers=workers,
                 scheduler=scheduler,
                 progress=progress,
