@@ -119,7 +119,7 @@ def audit(
     """Audit the statistical coherence of SPEC: correlations, Cronbach's alpha, PCA,
     importance against weight, and flags with what to do about them."""
     thresholds = _thresholds(threshold)
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.audit import audit as run_audit
         from gdindex.analysis.audit import write_audit
@@ -202,7 +202,7 @@ def explain(
     indicator's contribution and gap to the median (or a group), sorted so that
     what holds it back comes first, its strongest and weakest indicators, its
     history."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.explain import explain as run_explain
 
@@ -293,7 +293,7 @@ def sensitivity(
     """How far the ranking can be trusted: rank intervals over the uncertain
     choices of SPEC's sensitivity: block (ua), and which choice drives them
     (sobol)."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.io import write_atomic
         from gdindex.report.sensitivity import render_sensitivity

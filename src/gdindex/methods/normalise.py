@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from gdindex.errors import LocalisedValueError
 from gdindex.methods.correlation import count_below, tied
 from gdindex.methods.params import Scoped
 from gdindex.methods.registry import Registry
@@ -32,8 +33,9 @@ class MinMaxSpec(_NormaliseBase):
     @classmethod
     def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
         if not value[0] < value[1]:
-            raise ValueError(
-                f"range must be [lo, hi] with lo < hi, found {list(value)}"
+            raise LocalisedValueError(
+                f"range must be [lo, hi] with lo < hi, found {list(value)}",
+                f"range 须为 [lo, hi] 且 lo < hi，实际为 {list(value)}",
             )
         return value
 
@@ -65,7 +67,10 @@ class GoalpostsSpec(_NormaliseBase):
     @model_validator(mode="after")
     def _distinct(self) -> "GoalpostsSpec":
         if self.worst == self.best:
-            raise ValueError(f"worst and best must differ, both are {self.worst}")
+            raise LocalisedValueError(
+                f"worst and best must differ, both are {self.worst}",
+                f"worst 与 best 不能相同，现均为 {self.worst}",
+            )
         return self
 
 
@@ -129,7 +134,7 @@ NORMALISE_MODELS: tuple[type[_NormaliseBase], ...] = (
 
 
 NormaliserFn = Callable[[np.ndarray, np.ndarray, Any], np.ndarray]
-NORMALISERS: Registry[NormaliserFn] = Registry("normalisation")
+NORMALISERS: Registry[NormaliserFn] = Registry("normalisation", "标准化")
 
 
 def _finite(ref: np.ndarray) -> np.ndarray:
