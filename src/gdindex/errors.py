@@ -146,10 +146,30 @@ class LocalisedValueError(ValueError):
         self.message_zh = message_zh
 
 
-def zh_text(exc: BaseException) -> str | None:
-    """The Chinese text of an exception: a `LocalisedValueError`'s or a
-    `GdindexError`'s `message_zh`, else None."""
-    return getattr(exc, "message_zh", None)
+class Bilingual(str):
+    """An English text that carries its Chinese (`zh`): a note kept in a list of
+    texts (an override's note, a sensitivity note). It is the English wherever a
+    `str` is expected (JSON, comparisons, `str()`)."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Bilingual:
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (str(self), self.zh)  # pickles and copies keep the Chinese
+
+    def in_lang(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
+
+
+def zh_text(source: object) -> str | None:
+    """The Chinese text of an exception or a text, if it has one: the `message_zh`
+    of a `LocalisedValueError` or `GdindexError`, the `zh` of a `Bilingual`."""
+    found = getattr(source, "message_zh", None) or getattr(source, "zh", None)
+    return found if isinstance(found, str) else None
 
 
 @dataclass
