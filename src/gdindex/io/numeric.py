@@ -59,16 +59,21 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _RESAVE = "or re-save the file as UTF-8 (Excel: Save As → CSV UTF-8)"
+_RESAVE_ZH = "或将文件另存为 UTF-8 编码（Excel：另存为 → CSV UTF-8）"
 
 
 class DecodeError(ValueError):
     """File bytes that cannot be read as text: `message` says what was detected and
-    `hint` how to read or re-save the file."""
+    `hint` how to read or re-save the file (`message_zh`, `hint_zh` in Chinese)."""
 
-    def __init__(self, message: str, hint: str) -> None:
+    def __init__(
+        self, message: str, hint: str, *, message_zh: str, hint_zh: str
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.message_zh = message_zh
+        self.hint_zh = hint_zh
 
 
 def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
@@ -113,6 +118,9 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 f"the file looks like {label} without a byte-order mark (its bytes "
                 "are mostly zeros between ASCII letters)",
                 f"set `encoding: {name}`, {_RESAVE}",
+                message_zh=f"文件看起来是没有字节顺序标记（BOM）的 {label}"
+                "（字节大多是 ASCII 字母之间的 0）",
+                hint_zh=f"请设置 `encoding: {name}`，{_RESAVE_ZH}",
             )
         try:
             return raw.decode(name.rsplit("-", 1)[0]), name
@@ -121,6 +129,9 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 f"the file starts with a {label} byte-order mark but is not "
                 f"{label} text: {exc}",
                 "re-save it as UTF-8 (Excel: Save As → CSV UTF-8)",
+                message_zh=f"文件以 {label} 字节顺序标记开头，但内容不是 {label} "
+                f"文本：{exc}",
+                hint_zh="请将文件另存为 UTF-8 编码（Excel：另存为 → CSV UTF-8）",
             ) from None
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
@@ -146,18 +157,29 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 readable = decode(raw)[1]
             except DecodeError:
                 readable = None
+        marked = sniffed is not None and sniffed[1]
         found = (
-            f"; it looks like {readable}"
-            + (" (byte-order mark)" if sniffed and sniffed[1] else "")
+            f"; it looks like {readable}" + (" (byte-order mark)" if marked else "")
             if readable
             else ""
         )
+        found_zh = (
+            f"；看起来是 {readable}" + ("（有字节顺序标记）" if marked else "")
+            if readable
+            else ""
+        )
+        asked_zh = "UTF-8 或 GB18030" if encoding == "auto" else encoding
         raise DecodeError(
             f"cannot decode the file as {asked}{found}: {exc}",
             f"set `encoding: {readable}`, {_RESAVE}"
             if readable
             else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
             f"{_RESAVE}",
+            message_zh=f"无法按 {asked_zh} 解码文件{found_zh}：{exc}",
+            hint_zh=f"请设置 `encoding: {readable}`，{_RESAVE_ZH}"
+            if readable
+            else "请把 `encoding:` 设为文件的编码（utf-8、gb18030、utf-16），"
+            f"{_RESAVE_ZH}",
         ) from None
 
 
@@ -179,6 +201,10 @@ def _check_wide(raw: bytes, encoding: str, sniffed: tuple[str, bool] | None) -> 
         f"the file is not {encoding.upper()} text: it looks like {found}"
         + (" (its bytes have no zeros)" if sniffed is None else ""),
         f"set `encoding: {found}` (or leave `encoding:` out to detect it), " + _RESAVE,
+        message_zh=f"文件不是 {encoding.upper()} 文本：看起来是 {found}"
+        + ("（字节中没有 0）" if sniffed is None else ""),
+        hint_zh=f"请设置 `encoding: {found}`（或删去 `encoding:` 以自动识别），"
+        + _RESAVE_ZH,
     )
 
 

@@ -141,7 +141,7 @@ def apply_overrides_located(
             located[_apply(result, override, notes)] = text
         except _OverrideError as problem:
             log.extend([_issue(text, problem)])
-    log.raise_if_errors(SpecError, "--set", "--set")
+    log.raise_if_errors(SpecError, "--set", "--set 参数")
     return result, notes, located
 
 
