@@ -244,9 +244,16 @@ def is_are(count: int, noun: str) -> str:
     return plural(count, noun) + (" is" if count == 1 else " are")
 
 
-def numbered(noun: str, values: Iterable[object]) -> str:
-    """`row 8`, `rows 8, 9`: a noun before the capped list of its numbers."""
+#: The nouns `numbered` counts, in Chinese.
+_NOUNS_ZH = {"row": "行", "line": "行", "column": "列", "field": "字段"}
+
+
+def numbered(noun: str, values: Iterable[object], lang: str = "en") -> str:
+    """`row 8`, `rows 8, 9`: a noun before the capped list of its numbers (`第 8, 9
+    行` under zh)."""
     items = list(values)
+    if lang == "zh":
+        return f"第 {examples(items, lang='zh')} {_NOUNS_ZH.get(noun, noun)}"
     return f"{noun if len(items) == 1 else noun + 's'} {examples(items)}"
 
 

@@ -18,7 +18,7 @@ from gdindex.analysis.comparison import (
     Comparison,
     compare_results,
 )
-from gdindex.errors import Issue, examples
+from gdindex.errors import Bilingual, Issue, examples
 from gdindex.io import load_data, write_frame, write_set
 from gdindex.pipeline import IndexResult, compute
 from gdindex.spec import IndexSpec, Period, load_spec
@@ -195,4 +195,5 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["compare.json"] = json_writer
-    return write_set(Path(out_dir), writers, f"the comparison to {out_dir}")
+    what = Bilingual(f"the comparison to {out_dir}", f"比较结果（{out_dir}）")
+    return write_set(Path(out_dir), writers, what)

@@ -289,31 +289,55 @@ def parse_numbers(
     return values, bad
 
 
-def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
+def unread_hint(cells: Iterable[object], decimal: str = ".", lang: str = "en") -> str:
     """How to fix cells `parse_numbers` rejected, in the table's decimal mark; names
     `decimal: ","` when some of them look like decimal commas (`0,975`), `decimal:
     "."` when, under `decimal: ","`, they look like decimal points (`1.5`), and the
-    space thousands separator (`1 234,5`) that only `decimal: ","` reads."""
+    space thousands separator (`1 234,5`) that only `decimal: ","` reads. In
+    English, or in Chinese with `lang="zh"`."""
     shown = [str(c).strip() for c in cells if c is not None]
     comma = decimal == ","
+    zh = lang == "zh"
+    numbers = "1234,5; 74,6" if comma else "1234.5, 74.6"
     base = (
-        "write plain numbers ("
-        + ("1234,5; 74,6" if comma else "1234.5, 74.6")
-        + "); leave missing cells empty or list their text in `na_values:`"
+        f"请填写普通数字（{numbers}）；缺失的单元格请留空，或把其文本列入 `na_values:`"
+        if zh
+        else f"write plain numbers ({numbers}); leave missing cells empty or list "
+        "their text in `na_values:`"
     )
     if not comma and any(re.match(_DECIMAL_COMMA, c) for c in shown):
+        if zh:
+            return (
+                "数字之间的逗号只有在非零数字后每三位一组时（1,234）才被视为千分位"
+                '分隔符；若文件用逗号作小数点（0,975），请在该表上设置 `decimal: ","`，'
+                "否则" + base
+            )
         return (
             "a comma between digits is read as a thousands separator only in "
             "groups of three after a non-zero digit (1,234); if the file writes "
             'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
         )
     if comma and any(re.match(_DECIMAL_DOT, c) for c in shown):
+        if zh:
+            return (
+                '在 `decimal: ","` 下，数字之间的点只有每三位一组时（1.234,5）才被视为'
+                "千分位分隔符；若文件用点作小数点（1.5），请在该表上设置 "
+                '`decimal: "."`，否则' + base
+            )
         return (
             'with `decimal: ","` a dot between digits is read as a thousands '
             "separator only in groups of three (1.234,5); if the file writes "
             'decimal points (1.5), set `decimal: "."` on the table, else ' + base
         )
     if any(re.match(_THOUSANDS_SPACE, c) for c in shown):
+        if zh:
+            return (
+                '数字组之间的空格（1 234）只有在 `decimal: ","` 下（1 234,5）才被视为'
+                '千分位分隔符：若文件用逗号作小数点，请在该表上设置 `decimal: ","`，'
+                "否则请删去空格；" + base
+                if not comma
+                else "空格只有在逗号小数点之前才作千分位分隔（1 234,5）；" + base
+            )
         return (
             "spaces between digit groups (1 234) are read as a thousands separator "
             'only with `decimal: ","` (1 234,5): set it on the table if the file '

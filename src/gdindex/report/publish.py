@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdindex.errors import GdindexError, Issue
+from gdindex.errors import Bilingual, GdindexError, Issue
 from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.pipeline.outputs import manifest
@@ -163,9 +163,8 @@ def write_report(
     out = Path(out_dir)
     # The report's files and its charts folder are one set: charts an earlier
     # report used and this one does not are not carried over.
-    return write_set(
-        out, writers, f"the report to {out}", owns=REPORT_FILES.__contains__
-    )
+    what = Bilingual(f"the report to {out}", f"报告文件（{out}）")
+    return write_set(out, writers, what, owns=REPORT_FILES.__contains__)
 
 
 #: The names a report set owns in its directory.

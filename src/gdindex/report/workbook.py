@@ -25,7 +25,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from rich.cells import cell_len
 from xlsxwriter.exceptions import XlsxWriterException  # type: ignore[import-untyped]
 
-from gdindex.errors import Issue, OutputError
+from gdindex.errors import Bilingual, Issue, OutputError
 from gdindex.io import output_error, write_atomic
 from gdindex.pipeline import STAGES, IndexResult, NodeInfo
 from gdindex.pipeline.outputs import manifest
@@ -592,7 +592,8 @@ def write_workbook(
     def write(target: Path) -> None:
         _write_book(target, result, layout, lang)
 
+    what = Bilingual(f"the workbook {path}", f"工作簿（{path}）")
     try:
-        return write_atomic(path.parent, {path.name: write}, f"the workbook {path}")[0]
+        return write_atomic(path.parent, {path.name: write}, what)[0]
     except XlsxWriterException as exc:
-        raise output_error(f"the workbook {path}", path, exc) from exc
+        raise output_error(what, path, exc) from exc
