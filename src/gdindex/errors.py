@@ -165,6 +165,11 @@ class Bilingual(str):
         return self.zh if lang == "zh" else str(self)
 
 
+def text_in(text: str, lang: str) -> str:
+    """A text in `lang`: the Chinese of a `Bilingual` under zh, else the text."""
+    return text.zh if lang == "zh" and isinstance(text, Bilingual) else str(text)
+
+
 def zh_text(source: object) -> str | None:
     """The Chinese text of an exception or a text, if it has one: the `message_zh`
     of a `LocalisedValueError` or `GdindexError`, the `zh` of a `Bilingual`."""

@@ -86,15 +86,19 @@ def choose_period(result: IndexResult, period: Any) -> Period:
     for p in result.periods:
         if p == period or str(p) == str(period).strip():
             return p
+    known = ", ".join(str(p) for p in result.periods)
     raise AnalysisError(
         f"period {period!r} is not in the data",
         [
             Issue(
                 "--period",
                 f"unknown period {period!r}",
-                f"use one of: {', '.join(str(p) for p in result.periods)}",
+                f"use one of: {known}",
+                message_zh=f"未知的时期 {period!r}",
+                hint_zh=f"请使用以下时期之一：{known}",
             )
         ],
+        message_zh=f"数据中没有时期 {period!r}",
     )
 
 
@@ -113,12 +117,19 @@ def find_node(nodes: list[NodeInfo], text: str) -> NodeInfo:
     )
     names = list(dict.fromkeys(names))
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
+    hint_zh = f"是否想写 {guess}？" if close else ""
     raise AnalysisError(
         f"unknown node {text!r}",
         [
             Issue(
-                "--node", f"unknown node {text!r}", f"{hint}give a node id of the tree"
+                "--node",
+                f"unknown node {text!r}",
+                f"{hint}give a node id of the tree",
+                message_zh=f"未知的节点 {text!r}",
+                hint_zh=f"{hint_zh}请给出指标树中的节点 id",
             )
         ],
+        message_zh=f"未知的节点 {text!r}",
     )

@@ -235,7 +235,9 @@ def check_data(
     try:
         dataset = load_data(spec, frames, strict=False)
     except DataError as exc:
-        log.extend(exc.issues or [Issue("data", str(exc))])
+        log.extend(
+            exc.issues or [Issue("data", str(exc), message_zh=exc.headline("zh"))]
+        )
         return DataCheck(spec, *_empty_frames(spec), issues=log.issues)
     log.extend(dataset.issues)
     notice = dataset.unused_notice()

@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.analysis.common import AnalysisError, Tree, choose_period, score_cube
-from gdindex.errors import Issue
+from gdindex.errors import Bilingual, Issue
 from gdindex.io import json_records
 from gdindex.methods.growth import ranks
 from gdindex.pipeline import IndexResult, NodeInfo, compute
@@ -170,9 +170,11 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
         if not others:
             return row, None
         listed = "; ".join(_unit_label(units, i) for i in others)
-        return row, (
+        return row, Bilingual(
             f"{key!r} is the id of {_unit_label(units, row)} and also the name of "
-            f"{listed}: explaining {ids[row]} (give the other's id to explain it)"
+            f"{listed}: explaining {ids[row]} (give the other's id to explain it)",
+            f"{key!r} 既是 {_unit_label(units, row)} 的 id，也是 {listed} 的名称："
+            f"现解读 {ids[row]}（如需解读另一个，请给出其 id）",
         )
     if len(named) == 1:
         return named[0], None
@@ -186,12 +188,17 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
                     f"{len(named)} units are called {key!r}: {listed}",
                     "give the unit id instead, e.g. "
                     + " or ".join(repr(ids[i]) for i in named),
+                    message_zh=f"有 {len(named)} 个地区名为 {key!r}：{listed}",
+                    hint_zh="请改为给出地区 id，例如 "
+                    + " 或 ".join(repr(ids[i]) for i in named),
                 )
             ],
+            message_zh=f"地区名称 {key!r} 有歧义",
         )
     names = [str(v) for v in dict.fromkeys(ids + zh + en) if v]
     close = difflib.get_close_matches(key, names, n=3, cutoff=0.4)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
     raise AnalysisError(
         f"unknown unit {key!r}",
         [
@@ -199,8 +206,12 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
                 "UNIT",
                 f"no unit has the id or name {key!r}",
                 f"{hint}give a unit id or name",
+                message_zh=f"没有 id 或名称为 {key!r} 的地区",
+                hint_zh=(f"是否想写 {guess}？" if close else "")
+                + "请给出地区 id 或名称",
             )
         ],
+        message_zh=f"未知的地区 {key!r}",
     )
 
 
@@ -248,8 +259,12 @@ def _group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str]
                     f"{len(found)} grouping columns have the value {vs!r}: "
                     + ", ".join(keys),
                     "write column=value, e.g. --vs " + " or --vs ".join(keys),
+                    message_zh=f"有 {len(found)} 个分组列含有值 {vs!r}："
+                    + ", ".join(keys),
+                    hint_zh="请写成 列=值，例如 --vs " + " 或 --vs ".join(keys),
                 )
             ],
+            message_zh=f"分组 {vs!r} 有歧义",
         )
     raise AnalysisError(
         f"unknown group {vs!r}",
@@ -258,8 +273,12 @@ def _group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str]
                 "--vs",
                 f"no grouping column has the value {vs!r}",
                 "use median, or one of: " + (", ".join(known) or "(no groups)"),
+                message_zh=f"没有哪个分组列含有值 {vs!r}",
+                hint_zh="请使用 median，或以下之一："
+                + (", ".join(known) or "（无分组）"),
             )
         ],
+        message_zh=f"未知的分组 {vs!r}",
     )
 
 
@@ -291,7 +310,16 @@ def explain(
     if not np.isfinite(S[root, row]):
         raise AnalysisError(
             f"unit {result.units['unit'][row]!r} has no index score in {chosen}",
-            [Issue("UNIT", "its index score is missing", "choose another --period")],
+            [
+                Issue(
+                    "UNIT",
+                    "its index score is missing",
+                    "choose another --period",
+                    message_zh="其总指数得分缺失",
+                    hint_zh="请换一个 --period",
+                )
+            ],
+            message_zh=f"地区 {result.units['unit'][row]!r} 在 {chosen} 没有总指数得分",
         )
     scored = np.flatnonzero(np.isfinite(S[root]))
     if vs == "median":

@@ -64,15 +64,19 @@ def build_report(
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     period = result.latest_period if period is None else period
     if period not in result.periods:
+        known = ", ".join(str(p) for p in result.periods)
         raise GdindexError(
             f"period {period!r} is not in the data",
             [
                 Issue(
                     "--period",
                     f"unknown period {period!r}",
-                    f"use one of: {', '.join(str(p) for p in result.periods)}",
+                    f"use one of: {known}",
+                    message_zh=f"未知的时期 {period!r}",
+                    hint_zh=f"请使用以下时期之一：{known}",
                 )
             ],
+            message_zh=f"数据中没有时期 {period!r}",
         )
     meta = _manifest(result, lang, period, with_time)
     svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
