@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -175,6 +175,16 @@ def zh_text(source: object) -> str | None:
     of a `LocalisedValueError` or `GdindexError`, the `zh` of a `Bilingual`."""
     found = getattr(source, "message_zh", None) or getattr(source, "zh", None)
     return found if isinstance(found, str) else None
+
+
+class Words(NamedTuple):
+    """A problem's message and hint, in English and Chinese (what a helper that
+    words an issue returns)."""
+
+    message: str
+    hint: str | None
+    message_zh: str
+    hint_zh: str | None
 
 
 @dataclass

@@ -51,7 +51,7 @@ def derive_weights(
         return found
     log = IssueLog([i for i in check_spec(spec) if i.severity == "warning"])
     nodes = spec_weights(spec, log)
-    log.raise_if_errors(SpecError, "cannot derive the weights")
+    log.raise_if_errors(SpecError, "cannot derive the weights", "无法推导权重")
     return Weighting(
         spec,
         nodes,

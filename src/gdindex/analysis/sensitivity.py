@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-import yaml
 
 from gdindex.analysis import sensitivity_engine as engine
 from gdindex.analysis.sensitivity_design import (
     InputInfo,
     build_inputs,
     check_target,
+    load_inputs,
     read_design,
     sample_sobol,
     sample_ua,
@@ -39,7 +39,7 @@ from gdindex.analysis.sensitivity_design import (
 )
 from gdindex.analysis.sensitivity_setup import Setup, make_setup
 from gdindex.analysis.sobol import sobol_indices
-from gdindex.errors import Issue, SpecError
+from gdindex.errors import Bilingual, Issue, SpecError, text_in
 from gdindex.io import json_records, load_data, write_frame
 from gdindex.spec import IndexSpec, Period, load_spec
 from gdindex.spec.sensitivity import SensitivitySpec
@@ -209,38 +209,6 @@ def run_overrides(
     return out
 
 
-def load_inputs(path: str | Path) -> SensitivitySpec:
-    """Read `--inputs FILE`: a YAML holding a `sensitivity:` block (or its keys).
-
-    Raises:
-        SpecError: unreadable file or an invalid block (with the YAML path).
-    """
-    from pydantic import ValidationError
-
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(
-            f"cannot read the inputs {path}",
-            [Issue(str(path), f"{type(exc).__name__}: {exc}", "a YAML file")],
-        ) from None
-    if isinstance(data, dict) and "sensitivity" in data:
-        data = data["sensitivity"]
-    try:
-        return SensitivitySpec.model_validate(data)
-    except ValidationError as exc:
-        issues = [
-            Issue(
-                f"{path}: sensitivity." + ".".join(str(p) for p in e["loc"]),
-                e["msg"],
-                "see docs/sensitivity.md",
-            )
-            for e in exc.errors()
-        ]
-        raise SpecError(f"invalid sensitivity inputs in {path}", issues) from None
-
-
 def sensitivity(
     spec: IndexSpec | str | Path,
     n: int | None = None,
@@ -286,8 +254,12 @@ def sensitivity(
                         str(spec.path or spec.id),
                         "the spec has no `sensitivity:` block",
                         "add one (see docs/sensitivity.md) or give --inputs FILE",
+                        message_zh="配置文件中没有 `sensitivity:` 部分",
+                        hint_zh="请添加该部分（参见 docs/sensitivity.md），"
+                        "或用 --inputs FILE 给出",
                     )
                 ],
+                message_zh="没有不确定的输入",
             )
         sens = spec.sensitivity
     elif isinstance(inputs, SensitivitySpec):
@@ -350,15 +322,20 @@ def _analyse(
         period = periods[-1]
     if str(period) not in [str(p) for p in periods]:
         where = "period (--period)" if period_given else "sensitivity.period"
+        known = ", ".join(str(p) for p in periods)
         raise SpecError(
             f"unknown period {period!r}",
             [
                 Issue(
                     where,
                     f"no period {period!r} in the data",
-                    "one of " + ", ".join(str(p) for p in periods),
+                    "one of " + known,
+                    message_zh=f"数据中没有时期 {period!r}",
+                    hint_zh="可选：" + known,
+                    where_zh="时期（--period）" if period_given else None,
                 )
             ],
+            message_zh=f"未知的时期 {period!r}",
         )
     p_index = [str(p) for p in periods].index(str(period))
     period = periods[p_index]
@@ -378,8 +355,12 @@ def _analyse(
                         f"{positions.shape[0] - 1} runs are not N·(d + 2), d = "
                         f"{len(infos)}",
                         "give a Saltelli design, or use --method ua",
+                        message_zh=f"{positions.shape[0] - 1} 次运行不是 N·(d + 2) 次，"
+                        f"d = {len(infos)}",
+                        hint_zh="请给出 Saltelli 设计，或使用 --method ua",
                     )
                 ],
+                message_zh="该设计不适用于 sobol 方法",
             )
         if method == "sobol":
             n = (positions.shape[0] - 1) // (len(infos) + 2)
@@ -476,7 +457,14 @@ def _assemble(
     stats = _rank_stats(ranks[sampled], nominal, units)
     failed = Counter(r for r in reasons[1:] if r is not None)
     if reasons[0] is not None:
-        notes = [*notes, f"the nominal spec fails: {reasons[0]}"]
+        why = reasons[0]
+        notes = [
+            *notes,
+            Bilingual(
+                f"the nominal spec fails: {why}",
+                f"名义方案计算失败：{text_in(why, 'zh')}",
+            ),
+        ]
     result = SensitivityResult(
         spec=spec,
         target=setup.target,
@@ -558,8 +546,12 @@ def _add_sobol(
     dropped = int((~body_ok).sum())
     if dropped:
         result.notes.append(
-            f"{dropped} of {len(body_ok)} base samples left out: one of their runs "
-            "failed (Saltelli's estimators need every run of a sample)"
+            Bilingual(
+                f"{dropped} of {len(body_ok)} base samples left out: one of their "
+                "runs failed (Saltelli's estimators need every run of a sample)",
+                f"{len(body_ok)} 个基础样本中有 {dropped} 个未计入：其中有运行失败"
+                "（Saltelli 估计量需要一个样本的全部运行）",
+            )
         )
     per_unit = np.nan_to_num(dev[keep][:, rated])
     Y = per_unit.mean(axis=1) if per_unit.shape[1] else np.zeros(int(keep.sum()))

@@ -93,17 +93,41 @@ class Cluster:
         self._thread.join()
         if self._error is not None:
             where = "--scheduler" if self.scheduler is not None else "--workers"
+            remote = self.scheduler is not None
             what = (
                 f"cannot reach the Dask scheduler {self.scheduler}"
-                if self.scheduler is not None
+                if remote
                 else "cannot start the local Dask workers"
+            )
+            what_zh = (
+                f"无法连接 Dask 调度器 {self.scheduler}"
+                if remote
+                else "无法启动本地 Dask 工作进程"
             )
             fix = (
                 "start one: dask scheduler"
-                if self.scheduler is not None
+                if remote
                 else "run without --workers, or with fewer"
             )
-            raise GdindexError(what, [Issue(where, str(self._error), fix)]) from None
+            fix_zh = (
+                "请先启动调度器：dask scheduler"
+                if remote
+                else "请不加 --workers 运行，或减少工作进程数"
+            )
+            problem = str(self._error)
+            raise GdindexError(
+                what,
+                [
+                    Issue(
+                        where,
+                        problem,
+                        fix,
+                        message_zh=f"出错：{problem}",
+                        hint_zh=fix_zh,
+                    )
+                ],
+                message_zh=what_zh,
+            ) from None
         return self._client
 
     def close(self) -> None:

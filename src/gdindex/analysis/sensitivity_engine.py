@@ -134,14 +134,14 @@ def _normalised(
             denominators=denominators_of(spec, dataset),
             groups=groups_of(spec, dataset),
         )
-        log.raise_if_errors(DataError, "cannot prepare the data")
+        log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
         treated = prep.treated
         if cache is not None:
             while len(cache) >= 4:  # a few arrays of the panel's size at most
                 cache.pop(next(iter(cache)))
             cache[key] = treated
     out = normalise_values(treated, spec, dataset.units, dataset.periods, log)
-    log.raise_if_errors(DataError, "cannot normalise the data")
+    log.raise_if_errors(DataError, "cannot normalise the data", "无法完成数据标准化")
     return out
 
 

@@ -9,23 +9,13 @@ keeps its own Chinese; any other pydantic message is translated by its type.
 from __future__ import annotations
 
 import difflib
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel
 
-from gdindex.errors import zh_text
+from gdindex.errors import Words, zh_text
 from gdindex.methods.params import Model
 from gdindex.spec.models import METHOD_MODELS, IndexSpec
-
-
-class Words(NamedTuple):
-    """A problem's message and hint, in English and Chinese."""
-
-    message: str
-    hint: str | None
-    message_zh: str
-    hint_zh: str | None
-
 
 #: PyYAML's problems in plain words: (start of the parser's text, what it means,
 #: what to do, and both in Chinese).
