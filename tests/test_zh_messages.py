@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "gdindex"
+from gdindex.errors import Issue
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "gdindex"
 
 #: Exceptions that carry a message and hint to an `Issue`, outside the
 #: `GdindexError` family, with the keyword of their Chinese message.
@@ -124,7 +127,9 @@ def _problems() -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
                 call = node.exc
-                if _name(call) == "ValueError" and rel.startswith(("methods/", "spec/")):
+                if _name(call) == "ValueError" and rel.startswith(
+                    ("methods/", "spec/")
+                ):
                     text = _literal_text(call.args[0]) if call.args else ""
                     if not any(
                         rel == f and text and m in text
@@ -139,7 +144,9 @@ def _problems() -> list[str]:
             name = _name(node)
             where = f"{rel}:{node.lineno}: {name}(…)"
             if name == "LocalisedValueError":
-                zh = node.args[1] if len(node.args) > 1 else _keyword(node, "message_zh")
+                zh = (
+                    node.args[1] if len(node.args) > 1 else _keyword(node, "message_zh")
+                )
                 if _not_chinese(zh):
                     problems.append(f"{where} without a Chinese message")
                 continue
@@ -205,3 +212,162 @@ def test_the_source_has_many_sites() -> None:
             if isinstance(node, ast.Call) and _keyword(node, "message_zh") is not None:
                 count += 1
     assert count > 200
+
+
+# --- The command line: a zh run prints the Chinese texts, an en run the English --- #
+
+_BOX = re.compile(r"[\s│┃║╭╮╰╯─━┏┓┗┛┡┩╇┳┻┣┫┠┨┯┷┼┤├┬┴┌┐└┘]")
+#: English words of a sentence; none is in a Chinese message or in the tiny
+#: project's ids, paths and names.
+_ENGLISH = re.compile(r"\b(?:the|is|are|not|of|or|and|with|cannot|missing|unknown)\b")
+
+
+def _english(text: str) -> list[str]:
+    """English sentence words in `text`, outside quotes, code, `{…}` YAML and
+    words joined by `/` or `-` (paths, codes such as `missing-file`)."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\{[^}]*\}|\S*[/-]\S*", "", text)
+    return _ENGLISH.findall(text)
+
+
+def _flat(text: str) -> str:
+    """Text without whitespace and table or panel borders: lines Rich wrapped are
+    joined again."""
+    return _BOX.sub("", text)
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from gdindex.cli import app
+    from tests.conftest import CliRunner
+
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "3000"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _speaks(issues: list[Issue], zh_text: str, en_text: str) -> None:
+    """Every issue's message and hint are in its language's output only."""
+    zh_flat, en_flat = _flat(zh_text), _flat(en_text)
+    for issue in issues:
+        zh = issue.in_lang("zh")
+        for english, chinese in ((issue.message, zh.message), (issue.hint, zh.hint)):
+            if english is None:
+                continue
+            assert chinese != english, f"no Chinese for {english!r}"
+            assert _flat(chinese) in zh_flat, chinese
+            assert _flat(english) not in zh_flat, english
+            assert _flat(english) in en_flat, english
+            assert _flat(chinese) not in en_flat, chinese
+
+
+def _three_mistakes(root: Path) -> Path:
+    from tests.conftest import SPEC_YAML, write_project
+
+    spec = (
+        SPEC_YAML.replace("weight: 2", "weight: -2")
+        .replace("id: tiny", "id: tiny\ncolour: red")
+        .replace("periods:", "defaults:\n  normalise: {method: minmx}\nperiods:")
+    )
+    return write_project(root, spec)
+
+
+def _bad_data(root: Path) -> Path:
+    from tests.conftest import DATA_CSV, write_project
+
+    data = DATA_CSV.replace("A,2022,12", "A,2022,x").replace("C,2021,30", "C,2021,—")
+    return write_project(root, data=data + "A,2021,1,1,1,1\n")
+
+
+def _missing_file(root: Path) -> Path:
+    from tests.conftest import write_project
+
+    spec = write_project(root)
+    (root / "data.csv").unlink()
+    return spec
+
+
+@pytest.mark.parametrize("command", ["compute", "validate", "check"])
+@pytest.mark.parametrize("make", [_three_mistakes, _bad_data, _missing_file])
+def test_errors_print_in_the_language_of_the_run(
+    tmp_path: Path, command: str, make: object
+) -> None:
+    import gdindex
+    from gdindex.analysis.datacheck import check_data
+    from gdindex.errors import GdindexError
+
+    spec = make(tmp_path)  # type: ignore[operator]
+    head: GdindexError | None = None
+    try:
+        if command == "validate":
+            issues = gdindex.validate(spec)
+        elif command == "check":
+            issues = check_data(gdindex.load_spec(spec)).errors
+        else:
+            gdindex.compute(spec)
+            issues = []
+    except GdindexError as exc:
+        head, issues = exc, exc.issues
+
+    code, out, err = _cli(command, str(spec))
+    code_en, out_en, err_en = _cli(command, str(spec), "--lang", "en")
+
+    assert issues and code == code_en == 1
+    _speaks(issues, out + err, out_en + err_en)
+    if head is not None:  # the panel's headline
+        assert _flat(head.headline("zh")) in _flat(err)
+        assert _flat(str(head).splitlines()[0]) in _flat(err_en)
+        assert "hint:" not in err and "建议：" in err
+        assert "hint:" in err_en and "建议" not in err_en
+    assert _english(out + err) == []
+
+
+def test_warnings_print_in_the_language_of_the_run() -> None:
+    import gdindex
+
+    spec = str(ROOT / "specs" / "guangdong.yaml")
+    warnings = gdindex.compute(spec).issues
+
+    code, out, _ = _cli("compute", spec)
+    code_en, out_en, _ = _cli("compute", spec, "--lang", "en")
+
+    assert warnings and code == code_en == 0
+    panel, panel_en = out[out.index("提示 (") :], out_en[out_en.index("Warnings (") :]
+    _speaks(warnings, panel, panel_en)
+    assert "(hint:" not in panel and "（建议：" in panel
+    assert _english(panel) == []
+
+
+def test_warnings_of_validate_print_in_the_language_of_the_run(tmp_path: Path) -> None:
+    import gdindex
+    from tests.conftest import DATA_CSV, SPEC_YAML, write_project
+
+    constant = DATA_CSV.replace(",1,100", ",7,100").replace(",2,90", ",7,90")
+    constant = "\n".join(
+        ",".join(row.split(",")[:4] + ["7"] + row.split(",")[5:]) if k else row
+        for k, row in enumerate(constant.splitlines())
+    )
+    spec = write_project(
+        tmp_path, SPEC_YAML.replace("i4, weight: 3}]", "i4, weight: 3}]\n"), constant
+    )
+    warnings = [i for i in gdindex.validate(spec) if i.severity == "warning"]
+
+    code, out, _ = _cli("validate", str(spec))
+    code_en, out_en, _ = _cli("validate", str(spec), "--lang", "en")
+
+    assert warnings and code == code_en == 0
+    _speaks(warnings, out, out_en)
+
+
+def test_json_output_is_the_librarys_whatever_the_language() -> None:
+    import json
+
+    import gdindex
+
+    spec = str(ROOT / "specs" / "guangdong.yaml")
+    expected = json.loads(gdindex.compute(spec).to_json())
+
+    code, out, _ = _cli("compute", spec, "--format", "json")
+    code_en, out_en, _ = _cli("compute", spec, "--format", "json", "--lang", "en")
+
+    assert code == code_en == 0
+    assert json.loads(out) == json.loads(out_en) == expected
+    issue = expected["issues"][0]
+    assert issue["message_zh"] != issue["message"] and "标准化" in issue["message_zh"]

@@ -56,10 +56,11 @@ def shown(render: Callable[[Console, str], None], width: int, lang: str) -> str:
 
 
 def cut_marks(text: str) -> str:
-    """The text without the "… (N more …)" of shortened example lists in messages,
-    which say how much is left out; any other "…" is Rich cutting a cell."""
+    """The text without the "… (N more …)" (`…（另 N 项）`) of shortened example
+    lists in messages, which say how much is left out; any other "…" is Rich
+    cutting a cell."""
     flat = re.sub(r"[\s│]", "", text)
-    return re.sub(r"…\(\d+more", "", flat)
+    return re.sub(r"…(\(\d+more|（另\d+)", "", flat)
 
 
 @pytest.mark.parametrize("command", ["compute", "check", "compare", "weights"])

@@ -112,7 +112,9 @@ def gap_warnings(
         ids = [nodes[n].id for n in np.flatnonzero(at).tolist()]
         floor = _zero_floor(spec, ids)
         shown = names.cells(gap & indicator[:, None, None], what="indicators")
-        shown_zh = names.cells(gap & indicator[:, None, None], lang="zh")
+        shown_zh = names.cells(
+            gap & indicator[:, None, None], what="indicators", lang="zh"
+        )
         log.warn(
             "scores: growth_pct",
             f"growth % ({_values(gap[indicator], verb=False)}) and CAGR "
@@ -121,9 +123,10 @@ def gap_warnings(
             f"{int(at.sum())} indicators: {shown}",
             _POSITIVE,
             "indicator-growth-zero-base",
-            message_zh=f"标准化后指标得分在前期 ≤ 0 时{_zero_floor(spec, ids, 'zh')}，"
-            f"其增速（{_n(gap[indicator])} 个值）和年均增速（{_n(first[indicator])} "
-            f"个值）按缺失处理，涉及 {int(at.sum())} 个指标：{shown_zh}",
+            message_zh="标准化后的指标得分在前期 ≤ 0 时，其增速"
+            f"（{_n(gap[indicator])} 个值）和年均增速（{_n(first[indicator])} 个值）"
+            f"按缺失处理{_zero_floor(spec, ids, 'zh')}，涉及 {int(at.sum())} 个指标："
+            f"{shown_zh}",
             hint_zh=_POSITIVE_ZH,
         )
     _quadrant_gaps(spec, names, S, log)
