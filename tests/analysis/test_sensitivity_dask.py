@@ -40,7 +40,9 @@ def test_tasks_are_dealt_in_contiguous_equal_shares() -> None:
     where = assign(sizes, 2)
 
     assert where == sorted(where)  # contiguous: a group's chunks stay together
-    shares = [sum(s for s, w in zip(sizes, where) if w == k) for k in (0, 1)]
+    shares = [
+        sum(s for s, w in zip(sizes, where, strict=True) if w == k) for k in (0, 1)
+    ]
     assert abs(shares[0] - shares[1]) <= 128
     assert assign(sizes, 1) == [0] * 10
     assert sorted(set(assign([1] * 9, 3))) == [0, 1, 2]

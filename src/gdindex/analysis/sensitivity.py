@@ -33,9 +33,9 @@ from gdindex.analysis.sensitivity_design import (
     check_target,
     load_inputs,
     read_design,
+    run_overrides,
     sample_sobol,
     sample_ua,
-    tree_nodes,
 )
 from gdindex.analysis.sensitivity_setup import Setup, make_setup
 from gdindex.analysis.sobol import sobol_indices
@@ -171,42 +171,6 @@ class SensitivityResult:
         indicator."""
         row = self.runs.row(run, named=True)
         return run_overrides(self.spec, self.inputs, [row[i.id] for i in self.inputs])
-
-
-def run_overrides(
-    spec: IndexSpec, inputs: list[InputInfo], positions: list[int]
-) -> list[str]:
-    """`--set` texts reproducing one run with `compute` (see
-    `SensitivityResult.overrides`)."""
-    from gdindex.pipeline.tree_weights import child_weights
-
-    sets = [t for i, p in zip(inputs, positions, strict=True) if (t := i.override(p))]
-    varied = load_spec(spec.path, [*spec.overrides, *sets]) if spec.path else spec
-    nodes = tree_nodes(varied)
-    by_id = {n.id: n for n, _ in varied.tree.walk()}
-    out = list(sets)
-    weights: dict[str, np.ndarray] = {}
-    for inp, pos in zip(inputs, positions, strict=True):
-        if inp.kind != "weights" or pos == 0:
-            continue
-        for parent in sorted(set(inp.multipliers) | set(inp.replaced)):
-            w = weights.get(parent)
-            if w is None:
-                w = child_weights(varied, by_id[parent])
-            rep = inp.replaced.get(parent)
-            if rep is not None and not np.isnan(rep[pos]).all():
-                w = rep[pos] / np.nansum(rep[pos])
-            mult = inp.multipliers.get(parent)
-            if mult is not None:
-                w = w * mult[pos]
-            weights[parent] = w
-    for parent, w in weights.items():
-        for child, value in zip(by_id[parent].children or [], w, strict=True):
-            out.append(f"{nodes[child.id].path}.weight={float(value)!r}")
-    for inp, pos in zip(inputs, positions, strict=True):
-        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos - 1] is not None:
-            out.append(f"{nodes[str(inp.excluded[pos - 1])].path}.weight=0")
-    return out
 
 
 def sensitivity(

@@ -26,7 +26,7 @@ import polars as pl
 import yaml
 
 from gdindex.errors import Bilingual, Issue, SpecError
-from gdindex.spec import IndexSpec, NodeSpec, pydantic_words
+from gdindex.spec import IndexSpec, NodeSpec, load_spec, pydantic_words
 from gdindex.spec.sensitivity import (
     ExcludeInput,
     SensitivitySpec,
@@ -498,3 +498,69 @@ def read_design(path: Path, inputs: list[InputInfo]) -> np.ndarray:
     if pos.shape[0] and not pos[0].any():
         return pos
     return np.vstack([np.zeros((1, len(inputs)), dtype=np.int64), pos])
+
+
+def run_overrides(
+    spec: IndexSpec, inputs: list[InputInfo], positions: list[int]
+) -> list[str]:
+    """`--set` texts reproducing one run with `compute` (see
+    `SensitivityResult.overrides`). A node whose weights the run changes (noisy
+    weights; an excluded child where weights come from a method) is switched to explicit
+    weights: the ones its method gives for the varied spec (derived by `compute`
+    where they come from the data), as the run changes them."""
+    from gdindex.pipeline import compute
+    from gdindex.pipeline.tree_weights import child_weights, needs_data
+
+    sets = [t for i, p in zip(inputs, positions, strict=True) if (t := i.override(p))]
+    varied = load_spec(spec.path, [*spec.overrides, *sets]) if spec.path else spec
+    nodes = tree_nodes(varied)
+    by_id = {n.id: n for n, _ in varied.tree.walk()}
+    derived: dict[str, np.ndarray] = {}
+    if needs_data(varied):
+        weighting = compute(varied).weighting
+        assert weighting is not None  # the data-driven weights compute derived
+        derived = {k: v.weights for k, v in weighting.nodes.items()}
+
+    def base(parent: str) -> np.ndarray:
+        return (
+            derived[parent]
+            if parent in derived
+            else child_weights(varied, by_id[parent])
+        )
+
+    out = list(sets)
+    weights: dict[str, np.ndarray] = {}
+    for inp, pos in zip(inputs, positions, strict=True):
+        if inp.kind != "weights" or pos == 0:
+            continue
+        for parent in sorted(set(inp.multipliers) | set(inp.replaced)):
+            w = weights.get(parent)
+            if w is None:
+                w = base(parent)
+            rep = inp.replaced.get(parent)
+            if rep is not None and not np.isnan(rep[pos]).all():
+                w = rep[pos] / np.nansum(rep[pos])
+            mult = inp.multipliers.get(parent)
+            if mult is not None:
+                w = w * mult[pos]
+            weights[parent] = w
+    excluded = [
+        str(inp.excluded[pos - 1])
+        for inp, pos in zip(inputs, positions, strict=True)
+        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos - 1] is not None
+    ]
+
+    def explicit(parent: str) -> bool:
+        return getattr(varied.weights_for(by_id[parent]), "method", None) == "explicit"
+
+    for gone in excluded:  # weights of a method are fixed before a child leaves
+        up = nodes[gone].parent
+        if up is not None and not explicit(up) and up not in weights:
+            weights[up] = base(up)
+    for parent, w in weights.items():
+        if not explicit(parent):
+            out.append(f"{nodes[parent].path}.weights={{method: explicit}}")
+        for kid, value in zip(by_id[parent].children or [], w, strict=True):
+            out.append(f"{nodes[kid.id].path}.weight={float(value)!r}")
+    out.extend(f"{nodes[gone].path}.weight=0" for gone in excluded)
+    return out
