@@ -157,14 +157,14 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 readable = decode(raw)[1]
             except DecodeError:
                 readable = None
-        marked = sniffed is not None and sniffed[1]
+        has_bom = sniffed is not None and sniffed[1]
         found = (
-            f"; it looks like {readable}" + (" (byte-order mark)" if marked else "")
+            f"; it looks like {readable}" + (" (byte-order mark)" if has_bom else "")
             if readable
             else ""
         )
         found_zh = (
-            f"；看起来是 {readable}" + ("（有字节顺序标记）" if marked else "")
+            f"；看起来是 {readable}" + ("（有字节顺序标记）" if has_bom else "")
             if readable
             else ""
         )

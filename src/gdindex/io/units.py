@@ -239,13 +239,13 @@ def _panel(
     )
     no_period = panel.filter(pl.col("period").is_null() & (pl.col("unit") != ""))
     if no_period.height:
-        rows = no_period["_row"].to_list()
+        at = no_period["_row"].to_list()
         log.error(
             f"{where}: column '{column}'",
-            f"empty periods in {numbered('row', rows)}",
+            f"empty periods in {numbered('row', at)}",
             "give every row its period (the table is in panel form: `units.period`)",
             "missing-key",
-            message_zh=f"{numbered('row', rows, 'zh')}的时期为空",
+            message_zh=f"{numbered('row', at, 'zh')}的时期为空",
             hint_zh="请给每一行填上时期（该表为面板形式：`units.period`）",
             where_zh=f"{where}：列 '{column}'",
         )

@@ -230,11 +230,11 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
             )
         return Words("missing value", "add it", "缺少值", "请补上")
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " 或 ")
+        allowed = str(ctx.get("expected", "")).replace(" or ", " 或 ")
         return Words(
             f"{err['msg'].lower()}, found {value!r}",
             None,
-            f"应为 {expected}，实际为 {value!r}",
+            f"应为 {allowed}，实际为 {value!r}",
             None,
         )
     if kind in {"greater_than_equal", "greater_than"} and loc[-1:] == ("weight",):
