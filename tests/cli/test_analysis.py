@@ -56,7 +56,7 @@ def test_sensitivity_without_inputs_exits_1_with_a_hint(tmp_path: Path) -> None:
 
     assert code == 1 and out == ""
     assert "no uncertain inputs" in err and "--inputs" in err
-    assert code_zh == 1 and "没有不确定的输入" in err_zh and "--inputs" in err_zh
+    assert code_zh == 1 and "没有不确定性输入" in err_zh and "--inputs" in err_zh
 
 
 def test_sensitivity_set_overrides_change_the_nominal_run() -> None:

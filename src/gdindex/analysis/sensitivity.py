@@ -223,7 +223,7 @@ def sensitivity(
                         "或用 --inputs FILE 给出",
                     )
                 ],
-                message_zh="没有不确定的输入",
+                message_zh="没有不确定性输入",
             )
         sens = spec.sensitivity
     elif isinstance(inputs, SensitivitySpec):
