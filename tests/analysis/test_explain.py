@@ -284,11 +284,15 @@ def test_cli_ambiguous_name_exits_1_and_an_id_note_is_printed(
     path = write_project(tmp_path / "p", spec, units=SHARED_UNITS)
     runner = CliRunner()
 
-    bad = runner.invoke(app, ["explain", str(path), "朝阳"])
+    bad = runner.invoke(app, ["explain", str(path), "朝阳", "--lang", "en"])
+    bad_zh = runner.invoke(app, ["explain", str(path), "朝阳"])
     good = runner.invoke(app, ["explain", str(path), "B", "--lang", "en"])
+    good_zh = runner.invoke(app, ["explain", str(path), "B"])
 
     assert bad.exit_code == 1 and "give the unit id" in bad.stderr
+    assert bad_zh.exit_code == 1 and "请改为给出地区 id" in bad_zh.stderr
     assert good.exit_code == 0 and "also the name of" in good.stdout
+    assert "也是" in good_zh.stdout and "also the name of" not in good_zh.stdout
 
 
 def test_a_group_value_in_two_columns_is_an_error_naming_them(

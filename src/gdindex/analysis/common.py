@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import GdindexError, Issue
+from gdindex.errors import Bilingual, GdindexError, Issue
 from gdindex.pipeline import IndexResult, NodeInfo
 from gdindex.spec import Period
 
@@ -86,15 +86,19 @@ def choose_period(result: IndexResult, period: Any) -> Period:
     for p in result.periods:
         if p == period or str(p) == str(period).strip():
             return p
+    known = ", ".join(str(p) for p in result.periods)
     raise AnalysisError(
         f"period {period!r} is not in the data",
         [
             Issue(
                 "--period",
                 f"unknown period {period!r}",
-                f"use one of: {', '.join(str(p) for p in result.periods)}",
+                f"use one of: {known}",
+                message_zh=f"未知的时期 {period!r}",
+                hint_zh=f"请使用以下时期之一：{known}",
             )
         ],
+        message_zh=f"数据中没有时期 {period!r}",
     )
 
 
@@ -113,14 +117,21 @@ def find_node(nodes: list[NodeInfo], text: str) -> NodeInfo:
     )
     names = list(dict.fromkeys(names))
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
+    hint_zh = f"是否想写 {guess}？" if close else ""
     raise AnalysisError(
         f"unknown node {text!r}",
         [
             Issue(
-                "--node", f"unknown node {text!r}", f"{hint}give a node id of the tree"
+                "--node",
+                f"unknown node {text!r}",
+                f"{hint}give a node id of the tree",
+                message_zh=f"未知的节点 {text!r}",
+                hint_zh=f"{hint_zh}请给出指标树中的节点 id",
             )
         ],
+        message_zh=f"未知的节点 {text!r}",
     )
 
 
@@ -174,9 +185,11 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
         if not others:
             return row, None
         listed = "; ".join(_unit_label(units, i) for i in others)
-        return row, (
+        return row, Bilingual(
             f"{key!r} is the id of {_unit_label(units, row)} and also the name of "
-            f"{listed}: explaining {ids[row]} (give the other's id to explain it)"
+            f"{listed}: explaining {ids[row]} (give the other's id to explain it)",
+            f"{key!r} 既是 {_unit_label(units, row)} 的 id，也是 {listed} 的名称："
+            f"现解读 {ids[row]}（如需解读另一个，请给出其 id）",
         )
     if len(named) == 1:
         return named[0], None
@@ -190,12 +203,17 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
                     f"{len(named)} units are called {key!r}: {listed}",
                     "give the unit id instead, e.g. "
                     + " or ".join(repr(ids[i]) for i in named),
+                    message_zh=f"有 {len(named)} 个地区名为 {key!r}：{listed}",
+                    hint_zh="请改为给出地区 id，例如 "
+                    + " 或 ".join(repr(ids[i]) for i in named),
                 )
             ],
+            message_zh=f"地区名称 {key!r} 有歧义",
         )
     names = [str(v) for v in dict.fromkeys(ids + zh + en) if v]
     close = difflib.get_close_matches(key, names, n=3, cutoff=0.4)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
     raise AnalysisError(
         f"unknown unit {key!r}",
         [
@@ -203,8 +221,12 @@ def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
                 "UNIT",
                 f"no unit has the id or name {key!r}",
                 f"{hint}give a unit id or name",
+                message_zh=f"没有 id 或名称为 {key!r} 的地区",
+                hint_zh=(f"是否想写 {guess}？" if close else "")
+                + "请给出地区 id 或名称",
             )
         ],
+        message_zh=f"未知的地区 {key!r}",
     )
 
 
@@ -252,8 +274,12 @@ def group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str],
                     f"{len(found)} grouping columns have the value {vs!r}: "
                     + ", ".join(keys),
                     "write column=value, e.g. --vs " + " or --vs ".join(keys),
+                    message_zh=f"有 {len(found)} 个分组列含有值 {vs!r}："
+                    + ", ".join(keys),
+                    hint_zh="请写成 列=值，例如 --vs " + " 或 --vs ".join(keys),
                 )
             ],
+            message_zh=f"分组 {vs!r} 有歧义",
         )
     raise AnalysisError(
         f"unknown group {vs!r}",
@@ -262,6 +288,10 @@ def group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str],
                 "--vs",
                 f"no grouping column has the value {vs!r}",
                 "use median, or one of: " + (", ".join(known) or "(no groups)"),
+                message_zh=f"没有哪个分组列含有值 {vs!r}",
+                hint_zh="请使用 median，或以下之一："
+                + (", ".join(known) or "（无分组）"),
             )
         ],
+        message_zh=f"未知的分组 {vs!r}",
     )

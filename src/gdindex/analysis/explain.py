@@ -161,7 +161,18 @@ def explain(
     if row not in shared.scored_rows:
         raise AnalysisError(
             f"unit {result.units['unit'][row]!r} has no index score in {shared.period}",
-            [Issue("UNIT", "its index score is missing", "choose another --period")],
+            [
+                Issue(
+                    "UNIT",
+                    "its index score is missing",
+                    "choose another --period",
+                    message_zh="其总指数得分缺失",
+                    hint_zh="请换一个 --period",
+                )
+            ],
+            message_zh=(
+                f"地区 {result.units['unit'][row]!r} 在 {shared.period} 没有总指数得分"
+            ),
         )
     shared.against(vs)
     return shared.explanation(row, note)

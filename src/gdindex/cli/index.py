@@ -66,7 +66,7 @@ def compute(
     debug: DebugOpt = False,
 ) -> None:
     """Compute the index of SPEC and print the ranked report."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.report.terminal import render_result
 
@@ -95,7 +95,7 @@ def validate(
     debug: DebugOpt = False,
 ) -> None:
     """Check SPEC and its data without computing; exit 1 when there are errors."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.report.terminal import render_issues
 
@@ -219,7 +219,7 @@ def init(
 
     Writes a commented spec (index.yaml), data and units templates (data.csv,
     units.csv) and a README with the next steps."""
-    with handle_errors(debug):
+    with handle_errors(debug, "en"):  # init has no --lang: its output is English
         from gdindex.io.scaffold import init_project
 
         count = indicators.strip() if indicators is not None else None
@@ -299,7 +299,7 @@ def report(
 
     report.html (self-contained, charts inlined), report.md with charts/*.svg,
     and report.xlsx."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         from gdindex.report.charts.svg import start_renderer, stop_renderer
 
         start_renderer()  # the chart engine boots while the index is computed

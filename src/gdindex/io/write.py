@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from gdindex.errors import Issue, OutputError
+from gdindex.errors import Bilingual, Issue, OutputError, zh_text
 
 #: Called with the name of each step of `write_set` and `write_atomic` ("wrote
 #: scores.csv", "synced", "swapped", …). Tests set it to kill the process at a
@@ -110,7 +110,7 @@ def write_set(
         _step("cleaned")
         return [target / name for name in files]
     except OSError as exc:
-        raise output_error(what or f"the files to {out_dir}", out_dir, exc) from exc
+        raise output_error(what or _files_to(out_dir), out_dir, exc) from exc
 
 
 def write_atomic(
@@ -157,7 +157,11 @@ def write_atomic(
     except OSError as exc:
         # one file: name it; several: the directory they go to
         where = out_dir / next(iter(files)) if len(files) == 1 else out_dir
-        raise output_error(what or f"the files to {out_dir}", where, exc) from exc
+        raise output_error(what or _files_to(out_dir), where, exc) from exc
+
+
+def _files_to(out_dir: Path) -> Bilingual:
+    return Bilingual(f"the files to {out_dir}", f"文件（{out_dir}）")
 
 
 #: Errors that mean "this file system cannot exchange": fall back to moving files.
@@ -188,14 +192,19 @@ def _not_a_directory(
     """An OutputError saying what is at `out_dir` when it cannot be a directory."""
     if out_dir.is_symlink() and not out_dir.exists():
         found = f"a symbolic link to {os.readlink(out_dir)}, which does not exist"
+        found_zh = f"指向 {os.readlink(out_dir)} 的符号链接，而目标不存在"
         hint = (
             "create the directory it points to, remove the link, or choose another "
             "--out directory"
         )
+        hint_zh = "请创建它指向的目录、删除该链接，或换一个 --out 目录"
     elif out_dir.exists() and not out_dir.is_dir():
         kind = "a file" if out_dir.is_file() else "a special file (not a directory)"
+        kind_zh = "一个文件" if out_dir.is_file() else "一个特殊文件（不是目录）"
         found = f"{kind} ({out_dir.stat().st_size} bytes)"
+        found_zh = f"{kind_zh}（{out_dir.stat().st_size} 字节）"
         hint = "--out names a directory: choose another path, or move the file away"
+        hint_zh = "--out 应为目录：请换一个路径，或把该文件移走"
     else:
         for parent in out_dir.parents:
             if parent.exists() and not parent.is_dir():
@@ -211,8 +220,13 @@ def _not_a_directory(
                 else f"{out_dir}: there is {found}",
                 hint,
                 code="not-a-directory",
+                message_zh=f"此处是{found_zh}"
+                if where is None
+                else f"{out_dir}：此处是{found_zh}",
+                hint_zh=hint_zh,
             )
         ],
+        message_zh=f"无法写入{zh_text(what) or f' {out_dir}'}：{out_dir} 不是目录",
     )
 
 
@@ -454,7 +468,8 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
-    """`cannot write {what}`: the reason, and a hint to choose another place."""
+    """`cannot write {what}`: the reason, and a hint to choose another place
+    (`what` a `Bilingual` text for the Chinese message)."""
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
     return OutputError(
         f"cannot write {what}",
@@ -463,8 +478,11 @@ def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
                 str(where),
                 f"{type(exc).__name__}: {reason}",
                 "choose a directory you can write to (--out), or free some space",
+                message_zh=f"写入失败：{type(exc).__name__}: {reason}",
+                hint_zh="请选择有写入权限的目录（--out），或腾出磁盘空间",
             )
         ],
+        message_zh=f"无法写入{zh_text(what) or f'文件（{where}）'}",
     )
 
 
@@ -504,8 +522,14 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
                         "this is a gdindex bug: please report it with the spec; "
                         "extreme input values may be the cause",
                         code="non-finite",
+                        message_zh=f"{rows.height} 个无穷大值，例如表中第 "
+                        f"{', '.join(map(str, shown))} 行",
+                        hint_zh="这是 gdindex 的缺陷：请连同配置文件一起报告；"
+                        "原因可能是极端的输入值",
+                        where_zh=f"{path.name}：列 '{column}'",
                     )
                 ],
+                message_zh=f"无法写入 {path.name}：列 '{column}' 含有无穷大值",
             )
         frame = frame.with_columns(pl.col(c).fill_nan(None) for c in floats)
     if fmt == "parquet":

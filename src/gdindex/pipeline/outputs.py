@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from gdindex.errors import Bilingual
 from gdindex.io import write_frame, write_set
 from gdindex.pipeline.result import IndexResult
 from gdindex.version import __version__
@@ -196,7 +197,7 @@ def write_outputs(
     return write_set(
         out,
         writers,
-        f"the results to {out}",
+        Bilingual(f"the results to {out}", f"结果文件（{out}）"),
         owns=RESULT_FILES.__contains__,
         threads=3,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdindex.errors import GdindexError, Issue
+from gdindex.errors import Bilingual, GdindexError, Issue
 from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.pipeline.outputs import manifest
@@ -78,15 +78,19 @@ def _build(
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     period = result.latest_period if period is None else period
     if period not in result.periods:
+        known = ", ".join(str(p) for p in result.periods)
         raise GdindexError(
             f"period {period!r} is not in the data",
             [
                 Issue(
                     "--period",
                     f"unknown period {period!r}",
-                    f"use one of: {', '.join(str(p) for p in result.periods)}",
+                    f"use one of: {known}",
+                    message_zh=f"未知的时期 {period!r}",
+                    hint_zh=f"请使用以下时期之一：{known}",
                 )
             ],
+            message_zh=f"数据中没有时期 {period!r}",
         )
     meta = _manifest(result, lang, period, with_time)
     svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
@@ -188,9 +192,8 @@ def write_report(
     out = Path(out_dir)
     # The report's files and its charts folder are one set: charts an earlier
     # report used and this one does not are not carried over.
-    written = write_set(
-        out, writers, f"the report to {out}", owns=REPORT_FILES.__contains__
-    )
+    what = Bilingual(f"the report to {out}", f"报告文件（{out}）")
+    written = write_set(out, writers, what, owns=REPORT_FILES.__contains__)
     first = ["report.html", "report.md", "report.xlsx"]
     return [out / name for name in first] + written[len(first) :]
 

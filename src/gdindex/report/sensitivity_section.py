@@ -19,6 +19,7 @@ import altair as alt
 import polars as pl
 
 from gdindex.analysis.sensitivity import SensitivityResult
+from gdindex.errors import text_in
 from gdindex.report.charts import plots as charts
 from gdindex.report.charts.svg import render_into, rendering_beside
 from gdindex.report.document import Bullets, Figure, Para, Section, Table
@@ -170,7 +171,12 @@ def _sensitivity_section(result: SensitivityResult, lang: str) -> Section:
     blocks: list[Any] = [Para(f"{title(result, lang)}. {runs_line(result, lang)}")]
     if result.failed:
         blocks.append(
-            Bullets([f"{reason} ({count})" for reason, count in result.failed.items()])
+            Bullets(
+                [
+                    f"{text_in(reason, lang)} ({count})"
+                    for reason, count in result.failed.items()
+                ]
+            )
         )
     blocks.append(
         _figure(
@@ -207,7 +213,7 @@ def _sensitivity_section(result: SensitivityResult, lang: str) -> Section:
         )
         blocks.append(Bullets(explanations(result, lang)))
     if result.notes:
-        blocks.append(Bullets(list(result.notes)))
+        blocks.append(Bullets([text_in(note, lang) for note in result.notes]))
     return Section("sensitivity", _t("section", lang), blocks)
 
 
