@@ -46,3 +46,41 @@ def test_counts_must_be_in_range() -> None:
         shell.positive(0)
     with pytest.raises(typer.BadParameter):
         shell.not_negative(-1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("zh", ["错误", "出错了", "建议：换一个"], ["error", "hint:", "broken"]),
+        ("en", ["error", "broken", "hint: try another"], ["错误", "出错了", "建议"]),
+    ],
+)
+def test_handle_errors_prints_the_error_in_the_commands_language(
+    capsys: pytest.CaptureFixture[str], lang: str, said: list[str], not_said: list[str]
+) -> None:
+    from gdindex.errors import GdindexError, Issue
+
+    issue = Issue(
+        "x.yaml", "broken", "try another", message_zh="出错了", hint_zh="换一个"
+    )
+    with pytest.raises(typer.Exit), shell.handle_errors(False, lang):
+        raise GdindexError("it failed", [issue], message_zh="失败了")
+
+    err = capsys.readouterr().err
+    assert all(s in err for s in said) and not any(s in err for s in not_said)
+    assert ("失败了" if lang == "zh" else "it failed") in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "debug"),
+    [("zh", "意外错误", "--debug"), ("en", "unexpected error", "--debug")],
+)
+def test_an_unexpected_error_has_its_panel_in_the_commands_language(
+    capsys: pytest.CaptureFixture[str], lang: str, title: str, debug: str
+) -> None:
+    with pytest.raises(typer.Exit), shell.handle_errors(False, lang):
+        raise RuntimeError("boom")
+
+    err = capsys.readouterr().err
+    assert title in err and "RuntimeError: boom" in err and debug in err
+    assert ("traceback" in err) == (lang == "en")

@@ -264,8 +264,9 @@ def console(stderr: bool = False, wide: bool = False) -> Console:
 
 
 @contextmanager
-def handle_errors(debug: bool) -> Iterator[None]:
-    """Turn gdindex errors into a red panel on stderr and exit code 1."""
+def handle_errors(debug: bool, lang: str) -> Iterator[None]:
+    """Turn gdindex errors into a red panel on stderr and exit code 1, in `lang`
+    (the command's `--lang`; zh or en)."""
     from gdindex.errors import GdindexError
 
     try:
@@ -275,7 +276,7 @@ def handle_errors(debug: bool) -> Iterator[None]:
 
         if debug:
             console(stderr=True).print_exception(show_locals=False)
-        render_error(exc, console(stderr=True))
+        render_error(exc, console(stderr=True), lang)
         raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -285,11 +286,16 @@ def handle_errors(debug: bool) -> Iterator[None]:
         else:
             from rich.panel import Panel
 
+            zh = lang == "zh"
             console(stderr=True).print(
                 Panel(
                     f"{type(exc).__name__}: {exc}\n"
-                    "(run with --debug for the traceback)",
-                    title="unexpected error",
+                    + (
+                        "（加 --debug 运行可查看完整调用栈）"
+                        if zh
+                        else "(run with --debug for the traceback)"
+                    ),
+                    title="意外错误" if zh else "unexpected error",
                     border_style="red",
                     expand=False,
                 )

@@ -126,8 +126,12 @@ def test_table_output_in_both_languages() -> None:
 
 def test_period_and_pooled_together_is_an_error() -> None:
     code, _, err = run("audit", SPEC, "--period", "2018", "--pooled")
+    code_en, _, err_en = run(
+        "audit", SPEC, "--period", "2018", "--pooled", "--lang", "en"
+    )
 
-    assert code == 1 and "drop one of them" in err
+    assert code == 1 and "请去掉其中一个" in err and "drop one of them" not in err
+    assert code_en == 1 and "drop one of them" in err_en
 
 
 def test_an_audit_of_too_few_units_fails_any_and_says_why(tmp_path: Path) -> None:

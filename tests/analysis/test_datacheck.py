@@ -379,10 +379,12 @@ def test_cli_two_runs_write_identical_files(tiny_spec: Path, tmp_path: Path) -> 
 def test_cli_bad_yaml_exits_1_with_error_panel(tmp_path: Path) -> None:
     spec = write_project(tmp_path, "spec_version: 1\nid: [\n")
 
-    code, out, err = cli("check", str(spec))
+    code, out, err = cli("check", str(spec), "--lang", "en")
+    code_zh, _, err_zh = cli("check", str(spec))
 
     assert code == 1 and out == ""
     assert "malformed YAML" in err and "spec.yaml:3" in err
+    assert code_zh == 1 and "YAML 格式错误" in err_zh and "spec.yaml:3" in err_zh
 
 
 def test_cli_bad_format_is_a_usage_error(tiny_spec: Path) -> None:

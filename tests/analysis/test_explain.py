@@ -11,10 +11,11 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 import gdindex
 from gdindex.analysis.common import AnalysisError
-from gdindex.analysis.explain import explain
+from gdindex.analysis.explain import Explanation, explain, explain_units
 from gdindex.cli import app
 from gdindex.report.explain import nodes_table
 from tests.conftest import (
@@ -283,11 +284,15 @@ def test_cli_ambiguous_name_exits_1_and_an_id_note_is_printed(
     path = write_project(tmp_path / "p", spec, units=SHARED_UNITS)
     runner = CliRunner()
 
-    bad = runner.invoke(app, ["explain", str(path), "朝阳"])
+    bad = runner.invoke(app, ["explain", str(path), "朝阳", "--lang", "en"])
+    bad_zh = runner.invoke(app, ["explain", str(path), "朝阳"])
     good = runner.invoke(app, ["explain", str(path), "B", "--lang", "en"])
+    good_zh = runner.invoke(app, ["explain", str(path), "B"])
 
     assert bad.exit_code == 1 and "give the unit id" in bad.stderr
+    assert bad_zh.exit_code == 1 and "请改为给出地区 id" in bad_zh.stderr
     assert good.exit_code == 0 and "also the name of" in good.stdout
+    assert "也是" in good_zh.stdout and "also the name of" not in good_zh.stdout
 
 
 def test_a_group_value_in_two_columns_is_an_error_naming_them(
@@ -386,3 +391,97 @@ def test_a_unit_at_the_same_score_in_both_years_has_change_zero() -> None:
         pl.col("unit").str.starts_with("C") & (pl.col("node") == "root")
     )["quadrant"].to_list()
     assert quadrants == ["leader"] * len(thirds)
+
+
+# ---- every unit in one pass ---- #
+
+FRAMES = ("nodes", "contributions", "strongest", "weakest", "history")
+
+
+def assert_same(a: Explanation, b: Explanation) -> None:
+    assert a.to_dict() == b.to_dict()
+    for name in FRAMES:
+        assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+
+
+def one_by_one(
+    result: gdindex.IndexResult, period: object, vs: str
+) -> dict[str, Explanation]:
+    """`explain` of every unit that has an index score in `period`."""
+    out = {}
+    for unit in result.units["unit"].to_list():
+        try:
+            out[unit] = explain(result, unit, period, vs=vs)
+        except AnalysisError as exc:
+            assert "has no index score" in str(exc)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("spec", "cases"),
+    [
+        (
+            "guangdong.yaml",
+            [(-1, "median"), (-1, "prd=珠三角"), (-2, "North"), (0, "PRD core")],
+        ),
+        ("asem.yaml", [(-1, "median"), (-1, "Asia")]),
+        (
+            "asem_2_geometric.yaml",
+            [(-1, "median"), (-1, "GDPpc_group=S")],
+        ),  # not additive
+        ("asem_7a_panel_pooled.yaml", [(0, "median"), (-1, "Europe")]),
+    ],
+)
+def test_explain_units_equals_explain_of_every_unit(
+    spec: str, cases: list[tuple[int, str]]
+) -> None:
+    result = gdindex.compute(gdindex.load_spec(SPECS / spec))
+
+    for p, vs in cases:
+        period = result.periods[p]
+        every = explain_units(result, period=period, vs=vs)
+
+        expected = one_by_one(result, period, vs)
+        assert list(every) == list(expected) == result.units["unit"].to_list()
+        for unit, ex in expected.items():
+            assert_same(every[unit], ex)
+
+
+def test_explain_units_keeps_the_notes_and_takes_names(
+    shared: gdindex.IndexResult,
+) -> None:
+    every = explain_units(shared)
+    picked = explain_units(shared, ["C", "Chaoyang East"])
+
+    assert list(every) == ["A", "B", "C"] and list(picked) == ["C", "B"]
+    for unit in ("A", "B", "C"):
+        assert_same(every[unit], explain(shared, unit))
+    assert every["B"].notes and "C (丙城, B)" in every["B"].notes[0]
+    assert_same(picked["B"], explain(shared, "Chaoyang East"))
+
+
+def test_explain_units_leaves_out_a_unit_without_an_index_score() -> None:
+    frame = pl.DataFrame(
+        {"unit": list("abcde") * 2, "period": [1] * 5 + [2] * 5}
+        | {"x": [1.0, 2, 3, 4, 5, 2, 3, 4, 5, None]}
+        | {"y": [2.0, 1, 5, 3, 4, 1, 2, 3, 4, None]}
+    )
+    result = gdindex.compute(make_spec(["x", "y"]), data=frame)
+
+    every = explain_units(result, period=2)
+
+    assert list(every) == list("abcd")
+    assert list(explain_units(result, period=1)) == list("abcde")
+    for unit, ex in every.items():
+        assert_same(ex, explain(result, unit, 2))
+    with pytest.raises(AnalysisError, match="has no index score"):
+        explain(result, "e", 2)
+
+
+def test_explain_units_errors_are_explain_s(gd: gdindex.IndexResult) -> None:
+    with pytest.raises(AnalysisError, match="unknown unit"):
+        explain_units(gd, ["440300", "Zhaoqnig"])
+    with pytest.raises(AnalysisError, match="unknown group"):
+        explain_units(gd, vs="Mars")
+    with pytest.raises(AnalysisError, match="not in the data"):
+        explain_units(gd, period=1999)

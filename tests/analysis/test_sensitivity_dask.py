@@ -30,3 +30,32 @@ def test_local_workers_give_the_in_process_results() -> None:
     )
 
     assert spread.to_json() == alone.to_json()
+
+
+def test_tasks_are_dealt_in_contiguous_equal_shares() -> None:
+    from gdindex.analysis.sensitivity_dask import assign
+
+    # five preparation groups of 200 runs, in chunks of 128 + 72
+    sizes = [128, 72] * 5
+    where = assign(sizes, 2)
+
+    assert where == sorted(where)  # contiguous: a group's chunks stay together
+    shares = [
+        sum(s for s, w in zip(sizes, where, strict=True) if w == k) for k in (0, 1)
+    ]
+    assert abs(shares[0] - shares[1]) <= 128
+    assert assign(sizes, 1) == [0] * 10
+    assert sorted(set(assign([1] * 9, 3))) == [0, 1, 2]
+    assert assign([], 2) == [] and assign([0, 0], 2) == [0, 0]
+
+
+def test_an_unreachable_scheduler_is_a_located_error() -> None:
+    import pytest
+
+    from gdindex.errors import GdindexError
+
+    with pytest.raises(GdindexError) as info:
+        sensitivity(GUANGDONG, n=10, method="ua", scheduler="tcp://127.0.0.1:9")
+
+    assert "cannot reach the Dask scheduler" in str(info.value)
+    assert info.value.issues[0].where == "--scheduler"

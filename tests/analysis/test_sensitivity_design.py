@@ -95,3 +95,39 @@ def test_read_design_prepends_the_nominal_run_and_checks_positions(
     assert pos.tolist() == [[0, 0, 0], [2, 1, 1], [1, 7, 4]]
     with pytest.raises(SpecError, match="missing columns: x"):
         read_design(bad, inputs)
+
+
+@pytest.mark.parametrize("methods", [["entropy", "equal"], ["critic", "equal"]])
+def test_every_run_with_method_weights_noise_and_exclusion_is_reproduced(
+    tmp_path: Path, methods: list[str]
+) -> None:
+    """`overrides(run)` reproduces runs whose weights come from a method (derived
+    from the data, or equal) and are then made noisy or lose a child: the node is
+    switched to the explicit weights the run used."""
+    from gdindex.analysis.sensitivity import sensitivity
+    from tests.analysis.sensitivity_helpers import _compare_every_run
+    from tests.conftest import write_project
+
+    spec = write_project(tmp_path)
+    sens = SensitivitySpec.model_validate(
+        {
+            "n": 16,
+            "seed": 5,
+            "inputs": [
+                {
+                    "id": "weighting",
+                    "set": "defaults.weights.method",
+                    "values": methods,
+                },
+                {"id": "weights", "weights": {"noise": 0.25, "depths": [1], "sets": 4}},
+                {"id": "out", "exclude": ["i1", "i3"]},
+            ],
+        }
+    )
+    res = sensitivity(spec, inputs=sens)
+    sets = [s for run in range(res.n_runs + 1) for s in res.overrides(run)]
+
+    assert res.n_failed == 0
+    assert any(".weights={method: explicit}" in s for s in sets)
+    assert any(s.endswith("i1.weight=0") for s in sets)
+    assert _compare_every_run(spec, res) == 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import gdindex
 from tests.cli.helpers import run
 from tests.conftest import SPECS, write_project
@@ -49,10 +51,12 @@ def test_sensitivity_sobol_prints_indices_and_writes_the_files(tmp_path: Path) -
 def test_sensitivity_without_inputs_exits_1_with_a_hint(tmp_path: Path) -> None:
     spec = write_project(tmp_path)
 
-    code, out, err = run("sensitivity", str(spec))
+    code, out, err = run("sensitivity", str(spec), "--lang", "en")
+    code_zh, _, err_zh = run("sensitivity", str(spec))
 
     assert code == 1 and out == ""
     assert "no uncertain inputs" in err and "--inputs" in err
+    assert code_zh == 1 and "没有不确定性输入" in err_zh and "--inputs" in err_zh
 
 
 def test_sensitivity_set_overrides_change_the_nominal_run() -> None:
@@ -77,3 +81,46 @@ def test_sensitivity_design_replays_the_written_runs(tmp_path: Path) -> None:
     assert code == 0 and again == 0
     assert json.loads(replay)["scores"] == json.loads(first)["scores"]
     assert json.loads(replay)["rank_stats"] == json.loads(first)["rank_stats"]
+
+
+def test_sensitivity_target_period_and_bootstrap_flags_reach_the_library() -> None:
+    spec = str(SPECS / "guangdong.yaml")
+    code, out, _ = run(
+        "sensitivity", spec, "--n", "20", "--seed", "3", "--target", "industry",
+        "--period", "2022", "--method", "sobol", "--bootstrap", "5",
+        "--format", "json",
+    )  # fmt: skip
+    expected = gdindex.sensitivity(
+        gdindex.load_spec(spec),
+        n=20,
+        seed=3,
+        target="industry",
+        period="2022",
+        method="sobol",
+        bootstrap=5,
+    )
+
+    assert code == 0
+    assert json.loads(out) == json.loads(expected.to_json())
+    assert json.loads(out)["target"] == "industry"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said", "said_zh"),
+    [
+        ("--target", "industri", "did you mean 'industry'", "是否想写 'industry'"),
+        ("--period", "1999", "one of 2021, 2022, 2023", "可选：2021, 2022, 2023"),
+    ],
+)
+def test_sensitivity_unknown_target_or_period_is_located(
+    flag: str, value: str, said: str, said_zh: str
+) -> None:
+    args = ["sensitivity", str(SPECS / "guangdong.yaml"), "--n", "5", flag, value]
+
+    code, _, err = run(*args, "--lang", "en")
+    code_zh, _, err_zh = run(*args)
+
+    assert code == 1
+    assert f"({flag})" in err and said in err
+    assert code_zh == 1 and f"（{flag}）" in err_zh and said_zh in err_zh
+    assert said not in err_zh

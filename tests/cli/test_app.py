@@ -76,6 +76,45 @@ def test_broken_pipe_is_not_an_error(tiny_spec: Path) -> None:
     assert proc.returncode == 0 and b"Error" not in err
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "kept"),
+    [
+        (["compute", "x.yaml"], {}, ["compute"]),
+        (["sensitivity", "--help"], {}, ["sensitivity"]),
+        (["--help"], {}, None),
+        ([], {}, None),
+        (["frobnicate"], {}, None),
+        (["compute"], {"_GDINDEX_COMPLETE": "complete_bash"}, None),
+    ],
+)
+def test_only_the_invoked_command_is_built(
+    args: list[str], env: dict[str, str], kept: list[str] | None, monkeypatch
+) -> None:
+    from gdindex.cli.app import COMMANDS as ALL
+    from gdindex.cli.app import _name, _only_invoked
+
+    monkeypatch.delenv("_GDINDEX_COMPLETE", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    only = _only_invoked(app, args)
+
+    assert sorted(_name(c) for c in only.registered_commands) == sorted(kept or ALL)
+    assert sorted(_name(c) for c in app.registered_commands) == sorted(ALL)
+
+
+def test_a_command_run_alone_still_parses_and_fails_as_usage(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    proc = subprocess.run(
+        [str(exe), "compute", "x.yaml", "--bogus"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert proc.returncode == 2 and "--bogus" in proc.stderr
+    assert "gdindex compute" in proc.stderr
+
+
 COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
 
 

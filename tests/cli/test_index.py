@@ -34,9 +34,11 @@ def test_compute_top_and_period(tiny_spec: Path) -> None:
 
 
 def test_compute_unknown_period_fails(tiny_spec: Path) -> None:
-    code, _, err = run("compute", str(tiny_spec), "--period", "1999")
+    code, _, err = run("compute", str(tiny_spec), "--period", "1999", "--lang", "en")
+    code_zh, _, err_zh = run("compute", str(tiny_spec), "--period", "1999")
 
     assert code == 1 and "unknown period '1999'" in err
+    assert code_zh == 1 and "未知的时期 '1999'" in err_zh and "unknown" not in err_zh
 
 
 def test_compute_unknown_period_with_out_keeps_the_old_files(
@@ -55,6 +57,8 @@ def test_compute_unknown_period_with_out_keeps_the_old_files(
         "1999",
         "--out",
         str(out),
+        "--lang",
+        "en",
     )
 
     assert code == 1 and "unknown period '1999'" in err
@@ -148,7 +152,7 @@ def test_failed_compute_leaves_outputs_untouched(tmp_path: Path) -> None:
     run("compute", str(good), "-q", "--out", str(out))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    code, _, err = run("compute", str(bad), "-q", "--out", str(out))
+    code, _, err = run("compute", str(bad), "-q", "--out", str(out), "--lang", "en")
 
     assert code == 1 and "values ≤ 0" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -162,7 +166,7 @@ def test_spec_error_exit_1_with_yaml_path(tmp_path: Path) -> None:
         ),
     )
 
-    code, out, err = run("compute", str(path))
+    code, out, err = run("compute", str(path), "--lang", "en")
 
     assert code == 1 and out == ""
     assert "tree.children[0].weight" in err and "unknown key 'colour'" in err
@@ -204,7 +208,7 @@ def test_validate_reports_data_errors(tmp_path: Path) -> None:
 
     path = write_project(tmp_path, SPEC_YAML, DATA_CSV.replace("A,2022,12", "A,2022,x"))
 
-    code, _, err = run("validate", str(path))
+    code, _, err = run("validate", str(path), "--lang", "en")
 
     assert code == 1 and "not a number" in err and "i1" in err
 
@@ -216,9 +220,13 @@ def test_validate_warns_about_constant_indicator(tmp_path: Path) -> None:
         line if i == 0 else ",".join(line.split(",")[:3] + ["7"] + line.split(",")[4:])
         for i, line in enumerate(DATA_CSV.splitlines())
     )
-    code, out, _ = run("validate", str(write_project(tmp_path, SPEC_YAML, data + "\n")))
+    spec = str(write_project(tmp_path, SPEC_YAML, data + "\n"))
+    code, out, _ = run("validate", spec, "--lang", "en")
+    code_zh, out_zh, _ = run("validate", spec)
 
     assert code == 0 and "i2" in out and "constant" in out
+    assert code_zh == 0 and "i2" in out_zh and "常数" in out_zh
+    assert "constant" not in out_zh
 
 
 def test_schema_is_json() -> None:
@@ -233,13 +241,16 @@ def test_out_that_is_a_file_is_a_clear_error(tiny_spec: Path, tmp_path: Path) ->
     target = tmp_path / "taken"
     target.write_text("not a directory", encoding="utf-8")
 
-    code, _, err = run("compute", str(tiny_spec), "-q", "--out", str(target))
+    args = ["compute", str(tiny_spec), "-q", "--out", str(target)]
+    code, _, err = run(*args, "--lang", "en")
+    code_zh, _, err_zh = run(*args)
 
     assert code == 1 and "cannot write the results" in err and "--out" in err
+    assert code_zh == 1 and "无法写入结果文件" in err_zh and "--out" in err_zh
 
 
 def test_spec_path_that_is_a_directory(tmp_path: Path) -> None:
-    code, _, err = run("compute", str(tmp_path))
+    code, _, err = run("compute", str(tmp_path), "--lang", "en")
 
     assert code == 1 and "cannot read the spec" in err
 
@@ -250,9 +261,11 @@ def test_recursive_yaml_alias(tmp_path: Path) -> None:
         SPEC_YAML.replace("name: {zh: 小指数, en: Tiny index}", "name: &n [a, *n]"),
     )
 
-    code, _, err = run("validate", str(path))
+    code, _, err = run("validate", str(path), "--lang", "en")
+    code_zh, _, err_zh = run("validate", str(path))
 
     assert code == 1 and "unexpected error" not in err
+    assert code_zh == 1 and "意外错误" not in err_zh and "嵌套" in err_zh
 
 
 def test_other_format_files_are_replaced(tiny_spec: Path, tmp_path: Path) -> None:
@@ -316,8 +329,12 @@ def test_out_on_a_file_or_a_dangling_link_says_what_is_there(
     dangling = tmp_path / "link"
     dangling.symlink_to(tmp_path / "gone")
 
-    code_f, _, err_f = run("compute", str(tiny_spec), "-q", "--out", str(a_file))
-    code_l, _, err_l = run("report", str(tiny_spec), "--out", str(dangling))
+    code_f, _, err_f = run(
+        "compute", str(tiny_spec), "-q", "--out", str(a_file), "--lang", "en"
+    )
+    code_l, _, err_l = run(
+        "report", str(tiny_spec), "--out", str(dangling), "--lang", "en"
+    )
 
     assert code_f == 1 and "there is a file" in err_f and "FileExistsError" not in err_f
     assert code_l == 1 and "symbolic link" in err_l and "does not exist" in err_l

@@ -182,11 +182,13 @@ def test_fresh_template_passes_validate_with_a_fill_in_warning(
     init_project(tmp_path)
 
     issues = gdindex.validate(tmp_path / "index.yaml")
-    code, out, _ = run("validate", str(tmp_path / "index.yaml"))
+    code, out, _ = run("validate", str(tmp_path / "index.yaml"), "--lang", "en")
+    code_zh, out_zh, _ = run("validate", str(tmp_path / "index.yaml"))
 
     assert [i.code for i in issues] == ["unfilled-template"]
     assert issues[0].severity == "warning" and "data.csv" in issues[0].where
     assert code == 0 and "fill in the template" in out
+    assert code_zh == 0 and "请填写模板" in out_zh
 
 
 def test_partly_filled_template_still_fails_on_the_empty_period(

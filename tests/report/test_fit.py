@@ -10,9 +10,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import gdindex
 from gdindex.analysis.compare import compare
@@ -53,10 +56,11 @@ def shown(render: Callable[[Console, str], None], width: int, lang: str) -> str:
 
 
 def cut_marks(text: str) -> str:
-    """The text without the "… (N more …)" of shortened example lists in messages,
-    which say how much is left out; any other "…" is Rich cutting a cell."""
+    """The text without the "… (N more …)" (`…（另 N 项）`) of shortened example
+    lists in messages, which say how much is left out; any other "…" is Rich
+    cutting a cell."""
     flat = re.sub(r"[\s│]", "", text)
-    return re.sub(r"…\(\d+more", "", flat)
+    return re.sub(r"…(\(\d+more|（另\d+)", "", flat)
 
 
 @pytest.mark.parametrize("command", ["compute", "check", "compare", "weights"])
@@ -128,3 +132,78 @@ def test_note_names_the_way_back() -> None:
     assert en is not None and re.search(r"60 columns: pillar scores", en.plain)
     assert "--format json" in en.plain
     assert left_out_note([], 80, "en") is None
+
+
+_CELLS = st.one_of(
+    st.text(alphabet="ab 12.–+▲深圳\n", max_size=8),
+    st.builds(Text, st.text(alphabet="xy 9广州\n", max_size=8)),
+    st.sampled_from(["[bold]x[/]", ":smile:", "a:b"]),  # markup: left to Rich
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.integers(0, 4),
+    columns=st.lists(
+        st.tuples(
+            _CELLS,  # header
+            st.one_of(st.none(), st.integers(0, 6)),  # width
+            st.one_of(st.none(), st.integers(0, 6)),  # min_width
+            st.one_of(st.none(), st.integers(0, 6)),  # max_width
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    cells=st.lists(_CELLS, min_size=20, max_size=20),
+    box=st.booleans(),
+    show_edge=st.booleans(),
+    pad_edge=st.booleans(),
+    show_header=st.booleans(),
+    min_width=st.one_of(st.none(), st.integers(0, 60)),
+    expand=st.booleans(),
+)
+def test_natural_width_is_richs_measure(
+    rows, columns, cells, box, show_edge, pad_edge, show_header, min_width, expand
+) -> None:
+    """The measure from the cells' strings equals Rich's own, for every table shape
+    the renderers could build (and Rich measures what it cannot)."""
+    from rich import box as boxes
+    from rich.measure import Measurement
+
+    from gdindex.report.fit import natural_width
+
+    table = Table(
+        box=boxes.SIMPLE if box else None,
+        show_edge=show_edge,
+        pad_edge=pad_edge,
+        show_header=show_header,
+        min_width=min_width,
+        expand=expand,
+    )
+    for header, width, lo, hi in columns:
+        table.add_column(header, width=width, min_width=lo, max_width=hi)
+    for r in range(rows):
+        table.add_row(*cells[r * len(columns) : (r + 1) * len(columns)])
+    console = Console(width=80, file=io.StringIO())
+    rich_width = Measurement.get(
+        console, console.options.update_width(100_000), table
+    ).maximum
+
+    assert natural_width(console, table) == rich_width
+
+
+def test_the_renderers_tables_are_measured_from_their_strings() -> None:
+    """The ranking table is plain cells: measured without rendering, same width."""
+    from rich.measure import Measurement
+
+    from gdindex.report.fit import _plain_width
+    from gdindex.report.terminal import ranking_table
+
+    result = gdindex.compute(gdindex.load_spec(SPECS / "guangdong.yaml"))
+    table = ranking_table(result, result.periods[-1], "zh", None)
+    console = Console(width=80, file=io.StringIO())
+    rich_width = Measurement.get(
+        console, console.options.update_width(100_000), table
+    ).maximum
+
+    assert _plain_width(table) == rich_width

@@ -557,13 +557,17 @@ def test_set_with_a_misspelt_key_fails_naming_the_key(tmp_path: Path) -> None:
     spec = project(tmp_path / "p")
 
     # act
-    code, _, err = run("compute", str(spec), "--set", "defaults.wieghts.method=entropy")
+    args = ["compute", str(spec), "--set", "defaults.wieghts.method=entropy"]
+    code, _, err = run(*args, "--lang", "en")
+    code_zh, _, err_zh = run(*args)
 
     # assert: exit 1 with a suggestion, naming the key as typed on the command
     #   line (it is not in the spec file, so a line of spec.yaml is no place)
     assert code == 1
     assert "did you mean 'weights'" in err
     assert "defaults.wieghts.method" in err and "--set" in err
+    assert code_zh == 1 and "是否想写 'weights'" in err_zh
+    assert "defaults.wieghts.method" in err_zh and "did you mean" not in err_zh
 
 
 @pytest.mark.parametrize("command", ["validate", "check"])
@@ -573,12 +577,16 @@ def test_set_on_validate_and_check(tmp_path: Path, command: str) -> None:
 
     # act
     ok = run(command, str(spec), "--set", "defaults.weights.method=entropy")
-    bad = run(command, str(spec), "--set", "tree.weights.method=entrophy")
+    bad = run(
+        command, str(spec), "--set", "tree.weights.method=entrophy", "--lang", "en"
+    )
+    bad_zh = run(command, str(spec), "--set", "tree.weights.method=entrophy")
 
     # assert: a valid override passes, an invalid method fails with a suggestion
     assert ok[0] == 0, ok[2]
     assert bad[0] == 1
     assert "entrophy" in bad[2] and "did you mean 'entropy'" in bad[2]
+    assert bad_zh[0] == 1 and "未知的赋权方法 'entrophy'" in bad_zh[2]
 
 
 def test_validate_with_set_reports_data_driven_weight_problems(tmp_path: Path) -> None:

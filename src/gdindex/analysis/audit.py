@@ -214,7 +214,16 @@ def audit(
     if pooled and period is not None:
         raise AnalysisError(
             "choose one period or all pooled, not both",
-            [Issue("--pooled", "--period and --pooled given", "drop one of them")],
+            [
+                Issue(
+                    "--pooled",
+                    "--period and --pooled given",
+                    "drop one of them",
+                    message_zh="同时给出了 --period 和 --pooled",
+                    hint_zh="请去掉其中一个",
+                )
+            ],
+            message_zh="请选择单一时期或全部时期合并，不能两者兼有",
         )
     tree = Tree(result.nodes)
     focus: str | None = None
@@ -228,8 +237,11 @@ def audit(
                         "--node",
                         f"{found.id!r} is an indicator: it has no children to audit",
                         f"give an aggregate node, e.g. its parent {found.parent!r}",
+                        message_zh=f"{found.id!r} 是指标：没有可供审计的子节点",
+                        hint_zh=f"请给出一个聚合节点，例如其上级 {found.parent!r}",
                     )
                 ],
+                message_zh=f"节点 {found.id!r} 是指标",
             )
         focus = found.id
     cube = score_cube(result)

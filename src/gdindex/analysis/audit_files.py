@@ -9,6 +9,7 @@ from typing import Protocol
 
 import polars as pl
 
+from gdindex.errors import Bilingual
 from gdindex.io import write_atomic, write_frame
 
 
@@ -55,7 +56,8 @@ def write_audit(result: AuditResult, out_dir: str | Path) -> list[Path]:
         name: _csv_writer(frame) for name, frame in frames.items()
     }
     writers["audit.json"] = _text_writer(result.to_json(indent=2) + "\n")
-    return write_atomic(Path(out_dir), writers, f"the audit to {out_dir}")
+    what = Bilingual(f"the audit to {out_dir}", f"审计结果（{out_dir}）")
+    return write_atomic(Path(out_dir), writers, what)
 
 
 def _csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:

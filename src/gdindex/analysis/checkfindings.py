@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.analysis.checkstats import PreparedView, outlier_thresholds
-from gdindex.errors import MAX_EXAMPLES, IssueLog, plural
+from gdindex.errors import MAX_EXAMPLES, IssueLog, Words, plural
 from gdindex.io import Dataset
 from gdindex.spec import IndexSpec
 
@@ -37,15 +37,16 @@ def _pct(share: float) -> str:
     return f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%"
 
 
-def _capped(shown: Sequence[str], total: int) -> str:
+def _capped(shown: Sequence[str], total: int, lang: str = "en") -> str:
     """The examples shown, and how many more there are of `total`."""
     text = ", ".join(shown)
     if total > len(shown):
-        text += f", … ({total - len(shown)} more)"
+        more = total - len(shown)
+        text += f", …（另 {more} 项）" if lang == "zh" else f", … ({more} more)"
     return text
 
 
-def _cells(ds: Dataset, column: np.ndarray, mask: np.ndarray) -> str:
+def _cells(ds: Dataset, column: np.ndarray, mask: np.ndarray, lang: str = "en") -> str:
     """`unit period = value` of the masked cells (unit order, then period order),
     capped at `MAX_EXAMPLES`."""
     u_idx, p_idx = np.nonzero(mask)
@@ -53,7 +54,7 @@ def _cells(ds: Dataset, column: np.ndarray, mask: np.ndarray) -> str:
         f"{ds.units[u]} {ds.periods[p]} = {_num(float(column[u, p]))}"
         for u, p in zip(u_idx[:MAX_EXAMPLES], p_idx[:MAX_EXAMPLES], strict=True)
     ]
-    return _capped(shown, len(u_idx))
+    return _capped(shown, len(u_idx), lang)
 
 
 def indicator_findings(
@@ -64,17 +65,23 @@ def indicator_findings(
     for k, row in enumerate(frame.iter_rows(named=True)):
         ind = spec.indicators[k]
         where = f"data: indicator '{ind.id}'"
+        where_zh = f"data：指标 '{ind.id}'"
         column = ds.values[:, :, k]
         if ind.bounds is not None and (row["below_bound"] or row["above_bound"]):
             lo, hi = ind.bounds
-            parts = []
+            parts, parts_zh = [], []
             with np.errstate(invalid="ignore"):
-                for count, label, mask in (
-                    (row["above_bound"], f"above {_num(hi)}", column > hi),
-                    (row["below_bound"], f"below {_num(lo)}", column < lo),
+                for count, label, label_zh, mask in (
+                    (row["above_bound"], f"above {_num(hi)}", "高于", column > hi),
+                    (row["below_bound"], f"below {_num(lo)}", "低于", column < lo),
                 ):
                     if count:
                         parts.append(f"{count} {label} ({_cells(ds, column, mask)})")
+                        bound = _num(hi) if label_zh == "高于" else _num(lo)
+                        parts_zh.append(
+                            f"{count} 个{label_zh} {bound}"
+                            f"（{_cells(ds, column, mask, 'zh')}）"
+                        )
             log.error(
                 where,
                 f"values outside the declared bounds [{_num(lo)}, {_num(hi)}]: "
@@ -83,6 +90,12 @@ def indicator_findings(
                 "share of 1 for 100%? a sign or a typo?) or widen `bounds:` in "
                 f"indicators[{k}]",
                 "out-of-bounds",
+                message_zh=f"有数值超出声明的范围 [{_num(lo)}, {_num(hi)}]："
+                + "；".join(parts_zh),
+                hint_zh="请更正这些数值（计量单位或量级不同，如把 % 写成了 ‰，或把 "
+                "100% 写成了 1？符号或笔误？），或放宽 "
+                f"indicators[{k}] 中的 `bounds:`",
+                where_zh=where_zh,
             )
         n = row["n"]
         if n == 0:
@@ -96,10 +109,23 @@ def indicator_findings(
                 "a constant indicator cannot be normalised and tells the units "
                 "apart by nothing: check the data or remove it from the tree",
                 "constant-indicator",
+                message_zh=f"为常数：所有数值均为 {_num(row['min'])}（共 {n} 个值）",
+                hint_zh="常数指标无法标准化，也不能区分各地区：请检查数据，"
+                "或把它从指标树中删除",
+                where_zh=where_zh,
             )
         if row["outliers"]:
             rule = (float(skew_max[k]), float(kurt_max[k]))
-            log.warn(where, *_outlier_text(spec, ds, view, row, k, rule), "outliers")
+            text = _outlier_text(spec, ds, view, row, k, rule)
+            log.warn(
+                where,
+                text.message,
+                text.hint,
+                "outliers",
+                message_zh=text.message_zh,
+                hint_zh=text.hint_zh,
+                where_zh=where_zh,
+            )
         if row["coverage"] < LOW_COVERAGE and not derived:
             log.warn(
                 where,
@@ -108,6 +134,10 @@ def indicator_findings(
                 "find the missing data, impute it (`impute:`), or drop the "
                 "indicator from the tree",
                 "low-coverage",
+                message_zh=f"地区 × 时期单元格中只有 {_pct(row['coverage'])} 有数值"
+                f"（{n + row['missing']} 个中的 {n} 个）",
+                hint_zh="请补齐缺失数据、做插补（`impute:`），或把该指标从指标树中删除",
+                where_zh=where_zh,
             )
         if not row["constant"] and row["zeros_share"] >= ZERO_HEAVY:
             zeros = round(row["zeros_share"] * n)
@@ -117,6 +147,11 @@ def indicator_findings(
                 "if 0 stands for 'no data', leave those cells empty; zeros also "
                 "rule out `treat: log` and a geometric mean of raw shares",
                 "zero-heavy",
+                message_zh=f"{_pct(row['zeros_share'])} 的数值为 0（{n} 个中的 "
+                f"{zeros} 个）",
+                hint_zh="如果 0 表示“无数据”，请把这些单元格留空；有 0 值时也不能用 "
+                "`treat: log`，也不能对原始比重做几何平均",
+                where_zh=where_zh,
             )
 
 
@@ -127,7 +162,7 @@ def _outlier_text(
     row: dict[str, Any],
     k: int,
     rule: tuple[float, float],
-) -> tuple[str, str]:
+) -> Words:
     skew_max, kurt_max = rule
     column = view.values[:, :, k]
     periods = row["outlier_periods"]
@@ -140,43 +175,60 @@ def _outlier_text(
         int(np.nanargmax(column) if at_max else np.nanargmin(column)), column.shape
     )
     extreme = "largest" if at_max else "smallest"
+    listed = ", ".join(str(p) for p in periods)
     in_periods = (
-        "fails in periods " + ", ".join(str(p) for p in periods)
-        if periods
-        else "no single period fails on its own"
+        "fails in periods " + listed if periods else "no single period fails on its own"
     )
+    in_periods_zh = f"在时期 {listed} 不通过" if periods else "没有哪一个时期单独不通过"
     values = (
         f"the prepared values ({row['prepared_by']})"
         if row["prepared_by"]
         else "the raw values"
     )
-    passes = f"it passes when |G1| < {_num(skew_max)} or G2 < {_num(kurt_max)}"
-    stats = (
-        f"skewness G1 = {row['prepared_skew']:.2f}, kurtosis G2 = "
-        f"{row['prepared_kurt']:.2f} over the panel"
+    values_zh = (
+        f"预处理后的数值（{row['prepared_by']}）" if row["prepared_by"] else "原始数值"
     )
-    where = (
-        f"{extreme} value {_num(float(column[u, p]))} ({ds.units[u]}, {ds.periods[p]})"
-    )
+    rule_at = f"|G1| < {_num(skew_max)}", f"G2 < {_num(kurt_max)}"
+    passes = f"it passes when {rule_at[0]} or {rule_at[1]}"
+    passes_zh = f"{rule_at[0]} 或 {rule_at[1]} 时通过"
+    skew, kurt = f"{row['prepared_skew']:.2f}", f"{row['prepared_kurt']:.2f}"
+    stats = f"skewness G1 = {skew}, kurtosis G2 = {kurt} over the panel"
+    stats_zh = f"整个面板的偏度 G1 = {skew}，峰度 G2 = {kurt}"
+    value, at = _num(float(column[u, p])), f"{ds.units[u]}, {ds.periods[p]}"
+    where = f"{extreme} value {value} ({at})"
+    where_zh = f"{'最大' if at_max else '最小'}值 {value}（{at}）"
     if by_period:
         message = (
             f"outliers in {values}, each period treated alone ({passes}): "
             f"{in_periods}; {where}; pooled, {stats}"
         )
+        message_zh = (
+            f"{values_zh}中有离群值，各时期分别检验（{passes_zh}）：{in_periods_zh}；"
+            f"{where_zh}；合并后{stats_zh}"
+        )
     else:
         message = f"outliers in {values}: {stats} ({passes}); {in_periods}; {where}"
+        message_zh = (
+            f"{values_zh}中有离群值：{stats_zh}（{passes_zh}）；{in_periods_zh}；"
+            f"{where_zh}"
+        )
     treat = spec.treat_for(spec.indicators[k])
     if treat.method != "none":
         hint = (
             f"`treat: {treat.method}` is set: the computation treats "
             f"{plural(row['treated'], 'value')}"
         )
+        hint_zh = f"已设置 `treat: {treat.method}`：计算时将处理 {row['treated']} 个值"
     else:
         hint = (
             "check the extreme values; if they are real, set `treat: {method: "
             "winsorise}` for the indicator (or in defaults)"
         )
-    return message, hint
+        hint_zh = (
+            "请检查这些极端值；若数据属实，请为该指标（或在 defaults 中）设置 "
+            "`treat: {method: winsorise}`"
+        )
+    return Words(message, hint, message_zh, hint_zh)
 
 
 def coverage_findings(
@@ -208,6 +260,10 @@ def coverage_findings(
             f"the cells of the tree's indicators: {_capped(shown, low.height)}",
             "find their data, or drop them with `screen: {min_coverage: …}`",
             "low-coverage-unit",
+            message_zh=f"{low.height} 个地区在指标树各指标单元格中有数值的不足 "
+            f"{_pct(LOW_COVERAGE)}：{_capped(shown, low.height, 'zh')}",
+            hint_zh="请补齐它们的数据，或用 `screen: {min_coverage: …}` 将其剔除",
+            where_zh="data：地区",
         )
     for r in periods.iter_rows(named=True):
         if ds.rejected.touches_period(r["period"]):
@@ -219,4 +275,8 @@ def coverage_findings(
                 f"value ({r['n']} of {r['n'] + r['missing']})",
                 "complete the period's data or remove it from `periods:`",
                 "low-coverage-period",
+                message_zh=f"地区 × 指标单元格中只有 {_pct(r['coverage'])} 有数值"
+                f"（{r['n'] + r['missing']} 个中的 {r['n']} 个）",
+                hint_zh="请补齐该时期的数据，或把它从 `periods:` 中删除",
+                where_zh=f"data：时期 {r['period']!r}",
             )

@@ -1,5 +1,5 @@
 """What the analyses share: the computed tree, the scores as an array, and finding
-a period, node or unit the user named.
+a period, node, unit or group of units the user named.
 
 `score_cube(result)` is `[node, unit, period]` (nodes in `result.nodes` pre-order;
 indicator nodes hold normalised scores, aggregates their scores; NaN = missing),
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.errors import GdindexError, Issue
+from gdindex.errors import Bilingual, GdindexError, Issue
 from gdindex.pipeline import IndexResult, NodeInfo
 from gdindex.spec import Period
 
@@ -86,15 +86,19 @@ def choose_period(result: IndexResult, period: Any) -> Period:
     for p in result.periods:
         if p == period or str(p) == str(period).strip():
             return p
+    known = ", ".join(str(p) for p in result.periods)
     raise AnalysisError(
         f"period {period!r} is not in the data",
         [
             Issue(
                 "--period",
                 f"unknown period {period!r}",
-                f"use one of: {', '.join(str(p) for p in result.periods)}",
+                f"use one of: {known}",
+                message_zh=f"未知的时期 {period!r}",
+                hint_zh=f"请使用以下时期之一：{known}",
             )
         ],
+        message_zh=f"数据中没有时期 {period!r}",
     )
 
 
@@ -113,12 +117,181 @@ def find_node(nodes: list[NodeInfo], text: str) -> NodeInfo:
     )
     names = list(dict.fromkeys(names))
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
+    hint_zh = f"是否想写 {guess}？" if close else ""
     raise AnalysisError(
         f"unknown node {text!r}",
         [
             Issue(
-                "--node", f"unknown node {text!r}", f"{hint}give a node id of the tree"
+                "--node",
+                f"unknown node {text!r}",
+                f"{hint}give a node id of the tree",
+                message_zh=f"未知的节点 {text!r}",
+                hint_zh=f"{hint_zh}请给出指标树中的节点 id",
             )
         ],
+        message_zh=f"未知的节点 {text!r}",
+    )
+
+
+def find_unit(units: pl.DataFrame, text: str) -> int:
+    """Row of a unit given by id or by its Chinese or English name (`resolve_unit`
+    without the note)."""
+    return resolve_unit(units, text)[0]
+
+
+def cell_text(table: pl.DataFrame, column: str, row: int) -> str:
+    """The text of `table[column][row]`: "" when the column is absent or the cell
+    empty."""
+    if column not in table.columns:
+        return ""
+    value = table[column][row]
+    return "" if value is None else str(value)
+
+
+def _unit_label(units: pl.DataFrame, row: int) -> str:
+    names = [cell_text(units, c, row) for c in ("name_zh", "name_en")]
+    shown = ", ".join(n for n in dict.fromkeys(names) if n)
+    unit = units["unit"][row]
+    return f"{unit} ({shown})" if shown else str(unit)
+
+
+def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
+    """Row of a unit given by id or by its Chinese or English name (English case
+    insensitively), and a note when the choice needs saying.
+
+    An exact id wins; when the text is also another unit's name, the note says
+    which unit was chosen and how to get the other. A name two units share is an
+    error listing them.
+
+    Raises:
+        AnalysisError: no such unit (with the closest ids and names), or a name
+            shared by several units (with their ids and names).
+    """
+    key = text.strip()
+    ids = [str(v) for v in units["unit"].to_list()]
+    zh = units["name_zh"].to_list() if "name_zh" in units.columns else []
+    en = units["name_en"].to_list() if "name_en" in units.columns else []
+    named = [
+        i
+        for i in range(len(ids))
+        if (i < len(zh) and zh[i] == key)
+        or (i < len(en) and en[i] is not None and str(en[i]).lower() == key.lower())
+    ]
+    if key in ids:
+        row = ids.index(key)
+        others = [i for i in named if i != row]
+        if not others:
+            return row, None
+        listed = "; ".join(_unit_label(units, i) for i in others)
+        return row, Bilingual(
+            f"{key!r} is the id of {_unit_label(units, row)} and also the name of "
+            f"{listed}: explaining {ids[row]} (give the other's id to explain it)",
+            f"{key!r} 既是 {_unit_label(units, row)} 的 id，也是 {listed} 的名称："
+            f"现解读 {ids[row]}（如需解读另一个，请给出其 id）",
+        )
+    if len(named) == 1:
+        return named[0], None
+    if named:
+        listed = "; ".join(_unit_label(units, i) for i in named)
+        raise AnalysisError(
+            f"unit name {key!r} is ambiguous",
+            [
+                Issue(
+                    "UNIT",
+                    f"{len(named)} units are called {key!r}: {listed}",
+                    "give the unit id instead, e.g. "
+                    + " or ".join(repr(ids[i]) for i in named),
+                    message_zh=f"有 {len(named)} 个地区名为 {key!r}：{listed}",
+                    hint_zh="请改为给出地区 id，例如 "
+                    + " 或 ".join(repr(ids[i]) for i in named),
+                )
+            ],
+            message_zh=f"地区名称 {key!r} 有歧义",
+        )
+    names = [str(v) for v in dict.fromkeys(ids + zh + en) if v]
+    close = difflib.get_close_matches(key, names, n=3, cutoff=0.4)
+    guess = ", ".join(repr(c) for c in close)
+    hint = f"did you mean {guess}? " if close else ""
+    raise AnalysisError(
+        f"unknown unit {key!r}",
+        [
+            Issue(
+                "UNIT",
+                f"no unit has the id or name {key!r}",
+                f"{hint}give a unit id or name",
+                message_zh=f"没有 id 或名称为 {key!r} 的地区",
+                hint_zh=(f"是否想写 {guess}？" if close else "")
+                + "请给出地区 id 或名称",
+            )
+        ],
+        message_zh=f"未知的地区 {key!r}",
+    )
+
+
+def group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str], str]:
+    """Rows of the units of group `vs`, its labels, and `column=value`.
+
+    Raises:
+        AnalysisError: no grouping column has the value, or several do (listing
+            them, with the hint to write `column=value`).
+    """
+    column, _, value = vs.partition("=") if "=" in vs else ("", "", vs)
+    table = result.units
+    groups = result.spec.units.groups if result.spec.units else []
+    known = []
+    found: list[tuple[list[int], dict[str, str], str]] = []
+    for g in groups:
+        if column and g.column != column.strip():
+            continue
+        name = f"group:{g.column}"
+        if name not in table.columns:
+            continue
+        values = table[name].to_list()
+        for raw in dict.fromkeys(v for v in values if v is not None):
+            label = g.labels.get(raw) if g.labels else None
+            names = {raw, *(label.zh, label.en)} if label else {raw}
+            known.append(f"{g.column}={raw}")
+            if value.strip() in {n for n in names if n} or (
+                label and label.en and value.strip().lower() == label.en.lower()
+            ):
+                rows = [i for i, v in enumerate(values) if v == raw]
+                labels = {
+                    "zh": (label.zh if label else None) or raw,
+                    "en": (label.en if label else None) or raw,
+                }
+                found.append((rows, labels, f"{g.column}={raw}"))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        keys = [key for _, _, key in found]
+        raise AnalysisError(
+            f"group {vs!r} is ambiguous",
+            [
+                Issue(
+                    "--vs",
+                    f"{len(found)} grouping columns have the value {vs!r}: "
+                    + ", ".join(keys),
+                    "write column=value, e.g. --vs " + " or --vs ".join(keys),
+                    message_zh=f"有 {len(found)} 个分组列含有值 {vs!r}："
+                    + ", ".join(keys),
+                    hint_zh="请写成 列=值，例如 --vs " + " 或 --vs ".join(keys),
+                )
+            ],
+            message_zh=f"分组 {vs!r} 有歧义",
+        )
+    raise AnalysisError(
+        f"unknown group {vs!r}",
+        [
+            Issue(
+                "--vs",
+                f"no grouping column has the value {vs!r}",
+                "use median, or one of: " + (", ".join(known) or "(no groups)"),
+                message_zh=f"没有哪个分组列含有值 {vs!r}",
+                hint_zh="请使用 median，或以下之一："
+                + (", ".join(known) or "（无分组）"),
+            )
+        ],
+        message_zh=f"未知的分组 {vs!r}",
     )

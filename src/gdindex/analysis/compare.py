@@ -18,7 +18,7 @@ from gdindex.analysis.comparison import (
     Comparison,
     compare_results,
 )
-from gdindex.errors import Issue, examples
+from gdindex.errors import Bilingual, Issue, examples
 from gdindex.io import load_data, write_frame, write_set
 from gdindex.pipeline import IndexResult, compute
 from gdindex.spec import IndexSpec, Period, load_spec
@@ -83,6 +83,8 @@ def compare(
                 "give a second spec or --set KEY=VALUE to change variant B",
                 "warning",
                 "same-spec",
+                message_zh=f"{labels[0]} 在与自身比较：所有变动均为 0",
+                hint_zh="请给出第二个配置文件，或用 --set KEY=VALUE 修改方案 B",
             )
         )
     differ = different_inputs(result_a, result_b)
@@ -95,6 +97,10 @@ def compare(
                 "both specs at the same tables to isolate the method change",
                 "warning",
                 "different-data",
+                message_zh="两个配置文件读取的数据不同："
+                + "；".join(d.zh for d in differ),
+                hint_zh="此时得分的差异既来自方法也来自数据；请让两个配置文件读取相同"
+                "的表格，以单独考察方法的改变",
             )
         )
     cmp.issues = notes + cmp.issues
@@ -128,7 +134,7 @@ def same_inputs(a: IndexSpec, b: IndexSpec) -> bool:
     return key(a) == key(b)
 
 
-def different_inputs(a: IndexResult, b: IndexResult) -> list[str]:
+def different_inputs(a: IndexResult, b: IndexResult) -> list[Bilingual]:
     """How the inputs of two results differ (empty when they read the same bytes
     for the same roles, over the same units and periods)."""
     if a is b:
@@ -139,15 +145,27 @@ def different_inputs(a: IndexResult, b: IndexResult) -> list[str]:
     for role in dict.fromkeys([*files_a, *files_b]):
         fa, fb = files_a.get(role), files_b.get(role)
         if fa is None or fb is None:
-            out.append(f"{role} is read by one spec only")
+            out.append(
+                Bilingual(
+                    f"{role} is read by one spec only", f"只有一个配置文件读取 {role}"
+                )
+            )
         elif fa.sha256 != fb.sha256:
-            out.append(f"{role}: {fa.path} ≠ {fb.path}")
+            out.append(
+                Bilingual(
+                    f"{role}: {fa.path} ≠ {fb.path}", f"{role}：{fa.path} ≠ {fb.path}"
+                )
+            )
     if [str(p) for p in a.periods] != [str(p) for p in b.periods]:
         out.append(
-            f"periods {examples(a.periods)} vs {examples(b.periods)}",
+            Bilingual(
+                f"periods {examples(a.periods)} vs {examples(b.periods)}",
+                f"时期 {examples(a.periods, lang='zh')} 与 "
+                f"{examples(b.periods, lang='zh')}",
+            )
         )
     if not out and a.units["unit"].to_list() != b.units["unit"].to_list():
-        out.append("the units differ")
+        out.append(Bilingual("the units differ", "地区不同"))
     return out
 
 
@@ -195,4 +213,5 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["compare.json"] = json_writer
-    return write_set(Path(out_dir), writers, f"the comparison to {out_dir}")
+    what = Bilingual(f"the comparison to {out_dir}", f"比较结果（{out_dir}）")
+    return write_set(Path(out_dir), writers, what)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -203,7 +203,16 @@ def compare_results(
     if top < 0:
         raise CompareError(
             f"top must be ≥ 0, not {top}",
-            [Issue("--top", f"invalid count {top}", "give a number ≥ 0")],
+            [
+                Issue(
+                    "--top",
+                    f"invalid count {top}",
+                    "give a number ≥ 0",
+                    message_zh=f"个数 {top} 无效",
+                    hint_zh="请给出 ≥ 0 的数",
+                )
+            ],
+            message_zh=f"top 须 ≥ 0，而不是 {top}",
         )
     root_a, root_b = a.nodes[0].id, b.nodes[0].id
     ids_b = {n.id for n in b.nodes}
@@ -225,16 +234,19 @@ def compare_results(
                 None,
                 "warning",
                 "root-renamed",
+                message_zh=f"两个根节点的 id 不同：{labels[0]} 中为 '{root_a}'，"
+                f"{labels[1]} 中为 '{root_b}'；二者相互比较",
             )
         )
     joined = _joined(a, b, period_a, period_b, pairs)
     units = _units_frame(a, b, joined.filter(pl.col("node") == node_a))
     summary = _summary(units, top)
     if summary["only_a"] or summary["only_b"]:
-        parts = []
+        parts, parts_zh = [], []
         for side, label in (("only_a", labels[0]), ("only_b", labels[1])):
             if summary[side]:
                 parts.append(f"{examples(summary[side])} only in {label}")
+                parts_zh.append(f"{examples(summary[side], lang='zh')} 仅在 {label} 中")
         issues.append(
             Issue(
                 f"node '{node_a}', period {period_a}",
@@ -242,6 +254,9 @@ def compare_results(
                 "they are left out of the figures (Spearman, rank shifts)",
                 "warning",
                 "units-differ",
+                message_zh="有些地区只在一个方案中有得分：" + "；".join(parts_zh),
+                hint_zh="它们不计入统计（Spearman 相关、名次变动）",
+                where_zh=f"节点 '{node_a}'，时期 {period_a}",
             )
         )
     issues.extend(_result_issues(a, b, labels))
@@ -290,11 +305,16 @@ def _pick_node(
                     "--node",
                     f"node {text!r} is only in one tree (not in {missing})",
                     f"use a node of both trees: {examples(list(pairs))}",
+                    message_zh=f"节点 {text!r} 只在一棵指标树中（不在 {missing} 中）",
+                    hint_zh="请使用两棵树共有的节点："
+                    f"{examples(list(pairs), lang='zh')}",
                 )
             ],
+            message_zh=f"节点 {text!r} 不同时在两个方案中",
         )
     close = difflib.get_close_matches(text, list(pairs), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ""
+    hint_zh = f"是否想写 '{close[0]}'？" if close else ""
     raise CompareError(
         f"unknown node {text!r}",
         [
@@ -302,8 +322,12 @@ def _pick_node(
                 "--node",
                 f"unknown node {text!r}",
                 f"{hint}use a node id of both trees: {examples(list(pairs))}",
+                message_zh=f"未知的节点 {text!r}",
+                hint_zh=f"{hint_zh}请使用两棵树共有的节点 id："
+                f"{examples(list(pairs), lang='zh')}",
             )
         ],
+        message_zh=f"未知的节点 {text!r}",
     )
 
 
@@ -321,26 +345,34 @@ def _pick_period(
                     "periods",
                     f"A has {examples(a.periods)}, B has {examples(b.periods)}",
                     "compare specs computed over the same periods",
+                    message_zh=f"A 的时期为 {examples(a.periods, lang='zh')}，"
+                    f"B 的时期为 {examples(b.periods, lang='zh')}",
+                    hint_zh="请比较在相同时期上计算的方案",
                 )
             ],
+            message_zh="两个方案没有共同的时期",
         )
     if period is None:
         return common[-1], text_b[str(common[-1])]
     for p in common:
         if p == period or str(p) == str(period).strip():
             return p, text_b[str(p)]
-    where = "in neither variant"
+    where, where_zh = "in neither variant", "两个方案中都没有"
     if any(str(p) == str(period).strip() for p in [*a.periods, *b.periods]):
-        where = "not in both variants"
+        where, where_zh = "not in both variants", "不同时在两个方案中"
+    known = ", ".join(str(p) for p in common)
     raise CompareError(
         f"period {period!r} is {where}",
         [
             Issue(
                 "--period",
                 f"unknown period {period!r}",
-                f"use one of: {', '.join(str(p) for p in common)}",
+                f"use one of: {known}",
+                message_zh=f"未知的时期 {period!r}",
+                hint_zh=f"请使用以下时期之一：{known}",
             )
         ],
+        message_zh=f"时期 {period!r} {where_zh}",
     )
 
 
@@ -516,8 +548,13 @@ def _result_issues(
 
 
 def _marked(issue: Issue, label: str) -> Issue:
-    where = f"[{label}] {issue.where}" if issue.where else f"[{label}]"
-    return Issue(where, issue.message, issue.hint, issue.severity, issue.code)
+    """The issue with the variant it comes from before its place (both languages)."""
+    where, where_zh = issue.where, issue.in_lang("zh").where
+    return replace(
+        issue,
+        where=f"[{label}] {where}" if where else f"[{label}]",
+        where_zh=f"[{label}] {where_zh}" if where_zh else f"[{label}]",
+    )
 
 
 def _json_ready(value: Any) -> Any:

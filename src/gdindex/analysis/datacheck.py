@@ -40,7 +40,7 @@ from gdindex.analysis.checkstats import (
     outlier_thresholds,
     prepared_view,
 )
-from gdindex.errors import DataError, Issue, IssueLog
+from gdindex.errors import Bilingual, DataError, Issue, IssueLog
 from gdindex.io import Dataset, json_records, load_data, write_frame, write_set
 from gdindex.spec import IndexSpec, Period, check_spec, load_spec
 
@@ -235,7 +235,9 @@ def check_data(
     try:
         dataset = load_data(spec, frames, strict=False)
     except DataError as exc:
-        log.extend(exc.issues or [Issue("data", str(exc))])
+        log.extend(
+            exc.issues or [Issue("data", str(exc), message_zh=exc.headline("zh"))]
+        )
         return DataCheck(spec, *_empty_frames(spec), issues=log.issues)
     log.extend(dataset.issues)
     notice = dataset.unused_notice()
@@ -457,4 +459,5 @@ def write_check(check: DataCheck, out_dir: str | Path) -> list[Path]:
 
     writers = {name: csv_writer(frame) for name, frame in tables.items()}
     writers["check.json"] = json_writer
-    return write_set(Path(out_dir), writers, f"the data check to {out_dir}")
+    what = Bilingual(f"the data check to {out_dir}", f"数据检查结果（{out_dir}）")
+    return write_set(Path(out_dir), writers, what)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.errors import Bilingual, Issue, IssueLog, SpecError
 from gdindex.pipeline.tree_weights import Weighting, needs_data, spec_weights
 from gdindex.spec import IndexSpec
 
@@ -51,7 +51,7 @@ def derive_weights(
         return found
     log = IssueLog([i for i in check_spec(spec) if i.severity == "warning"])
     nodes = spec_weights(spec, log)
-    log.raise_if_errors(SpecError, "cannot derive the weights")
+    log.raise_if_errors(SpecError, "cannot derive the weights", "无法推导权重")
     return Weighting(
         spec,
         nodes,
@@ -76,4 +76,6 @@ def write_weights(found: Weighting, out_dir: str | Path) -> list[Path]:
         "weights.csv": lambda path: write_frame(frame, path, "csv"),
         "weights.json": write_json,
     }
-    return write_set(out, writers, f"the weights to {out}")
+    return write_set(
+        out, writers, Bilingual(f"the weights to {out}", f"权重文件（{out}）")
+    )

@@ -1,4 +1,5 @@
-"""Why a unit stands where it does (DESIGN §9.2): `explain(spec | result, unit)`.
+"""Why a unit stands where it does (DESIGN §9.2): `explain(spec | result, unit)`,
+and `explain_units(result)`, the same for many units in one pass.
 
 For one unit and period (default: the latest):
 
@@ -29,8 +30,8 @@ column, e.g. `珠三角` or `PRD`; `column=value` to pick the column).
 
 from __future__ import annotations
 
-import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from gdindex.analysis.common import AnalysisError, Tree, choose_period, score_cube
+from gdindex.analysis.common import (
+    AnalysisError,
+    Tree,
+    cell_text,
+    choose_period,
+    group_rows,
+    resolve_unit,
+    score_cube,
+)
 from gdindex.errors import Issue
 from gdindex.io import json_records
 from gdindex.methods.growth import ranks
@@ -129,140 +138,6 @@ class Explanation:
         )
 
 
-def find_unit(units: pl.DataFrame, text: str) -> int:
-    """Row of a unit given by id or by its Chinese or English name (`resolve_unit`
-    without the note)."""
-    return resolve_unit(units, text)[0]
-
-
-def _unit_label(units: pl.DataFrame, row: int) -> str:
-    names = [_cell(units, c, row) for c in ("name_zh", "name_en")]
-    shown = ", ".join(n for n in dict.fromkeys(names) if n)
-    unit = units["unit"][row]
-    return f"{unit} ({shown})" if shown else str(unit)
-
-
-def resolve_unit(units: pl.DataFrame, text: str) -> tuple[int, str | None]:
-    """Row of a unit given by id or by its Chinese or English name (English case
-    insensitively), and a note when the choice needs saying.
-
-    An exact id wins; when the text is also another unit's name, the note says
-    which unit was chosen and how to get the other. A name two units share is an
-    error listing them.
-
-    Raises:
-        AnalysisError: no such unit (with the closest ids and names), or a name
-            shared by several units (with their ids and names).
-    """
-    key = text.strip()
-    ids = [str(v) for v in units["unit"].to_list()]
-    zh = units["name_zh"].to_list() if "name_zh" in units.columns else []
-    en = units["name_en"].to_list() if "name_en" in units.columns else []
-    named = [
-        i
-        for i in range(len(ids))
-        if (i < len(zh) and zh[i] == key)
-        or (i < len(en) and en[i] is not None and str(en[i]).lower() == key.lower())
-    ]
-    if key in ids:
-        row = ids.index(key)
-        others = [i for i in named if i != row]
-        if not others:
-            return row, None
-        listed = "; ".join(_unit_label(units, i) for i in others)
-        return row, (
-            f"{key!r} is the id of {_unit_label(units, row)} and also the name of "
-            f"{listed}: explaining {ids[row]} (give the other's id to explain it)"
-        )
-    if len(named) == 1:
-        return named[0], None
-    if named:
-        listed = "; ".join(_unit_label(units, i) for i in named)
-        raise AnalysisError(
-            f"unit name {key!r} is ambiguous",
-            [
-                Issue(
-                    "UNIT",
-                    f"{len(named)} units are called {key!r}: {listed}",
-                    "give the unit id instead, e.g. "
-                    + " or ".join(repr(ids[i]) for i in named),
-                )
-            ],
-        )
-    names = [str(v) for v in dict.fromkeys(ids + zh + en) if v]
-    close = difflib.get_close_matches(key, names, n=3, cutoff=0.4)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
-    raise AnalysisError(
-        f"unknown unit {key!r}",
-        [
-            Issue(
-                "UNIT",
-                f"no unit has the id or name {key!r}",
-                f"{hint}give a unit id or name",
-            )
-        ],
-    )
-
-
-def _group_rows(result: IndexResult, vs: str) -> tuple[list[int], dict[str, str], str]:
-    """Rows of the units of group `vs`, its labels, and `column=value`.
-
-    Raises:
-        AnalysisError: no grouping column has the value, or several do (listing
-            them, with the hint to write `column=value`).
-    """
-    column, _, value = vs.partition("=") if "=" in vs else ("", "", vs)
-    table = result.units
-    groups = result.spec.units.groups if result.spec.units else []
-    known = []
-    found: list[tuple[list[int], dict[str, str], str]] = []
-    for g in groups:
-        if column and g.column != column.strip():
-            continue
-        name = f"group:{g.column}"
-        if name not in table.columns:
-            continue
-        values = table[name].to_list()
-        for raw in dict.fromkeys(v for v in values if v is not None):
-            label = g.labels.get(raw) if g.labels else None
-            names = {raw, *(label.zh, label.en)} if label else {raw}
-            known.append(f"{g.column}={raw}")
-            if value.strip() in {n for n in names if n} or (
-                label and label.en and value.strip().lower() == label.en.lower()
-            ):
-                rows = [i for i, v in enumerate(values) if v == raw]
-                labels = {
-                    "zh": (label.zh if label else None) or raw,
-                    "en": (label.en if label else None) or raw,
-                }
-                found.append((rows, labels, f"{g.column}={raw}"))
-    if len(found) == 1:
-        return found[0]
-    if found:
-        keys = [key for _, _, key in found]
-        raise AnalysisError(
-            f"group {vs!r} is ambiguous",
-            [
-                Issue(
-                    "--vs",
-                    f"{len(found)} grouping columns have the value {vs!r}: "
-                    + ", ".join(keys),
-                    "write column=value, e.g. --vs " + " or --vs ".join(keys),
-                )
-            ],
-        )
-    raise AnalysisError(
-        f"unknown group {vs!r}",
-        [
-            Issue(
-                "--vs",
-                f"no grouping column has the value {vs!r}",
-                "use median, or one of: " + (", ".join(known) or "(no groups)"),
-            )
-        ],
-    )
-
-
 def explain(
     source: IndexSpec | IndexResult | str | Path,
     unit: str,
@@ -282,61 +157,90 @@ def explain(
     else:
         result = compute(source if isinstance(source, IndexSpec) else load_spec(source))
     row, note = resolve_unit(result.units, unit)
-    chosen = choose_period(result, period)
-    p = result.periods.index(chosen)
-    tree = Tree(result.nodes)
-    cube = score_cube(result)  # [node, unit, period]
-    S = cube[:, :, p]
-    root = tree.pos[tree.root]
-    if not np.isfinite(S[root, row]):
+    shared = _Shared(result, period, [row])
+    if row not in shared.scored_rows:
         raise AnalysisError(
-            f"unit {result.units['unit'][row]!r} has no index score in {chosen}",
-            [Issue("UNIT", "its index score is missing", "choose another --period")],
+            f"unit {result.units['unit'][row]!r} has no index score in {shared.period}",
+            [
+                Issue(
+                    "UNIT",
+                    "its index score is missing",
+                    "choose another --period",
+                    message_zh="其总指数得分缺失",
+                    hint_zh="请换一个 --period",
+                )
+            ],
+            message_zh=(
+                f"地区 {result.units['unit'][row]!r} 在 {shared.period} 没有总指数得分"
+            ),
         )
-    scored = np.flatnonzero(np.isfinite(S[root]))
-    if vs == "median":
-        order = scored[np.argsort(S[root, scored], kind="stable")]
-        mid = len(order) // 2
-        ref_rows = (
-            [int(order[mid])]
-            if len(order) % 2
-            else [int(order[mid - 1]), int(order[mid])]
-        )
-        labels, vs_key = {"zh": "中位数", "en": "median"}, "median"
+    shared.against(vs)
+    return shared.explanation(row, note)
+
+
+def explain_units(
+    result: IndexResult,
+    units: Sequence[str] | None = None,
+    period: Period | None = None,
+    *,
+    vs: str = "median",
+) -> dict[str, Explanation]:
+    """`explain` of many units of one computed index, in one pass: the score
+    cube, the reference, the effective weights of every unit and the ranks are
+    made once for all of them instead of once per unit (the report's unit
+    profiles explain every unit).
+
+    Args:
+        result: what `compute` returned.
+        units: unit ids or names, as `explain` takes them; None: every unit of
+            `result.units`.
+        period: the period explained (default: the latest).
+        vs: `median` or a group, as in `explain`.
+
+    Returns:
+        unit id → the unit's `Explanation`, equal to `explain(result, unit,
+        period, vs=vs)`, in the order of `units` (of `result.units` when None).
+        A unit with no index score in the period, for which `explain` raises,
+        is left out.
+
+    Raises:
+        AnalysisError: unknown unit, period or group.
+    """
+    table = result.units
+    if units is None:
+        names = _names(table)
+        found = [(i, _id_note(table, i, names)) for i in range(table.height)]
     else:
-        rows, labels, vs_key = _group_rows(result, vs)
-        ref_rows = [r for r in rows if r in set(scored.tolist())]
-    weights = _unit_weights(result, tree, S)  # [indicator, unit]
-    frames = _Frames(result, tree, cube, p, row, ref_rows, weights)
-    arithmetic = all(
-        n.method == "arithmetic" for n in result.nodes if n.kind != "indicator"
-    )
-    units = result.units
-    return Explanation(
-        unit=units["unit"][row],
-        name_zh=_cell(units, "name_zh", row),
-        name_en=_cell(units, "name_en", row),
-        period=chosen,
-        vs=vs_key,
-        reference_label=labels,
-        reference_units=[units["unit"][r] for r in ref_rows],
-        additive=arithmetic,
-        n_units=len(scored),
-        nodes=frames.nodes(),
-        contributions=frames.contributions(),
-        strongest=frames.extremes(best=True),
-        weakest=frames.extremes(best=False),
-        history=frames.history(),
-        node_info=result.nodes,
-        notes=[note] if note else [],
-    )
+        found = [resolve_unit(table, u) for u in units]
+    shared = _Shared(result, period, [row for row, _ in found])
+    shared.against(vs)
+    return {
+        table["unit"][row]: shared.explanation(row, note)
+        for row, note in found
+        if row in shared.scored_rows
+    }
 
 
-def _cell(table: pl.DataFrame, column: str, row: int) -> str:
-    if column not in table.columns:
-        return ""
-    value = table[column][row]
-    return "" if value is None else str(value)
+def _names(units: pl.DataFrame) -> dict[str, set[int]]:
+    """The rows of the units called each name: Chinese names as they are, English
+    names in lower case (as `resolve_unit` compares them)."""
+    out: dict[str, set[int]] = {}
+    for column, fold in (("name_zh", False), ("name_en", True)):
+        if column in units.columns:
+            for i, v in enumerate(units[column].to_list()):
+                if v is not None:
+                    out.setdefault(str(v).lower() if fold else v, set()).add(i)
+    return out
+
+
+def _id_note(units: pl.DataFrame, row: int, names: dict[str, set[int]]) -> str | None:
+    """`resolve_unit`'s note for the unit of `row` given by its id: None unless
+    the id is also another unit's name (`names`: `_names(units)`)."""
+    key = str(units["unit"][row])
+    named = names.get(key, set()) | names.get(key.lower(), set())
+    if key.strip() == key and not named - {row}:
+        return None
+    return resolve_unit(units, key)[1]
 
 
 def _unit_weights(result: IndexResult, tree: Tree, S: np.ndarray) -> np.ndarray:
@@ -365,38 +269,105 @@ def _unit_weights(result: IndexResult, tree: Tree, S: np.ndarray) -> np.ndarray:
     return np.stack([out[i] for i in tree.indicators])
 
 
-class _Frames:
-    def __init__(
-        self,
-        result: IndexResult,
-        tree: Tree,
-        cube: np.ndarray,
-        p: int,
-        row: int,
-        ref_rows: list[int],
-        weights: np.ndarray,
-    ):
-        self.result, self.tree, self.cube = result, tree, cube
-        self.p, self.row, self.ref = p, row, ref_rows
-        self.weights = weights
-        scores = result.scores.filter(pl.col("unit") == result.units["unit"][row])
-        self.rows = {r["node"]: r for r in scores.iter_rows(named=True)}
-        self.by_period = {
-            (r["node"], r["period"]): r for r in scores.iter_rows(named=True)
-        }
-        self.period = result.periods[p]
+class _Shared:
+    """What the explanations of the units of one period share, made once: the
+    score cube, the effective weights and contributions of every unit, the
+    reference (`against`), the indicators every unit ties on, and the score rows
+    of the units to explain (`rows`, row numbers of `result.units`)."""
+
+    def __init__(self, result: IndexResult, period: Period | None, rows: list[int]):
+        self.result = result
+        self.period = choose_period(result, period)
+        self.p = result.periods.index(self.period)
+        self.tree = tree = Tree(result.nodes)
+        self.cube = score_cube(result)  # [node, unit, period]
+        self.S = S = self.cube[:, :, self.p]
+        self.scored = np.flatnonzero(np.isfinite(S[tree.pos[tree.root]]))
+        self.scored_rows = set(self.scored.tolist())
+        self.weights = _unit_weights(result, tree, S)  # [indicator, unit]
+        X = S[[tree.pos[i] for i in tree.indicators]]  # [indicator, unit]
+        self.X = X
+        self.C = np.where(np.isfinite(X), self.weights * np.nan_to_num(X), 0.0)
+        self.arithmetic = all(
+            n.method == "arithmetic" for n in result.nodes if n.kind != "indicator"
+        )
+        self.tied = set(self._all_tied())
+        ids = result.units["unit"]
+        wanted = result.scores.filter(pl.col("unit").is_in([ids[r] for r in rows]))
+        self.by_unit: dict[Any, dict[tuple[str, Any], dict[str, Any]]] = {}
+        for r in wanted.iter_rows(named=True):
+            self.by_unit.setdefault(r["unit"], {})[(r["node"], r["period"])] = r
+
+    def against(self, vs: str) -> None:
+        """Set the reference: the median unit of the index score, or a group.
+
+        Raises:
+            AnalysisError: unknown or ambiguous group.
+        """
+        S, tree = self.S, self.tree
+        if vs == "median":
+            scored = self.scored
+            order = scored[np.argsort(S[tree.pos[tree.root], scored], kind="stable")]
+            mid = len(order) // 2
+            self.ref = (
+                [int(order[mid])]
+                if len(order) % 2
+                else [int(order[mid - 1]), int(order[mid])]
+            )
+            self.labels, self.vs = {"zh": "中位数", "en": "median"}, "median"
+        else:
+            rows, self.labels, self.vs = group_rows(self.result, vs)
+            self.ref = [r for r in rows if r in self.scored_rows]
+        # the reference's node scores, normalised scores and contributions
+        self.ref_node = [self._ref(S[tree.pos[n.id]]) for n in tree.nodes]
+        self.ref_x = [self._ref(x) for x in self.X]
+        self.ref_c = [self._ref(c) for c in self.C]
 
     def _ref(self, values: np.ndarray) -> float:
         picked = values[self.ref]
         return float(np.mean(picked)) if len(picked) else float("nan")
 
-    def nodes(self) -> pl.DataFrame:
+    def _all_tied(self) -> list[str]:
+        """Indicators on which every unit with a value shares rank 1 in the period."""
+        R = ranks(self.cube[:, :, self.p : self.p + 1])[:, :, 0]  # as the result's
         out = []
-        S = self.cube[:, :, self.p]
-        for n in self.tree.nodes:
-            r = self.by_period.get((n.id, self.period), {})
-            score = S[self.tree.pos[n.id], self.row]
-            ref = self._ref(S[self.tree.pos[n.id]])
+        for ind in self.tree.indicators:
+            r = R[self.tree.pos[ind]]
+            if np.isfinite(r).any() and np.nanmax(r) == 1:
+                out.append(ind)
+        return out
+
+    def explanation(self, row: int, note: str | None) -> Explanation:
+        """The explanation of the unit in `row` (which has an index score)."""
+        units = self.result.units
+        unit = units["unit"][row]
+        by_period = self.by_unit.get(unit, {})
+        rows = self._contribution_rows(row, by_period)
+        return Explanation(
+            unit=unit,
+            name_zh=cell_text(units, "name_zh", row),
+            name_en=cell_text(units, "name_en", row),
+            period=self.period,
+            vs=self.vs,
+            reference_label=self.labels,
+            reference_units=[units["unit"][r] for r in self.ref],
+            additive=self.arithmetic,
+            n_units=len(self.scored),
+            nodes=self._nodes(row, by_period),
+            contributions=self._contributions(rows),
+            strongest=self._extremes(rows, best=True),
+            weakest=self._extremes(rows, best=False),
+            history=self._history(by_period),
+            node_info=self.result.nodes,
+            notes=[note] if note else [],
+        )
+
+    def _nodes(self, row: int, by_period: dict[Any, dict[str, Any]]) -> pl.DataFrame:
+        out = []
+        for i, n in enumerate(self.tree.nodes):
+            r = by_period.get((n.id, self.period), {})
+            score = self.S[self.tree.pos[n.id], row]
+            ref = self.ref_node[i]
             out.append(
                 {
                     "node": n.id,
@@ -413,27 +384,30 @@ class _Frames:
             )
         return pl.DataFrame(out, schema=_NODE_SCHEMA)
 
-    def contributions(self) -> pl.DataFrame:
-        S = self.cube[:, :, self.p]
+    def _contribution_rows(
+        self, row: int, by_period: dict[Any, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         out = []
         for i, ind in enumerate(self.tree.indicators):
-            x = S[self.tree.pos[ind]]
-            c = np.where(np.isfinite(x), self.weights[i] * np.nan_to_num(x), 0.0)
-            ref_x = self._ref(x)
+            c = float(self.C[i, row])
             out.append(
                 {
                     "indicator": ind,
                     "parent": self.tree.info[ind].parent,
-                    "effective_weight": float(self.weights[i, self.row]),
-                    "normalised": _f(x[self.row]),
-                    "contribution": float(c[self.row]),
-                    "reference_normalised": _f(ref_x),
-                    "reference_contribution": self._ref(c),
-                    "gap_contribution": float(c[self.row]) - self._ref(c),
-                    "rank": self.by_period.get((ind, self.period), {}).get("rank"),
+                    "effective_weight": float(self.weights[i, row]),
+                    "normalised": _f(self.X[i, row]),
+                    "contribution": c,
+                    "reference_normalised": _f(self.ref_x[i]),
+                    "reference_contribution": self.ref_c[i],
+                    "gap_contribution": c - self.ref_c[i],
+                    "rank": by_period.get((ind, self.period), {}).get("rank"),
                 }
             )
-        frame = pl.DataFrame(out, schema=_CONTRIBUTION_SCHEMA)
+        return out
+
+    @staticmethod
+    def _contributions(rows: list[dict[str, Any]]) -> pl.DataFrame:
+        frame = pl.DataFrame(rows, schema=_CONTRIBUTION_SCHEMA)
         # ties (e.g. against itself as the median unit): the worst ranks first
         return frame.sort(
             ["gap_contribution", "rank", "indicator"],
@@ -441,38 +415,37 @@ class _Frames:
             nulls_last=True,
         )
 
-    def extremes(self, best: bool) -> pl.DataFrame:
-        """The `SHOWN` indicators where the unit ranks best (or worst): never one
-        on which every unit ties (no indicator is strongest where all are first),
-        and never the same one in both lists — with `k` indicators to choose from,
-        the strongest are the best `ceil(k/2)` at most, the weakest the worst
-        `floor(k/2)` at most, both cut from one order (rank, then indicator id)."""
-        ranked = self.contributions().drop_nulls("rank")
-        ranked = ranked.filter(~pl.col("indicator").is_in(self._all_tied()))
-        ranked = ranked.sort(["rank", "indicator"])
-        k = ranked.height  # one order, split: the two lists cannot share a row
+    def _extremes(self, rows: list[dict[str, Any]], best: bool) -> pl.DataFrame:
+        """The `SHOWN` indicators of `rows` (a unit's contributions) where the unit
+        ranks best (or worst): never one on which every unit ties (no indicator is
+        strongest where all are first), and never the same one in both lists —
+        with `k` indicators to choose from, the strongest are the best `ceil(k/2)`
+        at most, the weakest the worst `floor(k/2)` at most, both cut from one
+        order (rank, then indicator id)."""
+        ranked = sorted(
+            (
+                r
+                for r in rows
+                if r["rank"] is not None and r["indicator"] not in self.tied
+            ),
+            key=lambda r: (r["rank"], r["indicator"]),
+        )
+        k = len(ranked)  # one order, split: the two lists cannot share a row
         if best:
-            picked = ranked.head(min(SHOWN, (k + 1) // 2))
+            picked = ranked[: min(SHOWN, (k + 1) // 2)]
         else:
-            picked = ranked.tail(min(SHOWN, k // 2)).reverse()
-        return picked.select("indicator", "normalised", "rank")
+            picked = ranked[k - min(SHOWN, k // 2) :][::-1]
+        return pl.DataFrame(
+            [{c: r[c] for c in _EXTREME_SCHEMA} for r in picked],
+            schema=_EXTREME_SCHEMA,
+        )
 
-    def _all_tied(self) -> list[str]:
-        """Indicators on which every unit with a value shares rank 1 in the period."""
-        R = ranks(self.cube[:, :, self.p : self.p + 1])[:, :, 0]  # as the result's
-        out = []
-        for ind in self.tree.indicators:
-            r = R[self.tree.pos[ind]]
-            if np.isfinite(r).any() and np.nanmax(r) == 1:
-                out.append(ind)
-        return out
-
-    def history(self) -> pl.DataFrame:
+    def _history(self, by_period: dict[Any, dict[str, Any]]) -> pl.DataFrame:
         keep = [n for n in self.tree.nodes if n.depth <= 1]
         rows = []
         for period in self.result.periods:
             for n in keep:
-                r = self.by_period.get((n.id, period), {})
+                r = by_period.get((n.id, period), {})
                 rows.append(
                     {
                         "period": period,
@@ -521,3 +494,4 @@ _CONTRIBUTION_SCHEMA = {
     "gap_contribution": pl.Float64,
     "rank": pl.Int64,
 }
+_EXTREME_SCHEMA = {"indicator": pl.String, "normalised": pl.Float64, "rank": pl.Int64}

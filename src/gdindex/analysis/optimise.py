@@ -196,7 +196,10 @@ def _spec_node(tree: NodeSpec, node: str) -> tuple[NodeSpec, str]:
             return current, path
         for child in current.children or ():
             todo.append((child, f"{path}.children.{child.id}"))
-    raise AnalysisError(f"node {node!r} is not in the spec's tree")
+    raise AnalysisError(
+        f"node {node!r} is not in the spec's tree",
+        message_zh=f"节点 {node!r} 不在配置文件的指标树中",
+    )
 
 
 def optimise_weights(
@@ -219,9 +222,14 @@ def optimise_weights(
             f"unknown optimisation {method!r}",
             [
                 Issue(
-                    "--optimise", f"unknown method {method!r}", "use balance or infomax"
+                    "--optimise",
+                    f"unknown method {method!r}",
+                    "use balance or infomax",
+                    message_zh=f"未知的方法 {method!r}",
+                    hint_zh="请使用 balance 或 infomax",
                 )
             ],
+            message_zh=f"未知的权重优化方法 {method!r}",
         )
     tree = Tree(result.nodes)
     target = find_node(result.nodes, node).id if node else tree.root
@@ -234,8 +242,11 @@ def optimise_weights(
                     "--node",
                     f"{target!r} has no children to weight",
                     "give an aggregate node",
+                    message_zh=f"{target!r} 没有可赋权的子节点",
+                    hint_zh="请给出一个聚合节点",
                 )
             ],
+            message_zh=f"节点 {target!r} 是指标",
         )
     cube = score_cube(result)
     chosen: Period | None = None
@@ -256,8 +267,11 @@ def optimise_weights(
                     "--node",
                     f"{plural(len(X), 'unit')} with every child of {target!r}",
                     "use --pooled" if not pooled else "give another node",
+                    message_zh=f"只有 {len(X)} 个地区具备 {target!r} 的全部子节点",
+                    hint_zh="请使用 --pooled" if not pooled else "请换一个节点",
                 )
             ],
+            message_zh=f"完整的行太少，无法优化 {target!r} 的权重",
         )
     nominal_map = dict(
         zip(
@@ -342,8 +356,11 @@ def _check_children(
                     "--node",
                     f"{target!r} has only the child {kids[0]!r}",
                     "give a node with two or more children",
+                    message_zh=f"{target!r} 只有一个子节点 {kids[0]!r}",
+                    hint_zh="请给出有两个或更多子节点的节点",
                 )
             ],
+            message_zh=f"节点 {target!r} 只有一个子节点（{kids[0]!r}）：没有权重可选",
         )
     flat = [c for c in kids if not stats.has_spread(rows[tree.pos[c]])]
     if len(kids) - len(flat) < 2:
@@ -358,8 +375,14 @@ def _check_children(
                     if pooled
                     else "use --pooled if they vary between periods, or give "
                     "another node",
+                    message_zh=f"为常数或缺失：{', '.join(flat)}",
+                    hint_zh="请换一个节点"
+                    if pooled
+                    else "若它们在各时期之间有变化，请使用 --pooled；否则请换一个节点",
                 )
             ],
+            message_zh=f"{target!r} 的子节点 {', '.join(flat)} 在所用的行中为常数"
+            "或缺失：可赋权的子节点不足两个",
         )
 
 

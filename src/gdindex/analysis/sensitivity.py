@@ -21,27 +21,31 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-import yaml
 
 from gdindex.analysis import sensitivity_engine as engine
 from gdindex.analysis.sensitivity_design import (
     InputInfo,
     build_inputs,
+    check_target,
+    load_inputs,
     read_design,
+    run_overrides,
     sample_sobol,
     sample_ua,
-    tree_nodes,
 )
 from gdindex.analysis.sensitivity_setup import Setup, make_setup
 from gdindex.analysis.sobol import sobol_indices
-from gdindex.errors import Issue, SpecError
+from gdindex.errors import Bilingual, Issue, SpecError, text_in
 from gdindex.io import json_records, load_data, write_frame
 from gdindex.spec import IndexSpec, Period, load_spec
 from gdindex.spec.sensitivity import SensitivitySpec
+
+if TYPE_CHECKING:
+    from gdindex.analysis.sensitivity_dask import Cluster
 
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs in all) as tasks finish."""
@@ -169,74 +173,6 @@ class SensitivityResult:
         return run_overrides(self.spec, self.inputs, [row[i.id] for i in self.inputs])
 
 
-def run_overrides(
-    spec: IndexSpec, inputs: list[InputInfo], positions: list[int]
-) -> list[str]:
-    """`--set` texts reproducing one run with `compute` (see
-    `SensitivityResult.overrides`)."""
-    from gdindex.pipeline.tree_weights import child_weights
-
-    sets = [t for i, p in zip(inputs, positions, strict=True) if (t := i.override(p))]
-    varied = load_spec(spec.path, [*spec.overrides, *sets]) if spec.path else spec
-    nodes = tree_nodes(varied)
-    by_id = {n.id: n for n, _ in varied.tree.walk()}
-    out = list(sets)
-    weights: dict[str, np.ndarray] = {}
-    for inp, pos in zip(inputs, positions, strict=True):
-        if inp.kind != "weights" or pos == 0:
-            continue
-        for parent in sorted(set(inp.multipliers) | set(inp.replaced)):
-            w = weights.get(parent)
-            if w is None:
-                w = child_weights(varied, by_id[parent])
-            rep = inp.replaced.get(parent)
-            if rep is not None and not np.isnan(rep[pos]).all():
-                w = rep[pos] / np.nansum(rep[pos])
-            mult = inp.multipliers.get(parent)
-            if mult is not None:
-                w = w * mult[pos]
-            weights[parent] = w
-    for parent, w in weights.items():
-        for child, value in zip(by_id[parent].children or [], w, strict=True):
-            out.append(f"{nodes[child.id].path}.weight={float(value)!r}")
-    for inp, pos in zip(inputs, positions, strict=True):
-        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos - 1] is not None:
-            out.append(f"{nodes[str(inp.excluded[pos - 1])].path}.weight=0")
-    return out
-
-
-def load_inputs(path: str | Path) -> SensitivitySpec:
-    """Read `--inputs FILE`: a YAML holding a `sensitivity:` block (or its keys).
-
-    Raises:
-        SpecError: unreadable file or an invalid block (with the YAML path).
-    """
-    from pydantic import ValidationError
-
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(
-            f"cannot read the inputs {path}",
-            [Issue(str(path), f"{type(exc).__name__}: {exc}", "a YAML file")],
-        ) from None
-    if isinstance(data, dict) and "sensitivity" in data:
-        data = data["sensitivity"]
-    try:
-        return SensitivitySpec.model_validate(data)
-    except ValidationError as exc:
-        issues = [
-            Issue(
-                f"{path}: sensitivity." + ".".join(str(p) for p in e["loc"]),
-                e["msg"],
-                "see docs/sensitivity.md",
-            )
-            for e in exc.errors()
-        ]
-        raise SpecError(f"invalid sensitivity inputs in {path}", issues) from None
-
-
 def sensitivity(
     spec: IndexSpec | str | Path,
     n: int | None = None,
@@ -282,8 +218,12 @@ def sensitivity(
                         str(spec.path or spec.id),
                         "the spec has no `sensitivity:` block",
                         "add one (see docs/sensitivity.md) or give --inputs FILE",
+                        message_zh="配置文件中没有 `sensitivity:` 部分",
+                        hint_zh="请添加该部分（参见 docs/sensitivity.md），"
+                        "或用 --inputs FILE 给出",
                     )
                 ],
+                message_zh="没有不确定性输入",
             )
         sens = spec.sensitivity
     elif isinstance(inputs, SensitivitySpec):
@@ -295,25 +235,74 @@ def sensitivity(
     method = sens.method if method is None else method
     seed = sens.seed if seed is None else seed
     bootstrap = sens.bootstrap if bootstrap is None else bootstrap
+    target_arg = target
     target = target or sens.target or spec.tree.id
+    check_target(spec, target, given=bool(target_arg))
     infos = build_inputs(spec, sens, base_dir)
+    cluster = None
+    if workers is not None or scheduler is not None:
+        from gdindex.analysis.sensitivity_dask import Cluster
+
+        cluster = Cluster(workers, scheduler)  # starts while the data load
+    try:
+        return _analyse(
+            spec,
+            sens,
+            infos,
+            n,
+            method,
+            seed,
+            design,
+            target,
+            period,
+            bootstrap,
+            cluster,
+            progress,
+        )
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _analyse(
+    spec: IndexSpec,
+    sens: SensitivitySpec,
+    infos: list[InputInfo],
+    n: int,
+    method: str,
+    seed: int,
+    design: str | Path | np.ndarray | None,
+    target: str,
+    period: Period | None,
+    bootstrap: int,
+    cluster: Cluster | None,
+    progress: Progress | None,
+) -> SensitivityResult:
     dataset = load_data(spec)
     periods = list(dataset.periods)
+    period_given = period is not None
     period = period if period is not None else sens.period
     if period is None:
         period = periods[-1]
     if str(period) not in [str(p) for p in periods]:
+        where = "period (--period)" if period_given else "sensitivity.period"
+        known = ", ".join(str(p) for p in periods)
         raise SpecError(
             f"unknown period {period!r}",
-            [Issue("sensitivity.period", f"{period!r} not in {periods}", None)],
+            [
+                Issue(
+                    where,
+                    f"no period {period!r} in the data",
+                    "one of " + known,
+                    message_zh=f"数据中没有时期 {period!r}",
+                    hint_zh="可选：" + known,
+                    where_zh="时期（--period）" if period_given else None,
+                )
+            ],
+            message_zh=f"未知的时期 {period!r}",
         )
     p_index = [str(p) for p in periods].index(str(period))
     period = periods[p_index]
-    if target not in {nd.id for nd, _ in spec.tree.walk()}:
-        raise SpecError(
-            f"unknown target {target!r}",
-            [Issue("sensitivity.target", f"no node '{target}'", "a node id of tree")],
-        )
     notes: list[str] = []
     if design is not None:
         positions = (
@@ -330,8 +319,12 @@ def sensitivity(
                         f"{positions.shape[0] - 1} runs are not N·(d + 2), d = "
                         f"{len(infos)}",
                         "give a Saltelli design, or use --method ua",
+                        message_zh=f"{positions.shape[0] - 1} 次运行不是 N·(d + 2) 次，"
+                        f"d = {len(infos)}",
+                        hint_zh="请给出 Saltelli 设计，或使用 --method ua",
                     )
                 ],
+                message_zh="该设计不适用于 sobol 方法",
             )
         if method == "sobol":
             n = (positions.shape[0] - 1) // (len(infos) + 2)
@@ -342,22 +335,34 @@ def sensitivity(
     else:
         positions = sample_ua(infos, n, seed)
     setup = make_setup(spec, dataset, infos, target, p_index)
-    S, reasons = _evaluate(setup, positions, workers, scheduler, progress)
+    S, ranks, reasons = _evaluate(setup, positions, cluster, progress)
     return _assemble(
-        spec, setup, positions, S, reasons, method, n, seed, bootstrap, notes, period
+        spec,
+        setup,
+        positions,
+        S,
+        ranks,
+        reasons,
+        method,
+        n,
+        seed,
+        bootstrap,
+        notes,
+        period,
     )
 
 
 def _evaluate(
     setup: Setup,
     positions: np.ndarray,
-    workers: int | None,
-    scheduler: str | None,
+    cluster: Cluster | None,
     progress: Progress | None,
-) -> tuple[np.ndarray, list[str | None]]:
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Scores and ranks `[run, unit]` of every run, and why each failed run failed."""
     tasks = engine.tasks_of(setup, positions)
     R, U = positions.shape[0], len(setup.dataset.units)
     S = np.full((R, U), np.nan)
+    ranks = np.full((R, U), np.nan)
     reasons: list[str | None] = [None] * R
     done = 0
     if progress is not None:
@@ -366,21 +371,23 @@ def _evaluate(
     def collect(res: engine.TaskResult) -> None:
         nonlocal done
         S[res.runs] = res.scores
+        assert res.ranks is not None  # a task ranks its own runs
+        ranks[res.runs] = res.ranks
         for r, why in zip(res.runs, res.reasons, strict=True):
             reasons[int(r)] = why
         done += len(res.runs)
         if progress is not None:
             progress(done, R)
 
-    if workers is None and scheduler is None:
+    if cluster is None:
         for runs in tasks:
             collect(engine.run_task(setup, runs, positions[runs]))
     else:
         from gdindex.analysis.sensitivity_dask import run_on_dask
 
-        for res in run_on_dask(setup, tasks, positions, workers, scheduler):
+        for res in run_on_dask(cluster, setup, tasks, positions):
             collect(res)
-    return S, reasons
+    return S, ranks, reasons
 
 
 def _assemble(
@@ -388,6 +395,7 @@ def _assemble(
     setup: Setup,
     positions: np.ndarray,
     S: np.ndarray,
+    ranks: np.ndarray,
     reasons: list[str | None],
     method: str,
     n: int,
@@ -398,7 +406,6 @@ def _assemble(
 ) -> SensitivityResult:
     units = list(setup.dataset.units)
     infos = setup.inputs
-    ranks = engine.rank_rows(S)
     ok = np.array([r is None for r in reasons])
     runs = pl.DataFrame(
         {
@@ -414,7 +421,14 @@ def _assemble(
     stats = _rank_stats(ranks[sampled], nominal, units)
     failed = Counter(r for r in reasons[1:] if r is not None)
     if reasons[0] is not None:
-        notes = [*notes, f"the nominal spec fails: {reasons[0]}"]
+        why = reasons[0]
+        notes = [
+            *notes,
+            Bilingual(
+                f"the nominal spec fails: {why}",
+                f"名义方案计算失败：{text_in(why, 'zh')}",
+            ),
+        ]
     result = SensitivityResult(
         spec=spec,
         target=setup.target,
@@ -496,8 +510,12 @@ def _add_sobol(
     dropped = int((~body_ok).sum())
     if dropped:
         result.notes.append(
-            f"{dropped} of {len(body_ok)} base samples left out: one of their runs "
-            "failed (Saltelli's estimators need every run of a sample)"
+            Bilingual(
+                f"{dropped} of {len(body_ok)} base samples left out: one of their "
+                "runs failed (Saltelli's estimators need every run of a sample)",
+                f"{len(body_ok)} 个基础样本中有 {dropped} 个未计入：其中有运行失败"
+                "（Saltelli 估计量需要一个样本的全部运行）",
+            )
         )
     per_unit = np.nan_to_num(dev[keep][:, rated])
     Y = per_unit.mean(axis=1) if per_unit.shape[1] else np.zeros(int(keep.sum()))

@@ -2,16 +2,23 @@
 
 `--workers K` starts a local cluster of K single-threaded worker processes
 (`distributed.LocalCluster`); `--scheduler ADDRESS` connects to a running one. The
-shared `Setup` is scattered once to every worker; each task is a fixed chunk of one
-group's runs (`sensitivity_engine.tasks_of`), so results are identical to the
-in-process ones whatever the number of workers. Results are yielded as they finish.
+connection is made in the background (`Cluster`) while the caller loads the data, and
+the local workers import gdindex as they start, not at their first task.
+
+The shared `Setup` is scattered once to every worker. Each task is a fixed chunk of one
+preparation group's runs (`sensitivity_engine.tasks_of`), so results are identical to
+the in-process ones whatever the number of workers. The tasks are dealt to the workers
+in contiguous, equal shares (`assign`): a worker prepares each group's data once, and
+no worker waits on a last, lone group. Results are yielded as they finish.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -19,65 +26,165 @@ from gdindex.analysis import sensitivity_engine as engine
 from gdindex.analysis.sensitivity_setup import Setup
 from gdindex.errors import GdindexError, Issue
 
+#: Imported by each local worker as it starts (`distributed` preload).
+_PRELOAD = ["gdindex.analysis.sensitivity_engine"]
+
 
 def _task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> engine.TaskResult:
     return engine.run_task(setup, runs, positions)
 
 
+class Cluster:
+    """A Dask client, connected in a background thread from construction on.
+
+    `client()` waits for it; `close()` shuts down what was started (always call it,
+    e.g. in `finally`).
+    """
+
+    def __init__(self, workers: int | None, scheduler: str | None) -> None:
+        self.workers = workers
+        self.scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Dask's own start-up chatter
+                self._connect()
+        except BaseException as exc:  # re-raised by client(), in the caller's thread
+            self._error = exc
+
+    def _connect(self) -> None:
+        from distributed import Client, LocalCluster
+
+        for name in ("distributed", "tornado", "bokeh"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        if self.scheduler is not None:
+            self._client = Client(self.scheduler, timeout="10s")
+            return
+        import dask
+
+        # Dask's default MALLOC_TRIM_THRESHOLD_ for workers turns off glibc's
+        # adaptive mmap threshold: every large NumPy temporary is then mapped and
+        # faulted in afresh, several times slower.
+        unset = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+        with dask.config.set(unset):
+            self._cluster = LocalCluster(
+                n_workers=max(1, int(self.workers or 1)),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+                preload=_PRELOAD,
+            )
+        self._client = Client(self._cluster)
+
+    def client(self) -> Any:
+        """The connected client.
+
+        Raises:
+            GdindexError: the scheduler cannot be reached, or the local cluster
+                cannot start.
+        """
+        self._thread.join()
+        if self._error is not None:
+            where = "--scheduler" if self.scheduler is not None else "--workers"
+            remote = self.scheduler is not None
+            what = (
+                f"cannot reach the Dask scheduler {self.scheduler}"
+                if remote
+                else "cannot start the local Dask workers"
+            )
+            what_zh = (
+                f"无法连接 Dask 调度器 {self.scheduler}"
+                if remote
+                else "无法启动本地 Dask 工作进程"
+            )
+            fix = (
+                "start one: dask scheduler"
+                if remote
+                else "run without --workers, or with fewer"
+            )
+            fix_zh = (
+                "请先启动调度器：dask scheduler"
+                if remote
+                else "请不加 --workers 运行，或减少工作进程数"
+            )
+            problem = str(self._error)
+            raise GdindexError(
+                what,
+                [
+                    Issue(
+                        where,
+                        problem,
+                        fix,
+                        message_zh=f"出错：{problem}",
+                        hint_zh=fix_zh,
+                    )
+                ],
+                message_zh=what_zh,
+            ) from None
+        return self._client
+
+    def close(self) -> None:
+        """Close the client and the local cluster (if they were started)."""
+        self._thread.join()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self._client is not None:
+                self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def assign(sizes: list[int], k: int) -> list[int]:
+    """The worker (0..k-1) of each task, given each task's number of runs: tasks in
+    order, cut into `k` contiguous shares of about equal runs (a task goes where its
+    middle run falls). Contiguous shares keep a preparation group's tasks together.
+    """
+    total = sum(sizes)
+    out = []
+    start = 0
+    for size in sizes:
+        middle = start + size / 2
+        out.append(min(k - 1, int(middle * k // total)) if total else 0)
+        start += size
+    return out
+
+
 def run_on_dask(
+    cluster: Cluster,
     setup: Setup,
     tasks: list[np.ndarray],
     positions: np.ndarray,
-    workers: int | None,
-    scheduler: str | None,
 ) -> Iterator[engine.TaskResult]:
-    """Run `tasks` on Dask and yield their results as they complete.
+    """Run `tasks` on the cluster's workers and yield their results as they complete.
 
     Raises:
         GdindexError: the scheduler cannot be reached.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Dask's own start-up chatter
-        from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
-        for name in ("distributed", "tornado", "bokeh"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        cluster = None
-        try:
-            if scheduler is not None:
-                client = Client(scheduler, timeout="10s")
-            else:
-                import dask
-
-                # Dask's default MALLOC_TRIM_THRESHOLD_ for workers turns off glibc's
-                # adaptive mmap threshold: every large NumPy temporary is then
-                # mapped and faulted in afresh, several times slower.
-                unset = {
-                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None
-                }
-                with dask.config.set(unset):
-                    cluster = LocalCluster(
-                        n_workers=max(1, int(workers or 1)),
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=None,
-                        silence_logs=logging.ERROR,
-                    )
-                client = Client(cluster)
-        except OSError as exc:
-            raise GdindexError(
-                f"cannot reach the Dask scheduler {scheduler}",
-                [Issue("--scheduler", str(exc), "start one: dask scheduler")],
-            ) from None
-    try:
-        shared = client.scatter(setup, broadcast=True)
-        futures = [
-            client.submit(_task, shared, runs, positions[runs], pure=False)
-            for runs in tasks
-        ]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    client = cluster.client()
+    addresses = sorted(client.scheduler_info().get("workers", {}))
+    where = assign([len(t) for t in tasks], max(1, len(addresses)))
+    shared = client.scatter(setup, broadcast=True)
+    futures = [
+        client.submit(
+            _task,
+            shared,
+            runs,
+            positions[runs],
+            pure=False,
+            workers=[addresses[w]] if addresses else None,
+            # A worker of one's own cluster stays; one of a shared cluster may go.
+            allow_other_workers=cluster.scheduler is not None,
+        )
+        for runs, w in zip(tasks, where, strict=True)
+    ]
+    for future in as_completed(futures):
+        yield future.result()

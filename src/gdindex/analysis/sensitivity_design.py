@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import yaml
 
-from gdindex.errors import Issue, SpecError
-from gdindex.spec import IndexSpec, NodeSpec
+from gdindex.errors import Bilingual, Issue, SpecError
+from gdindex.spec import IndexSpec, NodeSpec, load_spec, pydantic_words
 from gdindex.spec.sensitivity import (
     ExcludeInput,
     SensitivitySpec,
@@ -59,6 +60,86 @@ def tree_nodes(spec: IndexSpec) -> dict[str, TreeNode]:
 
     walk(spec.tree, None, 0, 0, "tree")
     return out
+
+
+def check_target(spec: IndexSpec, target: str, given: bool = False) -> None:
+    """Raise unless `target` is a node of the tree.
+
+    Raises:
+        SpecError: located at the `target` argument (`given`) or the block's
+            `sensitivity.target`; the hint names the closest id and the aggregate
+            nodes.
+    """
+    import difflib
+
+    ids = [nd.id for nd, _ in spec.tree.walk()]
+    if target in ids:
+        return
+    close = difflib.get_close_matches(target, ids, 1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    hint_zh = f"是否想写 '{close[0]}'？" if close else ""
+    aggregates = ", ".join(nd.id for nd, _ in spec.tree.walk() if not nd.is_leaf)
+    raise SpecError(
+        f"unknown target {target!r}",
+        [
+            Issue(
+                "target (--target)" if given else "sensitivity.target",
+                f"no node '{target}' in the tree",
+                f"{hint}an aggregate ({aggregates}) or an indicator id",
+                message_zh=f"指标树中没有节点 '{target}'",
+                hint_zh=f"{hint_zh}应为聚合节点（{aggregates}）或指标 id",
+                where_zh="分析对象（--target）" if given else None,
+            )
+        ],
+        message_zh=f"未知的分析对象 {target!r}",
+    )
+
+
+def load_inputs(path: str | Path) -> SensitivitySpec:
+    """Read `--inputs FILE`: a YAML holding a `sensitivity:` block (or its keys).
+
+    Raises:
+        SpecError: unreadable file or an invalid block (with the YAML path).
+    """
+    from pydantic import ValidationError
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(
+            f"cannot read the inputs {path}",
+            [
+                Issue(
+                    str(path),
+                    f"{type(exc).__name__}: {exc}",
+                    "a YAML file",
+                    message_zh=f"读取失败：{type(exc).__name__}: {exc}",
+                    hint_zh="应为 YAML 文件",
+                )
+            ],
+            message_zh=f"无法读取输入文件 {path}",
+        ) from None
+    if isinstance(data, dict) and "sensitivity" in data:
+        data = data["sensitivity"]
+    try:
+        return SensitivitySpec.model_validate(data)
+    except ValidationError as exc:
+        issues = [
+            Issue(
+                f"{path}: sensitivity." + ".".join(str(p) for p in e["loc"]),
+                e["msg"],
+                "see docs/sensitivity.md",
+                message_zh=pydantic_words(e, tuple(e["loc"])).message_zh,
+                hint_zh="参见 docs/sensitivity.md",
+            )
+            for e in exc.errors()
+        ]
+        raise SpecError(
+            f"invalid sensitivity inputs in {path}",
+            issues,
+            message_zh=f"{path} 中的敏感性分析输入无效",
+        ) from None
 
 
 @dataclass
@@ -129,6 +210,8 @@ def build_inputs(
                         f"{where}.exclude",
                         f"not indicators of the tree: {', '.join(bad)}",
                         "list indicator ids that appear in `tree`",
+                        message_zh=f"不是指标树中的指标：{', '.join(bad)}",
+                        hint_zh="请列出出现在 `tree` 中的指标 id",
                     )
                 )
             excluded: list[str | None] = [None, *item.exclude]
@@ -140,8 +223,13 @@ def build_inputs(
             except SpecError as exc:
                 problems.extend(exc.issues)
     if problems:
-        raise SpecError("invalid sensitivity inputs", problems)
+        raise SpecError(
+            "invalid sensitivity inputs", problems, message_zh=_INVALID_INPUTS_ZH
+        )
     return out
+
+
+_INVALID_INPUTS_ZH = "敏感性分析的输入无效"
 
 
 def _is_leaf(spec: IndexSpec, node_id: str) -> bool:
@@ -183,8 +271,11 @@ def _weights_input(
                     f"sensitivity.inputs[{index}].weights.depths",
                     f"no node at depths {w.depths}",
                     "depth 1 is the root's children, 2 their children, …",
+                    message_zh=f"第 {w.depths} 层没有节点",
+                    hint_zh="第 1 层是根节点的子节点，第 2 层是它们的子节点，依此类推",
                 )
             ],
+            message_zh=_INVALID_INPUTS_ZH,
         )
     # One stream per input, independent of the other inputs and of the design.
     rng = np.random.default_rng([seed, 1 + index])
@@ -221,7 +312,16 @@ def _sets_from_file(
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise SpecError(
             f"cannot read the weight sets {path}",
-            [Issue(where, f"{type(exc).__name__}: {exc}", "a CSV: set, node, weight")],
+            [
+                Issue(
+                    where,
+                    f"{type(exc).__name__}: {exc}",
+                    "a CSV: set, node, weight",
+                    message_zh=f"读取失败：{type(exc).__name__}: {exc}",
+                    hint_zh="应为含 set, node, weight 三列的 CSV",
+                )
+            ],
+            message_zh=f"无法读取权重组文件 {path}",
         ) from None
     missing = {"set", "node", "weight"} - set(frame.columns)
     bad = sorted(set(frame["node"].cast(pl.String)) - set(nodes)) if not missing else []
@@ -233,9 +333,25 @@ def _sets_from_file(
             if bad
             else "no rows"
         )
+        what_zh = (
+            f"缺少列 {sorted(missing)}"
+            if missing
+            else f"未知的节点 {bad}"
+            if bad
+            else "没有数据行"
+        )
         raise SpecError(
             f"invalid weight sets {path}",
-            [Issue(where, what, "columns set, node, weight; nodes by tree id")],
+            [
+                Issue(
+                    where,
+                    what,
+                    "columns set, node, weight; nodes by tree id",
+                    message_zh=what_zh,
+                    hint_zh="列为 set, node, weight；节点用指标树中的 id",
+                )
+            ],
+            message_zh=f"权重组文件 {path} 无效",
         )
     sets = sorted(set(frame["set"].to_list()), key=str)
     index_of = {s: k + 1 for k, s in enumerate(sets)}
@@ -285,11 +401,16 @@ def sample_sobol(
         "names": [inp.id for inp in inputs],
         "bounds": [[0.0, 1.0]] * d,
     }
-    notes = []
+    notes: list[str] = []
     if n & (n - 1):
+        power = 1 << math.ceil(math.log2(n))
         notes.append(
-            f"n = {n} is not a power of 2: the Sobol' sequence keeps its balance "
-            f"properties only for powers of 2 (e.g. {1 << math.ceil(math.log2(n))})"
+            Bilingual(
+                f"n = {n} is not a power of 2: the Sobol' sequence keeps its balance "
+                f"properties only for powers of 2 (e.g. {power})",
+                f"n = {n} 不是 2 的幂：Sobol' 序列只有在 2 的幂时才保持其均衡性"
+                f"（例如 {power}）",
+            )
         )
     with warnings.catch_warnings():  # the note above says it once, plainly
         warnings.simplefilter("ignore")
@@ -312,7 +433,16 @@ def read_design(path: Path, inputs: list[InputInfo]) -> np.ndarray:
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise SpecError(
             f"cannot read the design {path}",
-            [Issue(where, f"{type(exc).__name__}: {exc}", "a CSV: run, <input ids>")],
+            [
+                Issue(
+                    where,
+                    f"{type(exc).__name__}: {exc}",
+                    "a CSV: run, <input ids>",
+                    message_zh=f"读取失败：{type(exc).__name__}: {exc}",
+                    hint_zh="应为含 run, <输入 id> 各列的 CSV",
+                )
+            ],
+            message_zh=f"无法读取设计文件 {path}",
         ) from None
     ids = [inp.id for inp in inputs]
     missing = [c for c in ["run", *ids] if c not in frame.columns]
@@ -323,16 +453,26 @@ def read_design(path: Path, inputs: list[InputInfo]) -> np.ndarray:
                 where,
                 f"missing columns: {', '.join(missing)}",
                 f"columns: run, {', '.join(ids)}",
+                message_zh=f"缺少列：{', '.join(missing)}",
+                hint_zh=f"应有的列：run, {', '.join(ids)}",
             )
         )
-        raise SpecError(f"invalid design {path}", problems)
+        raise SpecError(
+            f"invalid design {path}", problems, message_zh=f"设计文件 {path} 无效"
+        )
     frame = frame.sort("run", maintain_order=True)
     cols = []
     for inp in inputs:
         col = frame[inp.id]
         if not col.dtype.is_integer():
             problems.append(
-                Issue(f"{where}: column {inp.id}", "positions must be integers", None)
+                Issue(
+                    f"{where}: column {inp.id}",
+                    "positions must be integers",
+                    None,
+                    message_zh="位置须为整数",
+                    where_zh=f"{where}：列 {inp.id}",
+                )
             )
             continue
         values = col.to_numpy()
@@ -344,12 +484,83 @@ def read_design(path: Path, inputs: list[InputInfo]) -> np.ndarray:
                     f"{where}: column {inp.id}",
                     f"positions outside 0…{inp.count} in runs {runs}",
                     f"input '{inp.id}' has {inp.count} alternatives (0 = nominal)",
+                    message_zh=f"第 {runs} 次运行的位置超出 0…{inp.count}",
+                    hint_zh=f"输入 '{inp.id}' 有 {inp.count} 个备选（0 = 名义值）",
+                    where_zh=f"{where}：列 {inp.id}",
                 )
             )
         cols.append(values.astype(np.int64))
     if problems:
-        raise SpecError(f"invalid design {path}", problems)
+        raise SpecError(
+            f"invalid design {path}", problems, message_zh=f"设计文件 {path} 无效"
+        )
     pos = np.stack(cols, axis=1) if cols else np.zeros((frame.height, 0), np.int64)
     if pos.shape[0] and not pos[0].any():
         return pos
     return np.vstack([np.zeros((1, len(inputs)), dtype=np.int64), pos])
+
+
+def run_overrides(
+    spec: IndexSpec, inputs: list[InputInfo], positions: list[int]
+) -> list[str]:
+    """`--set` texts reproducing one run with `compute` (see
+    `SensitivityResult.overrides`). A node whose weights the run changes (noisy
+    weights; an excluded child where weights come from a method) is switched to explicit
+    weights: the ones its method gives for the varied spec (derived by `compute`
+    where they come from the data), as the run changes them."""
+    from gdindex.pipeline import compute
+    from gdindex.pipeline.tree_weights import child_weights, needs_data
+
+    sets = [t for i, p in zip(inputs, positions, strict=True) if (t := i.override(p))]
+    varied = load_spec(spec.path, [*spec.overrides, *sets]) if spec.path else spec
+    nodes = tree_nodes(varied)
+    by_id = {n.id: n for n, _ in varied.tree.walk()}
+    derived: dict[str, np.ndarray] = {}
+    if needs_data(varied):
+        weighting = compute(varied).weighting
+        assert weighting is not None  # the data-driven weights compute derived
+        derived = {k: v.weights for k, v in weighting.nodes.items()}
+
+    def base(parent: str) -> np.ndarray:
+        return (
+            derived[parent]
+            if parent in derived
+            else child_weights(varied, by_id[parent])
+        )
+
+    out = list(sets)
+    weights: dict[str, np.ndarray] = {}
+    for inp, pos in zip(inputs, positions, strict=True):
+        if inp.kind != "weights" or pos == 0:
+            continue
+        for parent in sorted(set(inp.multipliers) | set(inp.replaced)):
+            w = weights.get(parent)
+            if w is None:
+                w = base(parent)
+            rep = inp.replaced.get(parent)
+            if rep is not None and not np.isnan(rep[pos]).all():
+                w = rep[pos] / np.nansum(rep[pos])
+            mult = inp.multipliers.get(parent)
+            if mult is not None:
+                w = w * mult[pos]
+            weights[parent] = w
+    excluded = [
+        str(inp.excluded[pos - 1])
+        for inp, pos in zip(inputs, positions, strict=True)
+        if inp.kind == "exclude" and pos > 0 and inp.excluded[pos - 1] is not None
+    ]
+
+    def explicit(parent: str) -> bool:
+        return getattr(varied.weights_for(by_id[parent]), "method", None) == "explicit"
+
+    for gone in excluded:  # weights of a method are fixed before a child leaves
+        up = nodes[gone].parent
+        if up is not None and not explicit(up) and up not in weights:
+            weights[up] = base(up)
+    for parent, w in weights.items():
+        if not explicit(parent):
+            out.append(f"{nodes[parent].path}.weights={{method: explicit}}")
+        for kid, value in zip(by_id[parent].children or [], w, strict=True):
+            out.append(f"{nodes[kid.id].path}.weight={float(value)!r}")
+    out.extend(f"{nodes[gone].path}.weight=0" for gone in excluded)
+    return out

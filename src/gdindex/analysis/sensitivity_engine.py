@@ -29,8 +29,10 @@ from gdindex.pipeline.normalise import normalise_values
 from gdindex.pipeline.prepare import prepare
 from gdindex.spec import IndexSpec, load_spec
 
-CHUNK = 2048
-"""Runs per task: fixed, so that results never depend on how tasks are spread."""
+CHUNK = 128
+"""Runs per task: fixed, so that results never depend on how tasks are spread; small
+enough that a few workers share a few preparation groups evenly
+(`sensitivity_dask.assign`)."""
 
 _DATA_KEYS = ("data", "units", "periods")
 
@@ -59,11 +61,13 @@ def _normaliser(inp: InputInfo) -> bool:
 @dataclass
 class TaskResult:
     """Scores `[runs, units]` of the target node in the period (NaN: no score or
-    failed run), and the reason of each failed run (None: it ran)."""
+    failed run), their ranks (`rank_rows`, computed where the task runs), and the
+    reason of each failed run (None: it ran)."""
 
     runs: np.ndarray
     scores: np.ndarray
     reasons: list[str | None]
+    ranks: np.ndarray | None = None
 
 
 def run_task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResult:
@@ -81,7 +85,7 @@ def run_task(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResul
         scores[idx] = part.scores
         for i, why in zip(idx, part.reasons, strict=True):
             reasons[int(i)] = why
-    return TaskResult(runs, scores, reasons)
+    return TaskResult(runs, scores, reasons, rank_rows(scores))
 
 
 def _run_group(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskResult:
@@ -130,14 +134,14 @@ def _normalised(
             denominators=denominators_of(spec, dataset),
             groups=groups_of(spec, dataset),
         )
-        log.raise_if_errors(DataError, "cannot prepare the data")
+        log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
         treated = prep.treated
         if cache is not None:
             while len(cache) >= 4:  # a few arrays of the panel's size at most
                 cache.pop(next(iter(cache)))
             cache[key] = treated
     out = normalise_values(treated, spec, dataset.units, dataset.periods, log)
-    log.raise_if_errors(DataError, "cannot normalise the data")
+    log.raise_if_errors(DataError, "cannot normalise the data", "无法完成数据标准化")
     return out
 
 

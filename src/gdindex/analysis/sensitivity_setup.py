@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gdindex.analysis.sensitivity_design import InputInfo
-from gdindex.errors import GdindexError
+from gdindex.errors import Bilingual, GdindexError
 from gdindex.io import Dataset
 from gdindex.pipeline.tree_weights import needs_data
 from gdindex.spec import IndexSpec, load_spec
@@ -97,11 +97,16 @@ def _aggregation_only(path: str) -> bool:
     return False
 
 
-def _reason(exc: GdindexError) -> str:
+def _reason(exc: GdindexError) -> Bilingual:
+    """Why a run failed: its first issues (or the error), in both languages."""
     issues = getattr(exc, "issues", None) or []
     if issues:
-        return "; ".join(f"{i.where}: {i.message}" for i in issues[:3])
-    return str(exc)
+        zh = [i.in_lang("zh") for i in issues[:3]]
+        return Bilingual(
+            "; ".join(f"{i.where}: {i.message}" for i in issues[:3]),
+            "；".join(f"{i.where}：{i.message}" for i in zh),
+        )
+    return Bilingual(str(exc), exc.headline("zh"))
 
 
 def _sets(setup: Setup, row: np.ndarray, cols: list[int]) -> list[str]:

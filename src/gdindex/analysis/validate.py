@@ -55,6 +55,10 @@ def shared_names(spec: IndexSpec, table: pl.DataFrame | None) -> list[Issue]:
                     "will see them; `explain` takes the unit id for these",
                     "warning",
                     "shared-unit-name",
+                    message_zh=f"有地区同名：{examples(shown, lang='zh')}",
+                    hint_zh="如果读者会看到这些名称，请在名称中加以区分（例如 "
+                    "鼓楼区（福州））；`explain` 对这些地区请用地区 id",
+                    where_zh=f"{spec.units.file}：列 '{column}'",
                 )
             )
     return out
@@ -78,7 +82,9 @@ def validate(
         try:
             spec = load_spec(spec, overrides)
         except GdindexError as exc:
-            return exc.issues or [Issue("spec", str(exc))]
+            return exc.issues or [
+                Issue("spec", str(exc), message_zh=exc.headline("zh"))
+            ]
     issues = [i for i in check_spec(spec) if i.severity == "warning"]
     try:
         dataset = load_data(spec, strict=False)
@@ -99,6 +105,8 @@ def validate(
                 "fill in the template, then run validate again and compute",
                 "warning",
                 "unfilled-template",
+                message_zh="数据中还没有数值（所有指标单元格均为空）",
+                hint_zh="请填写模板，然后再次运行 validate 并计算",
             )
         ]
     if any(i.severity == "error" for i in dataset.issues):

@@ -19,6 +19,8 @@ from gdindex.shell import (
     OutputOpt,
     SetOpt,
     SpecArg,
+    complete_node,
+    complete_period,
     handle_errors,
 )
 from gdindex.shell import console as _console
@@ -117,7 +119,7 @@ def audit(
     """Audit the statistical coherence of SPEC: correlations, Cronbach's alpha, PCA,
     importance against weight, and flags with what to do about them."""
     thresholds = _thresholds(threshold)
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.audit import audit as run_audit
         from gdindex.analysis.audit import write_audit
@@ -200,7 +202,7 @@ def explain(
     indicator's contribution and gap to the median (or a group), sorted so that
     what holds it back comes first, its strongest and weakest indicators, its
     history."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.explain import explain as run_explain
 
@@ -233,6 +235,33 @@ def sensitivity(
         typer.Option("--n", min=1, help="Runs (ua) or base sample size (sobol)."),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            metavar="NODE",
+            help="The node whose ranks are studied (default: the index).",
+            autocompletion=complete_node,
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="P",
+            help="The period studied (default: the block's, else the latest).",
+            autocompletion=complete_period,
+        ),
+    ] = None,
+    bootstrap: Annotated[
+        int | None,
+        typer.Option(
+            "--bootstrap",
+            metavar="B",
+            min=0,
+            help="Bootstrap resamples of the Sobol intervals.",
+        ),
+    ] = None,
     inputs: Annotated[
         Path | None,
         typer.Option("--inputs", help="YAML with the sensitivity: block to use."),
@@ -264,7 +293,7 @@ def sensitivity(
     """How far the ranking can be trusted: rank intervals over the uncertain
     choices of SPEC's sensitivity: block (ua), and which choice drives them
     (sobol)."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.io import write_atomic
         from gdindex.report.sensitivity import render_sensitivity
@@ -278,6 +307,9 @@ def sensitivity(
                 seed=seed,
                 design=design,
                 inputs=inputs,
+                target=target,
+                period=period,
+                bootstrap=bootstrap,
                 workers=workers,
                 scheduler=scheduler,
                 progress=progress,

@@ -87,15 +87,19 @@ def _period(text: str | None, periods: list[Any]) -> Any:
     for p in periods:
         if str(p) == text.strip():
             return p
+    known = ", ".join(str(p) for p in periods)
     raise GdindexError(
         f"period {text!r} is not in the data",
         [
             Issue(
                 "--period",
                 f"unknown period {text!r}",
-                f"use one of: {', '.join(str(p) for p in periods)}",
+                f"use one of: {known}",
+                message_zh=f"未知的时期 {text!r}",
+                hint_zh=f"请使用以下时期之一：{known}",
             )
         ],
+        message_zh=f"数据中没有时期 {text!r}",
     )
 
 
@@ -120,6 +124,30 @@ def _progress() -> Iterator[Any]:
         yield update
 
 
+def _only_invoked(group: Typer, args: list[str]) -> Typer:
+    """`group` keeping only the command `args` invoke, when they name one.
+
+    Typer builds every command's Click parameters before it dispatches; the one being
+    run is all a command line needs (Click's "lazily loading subcommands" idea). The
+    group's own help (`gdindex`, `gdindex --help`) and shell completion, which list
+    every command, keep them all.
+    """
+    import copy
+    import os
+
+    if not args or args[0] not in COMMANDS or os.environ.get("_GDINDEX_COMPLETE"):
+        return group
+    only = copy.copy(group)
+    only.registered_commands = [
+        c for c in group.registered_commands if _name(c) == args[0]
+    ]
+    return only
+
+
+def _name(command: Any) -> str:
+    return command.name or command.callback.__name__.replace("_", "-")
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -130,7 +158,7 @@ def main() -> None:
     import os
 
     try:
-        app()
+        _only_invoked(app, sys.argv[1:])()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

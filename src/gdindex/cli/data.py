@@ -52,7 +52,7 @@ def check(
     debug: DebugOpt = False,
 ) -> None:
     """Audit the data of SPEC before computing; exit 1 when there are errors."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.datacheck import check_data, write_check
         from gdindex.report.check import issue_table, render_check
@@ -149,7 +149,7 @@ def compare(
     debug: DebugOpt = False,
 ) -> None:
     """Compare two variants of an index: scores, ranks, rank shifts and weights."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.compare import compare as compare_variants
         from gdindex.analysis.compare import write_comparison
@@ -197,7 +197,7 @@ def weights(
 
     Also how each node's weights were derived (data-driven methods compute the
     index first)."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.analysis.derivation import write_weights
         from gdindex.report.weights import render_weights

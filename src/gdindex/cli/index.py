@@ -66,7 +66,7 @@ def compute(
     debug: DebugOpt = False,
 ) -> None:
     """Compute the index of SPEC and print the ranked report."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.report.terminal import render_result
 
@@ -107,7 +107,7 @@ def validate(
     debug: DebugOpt = False,
 ) -> None:
     """Check SPEC and its data without computing; exit 1 when there are errors."""
-    with handle_errors(debug):
+    with handle_errors(debug, lang.value):
         import gdindex
         from gdindex.report.terminal import render_issues
 
@@ -231,7 +231,7 @@ def init(
 
     Writes a commented spec (index.yaml), data and units templates (data.csv,
     units.csv) and a README with the next steps."""
-    with handle_errors(debug):
+    with handle_errors(debug, "en"):  # init has no --lang: its output is English
         from gdindex.io.scaffold import init_project
 
         count = indicators.strip() if indicators is not None else None
@@ -311,28 +311,34 @@ def report(
 
     report.html (self-contained, charts inlined), report.md with charts/*.svg,
     and report.xlsx."""
-    with handle_errors(debug):
-        import gdindex
-        from gdindex.report.publish import write_report
+    with handle_errors(debug, lang.value):
+        from gdindex.report.charts.svg import start_renderer, stop_renderer
 
-        loaded = gdindex.load_spec(spec, tuple(overrides or ()))
-        result = gdindex.compute(loaded)
-        chosen = _period(period, result.periods)
-        extra = []
-        if with_sections and "audit" in with_sections.split(","):
-            from gdindex.analysis.audit import audit as run_audit
-            from gdindex.report.audit_section import audit_section
+        start_renderer()  # the chart engine boots while the index is computed
+        try:
+            import gdindex
+            from gdindex.report.publish import write_report
 
-            extra.append(audit_section(run_audit(result, chosen), lang.value))
-        if with_sections and "sensitivity" in with_sections.split(","):
-            from gdindex.report.sensitivity_section import sensitivity_section
+            loaded = gdindex.load_spec(spec, tuple(overrides or ()))
+            result = gdindex.compute(loaded)
+            chosen = _period(period, result.periods)
+            extra = []
+            if with_sections and "audit" in with_sections.split(","):
+                from gdindex.analysis.audit import audit as run_audit
+                from gdindex.report.audit_section import audit_section
 
-            with _progress() as progress:
-                sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
-            extra.append(sensitivity_section(sens, lang.value))
-        written = write_report(
-            result, out, lang.value, chosen, manifest_time, extra=extra
-        )
+                extra.append(audit_section(run_audit(result, chosen), lang.value))
+            if with_sections and "sensitivity" in with_sections.split(","):
+                from gdindex.report.sensitivity_section import sensitivity_section
+
+                with _progress() as progress:
+                    sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
+                extra.append(sensitivity_section(sens, lang.value))
+            written = write_report(
+                result, out, lang.value, chosen, manifest_time, extra=extra
+            )
+        finally:
+            stop_renderer()  # and is waited for, its CPU time counted
     console = _console()
     console.print(f"wrote {len(written)} files to {out}", style="green")
     for path in written:

@@ -58,6 +58,9 @@ class Dataset:
             return None
         count = sum(len(cols) for cols in self.unused.values())
         listed = "; ".join(f"{w}: {examples(c, 10)}" for w, c in self.unused.items())
+        listed_zh = "；".join(
+            f"{w}：{examples(c, 10, 'zh')}" for w, c in self.unused.items()
+        )
         return Issue(
             "data",
             f"{is_are(count, 'data column')} not used by the spec: {listed}",
@@ -65,6 +68,9 @@ class Dataset:
             "meant to count, or ignore this notice",
             "warning",
             "unused-column",
+            message_zh=f"有 {count} 个数据列没有在配置文件中使用：{listed_zh}",
+            hint_zh="如果这些列应当计入，请把它们声明为指标（并放入指标树）；"
+            "否则可忽略此提示",
         )
 
     @property
@@ -115,7 +121,7 @@ def load_data(
     # Bad cells still leave a table to check; a table that could not be read at all
     # would only cause follow-up errors (its indicators "missing"), so stop here.
     if unreadable or unit_table is None and spec.units is not None:
-        log.raise_if_errors(DataError, "cannot read the data")
+        log.raise_if_errors(DataError, "cannot read the data", "无法读取数据")
     dataset = _assemble(spec, tables, unit_table, log, panel)
     dataset.inputs = inputs
     ignored = _known_columns(spec)
@@ -127,7 +133,7 @@ def load_data(
     if not strict:
         dataset.issues = log.issues
         return dataset
-    log.raise_if_errors(DataError, "the data do not fit the spec")
+    log.raise_if_errors(DataError, "the data do not fit the spec", "数据与配置文件不符")
     dataset.issues = log.warnings
     return dataset
 
@@ -172,6 +178,8 @@ def _assemble(
                     f"indicator '{ind}' is also in {owner[ind]}",
                     "keep each indicator in one table",
                     "duplicate-column",
+                    message_zh=f"指标 '{ind}' 也出现在 {owner[ind]} 中",
+                    hint_zh="每个指标只放在一个表中",
                 )
             owner.setdefault(ind, t.where)
     for ind in indicators:
@@ -181,18 +189,21 @@ def _assemble(
                 f"indicator '{ind}' is in no data table",
                 "add its column (wide) or rows (long), or a `rename:` alias",
                 "missing-indicator",
+                message_zh=f"指标 '{ind}' 不在任何数据表中",
+                hint_zh="请添加它的列（宽表）或行（长表），或设置 `rename:` 别名",
             )
 
     kinds = {t.where: t.frame["period"].dtype == pl.String for t in tables}
     if len(set(kinds.values())) > 1:
+        numbers = ", ".join(w for w, text in kinds.items() if not text)
+        texts = ", ".join(w for w, text in kinds.items() if text)
         log.error(
             "data",
-            "periods are numbers in "
-            + ", ".join(w for w, text in kinds.items() if not text)
-            + " but text in "
-            + ", ".join(w for w, text in kinds.items() if text),
+            f"periods are numbers in {numbers} but text in {texts}",
             "write periods one way in every table (2021, or 2021H1 everywhere)",
             "period-types",
+            message_zh=f"时期在 {numbers} 中是数字，在 {texts} 中却是文本",
+            hint_zh="请在所有表中统一时期的写法（都写 2021，或都写 2021H1）",
         )
         return Dataset([], [], indicators, np.empty((0, 0, len(indicators))), _EMPTY)
     keys = (
@@ -215,6 +226,9 @@ def _assemble(
                 "and are ignored",
                 "add them to `periods:` to use them",
                 "ignored-periods",
+                message_zh=f"时期 {examples(extra, lang='zh')} 的数据行不在 `periods` "
+                "中，已忽略",
+                hint_zh="如需使用，请把这些时期加入 `periods:`",
             )
     else:
         periods = found_periods
@@ -242,6 +256,9 @@ def _assemble(
                 "add them to the units table or fix the ids (codes are text: "
                 "check leading zeros)",
                 "unknown-unit",
+                message_zh=f"这些地区不在地区表中：{examples(unknown, lang='zh')}",
+                hint_zh="请把它们加入地区表，或更正 id"
+                "（代码按文本处理：请检查开头的 0）",
             )
         with_data = set(data_units)
         units = [u for u in known if u in with_data]
@@ -252,6 +269,9 @@ def _assemble(
                 f"units without any data are left out: {examples(no_data)}",
                 "add their rows to the data tables",
                 "unit-without-data",
+                message_zh="没有任何数据的地区未参与计算："
+                f"{examples(no_data, lang='zh')}",
+                hint_zh="请在数据表中添加它们的行",
             )
         table = unit_table.filter(pl.col("unit").is_in(units))
     else:
@@ -265,6 +285,8 @@ def _assemble(
             "no rows to compute",
             "check the unit and period columns",
             "empty-table",
+            message_zh="没有可计算的数据行",
+            hint_zh="请检查地区列和时期列",
         )
         return Dataset(units, periods, indicators, values, table)
     u_index = {u: i for i, u in enumerate(units)}
@@ -384,6 +406,7 @@ def _warn_group_moves(
     if not moves:
         return
     groups = "; ".join(f"{', '.join(sorted(g))} in {s}" for s, g in touched.items())
+    groups_zh = "；".join(f"{', '.join(sorted(g))}（{s}）" for s, g in touched.items())
     log.warn(
         f"units: column '{column}'",
         f"{plural(len(moves), 'unit')} {'changes' if len(moves) == 1 else 'change'} "
@@ -392,6 +415,11 @@ def _warn_group_moves(
         "read those groups' growth with care (it mixes membership and "
         "performance), or keep each unit in one group over the panel",
         "group-membership-changes",
+        message_zh=f"{len(moves)} 个地区在各时期之间变更了分组："
+        f"{examples(moves, lang='zh')}；分组 {groups_zh} 的增速比较的是不同的地区集合",
+        hint_zh="解读这些分组的增速时请谨慎（其中混合了成员变动与表现变化），"
+        "或让每个地区在整个面板期内只属于一个分组",
+        where_zh=f"units：列 '{column}'",
     )
 
 
@@ -421,6 +449,10 @@ def _check_panel_rows(
             "denominator there",
             "add their rows to the units table (one row per unit and period)",
             "unit-period-missing",
+            message_zh=f"有数据的 {len(shown)} 个地区-时期在地区表中没有对应的行："
+            f"{examples(shown, lang='zh')}；它们在这些时期没有分组、分组权重或来自"
+            "地区表的分母",
+            hint_zh="请在地区表中添加它们的行（每个地区每个时期一行）",
         )
 
 
@@ -465,6 +497,10 @@ def _denominators(
                 "add the column (e.g. population) to a data table or the units "
                 "table, or fix the name",
                 "missing-column",
+                message_zh=f"指标 '{ind.id}' 的分母 '{name}' 既不是任何数据表的列，"
+                "也不是地区表的列",
+                hint_zh="请把该列（如 population 人口）加入某个数据表或地区表，"
+                "或更正名称",
             )
             continue
         out[name] = arr
@@ -492,6 +528,8 @@ def _check_coverage(
                 f"period {period!r} has no data",
                 "add its rows or remove it from `periods:`",
                 "empty-period",
+                message_zh=f"时期 {period!r} 没有数据",
+                hint_zh="请添加该时期的行，或把它从 `periods:` 中删除",
             )
     for i, ind in enumerate(indicators):
         if ind not in used or ind in rejected.indicators:
@@ -502,6 +540,9 @@ def _check_coverage(
                 "every value is missing",
                 "fill the column or remove the indicator from the tree",
                 "all-missing",
+                message_zh="全部数值缺失",
+                hint_zh="请填写该列，或把该指标从指标树中删除",
+                where_zh=f"data：指标 '{ind}'",
             )
             continue
         for p, period in enumerate(periods):
@@ -513,6 +554,9 @@ def _check_coverage(
                     f"every value is missing in period {period!r}",
                     "its parent is computed from the other children there",
                     "missing-period",
+                    message_zh=f"时期 {period!r} 的数值全部缺失",
+                    hint_zh="该时期其上级节点将由其他子节点计算",
+                    where_zh=f"data：指标 '{ind}'",
                 )
 
 

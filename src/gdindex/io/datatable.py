@@ -114,6 +114,12 @@ def read_data_table(
     return wide, info
 
 
+_UNMERGE_ZH = "（合并单元格只在第一行保留值：请取消合并并逐行填写）"
+
+#: The key columns of a table, in Chinese.
+_KEYS_ZH = {"unit": "地区", "period": "时期", "indicator": "指标"}
+
+
 def _keys(
     frame: pl.DataFrame, table: DataTable, where: str, log: IssueLog
 ) -> tuple[pl.DataFrame, pl.DataFrame, Rejected]:
@@ -125,13 +131,16 @@ def _keys(
         (units.is_null() | (units == "")).fill_null(True).to_numpy()
     )
     if len(bad_unit):
+        rows = frame["_row"].gather(bad_unit).to_list()
         log.error(
             f"{where}: column '{table.unit}'",
-            "empty unit ids in "
-            + numbered("row", frame["_row"].gather(bad_unit).to_list()),
+            "empty unit ids in " + numbered("row", rows),
             "fill in the unit id or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
+            message_zh=f"{numbered('row', rows, 'zh')}的地区 id 为空",
+            hint_zh="请填上地区 id 或删除这些行" + _UNMERGE_ZH,
+            where_zh=f"{where}：列 '{table.unit}'",
         )
     bad_period = [frame["_row"][i] for i, p in enumerate(periods) if p is None]
     if bad_period:
@@ -141,6 +150,9 @@ def _keys(
             "fill in the period or delete the rows (merged cells keep their value "
             "in the first row only: unmerge them and fill every row)",
             "missing-key",
+            message_zh=f"{numbered('row', bad_period, 'zh')}的时期为空",
+            hint_zh="请填上时期或删除这些行" + _UNMERGE_ZH,
+            where_zh=f"{where}：列 '{table.period}'",
         )
     kinds = {type(p) for p in periods if p is not None}
     if len(kinds) > 1:
@@ -148,6 +160,9 @@ def _keys(
             f"{where}: column '{table.period}'",
             "periods mix numbers and text",
             "write periods one way, e.g. 2021 or 2021H1",
+            message_zh="时期混用了数字和文本",
+            hint_zh="请统一时期的写法，例如 2021 或 2021H1",
+            where_zh=f"{where}：列 '{table.period}'",
         )
     period_series = (
         pl.Series("period", periods, dtype=pl.Int64)
@@ -179,6 +194,8 @@ def _wide(
                 f"header '{header}' not found in the table",
                 "check the spelling of the alias",
                 "unused-alias",
+                message_zh=f"表中没有表头 '{header}'",
+                hint_zh="请检查别名的拼写",
             )
     renamed = {h: i for h, i in table.rename.items() if h in frame.columns}
     clashes = [
@@ -192,6 +209,8 @@ def _wide(
             f"aliases onto columns that already exist: {examples(clashes)}",
             "drop the alias or the other column",
             "duplicate-column",
+            message_zh=f"别名与已有的列重名：{examples(clashes, lang='zh')}",
+            hint_zh="请删去该别名或另一列",
         )
         return None
     frame = frame.rename(renamed)
@@ -309,7 +328,7 @@ def _report_bad_cells(
     decimal: str = ".",
 ) -> None:
     idx = np.flatnonzero(bad.to_numpy())
-    cells = []
+    cells, cells_zh = [], []
     for i in idx[:5]:
         row, unit, period = (
             frame["_row"][int(i)],
@@ -317,18 +336,26 @@ def _report_bad_cells(
             keys["period"][int(i)],
         )
         label = f"row {row} ({unit}, {period}"
+        label_zh = f"第 {row} 行（{unit}, {period}"
         if names is not None:
             label += f", {names[int(i)]}"
+            label_zh += f", {names[int(i)]}"
         cells.append(f"{label}): {frame[col][int(i)]!r}")
+        cells_zh.append(f"{label_zh}）：{frame[col][int(i)]!r}")
     more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
+    more_zh = f"，另有 {len(idx) - 5} 个" if len(idx) > 5 else ""
+    unread = frame[col].gather(idx).to_list()
     log.error(
         f"{where}: column '{col}'",
         f"{is_are(len(idx), 'cell')} not "
         + ("a number: " if len(idx) == 1 else "numbers: ")
         + "; ".join(cells)
         + more,
-        unread_hint(frame[col].gather(idx).to_list(), decimal),
+        unread_hint(unread, decimal),
         "non-numeric",
+        message_zh=f"{len(idx)} 个单元格不是数字：" + "；".join(cells_zh) + more_zh,
+        hint_zh=unread_hint(unread, decimal, "zh"),
+        where_zh=f"{where}：列 '{col}'",
     )
 
 
@@ -348,15 +375,21 @@ def _warn_percent_mix(
         return
     percent, plain = mix
 
-    def shown(idx: list[int]) -> str:
-        cells = [
-            f"row {frame['_row'][i]} ({keys['unit'][i]}, {keys['period'][i]}): "
-            f"{frame[col][i]!r}"
+    def shown(idx: list[int], lang: str = "en") -> str:
+        at = [
+            (frame["_row"][i], keys["unit"][i], keys["period"][i], frame[col][i])
             for i in idx[:3]
         ]
-        return "; ".join(cells) + (f" and {len(idx) - 3} more" if len(idx) > 3 else "")
+        if lang == "zh":
+            more = f"，另有 {len(idx) - 3} 个" if len(idx) > 3 else ""
+            return (
+                "；".join(f"第 {r} 行（{u}, {p}）：{v!r}" for r, u, p, v in at) + more
+            )
+        more = f" and {len(idx) - 3} more" if len(idx) > 3 else ""
+        return "; ".join(f"row {r} ({u}, {p}): {v!r}" for r, u, p, v in at) + more
 
     what = f"column '{col}'" + (f" (indicator '{indicator}')" if indicator else "")
+    what_zh = f"列 '{col}'" + (f"（指标 '{indicator}'）" if indicator else "")
     log.warn(
         f"{where}: {what}",
         "mixes percent text and fractions, read 100× apart in scale: "
@@ -365,6 +398,11 @@ def _warn_percent_mix(
         "write the column one way: all as percentages (48.10) or all as fractions "
         "(0.4810)",
         "percent-mix",
+        message_zh="百分数文本与小数混用，两者读出的量级相差 100 倍："
+        f"{len(percent)} 个带 % 的单元格（{shown(percent, 'zh')}）与 {len(plain)} 个"
+        f"不带 % 且 ≤ 1 的小数（{shown(plain, 'zh')}）并存",
+        hint_zh="请统一该列的写法：全部写成百分数（48.10），或全部写成小数（0.4810）",
+        where_zh=f"{where}：{what_zh}",
     )
 
 
@@ -379,14 +417,17 @@ def _check_duplicates(
             .head(5)
             .iter_rows()
         )
-        shown = "; ".join(
-            f"{', '.join(str(v) for v in row[:-1])} in rows {row[-1]}" for row in groups
-        )
+        found = [(", ".join(str(v) for v in row[:-1]), row[-1]) for row in groups]
+        shown = "; ".join(f"{k} in rows {r}" for k, r in found)
+        shown_zh = "；".join(f"{k}（第 {r} 行）" for k, r in found)
+        keys_zh = [_KEYS_ZH.get(k, k) for k in keys]
         log.error(
             where,
             f"duplicate ({', '.join(keys)}) rows: {shown}",
             "keep one row per " + " × ".join(keys),
             "duplicate-row",
+            message_zh=f"（{', '.join(keys_zh)}）行重复：{shown_zh}",
+            hint_zh="每个" + " × ".join(keys_zh) + "只保留一行",
         )
 
 

@@ -23,6 +23,7 @@ from gdindex.io.headers import close_match, drop_headerless, header_ok
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _CAST_FAILED = re.compile(r"conversion from .* failed in column '([^']+)'")
 _RESAVE = "open it in Excel and save it as .xlsx, or export the sheet as CSV"
+_RESAVE_ZH = "请用 Excel 打开并另存为 .xlsx，或把该工作表导出为 CSV"
 
 
 def read_excel(
@@ -55,6 +56,9 @@ def read_excel(
             "(it may be a CSV or an HTML table saved under an Excel name)",
             "rename it to .csv if it is text, or open it in Excel and save it as .xlsx",
             "bad-excel",
+            message_zh=f"文件名以 .{kind} 结尾，但它不是 Excel 工作簿"
+            "（可能是以 Excel 文件名保存的 CSV 或 HTML 表格）",
+            hint_zh="若是文本文件，请改名为 .csv；否则请用 Excel 打开并另存为 .xlsx",
         )
         return None, kind
     try:
@@ -66,6 +70,8 @@ def read_excel(
             f"cannot read the workbook: {_first_line(exc)}",
             _RESAVE,
             "bad-excel",
+            message_zh=f"无法读取工作簿：{_first_line(exc)}",
+            hint_zh=_RESAVE_ZH,
         )
         return None, kind
     index = _sheet_index(sheets, sheet, where, log)
@@ -73,6 +79,7 @@ def read_excel(
         return None, kind
     name = sheets[index]
     at = f"{where}: sheet '{name}'"
+    at_zh = f"{where}：工作表 '{name}'"
     try:
         top = reader.load_sheet(
             index, header_row=None, skip_rows=0, n_rows=skip_rows + 2, dtypes="string"
@@ -80,9 +87,7 @@ def read_excel(
         rows = top.to_polars()
         columns = top.available_columns()
     except Exception as exc:
-        log.error(
-            at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
-        )
+        _unreadable_sheet(exc, at, at_zh, log)
         return None, kind
     if rows.height == 0 or rows.width == 0:
         log.error(
@@ -91,6 +96,10 @@ def read_excel(
             "choose the sheet holding the table with `sheet:`; the sheets are "
             + _sheet_list(sheets),
             "empty-table",
+            message_zh="工作表为空",
+            hint_zh="请用 `sheet:` 选择存放该表格的工作表；现有工作表为 "
+            + _sheet_list(sheets),
+            where_zh=at_zh,
         )
         return None, kind
     if rows.height <= skip_rows:
@@ -99,6 +108,9 @@ def read_excel(
             f"nothing is left after skipping {plural(skip_rows, 'row')} (`skip_rows`)",
             "set `skip_rows:` to the number of rows above the header",
             "empty-table",
+            message_zh=f"跳过 {skip_rows} 行（`skip_rows`）后已没有内容",
+            hint_zh="请把 `skip_rows:` 设为表头上方的行数",
+            where_zh=at_zh,
         )
         return None, kind
     # the frame starts at the first used column (absolute_index: where it is)
@@ -119,7 +131,7 @@ def read_excel(
         after = [i for i in np.flatnonzero(filled.to_numpy()) if i > skip_rows]
         found = int(after[0]) + 1 if after else None
     if not header_ok(
-        names, below, letters, skip_rows, ("row", "column"), at, log, found
+        names, below, letters, skip_rows, ("row", "column"), at, log, found, at_zh
     ):
         return None, kind
     # Columns without a header get a placeholder name, dropped after the read.
@@ -161,9 +173,7 @@ def read_excel(
                     pl.String if overrides.get(column) == pl.Float64 else pl.Float64
                 )
                 continue
-            log.error(
-                at, f"cannot read the sheet: {_first_line(exc)}", _RESAVE, "bad-excel"
-            )
+            _unreadable_sheet(exc, at, at_zh, log)
             return None, kind
     if frame is None:  # pragma: no cover - every column was retried
         return None, kind
@@ -175,7 +185,7 @@ def read_excel(
         frame = _numbers_with_comma(
             frame, path, name, options, text_columns, text, origin
         )
-    frame = drop_headerless(frame, placeholders, at, "column", log)
+    frame = drop_headerless(frame, placeholders, at, "column", log, at_zh)
     odd = {
         c: t for c, t in frame.schema.items() if not (t.is_numeric() or t == pl.String)
     }
@@ -191,10 +201,28 @@ def read_excel(
     frame = frame.head(int(last[-1]) + 1 if len(last) else 0)  # trailing blank rows
     if frame.height == 0:
         log.error(
-            at, "the table has a header but no rows", "add data rows", "empty-table"
+            at,
+            "the table has a header but no rows",
+            "add data rows",
+            "empty-table",
+            message_zh="表格只有表头，没有数据行",
+            hint_zh="请添加数据行",
+            where_zh=at_zh,
         )
         return None, kind
     return frame, kind
+
+
+def _unreadable_sheet(exc: BaseException, at: str, at_zh: str, log: IssueLog) -> None:
+    log.error(
+        at,
+        f"cannot read the sheet: {_first_line(exc)}",
+        _RESAVE,
+        "bad-excel",
+        message_zh=f"无法读取工作表：{_first_line(exc)}",
+        hint_zh=_RESAVE_ZH,
+        where_zh=at_zh,
+    )
 
 
 def _sheet_list(sheets: Sequence[str]) -> str:
@@ -206,7 +234,14 @@ def _sheet_index(
 ) -> int | None:
     """The 0-based index of the sheet `sheet:` names or numbers (from 1)."""
     if not sheets:
-        log.error(where, "the workbook has no sheets", _RESAVE, "empty-table")
+        log.error(
+            where,
+            "the workbook has no sheets",
+            _RESAVE,
+            "empty-table",
+            message_zh="工作簿中没有工作表",
+            hint_zh=_RESAVE_ZH,
+        )
         return None
     if sheet is None:
         return 0
@@ -219,6 +254,10 @@ def _sheet_index(
             f"{plural(len(sheets), 'sheet')}: {_sheet_list(sheets)}",
             f"set `sheet:` to a number from 1 to {len(sheets)}, or to a sheet's name",
             "missing-sheet",
+            message_zh=f"工作表序号 {sheet} 超出范围：工作簿共有 {len(sheets)} 个"
+            f"工作表：{_sheet_list(sheets)}",
+            hint_zh=f"请把 `sheet:` 设为 1 到 {len(sheets)} 之间的数，或工作表名称",
+            where_zh=f"{where}：工作表",
         )
         return None
     if sheet in sheets:
@@ -232,6 +271,11 @@ def _sheet_index(
         if close
         else "set `sheet:` to one of these names, or to a number counting from 1",
         "missing-sheet",
+        message_zh=f"没有名为 '{sheet}' 的工作表；现有工作表为 {_sheet_list(sheets)}",
+        hint_zh=f"是否想写 '{close}'？"
+        if close
+        else "请把 `sheet:` 设为上述名称之一，或从 1 起数的序号",
+        where_zh=f"{where}：工作表",
     )
     return None
 

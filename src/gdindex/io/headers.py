@@ -23,14 +23,17 @@ def header_ok(
     where: str,
     log: IssueLog,
     first_filled: int | None = None,
+    where_zh: str | None = None,
 ) -> bool:
     """Log a missing header, a title row read as header, or duplicate headers.
 
     `labels` name the columns in messages (Excel letters, or field numbers in a CSV);
     `nouns` are ("row", "column") for a sheet, ("line", "field") for a CSV;
-    `first_filled` is the first row below the skipped ones holding any text.
+    `first_filled` is the first row below the skipped ones holding any text;
+    `where_zh` is `where` in Chinese when it holds words (a sheet's name).
     """
     noun, column = nouns
+    column_zh = NOUNS_ZH[column]
     header_at = skip_rows + 1
     filled = [n for n in names if n]
     if not filled:
@@ -43,6 +46,12 @@ def header_ok(
             else f"set `skip_rows:` to the number of {noun}s above the header "
             f"(now {skip_rows})",
             "empty-header",
+            message_zh=f"第 {header_at} 行（表头）为空",
+            hint_zh=f"第一个有内容的是第 {first_filled} 行：请设置 "
+            f"`skip_rows: {first_filled - 1}`"
+            if first_filled
+            else f"请把 `skip_rows:` 设为表头上方的行数（现为 {skip_rows}）",
+            where_zh=where_zh,
         )
         return False
     values_below = [v for v in below if v is not None and str(v).strip()]
@@ -53,34 +62,47 @@ def header_ok(
             f"cell ('{filled[0]}') while the {noun} below has {len(values_below)}",
             f"set `skip_rows: {skip_rows + 1}` to skip the {noun}s above the header",
             "title-row",
+            message_zh=f"第 {header_at} 行看起来是标题而不是表头：它只有一个单元格"
+            f"（'{filled[0]}'），而下一行有 {len(values_below)} 个",
+            hint_zh=f"请设置 `skip_rows: {skip_rows + 1}`，跳过表头上方的各行",
+            where_zh=where_zh,
         )
         return False
     if _group_header(names, below):
         gaps = [label for label, n in zip(labels, names, strict=True) if not n]
+        shown = ", ".join(repr(n) for n in filled[:MAX_EXAMPLES])
         log.error(
             where,
             f"{noun} {header_at} looks like a group header above the real one "
             f"(merged cells?): it names {plural(len(filled), 'group')} "
-            f"({', '.join(repr(n) for n in filled[:MAX_EXAMPLES])}) and leaves "
+            f"({shown}) and leaves "
             f"{column}s {', '.join(gaps[:MAX_EXAMPLES])} empty, while the {noun} "
             "below names every column",
             f"set `skip_rows: {skip_rows + 1}` to read the {noun} below as the header",
             "group-header",
+            message_zh=f"第 {header_at} 行看起来是真正表头上方的分组表头"
+            f"（合并单元格？）：它列出 {len(filled)} 个分组（{shown}），第 "
+            f"{', '.join(gaps[:MAX_EXAMPLES])} {column_zh}为空，而下一行每列都有名称",
+            hint_zh=f"请设置 `skip_rows: {skip_rows + 1}`，把下一行作为表头",
+            where_zh=where_zh,
         )
         return False
     seen: dict[str, list[str]] = {}
     for label, name in zip(labels, names, strict=True):
         if name:
             seen.setdefault(name, []).append(label)
-    dups = [
-        f"'{n}' ({column}s {', '.join(at)})" for n, at in seen.items() if len(at) > 1
-    ]
-    if dups:
+    twice = [(n, at) for n, at in seen.items() if len(at) > 1][:MAX_EXAMPLES]
+    if twice:
+        dups = [f"'{n}' ({column}s {', '.join(at)})" for n, at in twice]
+        dups_zh = [f"'{n}'（第 {', '.join(at)} {column_zh}）" for n, at in twice]
         log.error(
             where,
-            "duplicate column names: " + "; ".join(dups[:MAX_EXAMPLES]),
+            "duplicate column names: " + "; ".join(dups),
             "give every column a distinct header",
             "duplicate-column",
+            message_zh="列名重复：" + "；".join(dups_zh),
+            hint_zh="请给每一列不同的表头",
+            where_zh=where_zh,
         )
         return False
     return True
@@ -110,6 +132,7 @@ def drop_headerless(
     where: str,
     noun: str,
     log: IssueLog,
+    where_zh: str | None = None,
 ) -> pl.DataFrame:
     """Drop the columns read under a placeholder name (→ their letter or number)."""
     if not placeholders:
@@ -120,14 +143,18 @@ def drop_headerless(
         if frame[name].cast(pl.String).str.strip_chars().replace("", None).count()
     ]
     if used:
+        shown = ", ".join(used[:MAX_EXAMPLES])
         log.warn(
             where,
             f"{noun if len(used) == 1 else noun + 's'} "
-            f"{', '.join(used[:MAX_EXAMPLES])} "
+            f"{shown} "
             f"{'holds' if len(used) == 1 else 'hold'} values but no "
             "header; they are ignored",
             "give them a header if they are needed",
             "no-header",
+            message_zh=f"第 {shown} {NOUNS_ZH[noun]}有数值但没有表头，已忽略",
+            hint_zh="如需使用，请给它们加上表头",
+            where_zh=where_zh,
         )
     return frame.drop(list(placeholders))
 
@@ -157,17 +184,29 @@ def missing_columns(
                 if close
                 else f"set `{key}:` to the right column name",
                 "missing-column",
+                message_zh=f"缺少 {key} 列 '{col}'；现有的列为 "
+                f"{examples(frame.columns, 8, 'zh')}",
+                hint_zh=f"表头看起来是用{_SEPARATORS[split][2]}分隔的：请在该表上设置 "
+                f'`separator: "{_SEPARATORS[split][1]}"`'
+                if split
+                else f"是否想写 '{close}'？请设置 `{key}:`"
+                if close
+                else f"请把 `{key}:` 设为正确的列名",
+                where_zh=f"{where}：列 '{col}'",
             )
     return ok
 
 
-# separator: (its name, how a spec writes it)
+# separator: (its name, how a spec writes it, its name in Chinese)
 _SEPARATORS = {
-    ";": ("semicolons", ";"),
-    "\t": ("TABs", "\\t"),
-    ",": ("commas", ","),
-    "|": ("bars", "|"),
+    ";": ("semicolons", ";", "分号"),
+    "\t": ("TABs", "\\t", "制表符"),
+    ",": ("commas", ",", "逗号"),
+    "|": ("bars", "|", "竖线"),
 }
+
+#: The nouns of rows and columns (of a sheet, a CSV) in Chinese.
+NOUNS_ZH = {"row": "行", "line": "行", "column": "列", "field": "字段"}
 
 
 def _separator_in_header(columns: Sequence[str], col: str) -> str | None:

@@ -59,16 +59,21 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _RESAVE = "or re-save the file as UTF-8 (Excel: Save As → CSV UTF-8)"
+_RESAVE_ZH = "或将文件另存为 UTF-8 编码（Excel：另存为 → CSV UTF-8）"
 
 
 class DecodeError(ValueError):
     """File bytes that cannot be read as text: `message` says what was detected and
-    `hint` how to read or re-save the file."""
+    `hint` how to read or re-save the file (`message_zh`, `hint_zh` in Chinese)."""
 
-    def __init__(self, message: str, hint: str) -> None:
+    def __init__(
+        self, message: str, hint: str, *, message_zh: str, hint_zh: str
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.message_zh = message_zh
+        self.hint_zh = hint_zh
 
 
 def sniff_encoding(raw: bytes) -> tuple[str, bool] | None:
@@ -113,6 +118,9 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 f"the file looks like {label} without a byte-order mark (its bytes "
                 "are mostly zeros between ASCII letters)",
                 f"set `encoding: {name}`, {_RESAVE}",
+                message_zh=f"文件看起来是没有字节顺序标记（BOM）的 {label}"
+                "（字节大多是 ASCII 字母之间的 0）",
+                hint_zh=f"请设置 `encoding: {name}`，{_RESAVE_ZH}",
             )
         try:
             return raw.decode(name.rsplit("-", 1)[0]), name
@@ -121,6 +129,9 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 f"the file starts with a {label} byte-order mark but is not "
                 f"{label} text: {exc}",
                 "re-save it as UTF-8 (Excel: Save As → CSV UTF-8)",
+                message_zh=f"文件以 {label} 字节顺序标记开头，但内容不是 {label} "
+                f"文本：{exc}",
+                hint_zh="请将文件另存为 UTF-8 编码（Excel：另存为 → CSV UTF-8）",
             ) from None
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
@@ -146,18 +157,29 @@ def decode(raw: bytes, encoding: str = "auto") -> tuple[str, str]:
                 readable = decode(raw)[1]
             except DecodeError:
                 readable = None
+        has_bom = sniffed is not None and sniffed[1]
         found = (
-            f"; it looks like {readable}"
-            + (" (byte-order mark)" if sniffed and sniffed[1] else "")
+            f"; it looks like {readable}" + (" (byte-order mark)" if has_bom else "")
             if readable
             else ""
         )
+        found_zh = (
+            f"；看起来是 {readable}" + ("（有字节顺序标记）" if has_bom else "")
+            if readable
+            else ""
+        )
+        asked_zh = "UTF-8 或 GB18030" if encoding == "auto" else encoding
         raise DecodeError(
             f"cannot decode the file as {asked}{found}: {exc}",
             f"set `encoding: {readable}`, {_RESAVE}"
             if readable
             else f"set `encoding:` to the file's encoding (utf-8, gb18030, utf-16), "
             f"{_RESAVE}",
+            message_zh=f"无法按 {asked_zh} 解码文件{found_zh}：{exc}",
+            hint_zh=f"请设置 `encoding: {readable}`，{_RESAVE_ZH}"
+            if readable
+            else "请把 `encoding:` 设为文件的编码（utf-8、gb18030、utf-16），"
+            f"{_RESAVE_ZH}",
         ) from None
 
 
@@ -179,6 +201,10 @@ def _check_wide(raw: bytes, encoding: str, sniffed: tuple[str, bool] | None) -> 
         f"the file is not {encoding.upper()} text: it looks like {found}"
         + (" (its bytes have no zeros)" if sniffed is None else ""),
         f"set `encoding: {found}` (or leave `encoding:` out to detect it), " + _RESAVE,
+        message_zh=f"文件不是 {encoding.upper()} 文本：看起来是 {found}"
+        + ("（字节中没有 0）" if sniffed is None else ""),
+        hint_zh=f"请设置 `encoding: {found}`（或删去 `encoding:` 以自动识别），"
+        + _RESAVE_ZH,
     )
 
 
@@ -263,31 +289,55 @@ def parse_numbers(
     return values, bad
 
 
-def unread_hint(cells: Iterable[object], decimal: str = ".") -> str:
+def unread_hint(cells: Iterable[object], decimal: str = ".", lang: str = "en") -> str:
     """How to fix cells `parse_numbers` rejected, in the table's decimal mark; names
     `decimal: ","` when some of them look like decimal commas (`0,975`), `decimal:
     "."` when, under `decimal: ","`, they look like decimal points (`1.5`), and the
-    space thousands separator (`1 234,5`) that only `decimal: ","` reads."""
+    space thousands separator (`1 234,5`) that only `decimal: ","` reads. In
+    English, or in Chinese with `lang="zh"`."""
     shown = [str(c).strip() for c in cells if c is not None]
     comma = decimal == ","
+    zh = lang == "zh"
+    numbers = "1234,5; 74,6" if comma else "1234.5, 74.6"
     base = (
-        "write plain numbers ("
-        + ("1234,5; 74,6" if comma else "1234.5, 74.6")
-        + "); leave missing cells empty or list their text in `na_values:`"
+        f"请填写普通数字（{numbers}）；缺失的单元格请留空，或把其文本列入 `na_values:`"
+        if zh
+        else f"write plain numbers ({numbers}); leave missing cells empty or list "
+        "their text in `na_values:`"
     )
     if not comma and any(re.match(_DECIMAL_COMMA, c) for c in shown):
+        if zh:
+            return (
+                "数字之间的逗号只有在非零数字后每三位一组时（1,234）才被视为千分位"
+                '分隔符；若文件用逗号作小数点（0,975），请在该表上设置 `decimal: ","`，'
+                "否则" + base
+            )
         return (
             "a comma between digits is read as a thousands separator only in "
             "groups of three after a non-zero digit (1,234); if the file writes "
             'decimal commas (0,975), set `decimal: ","` on the table, else ' + base
         )
     if comma and any(re.match(_DECIMAL_DOT, c) for c in shown):
+        if zh:
+            return (
+                '在 `decimal: ","` 下，数字之间的点只有每三位一组时（1.234,5）才被视为'
+                "千分位分隔符；若文件用点作小数点（1.5），请在该表上设置 "
+                '`decimal: "."`，否则' + base
+            )
         return (
             'with `decimal: ","` a dot between digits is read as a thousands '
             "separator only in groups of three (1.234,5); if the file writes "
             'decimal points (1.5), set `decimal: "."` on the table, else ' + base
         )
     if any(re.match(_THOUSANDS_SPACE, c) for c in shown):
+        if zh:
+            return (
+                '数字组之间的空格（1 234）只有在 `decimal: ","` 下（1 234,5）才被视为'
+                '千分位分隔符：若文件用逗号作小数点，请在该表上设置 `decimal: ","`，'
+                "否则请删去空格；" + base
+                if not comma
+                else "空格只有在逗号小数点之前才作千分位分隔（1 234,5）；" + base
+            )
         return (
             "spaces between digit groups (1 234) are read as a thousands separator "
             'only with `decimal: ","` (1 234,5): set it on the table if the file '

@@ -76,6 +76,7 @@ def parse_periods(text: str) -> list[Period]:
 
 def _check_periods(raw: Sequence[Period]) -> list[Period]:
     hint = "give periods in time order, e.g. --periods 2022,2023 or 2021H1,2021H2"
+    hint_zh = "请按时间顺序给出时期，例如 --periods 2022,2023 或 2021H1,2021H2"
     periods: list[Period] = []
     bad: list[str] = []
     for item in raw:
@@ -87,22 +88,34 @@ def _check_periods(raw: Sequence[Period]) -> list[Period]:
             periods.append(item.strip())
         else:
             bad.append(repr(item))
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (English, Chinese)
     if bad:
         problems.append(
-            f"not a period: {', '.join(bad)} (use digits, letters, '_', '.', '-')"
+            (
+                f"not a period: {', '.join(bad)} (use digits, letters, '_', '.', '-')",
+                f"不是有效的时期：{', '.join(bad)}（请使用数字、字母、'_'、'.'、'-'）",
+            )
         )
     if not raw:
-        problems.append("no periods given")
+        problems.append(("no periods given", "没有给出时期"))
     if len({type(p) for p in periods}) > 1:
-        problems.append("periods mix numbers and text; write them all one way")
+        problems.append(
+            (
+                "periods mix numbers and text; write them all one way",
+                "时期混用了数字和文本，请统一写法",
+            )
+        )
     if len(set(periods)) != len(periods):
-        dupes = sorted({str(p) for p in periods if periods.count(p) > 1})
-        problems.append(f"duplicate periods: {', '.join(dupes)}")
+        dupes = ", ".join(sorted({str(p) for p in periods if periods.count(p) > 1}))
+        problems.append((f"duplicate periods: {dupes}", f"时期重复：{dupes}"))
     if problems:
         raise GdindexError(
-            f"invalid periods: {'; '.join(problems)}",
-            [Issue("--periods", message, hint) for message in problems],
+            f"invalid periods: {'; '.join(en for en, _ in problems)}",
+            [
+                Issue("--periods", en, hint, message_zh=zh, hint_zh=hint_zh)
+                for en, zh in problems
+            ],
+            message_zh=f"时期无效：{'；'.join(zh for _, zh in problems)}",
         )
     return periods
 
@@ -132,7 +145,16 @@ _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 def _empty_name(option: str) -> GdindexError:
     return GdindexError(
         "the index name is empty",
-        [Issue(option, "the index name is empty", 'e.g. --name "深圳数字经济指数"')],
+        [
+            Issue(
+                option,
+                "the index name is empty",
+                'e.g. --name "深圳数字经济指数"',
+                message_zh="指数名称为空",
+                hint_zh='例如 --name "深圳数字经济指数"',
+            )
+        ],
+        message_zh="指数名称为空",
     )
 
 
@@ -509,7 +531,16 @@ def init_project(
     if out.exists() and not out.is_dir():
         raise OutputError(
             f"cannot create the project: {out} is a file",
-            [Issue(str(out), "exists and is not a directory", "choose another path")],
+            [
+                Issue(
+                    str(out),
+                    "exists and is not a directory",
+                    "choose another path",
+                    message_zh="该路径已存在，且不是目录",
+                    hint_zh="请换一个路径",
+                )
+            ],
+            message_zh=f"无法创建项目：{out} 是一个文件",
         )
     if out.is_dir() and not force:
         present = sorted(p.name for p in out.iterdir())
@@ -525,8 +556,12 @@ def init_project(
                         f"overwrite {', '.join(FILES)} there (other files are "
                         "left alone)",
                         code="not-empty",
+                        message_zh=f"目录不为空（{shown}）",
+                        hint_zh="请选择新的或空的目录，或加上 --force 覆盖其中的 "
+                        f"{', '.join(FILES)}（其他文件不受影响）",
                     )
                 ],
+                message_zh=f"{out} 不为空",
             )
 
     return write_atomic(out, {f: _writer(text) for f, text in contents.items()})

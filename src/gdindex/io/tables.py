@@ -73,6 +73,8 @@ def read_table(
             "file not found",
             "check the path (relative to the spec)",
             "missing-file",
+            message_zh="文件不存在",
+            hint_zh="请检查路径（相对于配置文件所在目录）",
         )
         return None, ""
     kind = not_a_regular_file(path)
@@ -82,6 +84,8 @@ def read_table(
             f"{kind}, not a file: gdindex reads only regular files",
             "give the path of a CSV, Excel or Parquet file",
             "not-a-file",
+            message_zh=f"这是{kind.zh}，不是文件：gdindex 只读取普通文件",
+            hint_zh="请给出 CSV、Excel 或 Parquet 文件的路径",
         )
         return None, ""
     suffix = path.suffix.lower()
@@ -93,6 +97,8 @@ def read_table(
             f"`sheet: {sheet}` is ignored: the file is not an Excel workbook",
             "drop `sheet:`",
             "ignored-key",
+            message_zh=f"`sheet: {sheet}` 不起作用：该文件不是 Excel 工作簿",
+            hint_zh="请删去 `sheet:`",
         )
     if suffix in {".parquet", ".pq"}:
         if skip_rows:
@@ -101,13 +107,22 @@ def read_table(
                 f"`skip_rows: {skip_rows}` is ignored for Parquet files",
                 "drop `skip_rows:`",
                 "ignored-key",
+                message_zh=f"`skip_rows: {skip_rows}` 对 Parquet 文件不起作用",
+                hint_zh="请删去 `skip_rows:`",
             )
         return _read_parquet(path, log, where)
     raw = path.read_bytes()
     try:
         text, used = decode(raw, encoding)
     except DecodeError as exc:
-        log.error(where, exc.message, exc.hint, "encoding")
+        log.error(
+            where,
+            exc.message,
+            exc.hint,
+            "encoding",
+            message_zh=exc.message_zh,
+            hint_zh=exc.hint_zh,
+        )
         return None, ""
     if skip_rows:
         text = _skip_lines(text, skip_rows)
@@ -118,11 +133,18 @@ def read_table(
                 f"{plural(skip_rows, 'line')} (`skip_rows`)",
                 "set `skip_rows:` to the number of lines above the header",
                 "empty-table",
+                message_zh=f"跳过 {skip_rows} 行（`skip_rows`）后已没有内容",
+                hint_zh="请把 `skip_rows:` 设为表头上方的行数",
             )
             return None, used
     if not text or text.isspace():
         log.error(
-            where, "the file is empty", "add a header row and data", "empty-table"
+            where,
+            "the file is empty",
+            "add a header row and data",
+            "empty-table",
+            message_zh="文件为空",
+            hint_zh="请添加表头行和数据",
         )
         return None, used
     try:  # the csv module: header, and the rows' field counts
@@ -156,6 +178,7 @@ def read_table(
         ragged = _ragged_rows(text, separator, len(names))
         if ragged:
             lines = [f"line {n + skip_rows} has {k} fields" for n, k in ragged]
+            lines_zh = [f"第 {n + skip_rows} 行有 {k} 个字段" for n, k in ragged]
             log.error(
                 where,
                 f"{plural(len(ragged), 'row')} "
@@ -164,6 +187,10 @@ def read_table(
                 "check separators and quotes in those rows (a missing value is an "
                 "empty field between two separators)",
                 "ragged-rows",
+                message_zh=f"{len(ragged)} 行的字段数与表头的 {len(names)} 个不同："
+                + examples(lines_zh, lang="zh"),
+                hint_zh="请检查这些行的分隔符和引号（缺失值应是两个分隔符之间的"
+                "空字段）",
             )
             return None, used
     except csv.Error as exc:  # a NUL byte, a bare carriage return in a field, …
@@ -172,6 +199,8 @@ def read_table(
             f"cannot parse CSV: {exc}",
             "check separators, quotes and line ends (save the file as CSV again)",
             "bad-csv",
+            message_zh=f"无法解析 CSV：{exc}",
+            hint_zh="请检查分隔符、引号和换行符（重新另存为 CSV）",
         )
         return None, used
     body = raw if used == "utf-8" and not skip_rows else text.encode("utf-8")
@@ -199,12 +228,19 @@ def read_table(
                 f"cannot parse CSV: {exc}",
                 "check separators and quoting",
                 "bad-csv",
+                message_zh=f"无法解析 CSV：{exc}",
+                hint_zh="请检查分隔符和引号",
             )
             return None, used
     frame = drop_headerless(frame, placeholders, where, "field", log)
     if frame.height == 0:
         log.error(
-            where, "the table has a header but no rows", "add data rows", "empty-table"
+            where,
+            "the table has a header but no rows",
+            "add data rows",
+            "empty-table",
+            message_zh="表格只有表头，没有数据行",
+            hint_zh="请添加数据行",
         )
         return None, used
     return frame, used
@@ -230,10 +266,23 @@ def _read_parquet(
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars raises several types for bad files
-        log.error(where, f"cannot read Parquet: {exc}", "check the file")
+        log.error(
+            where,
+            f"cannot read Parquet: {exc}",
+            "check the file",
+            message_zh=f"无法读取 Parquet 文件：{exc}",
+            hint_zh="请检查该文件",
+        )
         return None, ""
     if frame.height == 0:
-        log.error(where, "the table is empty", "add rows", "empty-table")
+        log.error(
+            where,
+            "the table is empty",
+            "add rows",
+            "empty-table",
+            message_zh="表格为空",
+            hint_zh="请添加数据行",
+        )
         return None, "binary"
     nested = [c for c, t in frame.schema.items() if t.is_nested()]
     if nested:
@@ -242,6 +291,8 @@ def _read_parquet(
             f"nested (list/struct) columns: {examples(nested)}",
             "store one plain value per cell",
             "bad-column-type",
+            message_zh=f"有嵌套（list/struct）类型的列：{examples(nested, lang='zh')}",
+            hint_zh="每个单元格只存放一个普通值",
         )
         return None, "binary"
     return frame, "binary"

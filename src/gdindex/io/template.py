@@ -58,9 +58,25 @@ def layout(
     n_pillars = min(2, len(ids)) if pillars is None else pillars
     problems: list[Issue] = []
     if n_units < 2:
-        problems.append(Issue("--units", f"{n_units} units", "give at least 2 units"))
+        problems.append(
+            Issue(
+                "--units",
+                f"{n_units} units",
+                "give at least 2 units",
+                message_zh=f"{n_units} 个地区",
+                hint_zh="至少需要 2 个地区",
+            )
+        )
     if not ids:
-        problems.append(Issue("--indicators", "no indicators", "give at least 1"))
+        problems.append(
+            Issue(
+                "--indicators",
+                "no indicators",
+                "give at least 1",
+                message_zh="没有指标",
+                hint_zh="至少需要 1 个指标",
+            )
+        )
     bad = [i for i in ids if not _ID.match(i)]
     if bad:
         problems.append(
@@ -68,20 +84,36 @@ def layout(
                 "--indicators",
                 f"not an indicator id: {', '.join(map(repr, bad))}",
                 "ids start with a letter, then letters, digits or _",
+                message_zh=f"不是有效的指标 id：{', '.join(map(repr, bad))}",
+                hint_zh="id 须以字母开头，其后为字母、数字或 _",
             )
         )
     if len(set(ids)) != len(ids):
-        problems.append(Issue("--indicators", "an id is repeated", "use unique ids"))
+        problems.append(
+            Issue(
+                "--indicators",
+                "an id is repeated",
+                "use unique ids",
+                message_zh="有重复的 id",
+                hint_zh="请使用互不相同的 id",
+            )
+        )
     if not 1 <= n_pillars <= max(len(ids), 1):
         problems.append(
             Issue(
                 "--pillars",
                 f"{n_pillars} pillars for {len(ids)} indicators",
                 "give between 1 pillar and one per indicator",
+                message_zh=f"{len(ids)} 个指标分为 {n_pillars} 个分指数",
+                hint_zh="分指数个数应在 1 到指标个数之间",
             )
         )
     if problems:
-        raise GdindexError(f"invalid template size: {problems[0].message}", problems)
+        raise GdindexError(
+            f"invalid template size: {problems[0].message}",
+            problems,
+            message_zh=f"模板规模无效：{problems[0].message_zh}",
+        )
     width = len(str(n_units))
     made = tuple(
         Unit(

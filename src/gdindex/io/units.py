@@ -77,18 +77,26 @@ def read_units(
             values, bad = parse_numbers(frame[name], decimal=units.decimal)
             idx = np.flatnonzero(bad.to_numpy())
             if len(idx):
+                rows, cells = (idx + first).tolist(), frame[name].gather(idx).to_list()
                 log.error(
                     f"{where}: column '{name}'",
                     "denominator cells that are not numbers in "
-                    f"{numbered('row', (idx + first).tolist())}: "
-                    f"{examples(frame[name].gather(idx).to_list())}",
-                    unread_hint(frame[name].gather(idx).to_list(), units.decimal),
+                    f"{numbered('row', rows)}: {examples(cells)}",
+                    unread_hint(cells, units.decimal),
                     "non-numeric",
+                    message_zh=f"{numbered('row', rows, 'zh')}的分母单元格不是数字："
+                    f"{examples(cells, lang='zh')}",
+                    hint_zh=unread_hint(cells, units.decimal, "zh"),
+                    where_zh=f"{where}：列 '{name}'",
                 )
             mix = percent_mix(frame[name], units.decimal)
             if mix is not None:
                 percent, plain = (
                     [f"row {i + first}: {frame[name][i]!r}" for i in idx[:3]]
+                    for idx in mix
+                )
+                percent_zh, plain_zh = (
+                    [f"第 {i + first} 行：{frame[name][i]!r}" for i in idx[:3]]
                     for idx in mix
                 )
                 log.warn(
@@ -97,6 +105,10 @@ def read_units(
                     f"{', '.join(percent)} beside {', '.join(plain)}",
                     "write the column one way: all as percentages or all as fractions",
                     "percent-mix",
+                    message_zh="百分数文本与小数混用，两者读出的量级相差 100 倍："
+                    f"{'，'.join(percent_zh)}；与之并存的有 {'，'.join(plain_zh)}",
+                    hint_zh="请统一该列的写法：全部写成百分数，或全部写成小数",
+                    where_zh=f"{where}：列 '{name}'",
                 )
             out = out.with_columns(values.alias(f"den:{name}"))
     info = InputFile("units", path, sha256_of(path), encoding, frame.height)
@@ -145,12 +157,18 @@ def _units_frame(
         invalid = weights.is_null() | (weights < 0).fill_null(False)
         if invalid.any():
             rows = (np.flatnonzero(invalid.to_numpy()) + first).tolist()
+            unread = frame[units.group_weight].filter(bad)
             log.error(
                 f"{where}: column '{units.group_weight}'",
                 "missing, negative or non-numeric group weights in "
                 + numbered("row", rows),
                 "give every unit a plain number ≥ 0 (e.g. its population)"
-                + _decimal_hint(frame[units.group_weight].filter(bad), units.decimal),
+                + _decimal_hint(unread, units.decimal),
+                message_zh=f"{numbered('row', rows, 'zh')}的分组权重缺失、为负"
+                "或不是数字",
+                hint_zh="请给每个地区一个 ≥ 0 的普通数字（例如其人口）"
+                + _decimal_hint(unread, units.decimal, "zh"),
+                where_zh=f"{where}：列 '{units.group_weight}'",
             )
         cols["group_weight"] = weights
     out = pl.DataFrame(cols)
@@ -159,27 +177,41 @@ def _units_frame(
         | (out["unit"] == "").fill_null(True).to_numpy()
     )
     if len(empty):
+        rows = (empty + first).tolist()
         log.error(
             f"{where}: column '{units.id}'",
-            f"empty unit ids in {numbered('row', (empty + first).tolist())}",
+            f"empty unit ids in {numbered('row', rows)}",
             "give every row an id or delete it",
+            message_zh=f"{numbered('row', rows, 'zh')}的地区 id 为空",
+            hint_zh="请给每一行一个 id，或删除该行",
+            where_zh=f"{where}：列 '{units.id}'",
         )
     dup = out.filter(pl.col("unit").is_duplicated() & (pl.col("unit") != ""))
     if dup.height and not units.period:  # panel form: checked by (unit, period)
+        twice = sorted(set(dup["unit"].to_list()))
         log.error(
             f"{where}: column '{units.id}'",
-            f"duplicate unit ids: {examples(sorted(set(dup['unit'].to_list())))}",
+            f"duplicate unit ids: {examples(twice)}",
             "each unit must appear once in the units table",
             "duplicate-unit",
+            message_zh=f"地区 id 重复：{examples(twice, lang='zh')}",
+            hint_zh="每个地区在地区表中只能出现一次",
+            where_zh=f"{where}：列 '{units.id}'",
         )
     return out.with_columns(pl.col("unit").fill_null(""))
 
 
-def _decimal_hint(cells: pl.Series, decimal: str) -> str:
+def _decimal_hint(cells: pl.Series, decimal: str, lang: str = "en") -> str:
     """`; <how to read the cells>` when unread cells look written with the other
     decimal mark (`0,975`, or `1.5` under `decimal: ","`) or space thousands."""
     hint = unread_hint(cells.to_list(), decimal)
-    return f"; {hint}" if "`decimal:" in hint or "spaces" in hint else ""
+    if "`decimal:" not in hint and "spaces" not in hint:
+        return ""
+    return (
+        f"；{unread_hint(cells.to_list(), decimal, 'zh')}"
+        if lang == "zh"
+        else f"; {hint}"
+    )
 
 
 def _panel(
@@ -207,11 +239,15 @@ def _panel(
     )
     no_period = panel.filter(pl.col("period").is_null() & (pl.col("unit") != ""))
     if no_period.height:
+        at = no_period["_row"].to_list()
         log.error(
             f"{where}: column '{column}'",
-            f"empty periods in {numbered('row', no_period['_row'].to_list())}",
+            f"empty periods in {numbered('row', at)}",
             "give every row its period (the table is in panel form: `units.period`)",
             "missing-key",
+            message_zh=f"{numbered('row', at, 'zh')}的时期为空",
+            hint_zh="请给每一行填上时期（该表为面板形式：`units.period`）",
+            where_zh=f"{where}：列 '{column}'",
         )
     # rows without a period stay at the end (period null, matching no period):
     # the dataset then knows their unit had a row, so "no row for …" is not said
@@ -219,17 +255,20 @@ def _panel(
     panel = panel.filter(pl.col("period").is_not_null() & (pl.col("unit") != ""))
     dup = panel.filter(pl.struct("unit", "period").is_duplicated())
     if dup.height:
-        shown = [
-            f"{u}, {p} in rows {r}"
-            for u, p, r in dup.group_by("unit", "period", maintain_order=True)
+        found = list(
+            dup.group_by("unit", "period", maintain_order=True)
             .agg(pl.col("_row"))
             .iter_rows()
-        ]
+        )
+        shown = [f"{u}, {p} in rows {r}" for u, p, r in found]
+        shown_zh = [f"{u}、{p}（第 {r} 行）" for u, p, r in found]
         log.error(
             where,
             f"duplicate (unit, period) rows: {examples(shown)}",
             "keep one row per unit × period",
             "duplicate-unit",
+            message_zh=f"（地区, 时期）行重复：{examples(shown_zh, lang='zh')}",
+            hint_zh="每个地区 × 时期只保留一行",
         )
     for lang in ("zh", "en"):
         col = getattr(units.name, lang) if units.name else None
@@ -250,6 +289,11 @@ def _panel(
                 "a unit keeps its name in every period (a renamed city is a new "
                 "unit id, or give it one name)",
                 "unit-name-changes",
+                message_zh="地区名称在各时期之间发生变化："
+                f"{examples(shown, lang='zh')}",
+                hint_zh="同一地区在各时期应保持同一名称（更名的城市请用新的地区 id，"
+                "或统一用一个名称）",
+                where_zh=f"{where}：列 '{col}'",
             )
     return pl.concat([panel, unread]).drop("_row")
 

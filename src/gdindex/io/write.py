@@ -1,26 +1,21 @@
 """Writing outputs: atomically, with one error type for every failed write.
 
-Owns `write_set` and `write_atomic` (all files or none), `output_error`, frames as
-CSV, Parquet or JSON (`write_frame`, or in row blocks `write_frames`) and JSON-ready
-records. It never reads inputs or decides what
-a result file contains.
+Owns `write_set` and `write_atomic` (all files or none) and `output_error`; what a
+file holds is its writer's (frames: `io.frames`). It never reads inputs or decides
+what a result file contains.
 """
 
 from __future__ import annotations
 
 import errno
-import itertools
-import math
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
-from gdindex.errors import Issue, OutputError
+from gdindex.errors import Bilingual, Issue, OutputError, zh_text
 
 #: Called with the name of each step of `write_set` and `write_atomic` ("wrote
 #: scores.csv", "synced", "swapped", …). Tests set it to kill the process at a
@@ -119,7 +114,7 @@ def write_set(
     except BaseException as exc:
         _remove_empty(created)  # the folders made for a set that failed
         if isinstance(exc, OSError):
-            raise output_error(what or f"the files to {out_dir}", out_dir, exc) from exc
+            raise output_error(what or _files_to(out_dir), out_dir, exc) from exc
         raise
 
 
@@ -167,7 +162,11 @@ def write_atomic(
     except OSError as exc:
         # one file: name it; several: the directory they go to
         where = out_dir / next(iter(files)) if len(files) == 1 else out_dir
-        raise output_error(what or f"the files to {out_dir}", where, exc) from exc
+        raise output_error(what or _files_to(out_dir), where, exc) from exc
+
+
+def _files_to(out_dir: Path) -> Bilingual:
+    return Bilingual(f"the files to {out_dir}", f"文件（{out_dir}）")
 
 
 #: Errors that mean "this file system cannot exchange": fall back to moving files.
@@ -207,14 +206,19 @@ def _not_a_directory(
     """An OutputError saying what is at `out_dir` when it cannot be a directory."""
     if out_dir.is_symlink() and not out_dir.exists():
         found = f"a symbolic link to {os.readlink(out_dir)}, which does not exist"
+        found_zh = f"指向 {os.readlink(out_dir)} 的符号链接，而目标不存在"
         hint = (
             "create the directory it points to, remove the link, or choose another "
             "--out directory"
         )
+        hint_zh = "请创建它指向的目录、删除该链接，或换一个 --out 目录"
     elif out_dir.exists() and not out_dir.is_dir():
         kind = "a file" if out_dir.is_file() else "a special file (not a directory)"
+        kind_zh = "一个文件" if out_dir.is_file() else "一个特殊文件（不是目录）"
         found = f"{kind} ({out_dir.stat().st_size} bytes)"
+        found_zh = f"{kind_zh}（{out_dir.stat().st_size} 字节）"
         hint = "--out names a directory: choose another path, or move the file away"
+        hint_zh = "--out 应为目录：请换一个路径，或把该文件移走"
     else:
         for parent in out_dir.parents:
             if parent.exists() and not parent.is_dir():
@@ -230,8 +234,13 @@ def _not_a_directory(
                 else f"{out_dir}: there is {found}",
                 hint,
                 code="not-a-directory",
+                message_zh=f"此处是{found_zh}"
+                if where is None
+                else f"{out_dir}：此处是{found_zh}",
+                hint_zh=hint_zh,
             )
         ],
+        message_zh=f"无法写入{zh_text(what) or f' {out_dir}'}：{out_dir} 不是目录",
     )
 
 
@@ -473,7 +482,8 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
-    """`cannot write {what}`: the reason, and a hint to choose another place."""
+    """`cannot write {what}`: the reason, and a hint to choose another place
+    (`what` a `Bilingual` text for the Chinese message)."""
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
     return OutputError(
         f"cannot write {what}",
@@ -482,98 +492,9 @@ def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
                 str(where),
                 f"{type(exc).__name__}: {reason}",
                 "choose a directory you can write to (--out), or free some space",
+                message_zh=f"写入失败：{type(exc).__name__}: {reason}",
+                hint_zh="请选择有写入权限的目录（--out），或腾出磁盘空间",
             )
         ],
+        message_zh=f"无法写入{zh_text(what) or f'文件（{where}）'}",
     )
-
-
-def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame as JSON-ready dicts (NaN and ±inf → None)."""
-    rows = frame.to_dicts()
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                row[key] = None
-    return rows
-
-
-def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    """Write a frame as CSV (UTF-8, full float precision, NaN as empty) or Parquet.
-
-    The last guard against non-finite numbers: NaN is written as a missing value,
-    and ±inf (which the computation turns into a missing value with a warning
-    before it gets here) is refused rather than written as `inf` text.
-
-    Raises:
-        OutputError: a float column holds ±inf, naming the file, column and rows.
-    """
-    frame = _finite(frame, path)
-    if fmt == "parquet":
-        frame.write_parquet(path, statistics=False)
-    elif fmt == "json":
-        path.write_text(frame.write_json(), encoding="utf-8")
-    else:
-        frame.write_csv(path)
-
-
-def write_frames(blocks: Iterable[pl.DataFrame], path: Path, fmt: str) -> int:
-    """Write one table given as consecutive row blocks of one schema, exactly as
-    `write_frame` writes the whole (the same bytes).
-
-    A CSV is written block after block (the header once), so that a table of
-    millions of rows need never be in memory at once, and each block's memory is
-    reused by the next; Parquet and JSON are written from the blocks put together.
-
-    Returns:
-        The rows written.
-
-    Raises:
-        OutputError: as `write_frame`; the rows it names count from the first
-            block.
-        ValueError: no block at all (a table has at least its header).
-    """
-    blocks = iter(blocks)
-    first = next(blocks, None)
-    if first is None:
-        raise ValueError(f"no rows and no columns to write to {path.name}")
-    second = next(blocks, None)
-    if second is None:  # one block: the table itself
-        write_frame(first, path, fmt)
-        return first.height
-    rest = itertools.chain([first, second], blocks)
-    if fmt != "csv":
-        table = pl.concat(list(rest))
-        write_frame(table, path, fmt)
-        return table.height
-    rows = 0
-    with path.open("wb") as out:
-        for block in rest:
-            _finite(block, path, rows).write_csv(out, include_header=block is first)
-            rows += block.height
-    return rows
-
-
-def _finite(frame: pl.DataFrame, path: Path, offset: int = 0) -> pl.DataFrame:
-    """`frame` with NaN as missing; an OutputError if a float column holds ±inf
-    (rows numbered as in the file, the first of `frame` being row `offset + 1`)."""
-    floats = [c for c, t in frame.schema.items() if t.is_float()]
-    if not floats:
-        return frame
-    infinite = frame.select(pl.col(floats).is_infinite().any())
-    for column in [c for c in floats if infinite[c][0]]:
-        rows = frame.with_row_index("__row").filter(pl.col(column).is_infinite())
-        shown = [offset + r + 2 for r in rows["__row"].head(5).to_list()]  # header
-        raise OutputError(
-            f"cannot write {path.name}: column '{column}' holds infinite values",
-            [
-                Issue(
-                    f"{path.name}: column '{column}'",
-                    f"{rows.height} infinite value(s), e.g. at row(s) "
-                    f"{', '.join(map(str, shown))} of the table",
-                    "this is a gdindex bug: please report it with the spec; "
-                    "extreme input values may be the cause",
-                    code="non-finite",
-                )
-            ],
-        )
-    return frame.with_columns(pl.col(c).fill_nan(None) for c in floats)

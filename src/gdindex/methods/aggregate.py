@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import IssueLog, LocalisedValueError, examples
 from gdindex.methods.params import Model, Scoped
 from gdindex.methods.registry import Registry
 
@@ -71,7 +71,10 @@ class PowerMeanSpec(_PositiveMean):
     @classmethod
     def _non_zero(cls, value: float) -> float:
         if value == 0:
-            raise ValueError("p = 0 is the geometric mean: use method: geometric")
+            raise LocalisedValueError(
+                "p = 0 is the geometric mean: use method: geometric",
+                "p = 0 即几何平均：请使用 method: geometric",
+            )
         return value
 
 
@@ -95,7 +98,7 @@ AggregateSpec = Annotated[
 
 
 AggregatorFn = Callable[[np.ndarray, np.ndarray, Any, list[Any]], np.ndarray]
-AGGREGATORS: Registry[AggregatorFn] = Registry("aggregation")
+AGGREGATORS: Registry[AggregatorFn] = Registry("aggregation", "聚合")
 
 # Methods whose inputs must be positive (the zero policy applies).
 POSITIVE_ONLY = {"geometric", "harmonic"}
@@ -220,6 +223,9 @@ def aggregate_node(
             f"base period {p.base_period!r} is not among the periods {periods}",
             "set aggregate.base_period to a period with data",
             "bad-base-period",
+            message_zh=f"基期 {p.base_period!r} 不在时期 {periods} 之中",
+            hint_zh="请将 aggregate.base_period 设为有数据的时期",
+            where_zh=f"指标树节点 '{node_id}'（{p.method}）",
         )
         return np.full(X.shape[:2], np.nan)
     names = (
@@ -255,6 +261,10 @@ def aggregate_node(
             "check the children's values (extreme magnitudes) and the method's "
             "parameters (e.g. a power mean's p)",
             "non-finite",
+            message_zh=f"{examples(cells, lang='zh')} 的 {p.method} 平均值不是有限数，"
+            "按缺失处理",
+            hint_zh="请检查子节点的数值（是否量级极端）及方法参数（如幂平均的 p）",
+            where_zh=f"指标树节点 '{node_id}'（{p.method}）",
         )
         result = np.where(overflow, np.nan, result)
     return result
@@ -306,6 +316,11 @@ def _apply_zero_policy(
             "normalise onto a positive range, e.g. normalise: {method: minmax, "
             "range: [1, 100]}, or set aggregate.zero_policy: shift or floor",
             "non-positive",
+            message_zh=f"≤ 0 的值不能参与 {p.method} 平均："
+            f"{examples(cells, lang='zh')}",
+            hint_zh="请标准化到正值区间，例如 normalise: {method: minmax, "
+            "range: [1, 100]}，或设置 aggregate.zero_policy: shift 或 floor",
+            where_zh=f"指标树节点 '{node_id}'（{p.method}）",
         )
         return np.where(still, np.nan, X)
     return X

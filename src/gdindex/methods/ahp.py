@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from gdindex.errors import LocalisedValueError
+
 RANDOM_INDEX: tuple[float, ...] = (
     0.0,
     0.0,
@@ -46,11 +48,15 @@ def _judgement(value: Any, cell: tuple[int, int]) -> float:
             raise TypeError
         x = float(Fraction(value.strip())) if isinstance(value, str) else float(value)
     except (TypeError, ValueError, ZeroDivisionError):
-        raise ValueError(
-            f"cell ({i}, {j}): {value!r} is not a number or a fraction like '1/3'"
+        raise LocalisedValueError(
+            f"cell ({i}, {j}): {value!r} is not a number or a fraction like '1/3'",
+            f"单元格 ({i}, {j})：{value!r} 不是数字，也不是 '1/3' 这样的分数",
         ) from None
     if not (np.isfinite(x) and x > 0.0):
-        raise ValueError(f"cell ({i}, {j}): judgement must be positive, got {value!r}")
+        raise LocalisedValueError(
+            f"cell ({i}, {j}): judgement must be positive, got {value!r}",
+            f"单元格 ({i}, {j})：判断值须为正数，实际为 {value!r}",
+        )
     return x
 
 
@@ -80,19 +86,25 @@ def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.n
     rows = [list(r) for r in matrix]
     m = len(rows)
     if m == 0:
-        raise ValueError("pairwise matrix is empty")
+        raise LocalisedValueError("pairwise matrix is empty", "判断矩阵为空")
     if m > len(RANDOM_INDEX):
-        raise ValueError(f"AHP supports at most {len(RANDOM_INDEX)} criteria, got {m}")
+        raise LocalisedValueError(
+            f"AHP supports at most {len(RANDOM_INDEX)} criteria, got {m}",
+            f"层次分析法最多支持 {len(RANDOM_INDEX)} 个准则，实际有 {m} 个",
+        )
     lengths = [len(r) for r in rows]
     if lengths == list(range(m, 0, -1)) and m > 1:
         form = "ragged"
     elif all(n == m for n in lengths):
         form = "square"
     else:
-        raise ValueError(
+        raise LocalisedValueError(
             f"pairwise matrix rows have lengths {lengths}: expected {m} rows of "
             f"length {m} (full or upper triangle) or lengths "
-            f"{list(range(m, 0, -1))} (ragged upper triangle, diagonal included)"
+            f"{list(range(m, 0, -1))} (ragged upper triangle, diagonal included)",
+            f"判断矩阵各行长度为 {lengths}：应为 {m} 行、每行 {m} 个（完整矩阵或"
+            f"上三角），或各行长度依次为 {list(range(m, 0, -1))}（阶梯形上三角，"
+            "含对角线）",
         )
 
     def at(i: int, j: int) -> Any:
@@ -102,7 +114,10 @@ def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.n
     for i in range(m):
         d = _judgement(at(i, i), (i, i))
         if d != 1.0:
-            raise ValueError(f"cell ({i}, {i}): diagonal must be 1, got {at(i, i)!r}")
+            raise LocalisedValueError(
+                f"cell ({i}, {i}): diagonal must be 1, got {at(i, i)!r}",
+                f"单元格 ({i}, {i})：对角线须为 1，实际为 {at(i, i)!r}",
+            )
         for j in range(i + 1, m):
             out[i, j] = _judgement(at(i, j), (i, j))
             out[j, i] = 1.0 / out[i, j]
@@ -111,17 +126,20 @@ def pairwise_matrix(matrix: Sequence[Sequence[Any]], rtol: float = 0.01) -> np.n
         blank = [_is_blank(rows[i][j]) for i, j in lower]
         if any(blank) and not all(blank):
             i, j = lower[blank.index(not blank[0])]
-            raise ValueError(
+            raise LocalisedValueError(
                 f"cell ({i}, {j}): the lower triangle must be all given or all "
-                "blank (0 or null)"
+                "blank (0 or null)",
+                f"单元格 ({i}, {j})：下三角须全部填写或全部留空（0 或 null）",
             )
         if not any(blank):
             for i, j in lower:
                 x = _judgement(rows[i][j], (i, j))
                 if abs(x * out[j, i] - 1.0) > rtol * (1.0 + 1e-9):
-                    raise ValueError(
+                    raise LocalisedValueError(
                         f"cell ({i}, {j}): {rows[i][j]!r} is not the reciprocal of "
-                        f"cell ({j}, {i}) = {rows[j][i]!r}"
+                        f"cell ({j}, {i}) = {rows[j][i]!r}",
+                        f"单元格 ({i}, {j})：{rows[i][j]!r} 不是单元格 ({j}, {i}) = "
+                        f"{rows[j][i]!r} 的倒数",
                     )
     return out
 
@@ -149,7 +167,10 @@ def priority_vector(
         v = vec[:, int(np.argmax(lam.real))].real
         w = np.abs(v / v.sum())  # Perron vector: one sign; abs() removes -0.0/ulps
     else:
-        raise ValueError(f"unknown AHP priority {how!r}: use one of {PRIORITIES}")
+        raise LocalisedValueError(
+            f"unknown AHP priority {how!r}: use one of {PRIORITIES}",
+            f"未知的层次分析法排序向量算法 {how!r}：可选 {PRIORITIES}",
+        )
     return w / w.sum()
 
 
@@ -177,22 +198,35 @@ def ahp_weights(
     ci = (lambda_max - m) / (m - 1)
     cr = 0.0 if m <= 2 else ci / RANDOM_INDEX[m - 1]
     if max_cr is not None and cr > max_cr:
-        raise ValueError(
+        raise LocalisedValueError(
             f"AHP consistency ratio CR = {cr:.4f} exceeds max_cr = {max_cr} "
             f"(λmax = {lambda_max:.4f}, CI = {ci:.4f}); revise the judgements or "
-            "raise max_cr"
+            "raise max_cr",
+            f"层次分析法一致性比率 CR = {cr:.4f}，超过 max_cr = {max_cr}"
+            f"（λmax = {lambda_max:.4f}，CI = {ci:.4f}）；请修改判断值或调高 max_cr",
         )
     return AhpResult(w, lambda_max, ci, cr, A)
 
 
-def ahp_hint(problem: str) -> str:
-    """What to do about an AHP `ValueError` message (for located errors)."""
+def ahp_hint(problem: str, lang: str = "en") -> str:
+    """What to do about an AHP `ValueError` message (for located errors), in `lang`."""
+    n = len(RANDOM_INDEX)
+    zh = lang == "zh"
     if "at most" in problem:
+        if zh:
+            return (
+                f"Saaty 随机一致性指标 RI 只列到 {n} 个准则：请把子节点分组到"
+                f"不超过 {n} 个的下级节点下，或改用其他赋权方法"
+            )
         return (
-            f"Saaty's random index is tabled for at most {len(RANDOM_INDEX)} "
+            f"Saaty's random index is tabled for at most {n} "
             "criteria: group the children under sub-nodes of at most "
-            f"{len(RANDOM_INDEX)}, or weight this node by another method"
+            f"{n}, or weight this node by another method"
         )
     if "consistency ratio" in problem:
+        if zh:
+            return "请修改判断值（Saaty 1-9 标度，互为倒数），或调高 max_cr"
         return "revise the judgements (Saaty 1-9, reciprocal), or raise max_cr"
+    if zh:
+        return "请给出互为倒数的 Saaty 判断矩阵（1-9 标度），每个子节点一行"
     return "give a reciprocal Saaty matrix (1-9) with one row per child"

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from gdindex.errors import Bilingual, LocalisedValueError
 from gdindex.methods.correlation import count_below, tied
 from gdindex.methods.params import Scoped
 from gdindex.methods.registry import Registry
@@ -32,8 +33,9 @@ class MinMaxSpec(_NormaliseBase):
     @classmethod
     def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
         if not value[0] < value[1]:
-            raise ValueError(
-                f"range must be [lo, hi] with lo < hi, found {list(value)}"
+            raise LocalisedValueError(
+                f"range must be [lo, hi] with lo < hi, found {list(value)}",
+                f"range 须为 [lo, hi] 且 lo < hi，实际为 {list(value)}",
             )
         return value
 
@@ -65,7 +67,10 @@ class GoalpostsSpec(_NormaliseBase):
     @model_validator(mode="after")
     def _distinct(self) -> "GoalpostsSpec":
         if self.worst == self.best:
-            raise ValueError(f"worst and best must differ, both are {self.worst}")
+            raise LocalisedValueError(
+                f"worst and best must differ, both are {self.worst}",
+                f"worst 与 best 不能相同，现均为 {self.worst}",
+            )
         return self
 
 
@@ -129,7 +134,7 @@ NORMALISE_MODELS: tuple[type[_NormaliseBase], ...] = (
 
 
 NormaliserFn = Callable[[np.ndarray, np.ndarray, Any], np.ndarray]
-NORMALISERS: Registry[NormaliserFn] = Registry("normalisation")
+NORMALISERS: Registry[NormaliserFn] = Registry("normalisation", "标准化")
 
 
 def _finite(ref: np.ndarray) -> np.ndarray:
@@ -249,19 +254,28 @@ def _oriented(p: Any, direction: int) -> Any:
 
 def _scope_problem(
     method: str, needs_spread: bool, ref: np.ndarray, p: Any
-) -> str | None:
+) -> Bilingual | None:
     """Why a scope's reference values cannot feed `method` (None when they can)."""
     if method == "goalposts":
         return None  # fixed goalposts need no statistics
     r = _finite(ref)
     if r.size == 0:
-        return "no reference values in scope"
+        return Bilingual("no reference values in scope", "范围内没有参照值")
     if method == "ratio":
-        return "the reference value is 0" if (r / _scale(r)).mean() == 0 else None
+        if (r / _scale(r)).mean() == 0:
+            return Bilingual("the reference value is 0", "参照值为 0")
+        return None
     if method == "vector":
-        return "every value is 0" if not np.any(r) else None
+        if not np.any(r):
+            return Bilingual("every value is 0", "所有数值均为 0")
+        return None
     if needs_spread and tied(r.max(), r.min()):  # constant up to float noise
-        return f"constant (every value is {r[0]:g})"
+        return Bilingual(
+            f"constant (every value is {r[0]:g})", f"为常数（所有数值均为 {r[0]:g}）"
+        )
     if method == "target" and p.target <= r.min():
-        return f"the target is not above the scope minimum {r.min():g}"
+        return Bilingual(
+            f"the target is not above the scope minimum {r.min():g}",
+            f"目标值不高于范围内的最小值 {r.min():g}",
+        )
     return None

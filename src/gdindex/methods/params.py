@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from gdindex.errors import LocalisedValueError
+
 Period = int | str
 
 
@@ -43,5 +45,8 @@ class Scoped(Model):
     @model_validator(mode="after")
     def _base_needs_period(self) -> "Scoped":
         if self.scope == "base" and self.base_period is None:
-            raise ValueError("scope `base` needs `base_period`, e.g. base_period: 2021")
+            raise LocalisedValueError(
+                "scope `base` needs `base_period`, e.g. base_period: 2021",
+                "scope 为 `base` 时须给出 `base_period`，例如 base_period: 2021",
+            )
         return self

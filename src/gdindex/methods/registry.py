@@ -36,8 +36,9 @@ class Method(Generic[F]):
 class Registry(Generic[F]):
     """Named methods of one kind (e.g. normalisation)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, kind_zh: str | None = None) -> None:
         self.kind = kind
+        self.kind_zh = kind_zh or kind  # the kind in Chinese, for its errors
         self._methods: dict[str, Method[F]] = {}
 
     def register(
@@ -59,7 +60,11 @@ class Registry(Generic[F]):
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise MethodError(
                 f"unknown {self.kind} method '{name}': {hint}available: "
-                + ", ".join(self._methods)
+                + ", ".join(self._methods),
+                message_zh=f"未知的{self.kind_zh}方法 '{name}'："
+                + (f"是否想用 '{close[0]}'？" if close else "")
+                + "可选："
+                + ", ".join(self._methods),
             ) from None
 
     def names(self) -> list[str]:

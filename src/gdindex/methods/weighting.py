@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal, get_args
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
-from gdindex.errors import MethodError
+from gdindex.errors import LocalisedValueError, MethodError
 from gdindex.methods import ahp as ahp_scheme
 from gdindex.methods.params import Model, PeriodField
 from gdindex.methods.registry import Registry
@@ -42,28 +42,38 @@ def _matrix(X: Any, *, min_rows: int = 2) -> np.ndarray:
     """`X` as a 2-D float64 array; every column needs `min_rows` non-missing rows."""
     A = np.asarray(X, dtype=np.float64)
     if A.ndim != 2:
-        raise ValueError(f"expected a 2-D matrix (rows × columns), got {A.ndim}-D")
+        raise LocalisedValueError(
+            f"expected a 2-D matrix (rows × columns), got {A.ndim}-D",
+            f"应为二维矩阵（行 × 列），实际为 {A.ndim} 维",
+        )
     if A.shape[1] == 0:
-        raise ValueError("expected at least one column")
+        raise LocalisedValueError("expected at least one column", "至少需要一列")
     if np.isinf(A).any():
         j = int(np.argwhere(np.isinf(A))[0, 1])
-        raise ValueError(f"column {j} has infinite values")
+        raise LocalisedValueError(
+            f"column {j} has infinite values", f"第 {j} 列含有无穷大值"
+        )
     counts = (~np.isnan(A)).sum(axis=0)
     short = np.flatnonzero(counts < min_rows)
     if short.size:
         j = int(short[0])
-        raise ValueError(
+        raise LocalisedValueError(
             f"column {j} has {int(counts[j])} non-missing values; "
-            f"at least {min_rows} are needed"
+            f"at least {min_rows} are needed",
+            f"第 {j} 列只有 {int(counts[j])} 个非缺失值，至少需要 {min_rows} 个",
         )
     return A
 
 
-def _normalised(C: np.ndarray, what: str) -> np.ndarray:
-    """`C / Σ C`, raising if every score is zero."""
+def _normalised(C: np.ndarray, what: str, what_zh: str) -> np.ndarray:
+    """`C / Σ C`, raising if every score is zero (`what`: why, in English and
+    Chinese)."""
     total = C.sum()
     if not total > 0.0:
-        raise ValueError(f"all columns {what}; weights are undefined")
+        raise LocalisedValueError(
+            f"all columns {what}; weights are undefined",
+            f"所有列均{what_zh}，无法确定权重",
+        )
     return C / total
 
 
@@ -135,7 +145,10 @@ def entropy_weights(
     non-missing rows of column `j`. A constant column has `e_j = 1` exactly (weight 0).
     """
     if shift < 0.0 or not np.isfinite(shift):
-        raise ValueError(f"shift must be a finite number ≥ 0, got {shift}")
+        raise LocalisedValueError(
+            f"shift must be a finite number ≥ 0, got {shift}",
+            f"shift 须为 ≥ 0 的有限数，实际为 {shift}",
+        )
     A = _matrix(X)
     M = ~np.isnan(A)
     if prenormalise:
@@ -143,9 +156,11 @@ def entropy_weights(
     else:
         negative = np.flatnonzero((np.where(M, A, 0.0) < 0.0).any(axis=0))
         if negative.size:
-            raise ValueError(
+            raise LocalisedValueError(
                 f"column {int(negative[0])} has negative values; entropy without "
-                "prenormalise needs values ≥ 0"
+                "prenormalise needs values ≥ 0",
+                f"第 {int(negative[0])} 列含有负值；不做预标准化（prenormalise）的"
+                "熵权法要求数值 ≥ 0",
             )
         Y = A
         constant = np.nanmin(A, axis=0) == np.nanmax(A, axis=0)
@@ -153,7 +168,9 @@ def entropy_weights(
     total = Y.sum(axis=0)
     zero = np.flatnonzero((total <= 0.0) & ~constant)
     if zero.size:  # only reachable without prenormalise: all zeros and shift 0
-        raise ValueError(f"column {int(zero[0])} sums to 0")
+        raise LocalisedValueError(
+            f"column {int(zero[0])} sums to 0", f"第 {int(zero[0])} 列之和为 0"
+        )
     P = Y / np.where(total > 0.0, total, 1.0)
     PlnP = np.zeros_like(P)
     np.multiply(P, np.log(P, out=np.zeros_like(P), where=P > 0.0), out=PlnP)
@@ -162,7 +179,7 @@ def entropy_weights(
     e = np.where(constant, 1.0, np.minimum(e, 1.0))  # e ≤ 1 up to rounding
     if A.shape[1] == 1:
         return np.ones(1)
-    return _normalised(1.0 - e, "are constant")
+    return _normalised(1.0 - e, "are constant", "为常数")
 
 
 def cv_weights(X: Any) -> np.ndarray:
@@ -173,12 +190,13 @@ def cv_weights(X: Any) -> np.ndarray:
     A = _matrix(X)
     bad = np.flatnonzero((np.where(np.isnan(A), 1.0, A) <= 0.0).any(axis=0))
     if bad.size:
-        raise ValueError(
-            f"column {int(bad[0])} has values ≤ 0; cv weights need positive values"
+        raise LocalisedValueError(
+            f"column {int(bad[0])} has values ≤ 0; cv weights need positive values",
+            f"第 {int(bad[0])} 列含有 ≤ 0 的值；变异系数法要求数值为正",
         )
     if A.shape[1] == 1:
         return np.ones(1)
-    return _normalised(_sample_sd(A) / np.nanmean(A, axis=0), "are constant")
+    return _normalised(_sample_sd(A) / np.nanmean(A, axis=0), "are constant", "为常数")
 
 
 def critic_weights(X: Any, abs_r: bool = False) -> np.ndarray:
@@ -197,7 +215,7 @@ def critic_weights(X: Any, abs_r: bool = False) -> np.ndarray:
     sd = np.where(constant, 0.0, _sample_sd(Y))
     R = pairwise_correlation(Y)
     C = sd * (1.0 - (np.abs(R) if abs_r else R)).sum(axis=1)
-    return _normalised(C, "are constant or perfectly correlated")
+    return _normalised(C, "are constant or perfectly correlated", "为常数或完全相关")
 
 
 def sd_weights(X: Any) -> np.ndarray:
@@ -211,7 +229,7 @@ def sd_weights(X: Any) -> np.ndarray:
     if A.shape[1] == 1:
         return np.ones(1)
     _, constant = _minmax(A)
-    return _normalised(np.where(constant, 0.0, _sample_sd(A)), "are constant")
+    return _normalised(np.where(constant, 0.0, _sample_sd(A)), "are constant", "为常数")
 
 
 def pca_weights(X: Any) -> np.ndarray:
@@ -229,16 +247,20 @@ def pca_weights(X: Any) -> np.ndarray:
     _, constant = _minmax(A)
     keep = np.flatnonzero(~constant)
     if keep.size == 0:
-        raise ValueError("all columns are constant; weights are undefined")
+        raise LocalisedValueError(
+            "all columns are constant; weights are undefined",
+            "所有列均为常数，无法确定权重",
+        )
     w = np.zeros(A.shape[1])
     if keep.size == 1:
         w[keep] = 1.0
         return w
     lam, vec = np.linalg.eigh(pairwise_correlation(A[:, keep]))
     if lam[-1] - lam[-2] <= 1e-9 * max(1.0, abs(lam[-1])):
-        raise ValueError(
+        raise LocalisedValueError(
             "the first principal component is not unique (two largest eigenvalues "
-            f"{lam[-1]:.6g} and {lam[-2]:.6g} tie)"
+            f"{lam[-1]:.6g} and {lam[-2]:.6g} tie)",
+            f"第一主成分不唯一（最大的两个特征值 {lam[-1]:.6g} 与 {lam[-2]:.6g} 相等）",
         )
     a = vec[:, -1]
     a = -a if a.sum() < 0.0 else a
@@ -252,16 +274,24 @@ def combine_weights(w1: Any, w2: Any, a: float) -> np.ndarray:
     `0 ≤ a ≤ 1`; both vectors must be non-negative and of the same length.
     """
     if not 0.0 <= a <= 1.0:
-        raise ValueError(f"combine share a must be in [0, 1], got {a}")
+        raise LocalisedValueError(
+            f"combine share a must be in [0, 1], got {a}",
+            f"组合比例 a 须在 [0, 1] 之间，实际为 {a}",
+        )
     u = np.asarray(w1, dtype=np.float64)
     v = np.asarray(w2, dtype=np.float64)
     if u.ndim != 1 or u.shape != v.shape:
-        raise ValueError(f"weight vectors differ in shape: {u.shape} vs {v.shape}")
+        raise LocalisedValueError(
+            f"weight vectors differ in shape: {u.shape} vs {v.shape}",
+            f"两组权重向量形状不同：{u.shape} 与 {v.shape}",
+        )
     if not (np.isfinite(u).all() and np.isfinite(v).all()):
-        raise ValueError("weights must be finite")
+        raise LocalisedValueError("weights must be finite", "权重须为有限数")
     if (u < 0.0).any() or (v < 0.0).any():
-        raise ValueError("weights must be non-negative")
-    return _normalised(a * u + (1.0 - a) * v, "have zero combined weight")
+        raise LocalisedValueError("weights must be non-negative", "权重不能为负")
+    return _normalised(
+        a * u + (1.0 - a) * v, "have zero combined weight", "的组合权重为 0"
+    )
 
 
 # ------------------------------------------------------------------ parameter models
@@ -302,9 +332,15 @@ class _DataDriven(_WeightsBase):
     @model_validator(mode="after")
     def _base_needs_period(self) -> "_DataDriven":
         if self.pool == "base" and self.base_period is None:
-            raise ValueError("pool `base` needs `base_period`, e.g. base_period: 2021")
+            raise LocalisedValueError(
+                "pool `base` needs `base_period`, e.g. base_period: 2021",
+                "pool 为 `base` 时须给出 `base_period`，例如 base_period: 2021",
+            )
         if self.pool == "panel" and self.base_period is not None:
-            raise ValueError("base_period is only used with `pool: base`")
+            raise LocalisedValueError(
+                "base_period is only used with `pool: base`",
+                "base_period 只在 `pool: base` 时使用",
+            )
         return self
 
 
@@ -425,7 +461,7 @@ DATA_DRIVEN: tuple[str, ...] = tuple(
 
 #: A weighting function: (nominal tree weights, pool matrix or None, params) → weights.
 WeightsFn = Callable[[np.ndarray, "np.ndarray | None", Any], np.ndarray]
-WEIGHTS: Registry[WeightsFn] = Registry("weighting")
+WEIGHTS: Registry[WeightsFn] = Registry("weighting", "赋权")
 
 
 @WEIGHTS.register("explicit", ExplicitWeightsSpec)
@@ -481,7 +517,10 @@ def ahp(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
 
 def _pool(X: np.ndarray | None) -> np.ndarray:
     if X is None:  # guarded by the callers: data-driven methods get their pool
-        raise MethodError("data-driven weights need the children's values")
+        raise MethodError(
+            "data-driven weights need the children's values",
+            message_zh="数据驱动的赋权方法需要子节点的数值",
+        )
     return X
 
 
@@ -512,14 +551,17 @@ def ahp_result(params: Any, children: Sequence[str]) -> ahp_scheme.AhpResult:
     """
     order = list(params.order) if params.order is not None else list(children)
     if sorted(order) != sorted(children) or len(set(order)) != len(order):
-        raise ValueError(
-            f"order {order} must list each child once: {', '.join(children)}"
+        raise LocalisedValueError(
+            f"order {order} must list each child once: {', '.join(children)}",
+            f"order {order} 须将每个子节点各列一次：{', '.join(children)}",
         )
     m = len(params.matrix)
     if m != len(children):
-        raise ValueError(
+        raise LocalisedValueError(
             f"the matrix has {m} rows but the node has {len(children)} children "
-            f"({', '.join(children)})"
+            f"({', '.join(children)})",
+            f"判断矩阵有 {m} 行，但该节点有 {len(children)} 个子节点"
+            f"（{', '.join(children)}）",
         )
     result = ahp_scheme.ahp_weights(
         params.matrix, params.max_cr, priority=params.priority

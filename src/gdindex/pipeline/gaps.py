@@ -43,7 +43,12 @@ _POSITIVE = (
     "normalise onto a positive range, e.g. normalise: {method: minmax, "
     "range: [1, 100]}, or read the score change (`change`) instead"
 )
+_POSITIVE_ZH = (
+    "请标准化到正值区间，例如 normalise: {method: minmax, range: [1, 100]}，"
+    "或改看得分变化量（`change`）"
+)
 _QUADRANT_FIX = "set quadrant: {growth: change} to place units by their score change"
+_QUADRANT_FIX_ZH = "请设置 quadrant: {growth: change}，按得分变化量划分象限"
 
 
 def gap_warnings(
@@ -84,6 +89,9 @@ def gap_warnings(
             f"{names.cells(cells)}",
             f"{_POSITIVE}; {_QUADRANT_FIX}",
             "growth-zero-base",
+            message_zh=f"上期得分 ≤ 0 时增速无定义，因此有 {_n(cells)} 个值"
+            f"（及其子节点的贡献）按缺失处理：{names.cells(cells, lang='zh')}",
+            hint_zh=f"{_POSITIVE_ZH}；{_QUADRANT_FIX_ZH}",
         )
     if first[~indicator].any():
         cells = first & ~indicator[:, None]
@@ -94,32 +102,47 @@ def gap_warnings(
             f"{names.cells(cells[:, :, None], with_period=False)}",
             _POSITIVE,
             "cagr-zero-base",
+            message_zh=f"{periods[0]} 年得分 ≤ 0 时 {periods[0]}–{periods[-1]} "
+            f"年均增速无定义，因此有 {_n(cells)} 个值按缺失处理："
+            f"{names.cells(cells[:, :, None], with_period=False, lang='zh')}",
+            hint_zh=_POSITIVE_ZH,
         )
     if gap[indicator].any() or first[indicator].any():
         at = indicator & (gap.any(axis=(1, 2)) | first.any(axis=1))
-        floor = _zero_floor(spec, [nodes[n].id for n in np.flatnonzero(at).tolist()])
+        ids = [nodes[n].id for n in np.flatnonzero(at).tolist()]
+        floor = _zero_floor(spec, ids)
+        shown = names.cells(gap & indicator[:, None, None], what="indicators")
+        shown_zh = names.cells(
+            gap & indicator[:, None, None], what="indicators", lang="zh"
+        )
         log.warn(
             "scores: growth_pct",
             f"growth % ({_values(gap[indicator], verb=False)}) and CAGR "
             f"({_values(first[indicator], verb=False)}) of normalised indicator "
             f"scores are left missing where the earlier score is ≤ 0{floor}, at "
-            f"{int(at.sum())} indicators: "
-            f"{names.cells(gap & indicator[:, None, None], what='indicators')}",
+            f"{int(at.sum())} indicators: {shown}",
             _POSITIVE,
             "indicator-growth-zero-base",
+            message_zh="标准化后的指标得分在前期 ≤ 0 时，其增速"
+            f"（{_n(gap[indicator])} 个值）和年均增速（{_n(first[indicator])} 个值）"
+            f"按缺失处理{_zero_floor(spec, ids, 'zh')}，涉及 {int(at.sum())} 个指标："
+            f"{shown_zh}",
+            hint_zh=_POSITIVE_ZH,
         )
     _quadrant_gaps(spec, names, S, log)
     _group_gaps(groups, log)
     _signed_scores(spec, names, S, log)
 
 
-def _zero_floor(spec: IndexSpec, ids: Sequence[str]) -> str:
+def _zero_floor(spec: IndexSpec, ids: Sequence[str], lang: str = "en") -> str:
     """Why scores of 0 are common: a min-max range starting at 0 or below."""
     inds = spec.indicator_map
     for i in ids:
         p = spec.normalise_for(inds[i])
         if p.method == "minmax" and p.range[0] <= 0:
             lo, hi = (f"{v:g}" for v in p.range)
+            if lang == "zh":
+                return f"（极差标准化到 [{lo}, {hi}] 时，范围内的最小值得 {lo} 分）"
             return f" (min-max onto [{lo}, {hi}] gives the scope minimum {lo})"
     return ""
 
@@ -137,15 +160,23 @@ class _Names:
         kinds = [n.kind == "indicator" for n in nodes]
         self.order = sorted(range(len(nodes)), key=lambda n: kinds[n])
 
-    def node(self, n: int) -> str:
+    def node(self, n: int, lang: str = "en") -> str:
         node = self.nodes[n]
-        return f"{'indicator' if node.kind == 'indicator' else 'node'} '{node.id}'"
+        indicator = node.kind == "indicator"
+        if lang == "zh":
+            return f"{'指标' if indicator else '节点'} '{node.id}'"
+        return f"{'indicator' if indicator else 'node'} '{node.id}'"
 
     def cells(
-        self, mask: np.ndarray, with_period: bool = True, what: str = "nodes"
+        self,
+        mask: np.ndarray,
+        with_period: bool = True,
+        what: str = "nodes",
+        lang: str = "en",
     ) -> str:
         """`node 'idx': A 2022, B 2022; indicator 'i1': …` for a `[node, unit, …]`
-        mask (the period is named when `with_period`)."""
+        mask (the period is named when `with_period`), in `lang`."""
+        zh = lang == "zh"
         parts = []
         for n in self.order:
             if not mask[n].any():
@@ -155,16 +186,25 @@ class _Names:
                 f"{self.units[i]} {self.periods[t]}" if with_period else self.units[i]
                 for i, t in zip(u.tolist(), p.tolist(), strict=True)
             ]
-            parts.append(f"{self.node(n)}: {_capped(items, _CELLS)}")
-        return _capped(parts, _NODES, sep="; ", what=what)
+            colon = "：" if zh else ": "
+            parts.append(
+                f"{self.node(n, lang)}{colon}{_capped(items, _CELLS, lang=lang)}"
+            )
+        return _capped(parts, _NODES, sep="；" if zh else "; ", what=what, lang=lang)
 
-    def node_list(self, which: Sequence[int]) -> str:
-        return _capped([self.node(n) for n in self.order if n in which], _NODES)
+    def node_list(self, which: Sequence[int], lang: str = "en") -> str:
+        return _capped(
+            [self.node(n, lang) for n in self.order if n in which], _NODES, lang=lang
+        )
 
 
 def _count(mask: np.ndarray, noun: str) -> str:
     n = int(np.count_nonzero(mask))
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _n(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
 
 
 def _values(mask: np.ndarray, verb: bool = True) -> str:
@@ -174,10 +214,20 @@ def _values(mask: np.ndarray, verb: bool = True) -> str:
     return text if not verb else f"{text} {'is' if n == 1 else 'are'}"
 
 
-def _capped(items: list[str], limit: int, sep: str = ", ", what: str = "") -> str:
+#: The things `_capped` counts, in Chinese.
+_WHAT_ZH = {"indicators": "个指标", "nodes": "个节点", "": "项"}
+
+
+def _capped(
+    items: list[str], limit: int, sep: str = ", ", what: str = "", lang: str = "en"
+) -> str:
     shown = sep.join(items[:limit])
     if len(items) > limit:
-        shown += f"{sep}… ({len(items) - limit} more{' ' + what if what else ''})"
+        more = len(items) - limit
+        if lang == "zh":
+            shown += f"{sep}…（另 {more} {_WHAT_ZH.get(what, '项')}）"
+        else:
+            shown += f"{sep}… ({more} more{' ' + what if what else ''})"
     return shown
 
 
@@ -191,13 +241,21 @@ def _quadrant_gaps(
     no_previous[..., 1:] = present[..., 1:] & ~present[..., :-1]
     pct = spec.quadrant.growth == "pct"
     zero = growth.zero_base(S) if pct else np.zeros(S.shape, dtype=bool)
-    for mask, why, fix in (
-        (zero, "growth % is undefined (previous score ≤ 0)", _QUADRANT_FIX),
+    for mask, why, fix, why_zh, fix_zh in (
+        (
+            zero,
+            "growth % is undefined (previous score ≤ 0)",
+            _QUADRANT_FIX,
+            "增速无定义（上期得分 ≤ 0）",
+            _QUADRANT_FIX_ZH,
+        ),
         (
             no_previous,
             "there is no previous score to grow from",
             "give the unit data in both periods, or impute them (e.g. impute: "
             "{method: locf})",
+            "没有上期得分可供计算增速",
+            "请给该地区补齐两期的数据，或做插补（例如 impute: {method: locf}）",
         ),
     ):
         mask = mask & composite[:, None, None]
@@ -210,6 +268,9 @@ def _quadrant_gaps(
                 f"{names.cells(mask)}",
                 fix,
                 "quadrant-missing",
+                message_zh=f"{_n(mask)} 个有得分的地区因{why_zh}而没有象限："
+                f"{names.cells(mask, lang='zh')}",
+                hint_zh=fix_zh,
             )
 
 
@@ -236,6 +297,9 @@ def _group_gaps(groups: pl.DataFrame, log: IssueLog) -> None:
         f"{_values(np.ones(gaps.height))} left missing: {_capped(items, _CELLS * 2)}",
         _POSITIVE,
         "group-growth-zero-base",
+        message_zh=f"分组上期均值 ≤ 0 时其增速无定义，因此有 {gaps.height} 个值按缺失"
+        f"处理：{_capped(items, _CELLS * 2, lang='zh')}",
+        hint_zh=_POSITIVE_ZH,
     )
 
 
@@ -249,6 +313,7 @@ def _signed_scores(
         return
     zscore = any(spec.normalise_for(ind).method == "zscore" for ind in spec.indicators)
     why = " (z-scores are centred on 0)" if zscore else ""
+    why_zh = "（Z 分数以 0 为中心）" if zscore else ""
     log.warn(
         "scores: growth_pct",
         f"growth % is taken of scores that can be negative{why}, where it means "
@@ -258,6 +323,12 @@ def _signed_scores(
         "normalise onto a positive scale (zscore with mean: 100, sd: 10, or minmax "
         "with range: [1, 100])",
         "growth-of-signed-scores",
+        message_zh=f"对可能为负的得分{why_zh}计算增速没有意义：基数接近 0 时会得出 "
+        "+4800 % 这样的增速，从 −2 升到 −1 却显示为 −50 %："
+        f"{names.node_list(negative, 'zh')}",
+        hint_zh="请看得分变化量（`change`）并设置 quadrant: {growth: change}，"
+        "或标准化到正值区间（zscore 取 mean: 100, sd: 10，或 minmax 取 "
+        "range: [1, 100]）",
     )
 
 
@@ -280,13 +351,20 @@ def _zero_weight_groups(spec: IndexSpec, table: pl.DataFrame, log: IssueLog) -> 
             .filter(pl.col("total") <= 0)
         )
         for row in empty.iter_rows(named=True):
+            weight = spec.units.group_weight
             log.warn(
-                f"units: column '{spec.units.group_weight}'",
+                f"units: column '{weight}'",
                 f"every unit of group '{row['group']}' ({g.column}) has weight 0: "
                 f"{_capped(row['unit'], _CELLS * 2)}, so the group has no mean score "
                 "(n_units 0) in groups.csv",
                 f"give at least one of them a weight > 0 in "
-                f"'{spec.units.group_weight}', or drop units.group_weight for plain "
+                f"'{weight}', or drop units.group_weight for plain "
                 "means",
                 "group-zero-weight",
+                message_zh=f"分组 '{row['group']}'（{g.column}）的所有地区权重均为 0："
+                f"{_capped(row['unit'], _CELLS * 2, lang='zh')}，因此该组在 "
+                "groups.csv 中没有平均得分（n_units 为 0）",
+                hint_zh=f"请在 '{weight}' 中至少给其中一个地区 > 0 的权重，"
+                "或删去 units.group_weight 改用简单平均",
+                where_zh=f"units：列 '{weight}'",
             )

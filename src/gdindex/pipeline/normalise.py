@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gdindex.errors import IssueLog, examples
+from gdindex.errors import Bilingual, IssueLog, examples
 from gdindex.methods.normalise import (
     NORMALISERS,
     RatioSpec,
@@ -61,6 +61,9 @@ def normalise_values(
                         f"cannot be normalised {label}: {problem}; it is left missing",
                         "check the data, or use a fixed method such as goalposts",
                         "constant-indicator",
+                        message_zh=f"{label.zh}无法标准化：{problem.zh}；按缺失处理",
+                        hint_zh="请检查数据，或改用 goalposts 等固定阈值的方法",
+                        where_zh=f"指标 '{ind.id}'",
                     )
                 continue
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -79,6 +82,10 @@ def normalise_values(
                     "check those values (extreme magnitudes) and the reference, "
                     "or use minmax, rank or goalposts",
                     "non-finite",
+                    message_zh=f"指标 '{ind.id}'：用 {p.method} 标准化后，"
+                    f"{examples(cells, lang='zh')} 得不到有限数，按缺失处理",
+                    hint_zh="请检查这些数值（是否量级极端）和参照值，或改用 minmax、"
+                    "rank 或 goalposts",
                 )
                 got = np.where(lost, np.nan, got)
             out[:, cols, i] = got
@@ -93,7 +100,7 @@ def _scopes(
     where: Callable[[str], str],
     reported: set[str],
     log: IssueLog,
-) -> list[tuple[Any, np.ndarray, str]]:
+) -> list[tuple[Any, np.ndarray, Bilingual]]:
     """Return (period selector, reference values, label) per scope block."""
     unit_ref: int | None = None
     if isinstance(p, RatioSpec) and p.reference != "mean":
@@ -102,9 +109,15 @@ def _scopes(
                 log,
                 reported,
                 where("reference"),
-                f"reference unit '{p.reference}' has no data",
-                "use `mean` or the id of a unit in the data",
                 "unknown-unit",
+                Bilingual(
+                    f"reference unit '{p.reference}' has no data",
+                    f"参照地区 '{p.reference}' 没有数据",
+                ),
+                Bilingual(
+                    "use `mean` or the id of a unit in the data",
+                    "请使用 `mean`，或数据中某个地区的 id",
+                ),
             )
             return []
         unit_ref = units.index(p.reference)
@@ -113,10 +126,14 @@ def _scopes(
         return (block[unit_ref] if unit_ref is not None else block).ravel()
 
     if p.scope == "panel":
-        return [(slice(None), ref_of(x), "over the panel")]
+        return [(slice(None), ref_of(x), Bilingual("over the panel", "在整个面板上"))]
     if p.scope == "period":
         return [
-            ([j], ref_of(x[:, [j]]), f"in period {period!r}")
+            (
+                [j],
+                ref_of(x[:, [j]]),
+                Bilingual(f"in period {period!r}", f"在时期 {period!r} 中"),
+            )
             for j, period in enumerate(periods)
         ]
     if p.base_period not in periods:
@@ -124,19 +141,35 @@ def _scopes(
             log,
             reported,
             where("base_period"),
-            f"base period {p.base_period!r} is not among the periods {periods}",
-            "set base_period to a period with data",
             "bad-base-period",
+            Bilingual(
+                f"base period {p.base_period!r} is not among the periods {periods}",
+                f"基期 {p.base_period!r} 不在时期 {periods} 之中",
+            ),
+            Bilingual(
+                "set base_period to a period with data",
+                "请将 base_period 设为有数据的时期",
+            ),
         )
         return []
     b = periods.index(p.base_period)
-    return [(slice(None), ref_of(x[:, [b]]), f"in base period {p.base_period!r}")]
+    label = Bilingual(
+        f"in base period {p.base_period!r}", f"在基期 {p.base_period!r} 中"
+    )
+    return [(slice(None), ref_of(x[:, [b]]), label)]
 
 
 def _error_once(
-    log: IssueLog, reported: set[str], where: str, message: str, hint: str, code: str
+    log: IssueLog,
+    reported: set[str],
+    where: str,
+    code: str,
+    message: Bilingual,
+    hint: Bilingual,
 ) -> None:
     """Log an error for a spec key unless that key was already reported."""
     if where not in reported:
         reported.add(where)
-        log.error(where, message, hint, code)
+        log.error(
+            where, str(message), str(hint), code, message_zh=message.zh, hint_zh=hint.zh
+        )

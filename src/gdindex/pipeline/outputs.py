@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from gdindex.errors import Bilingual
 from gdindex.io import write_frames, write_set
 from gdindex.pipeline.result import IndexResult
 from gdindex.pipeline.stages import compute
@@ -308,7 +309,7 @@ def _write(
     written = write_set(
         out,
         writers,
-        f"the results to {out}",
+        Bilingual(f"the results to {out}", f"结果文件（{out}）"),
         owns=RESULT_FILES.__contains__,
         threads=3,
     )

@@ -225,7 +225,10 @@ def _denominate(
         missing = present & np.isnan(d)
         bad = zero | negative | missing
         # A negative population or GDP would flip the value's sign: never a rate.
-        for mask, what in ((negative, "negative"), (zero | missing, "0 or missing")):
+        for mask, what, what_zh in (
+            (negative, "negative", "为负"),
+            (zero | missing, "0 or missing", "为 0 或缺失"),
+        ):
             if mask.any():
                 shown = [
                     f"{units[u]} {periods[t]} ({ind.denominator} = {d[u, t]:g})"
@@ -240,6 +243,12 @@ def _denominate(
                     if what == "negative"
                     else "fill the denominator, or impute the indicator",
                     "bad-denominator",
+                    message_zh=f"{int(mask.sum())} 个数值的分母 '{ind.denominator}' "
+                    f"{what_zh}：{examples(shown, lang='zh')}；按缺失处理",
+                    hint_zh="请更正分母（符号或笔误？），或对该指标做插补"
+                    if what == "negative"
+                    else "请补齐分母，或对该指标做插补",
+                    where_zh=f"指标 '{ind.id}'",
                 )
         with np.errstate(invalid="ignore", divide="ignore"):
             y = np.where(bad, np.nan, x / d * ind.scale)
@@ -314,19 +323,33 @@ def _impute(
                 if empty
                 else ""
             )
+            why_zh = (
+                "；以下范围内没有可用于插补的数据："
+                + examples(_readable(empty, periods, "zh"), lang="zh")
+                if empty
+                else ""
+            )
             log.warn(
                 f"indicator '{ind.id}'",
                 f"{plural(left, 'missing value')} could not be imputed by "
                 f"{p.method}{why}",
                 "they stay missing; the parent is computed from the other children",
                 "not-imputed",
+                message_zh=f"{left} 个缺失值无法用 {p.method} 插补{why_zh}",
+                hint_zh="这些值仍为缺失；其上级节点将由其他子节点计算",
+                where_zh=f"指标 '{ind.id}'",
             )
     return out, methods
 
 
 def _readable(
-    empty: list[tuple[str | None, int]], periods: Sequence[Period]
+    empty: list[tuple[str | None, int]], periods: Sequence[Period], lang: str = "en"
 ) -> list[str]:
+    if lang == "zh":
+        return [
+            f"时期 {periods[j]}" if g is None else f"{periods[j]} 的分组 {g}"
+            for g, j in empty
+        ]
     return [
         f"period {periods[j]}" if g is None else f"group {g} in {periods[j]}"
         for g, j in empty
@@ -360,6 +383,9 @@ def _screen(
                 f"{period!r} (best: {coverage[:, j].max():.0%})",
                 "lower min_coverage, or impute first",
                 "screen-empty",
+                message_zh=f"时期 {period!r} 中没有哪个地区的指标覆盖率达到 "
+                f"{screen.min_coverage:.0%}（最高为 {coverage[:, j].max():.0%}）",
+                hint_zh="请调低 min_coverage，或先做插补",
             )
     out = values.copy()
     u, t = np.nonzero(drop)
@@ -383,6 +409,9 @@ def _screen(
         f"coverage {'is' if len(out_list) == 1 else 'are'} left out: {examples(shown)}",
         "they get no scores in those periods",
         "screened",
+        message_zh=f"覆盖率低于 {screen.min_coverage:.0%} 的 {len(out_list)} 个"
+        f"地区-时期未参与计算：{examples(shown, lang='zh')}",
+        hint_zh="它们在这些时期没有得分",
     )
     return out, out_list
 
@@ -401,14 +430,20 @@ def _treat(
         if p.method == "log":
             bad = ~np.isnan(x) & (x <= 0)
             if bad.any():
+                cells = _where(units, periods, bad)
                 log.error(
                     f"indicator '{ind.id}' (treat: log)",
                     f"{plural(int(bad.sum()), 'value')} ≤ 0 "
                     f"{'has' if int(bad.sum()) == 1 else 'have'} no logarithm: "
-                    f"{examples(_where(units, periods, bad))}",
+                    f"{examples(cells)}",
                     "use treat: {method: winsorise}, whose log fallback shifts the "
                     "values, or fix the data",
                     "non-positive",
+                    message_zh=f"{int(bad.sum())} 个 ≤ 0 的数值无法取对数："
+                    f"{examples(cells, lang='zh')}",
+                    hint_zh="请使用 treat: {method: winsorise}（其对数回退会先平移"
+                    "数值），或更正数据",
+                    where_zh=f"指标 '{ind.id}'（treat: log）",
                 )
                 continue
             if out is values:
@@ -446,6 +481,7 @@ def _treat(
             full[:, cols] = mask2
             period = None if p.scope == "panel" else periods[cols[0]]
             label = "" if period is None else f" in {period}"
+            label_zh = "" if period is None else f"（{period}）"
             steps.append(
                 StepSummary(
                     "treat",
@@ -464,5 +500,9 @@ def _treat(
                     + label,
                     "raise winmax or use fallback: log",
                     "still-skewed",
+                    message_zh=f"缩尾处理 {int(mask2.sum())} 个数值后仍然偏斜"
+                    + label_zh,
+                    hint_zh="请调高 winmax，或使用 fallback: log",
+                    where_zh=f"指标 '{ind.id}'",
                 )
     return out

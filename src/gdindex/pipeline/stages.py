@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from gdindex.errors import DataError, IssueLog, examples
+from gdindex.errors import DataError, IssueLog, examples, zh_text
 from gdindex.io import Dataset, load_data
 from gdindex.methods import growth
 from gdindex.methods.aggregate import aggregate_node
@@ -70,7 +70,7 @@ def compute(
     log = IssueLog()
     log.extend(i for i in check_spec(spec) if i.severity == "warning")
     for note in spec.override_notes:
-        log.warn("--set", note, code="override")
+        log.warn("--set", str(note), code="override", message_zh=zh_text(note))
     if dataset is None:
         dataset = load_data(spec, frames)
     log.extend(dataset.issues)
@@ -86,15 +86,15 @@ def compute(
         denominators=denominators_of(spec, dataset),
         groups=groups_of(spec, dataset),
     )
-    log.raise_if_errors(DataError, "cannot prepare the data")
+    log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
     prepared = prep.treated
     normalised = normalise_values(prepared, spec, units, periods, log)
-    log.raise_if_errors(DataError, "cannot normalise the data")
+    log.raise_if_errors(DataError, "cannot normalise the data", "无法完成数据标准化")
 
     nodes, node_values, derived = _aggregate_tree(
         spec, normalised, prepared, units, periods, log
     )
-    log.raise_if_errors(DataError, "cannot aggregate the tree")
+    log.raise_if_errors(DataError, "cannot aggregate the tree", "无法完成指标树聚合")
     # From here on nothing raises a DataError, and the arrays above are only read.
     builder = _Frames(spec, dataset, nodes, derived)
 
@@ -129,6 +129,9 @@ def compute(
             "score of almost 0); it is left missing",
             "use `change` for these, or normalise onto a range such as [1, 100]",
             "non-finite",
+            message_zh=f"{examples(cells, lang='zh')} 的增速过大，无法表示为数值"
+            "（上期得分几乎为 0），按缺失处理",
+            hint_zh="这些情况请看变化量（`change`），或标准化到 [1, 100] 这样的区间",
         )
         G = np.where(huge, np.nan, G)
     scores = builder.scores(S, R, C, G, growth.rank_changes(R))
@@ -248,6 +251,11 @@ def _warn_negative_by_construction(spec: IndexSpec, log: IssueLog) -> None:
         "normalisation is TOPSIS's), or normalise them with `minmax` (e.g. "
         "`range: [1, 100]`) so that scores stay positive",
         "negative-by-construction",
+        message_zh="对逆向指标做向量归一化会使每个地区的得分 ≤ 0，因此下列节点的均值"
+        f"（以及总指数）可能为负：{shown}",
+        hint_zh="请用 `aggregate: {method: topsis}` 聚合这些子节点（向量归一化是 "
+        "TOPSIS 所用的方法），或改用 `minmax` 标准化（例如 `range: [1, 100]`），"
+        "使得分保持为正",
     )
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gdindex.errors import Issue, IssueLog, MethodError
+from gdindex.errors import Issue, IssueLog, MethodError, zh_text
 from gdindex.methods.ahp import AhpResult, ahp_hint
 from gdindex.methods.weighting import (
     DATA_DRIVEN,
@@ -192,7 +192,9 @@ def _component(
     if values is None:
         raise MethodError(
             f"the {method} weights of '{node}' need the data: compute the index "
-            "(gdindex.compute) to derive them"
+            "(gdindex.compute) to derive them",
+            message_zh=f"'{node}' 的 {method} 权重需要数据：请先计算指数"
+            "（gdindex.compute）再推导",
         )
     if params.pool == "base" and params.base_period not in values.periods:
         log.error(
@@ -201,6 +203,9 @@ def _component(
             f"{values.periods}",
             "use one of the periods of the data",
             "bad-base-period",
+            message_zh=f"base_period {params.base_period!r} 不在时期 "
+            f"{values.periods} 之中",
+            hint_zh="请使用数据中的某个时期",
         )
         return Component(method, _dump(params), fallback, share)
     X = values.pool(method, params)
@@ -214,6 +219,9 @@ def _component(
             "has two values in the pool",
             _HINTS.get(method),
             "bad-weights",
+            message_zh=f"无法为 '{node}' 的子节点推导 {method} 权重：没有哪个子节点"
+            "在样本池中有两个以上的值",
+            hint_zh=_HINTS_ZH.get(method),
         )
         return Component(method, _dump(params), fallback, share)
     for child, ok in zip(children, usable, strict=True):
@@ -225,17 +233,24 @@ def _component(
                 "normalised)",
                 "drop the indicator, or weight this node another way",
                 "zero-weight",
+                message_zh=f"在 '{node}' 的 {method} 权重中，'{child}' 的权重为 0："
+                "它在样本池中不足两个值（常数指标无法标准化）",
+                hint_zh=_ZERO_WEIGHT_ZH,
             )
     try:
         w = np.zeros(len(children))
         w[usable] = WEIGHTS.get(method).fn(nominal[usable], X[:, usable], params)
     except ValueError as exc:
+        kids = list(np.asarray(children)[usable])
         log.error(
             where,
             f"cannot derive {method} weights for the children of '{node}': "
-            f"{_named(str(exc), list(np.asarray(children)[usable]))}",
+            f"{_named(str(exc), kids)}",
             _HINTS.get(method),
             "bad-weights",
+            message_zh=f"无法为 '{node}' 的子节点推导 {method} 权重："
+            f"{_named(zh_text(exc) or str(exc), kids)}",
+            hint_zh=_HINTS_ZH.get(method),
         )
         return Component(method, _dump(params), fallback, share)
     rows = int((~np.isnan(X)).any(axis=1).sum())
@@ -247,6 +262,9 @@ def _component(
                 "constant over the pool (or carries no information)",
                 "drop the indicator, or weight this node another way",
                 "zero-weight",
+                message_zh=f"在 '{node}' 的 {method} 权重中，'{child}' 的权重为 0："
+                "它在样本池中为常数（或不含信息）",
+                hint_zh=_ZERO_WEIGHT_ZH,
             )
     return Component(method, _dump(params), w, share, rows)
 
@@ -268,6 +286,8 @@ def _ahp_component(
             f"AHP weights of '{node}': {exc}",
             ahp_hint(str(exc)),
             "bad-ahp",
+            message_zh=f"'{node}' 的层次分析法权重：{zh_text(exc) or exc}",
+            hint_zh=ahp_hint(str(exc), "zh"),
         )
         return Component("ahp", _dump(params), fallback, share)
     return Component("ahp", _dump(params), result.weights, share, ahp=result)
@@ -287,14 +307,29 @@ _HINTS = {
 }
 
 
+_HINTS_ZH = {
+    "entropy": "熵权法要求每个子节点在样本池中至少有两个值；prenormalise: false 时"
+    "数值须 ≥ 0",
+    "cv": "变异系数法使用原始值，须为正数：含 0 或负值的指标请改用熵权法或 CRITIC 法",
+    "critic": "CRITIC 法要求子节点有变化：请删去常数子节点，或改用其他方法",
+    "sd": "标准差法要求子节点有变化：请删去常数子节点，或改用其他方法",
+    "pca": "主成分法要求第一主成分唯一：子节点互不相关或为常数时，请改用熵权法或 "
+    "CRITIC 法",
+}
+_ZERO_WEIGHT_ZH = "请删去该指标，或改用其他方式为该节点赋权"
+
+
 def _named(message: str, children: Sequence[str]) -> str:
-    """Replace `column j` in a weighting message by the child's id."""
+    """Replace `column j` (`第 j 列`) in a weighting message by the child's id."""
 
     def name(match: re.Match[str]) -> str:
-        j = int(match.group(1))
-        return f"child '{children[j]}'" if j < len(children) else match.group(0)
+        j = int(match.group(1) or match.group(2))
+        if j >= len(children):
+            return match.group(0)
+        zh = match.group(2) is not None
+        return f"子节点 '{children[j]}'" if zh else f"child '{children[j]}'"
 
-    return re.sub(r"column (\d+)", name, message)
+    return re.sub(r"column (\d+)|第 (\d+) 列", name, message)
 
 
 # --------------------------------------------------------------------------- tree
@@ -318,7 +353,8 @@ def child_weights(spec: IndexSpec, node: NodeSpec) -> np.ndarray:
     log = IssueLog()
     found = node_weights(spec, node, "", None, log)
     if log.errors:
-        raise MethodError(log.errors[0].message)
+        first = log.errors[0]
+        raise MethodError(first.message, message_zh=first.in_lang("zh").message)
     return found.weights
 
 

@@ -20,7 +20,7 @@ import polars as pl
 from gdindex.analysis.audit import AuditResult
 from gdindex.report.audit import KIND_NAMES, num
 from gdindex.report.charts.plots import chart_config
-from gdindex.report.charts.svg import to_svg
+from gdindex.report.charts.svg import render_into, rendering_beside
 from gdindex.report.document import Block, Figure, Para, Section, Table
 
 LABELS = {
@@ -199,6 +199,11 @@ def importance_chart(audit: AuditResult, lang: str = "zh") -> Any:
 
 def audit_section(audit: AuditResult, lang: str = "zh") -> Section:
     """The report section of `audit`: α table, heatmaps, importance chart, flags."""
+    with rendering_beside():  # its charts render in the process beside this one
+        return _audit_section(audit, lang)
+
+
+def _audit_section(audit: AuditResult, lang: str) -> Section:
     when = _t("pooled", lang) if audit.pooled else str(audit.period)
     blocks: list[Block] = [Para(f"{_t('intro', lang)} ({when})")]
     message = "message" if lang == "en" else "message_zh"
@@ -231,27 +236,27 @@ def audit_section(audit: AuditResult, lang: str = "zh") -> Section:
             continue
         name = audit.node_name(node, lang)
         figure_name = f"audit-corr-{i}"
-        blocks.append(
-            Figure(
-                name=figure_name,
-                kind="audit-heatmap",
-                caption=_t("heatmap", lang).format(name),
-                svg=to_svg(heatmap(audit, node, lang), figure_name),
-            )
+        figure = Figure(
+            name=figure_name,
+            kind="audit-heatmap",
+            caption=_t("heatmap", lang).format(name),
+            svg="",
         )
+        render_into(heatmap(audit, node, lang), figure_name, figure)
+        blocks.append(figure)
     if (
         audit.importance.filter(pl.col("relation") == "child")["main_effect_share"]
         .drop_nulls()
         .len()
     ):
-        blocks.append(
-            Figure(
-                name="audit-importance",
-                kind="audit-importance",
-                caption=_t("importance", lang),
-                svg=to_svg(importance_chart(audit, lang), "audit-importance"),
-            )
+        figure = Figure(
+            name="audit-importance",
+            kind="audit-importance",
+            caption=_t("importance", lang),
+            svg="",
         )
+        render_into(importance_chart(audit, lang), "audit-importance", figure)
+        blocks.append(figure)
     advice = "advice" if lang == "en" else "advice_zh"
     if audit.flags.is_empty():
         blocks.append(Para(_t("none", lang)))

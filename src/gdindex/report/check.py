@@ -260,12 +260,13 @@ def issue_table(issues: Sequence[Issue], lang: str = "zh") -> Table:
     table.add_column(t("hint", lang), style="dim", ratio=2)
     for issue in ordered:
         style = "red" if issue.severity == "error" else "yellow"
+        shown = issue.in_lang(lang)
         table.add_row(
             Text(t(issue.severity, lang), style=style),
             issue.code,
-            issue.where,
-            issue.message,
-            issue.hint or "",
+            shown.where,
+            shown.message,
+            shown.hint or "",
         )
     return table
 

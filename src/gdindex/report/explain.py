@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.explain import Explanation
+from gdindex.errors import text_in
 from gdindex.report.terminal import fmt_growth as signed
 from gdindex.report.terminal import fmt_num as num
 from gdindex.report.terminal import fmt_rank_change as moved
@@ -173,7 +174,7 @@ def render_explanation(
     strongest and weakest indicators, and history."""
     console.print(headline(ex, lang))
     for note in ex.notes:
-        console.print(Text(note, style="yellow"))
+        console.print(Text(text_in(note, lang), style="yellow"))
     console.print(nodes_table(ex, lang))
     console.print(contributions_table(ex, lang, top))
     if not ex.additive:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -31,9 +32,56 @@ def left_out_label(key: str, lang: str) -> str:
 
 
 def natural_width(console: Console, table: Table) -> int:
-    """The width the table takes when nothing wraps or shrinks."""
+    """The width the table takes when nothing wraps or shrinks (terminal cells).
+
+    Tables of plain cells (text without markup, as the renderers build them) are
+    measured from their strings, as Rich would measure them (`Table.__rich_measure__`:
+    each column's widest line plus its padding, clamped to its min/max width, plus
+    the box's edges and separators) but without rendering every cell into segments;
+    anything else is left to Rich.
+    """
+    width = _plain_width(table)
+    if width is not None:
+        return width
     options = console.options.update_width(100_000)
     return Measurement.get(console, options, table).maximum
+
+
+def _plain_width(table: Table) -> int | None:
+    if table.width is not None or table.collapse_padding:
+        return None
+    total = table._extra_width
+    for column in table.columns:
+        pad = table._get_padding_width(column._index)
+        if column.width is not None:
+            total += column.width + pad
+            continue
+        cells = list(column.cells)
+        if table.show_header:
+            cells.append(column.header)
+        if table.show_footer:
+            cells.append(column.footer)
+        widest = 0
+        for cell in cells:
+            if isinstance(cell, Text):
+                plain = cell.plain
+            elif isinstance(cell, str) and "[" not in cell and ":" not in cell:
+                plain = cell  # no markup or emoji code that Rich would replace
+            else:
+                return None
+            for line in plain.splitlines():
+                widest = max(widest, cell_len(line))
+        if not cells:
+            return None
+        widest += pad
+        if column.min_width is not None:
+            widest = max(widest, column.min_width + pad)
+        if column.max_width is not None:
+            widest = min(widest, column.max_width + pad)
+        total += widest
+    if table.min_width is not None:
+        total = max(total, table.min_width)
+    return total
 
 
 def fits(console: Console, table: Table) -> bool:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdindex.errors import GdindexError, Issue
+from gdindex.errors import Bilingual, GdindexError, Issue
 from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.pipeline.outputs import manifest
 from gdindex.report.charts import fonts, plots, svg
-from gdindex.report.document import Document, Section, to_html, to_markdown
+from gdindex.report.document import Document, Figure, Section, to_html, to_markdown
 from gdindex.report.sections import View, report_document
 from gdindex.spec import Period
 
@@ -60,29 +60,50 @@ def build_report(
     Raises:
         GdindexError: `period` is not one of the result's periods.
     """
+    report, charts = _build(result, lang, period, with_time, extra)
+    charts.finish()
+    return report
+
+
+def _build(
+    result: IndexResult,
+    lang: str,
+    period: Period | None,
+    with_time: bool,
+    extra: Sequence[Section],
+) -> tuple[Report, svg.Batch]:
+    """`build_report`'s report, its figures' SVGs still rendering in the batch
+    (in the vl-convert process beside this one): `finish()` it to fill them in."""
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     period = result.latest_period if period is None else period
     if period not in result.periods:
+        known = ", ".join(str(p) for p in result.periods)
         raise GdindexError(
             f"period {period!r} is not in the data",
             [
                 Issue(
                     "--period",
                     f"unknown period {period!r}",
-                    f"use one of: {', '.join(str(p) for p in result.periods)}",
+                    f"use one of: {known}",
+                    message_zh=f"未知的时期 {period!r}",
+                    hint_zh=f"请使用以下时期之一：{known}",
                 )
             ],
+            message_zh=f"数据中没有时期 {period!r}",
         )
     meta = _manifest(result, lang, period, with_time)
     svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
     try:
-        doc = report_document(View(result, period, lang), meta)
+        # each chart goes to the vl-convert process beside this one as it is made,
+        # and renders while the rest of the report is built
+        with svg.collecting(svg.Batch()) as charts:
+            doc = report_document(View(result, period, lang), meta)
     finally:
         svg.measure_text_with(None)
     # sections asked for with `--with` go before the notes and the manifest
     doc.sections[-2:-2] = list(extra)
-    return Report(doc, period, lang, meta)
+    return Report(doc, period, lang, meta), charts
 
 
 def _chart_texts(result: IndexResult) -> list[str]:
@@ -148,36 +169,50 @@ def write_report(
     from gdindex.io import write_set
     from gdindex.report.workbook import write_workbook
 
-    report = build_report(result, lang, period, with_time, extra)
-    html_text, md_text = report.html(), report.markdown()
-    svgs = report.charts()
+    report, charts = _build(result, lang, period, with_time, extra)
+
+    def charted(make: Callable[[], str]) -> Callable[[], str]:
+        def text() -> str:
+            charts.finish()
+            return make()
+
+        return text
+
     writers: dict[str, Callable[[Path], None]] = {
-        "report.html": _text_writer(html_text),
-        "report.md": _text_writer(md_text),
+        # the workbook first: it is written while the charts are still rendering
         "report.xlsx": lambda path: _ignore(
             write_workbook(result, path, lang, report.period)
         ),
+        "report.html": _text_writer(charted(report.html)),
+        "report.md": _text_writer(report.markdown),
     }
-    for name, text in svgs.items():
-        writers[name] = _text_writer(text)
+    for figure in report.document.figures():
+        name = f"{CHART_DIR}/{figure.name}.svg"
+        writers[name] = _text_writer(charted(_svg_of(figure)))
     out = Path(out_dir)
     # The report's files and its charts folder are one set: charts an earlier
     # report used and this one does not are not carried over.
-    return write_set(
-        out, writers, f"the report to {out}", owns=REPORT_FILES.__contains__
-    )
+    what = Bilingual(f"the report to {out}", f"报告文件（{out}）")
+    written = write_set(out, writers, what, owns=REPORT_FILES.__contains__)
+    first = ["report.html", "report.md", "report.xlsx"]
+    return [out / name for name in first] + written[len(first) :]
 
 
 #: The names a report set owns in its directory.
 REPORT_FILES = frozenset({"report.html", "report.md", "report.xlsx", CHART_DIR})
 
 
+def _svg_of(figure: Figure) -> Callable[[], str]:
+    return lambda: figure.svg
+
+
 def _ignore(_: object) -> None:
     """A writer returns nothing; the workbook's writer returns its path."""
 
 
-def _text_writer(text: str) -> Callable[[Path], None]:
+def _text_writer(make: Callable[[], str]) -> Callable[[Path], None]:
     def write(path: Path) -> None:
+        text = make()
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdindex.analysis.sensitivity import SensitivityResult
+from gdindex.errors import text_in
 from gdindex.report.terminal import unit_label
 
 LABELS = {
@@ -123,7 +124,7 @@ def failure_table(result: SensitivityResult, lang: str) -> Table | None:
     table.add_column(t("reason", lang), overflow="fold", max_width=64)
     table.add_column(t("count", lang), justify="right")
     for reason, count in result.failed.items():
-        table.add_row(reason, str(count))
+        table.add_row(text_in(reason, lang), str(count))
     return table
 
 
@@ -248,4 +249,4 @@ def render_sensitivity(
     if result.notes:
         console.print(f"{t('notes', lang)}:", style="yellow")
         for note in result.notes:
-            console.print(f"  {note}", style="yellow")
+            console.print(f"  {text_in(note, lang)}", style="yellow")

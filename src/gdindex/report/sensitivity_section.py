@@ -19,8 +19,9 @@ import altair as alt
 import polars as pl
 
 from gdindex.analysis.sensitivity import SensitivityResult
+from gdindex.errors import text_in
 from gdindex.report.charts import plots as charts
-from gdindex.report.charts.svg import to_svg
+from gdindex.report.charts.svg import render_into, rendering_beside
 from gdindex.report.document import Bullets, Figure, Para, Section, Table
 from gdindex.report.sensitivity import explanations, runs_line, title
 
@@ -154,16 +155,28 @@ def sobol_chart(result: SensitivityResult, lang: str = "zh") -> Any:
 
 
 def _figure(name: str, kind: str, caption: str, chart: Any) -> Figure:
-    return Figure(name=name, kind=kind, caption=caption, svg=to_svg(chart, name))
+    figure = Figure(name=name, kind=kind, caption=caption, svg="")
+    render_into(chart, name, figure)
+    return figure
 
 
 def sensitivity_section(result: SensitivityResult, lang: str = "zh") -> Section:
     """The report section: the runs, the rank-interval chart, and for sobol the
     indices chart, table and sentences."""
+    with rendering_beside():  # its charts render in the process beside this one
+        return _sensitivity_section(result, lang)
+
+
+def _sensitivity_section(result: SensitivityResult, lang: str) -> Section:
     blocks: list[Any] = [Para(f"{title(result, lang)}. {runs_line(result, lang)}")]
     if result.failed:
         blocks.append(
-            Bullets([f"{reason} ({count})" for reason, count in result.failed.items()])
+            Bullets(
+                [
+                    f"{text_in(reason, lang)} ({count})"
+                    for reason, count in result.failed.items()
+                ]
+            )
         )
     blocks.append(
         _figure(
@@ -200,7 +213,7 @@ def sensitivity_section(result: SensitivityResult, lang: str = "zh") -> Section:
         )
         blocks.append(Bullets(explanations(result, lang)))
     if result.notes:
-        blocks.append(Bullets(list(result.notes)))
+        blocks.append(Bullets([text_in(note, lang) for note in result.notes]))
     return Section("sensitivity", _t("section", lang), blocks)
 
 

@@ -403,7 +403,7 @@ def issues_panel(issues: Sequence[Issue], lang: str = "zh") -> Panel | None:
     """Warnings as a yellow panel (None when there are none)."""
     if not issues:
         return None
-    lines = [Text(f"• {issue}", style="yellow") for issue in issues]
+    lines = [Text(f"• {issue.line(lang)}", style="yellow") for issue in issues]
     return Panel(
         Group(*lines),
         title=f"{t('warnings', lang)} ({len(issues)})",
@@ -463,24 +463,28 @@ def render_issues(
         severity = (
             t(issue.severity, lang) if issue.severity in LABELS else issue.severity
         )
+        shown = issue.in_lang(lang)
         table.add_row(
             Text(severity, style=style),
-            issue.where,
-            issue.message,
-            issue.hint or "",
+            shown.where,
+            shown.message,
+            shown.hint or "",
         )
     console.print(table)
 
 
-def render_error(error: GdindexError, console: Console) -> None:
-    """Print an error and every issue it carries as a red panel."""
-    head = str(error).splitlines()[0]
+def render_error(error: GdindexError, console: Console, lang: str = "zh") -> None:
+    """Print an error and every issue it carries as a red panel, in `lang`."""
+    head = error.headline(lang).splitlines()[0]
     body: list[Any] = [Text(head, style="bold red")]
+    colon, hint = ("：", "建议：") if lang == "zh" else (": ", "hint: ")
     for issue in error.issues:
+        shown = issue.in_lang(lang)
         line = Text("• ", style="red")
-        line.append(issue.where, style="bold")
-        line.append(f": {issue.message}")
-        if issue.hint:
-            line.append(f"\n  hint: {issue.hint}", style="dim")
+        line.append(shown.where, style="bold")
+        line.append(f"{colon}{shown.message}" if shown.where else shown.message)
+        if shown.hint:
+            line.append(f"\n  {hint}{shown.hint}", style="dim")
         body.append(line)
-    console.print(Panel(Group(*body), title="error", border_style="red", expand=False))
+    title = t("error", lang)
+    console.print(Panel(Group(*body), title=title, border_style="red", expand=False))

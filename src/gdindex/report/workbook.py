@@ -25,7 +25,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from rich.cells import cell_len
 from xlsxwriter.exceptions import XlsxWriterException  # type: ignore[import-untyped]
 
-from gdindex.errors import Issue, OutputError
+from gdindex.errors import Bilingual, Issue, OutputError
 from gdindex.io import output_error, write_atomic
 from gdindex.pipeline import STAGES, IndexResult, NodeInfo
 from gdindex.pipeline.outputs import manifest
@@ -582,17 +582,25 @@ def write_workbook(
             f"{s.height + 1} rows × {len(s.columns)} columns do not fit in a sheet "
             f"(Excel's limit: {EXCEL_MAX_ROWS} × {EXCEL_MAX_COLUMNS})",
             "use the CSV or Parquet outputs (--format) for tables this large",
+            message_zh=f"{s.height + 1} 行 × {len(s.columns)} 列超出了工作表的容量"
+            f"（Excel 上限：{EXCEL_MAX_ROWS} × {EXCEL_MAX_COLUMNS}）",
+            hint_zh="这么大的表请使用 CSV 或 Parquet 输出（--format）",
         )
         for s in layout
         if s.height + 1 > EXCEL_MAX_ROWS or len(s.columns) > EXCEL_MAX_COLUMNS
     ]
     if too_big:
-        raise OutputError(f"the result is too large for {path.name}", too_big)
+        raise OutputError(
+            f"the result is too large for {path.name}",
+            too_big,
+            message_zh=f"结果过大，无法写入 {path.name}",
+        )
 
     def write(target: Path) -> None:
         _write_book(target, result, layout, lang)
 
+    what = Bilingual(f"the workbook {path}", f"工作簿（{path}）")
     try:
-        return write_atomic(path.parent, {path.name: write}, f"the workbook {path}")[0]
+        return write_atomic(path.parent, {path.name: write}, what)[0]
     except XlsxWriterException as exc:
-        raise output_error(f"the workbook {path}", path, exc) from exc
+        raise output_error(what, path, exc) from exc

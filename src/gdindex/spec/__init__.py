@@ -55,6 +55,7 @@ from gdindex.spec.models import (
     node_paths,
 )
 from gdindex.spec.schema import spec_json_schema
+from gdindex.spec.wording import pydantic_words
 
 __all__ = [
     "DATA_DRIVEN",
@@ -103,5 +104,6 @@ __all__ = [
     "load_spec",
     "merge_method",
     "node_paths",
+    "pydantic_words",
     "spec_json_schema",
 ]

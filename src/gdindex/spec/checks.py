@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from gdindex.errors import Issue, IssueLog
+from gdindex.errors import Issue, IssueLog, zh_text
 from gdindex.methods.ahp import ahp_hint
 from gdindex.methods.weighting import ahp_result, method_chain
 from gdindex.spec.models import IndexSpec, NodeSpec, Period, node_paths
@@ -26,6 +26,8 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
                     f"base_period {base!r} is not one of the periods {spec.periods}",
                     "use one of the listed periods",
                     "bad-base-period",
+                    message_zh=f"base_period {base!r} 不在时期 {spec.periods} 之中",
+                    hint_zh="请使用所列时期之一",
                 )
     _check_preparation(spec, log)
     _check_weights(spec, log)
@@ -34,6 +36,8 @@ def check_spec(spec: IndexSpec) -> list[Issue]:
             "units.group_weight",
             "group_weight is set but no groups are declared",
             "add units.groups or remove group_weight",
+            message_zh="设置了 group_weight，但没有声明任何分组",
+            hint_zh="请添加 units.groups，或删除 group_weight",
         )
     return log.issues
 
@@ -55,12 +59,17 @@ def _check_weights(spec: IndexSpec, log: IssueLog) -> None:
                     key = f"{at}.matrix:{node.id}"
                     if key not in reported:
                         reported.add(key)
-                        used = "" if at.startswith(path) else f" (used by '{node.id}')"
+                        mine = at.startswith(path)
+                        used = "" if mine else f" (used by '{node.id}')"
+                        used_zh = "" if mine else f"（用于 '{node.id}'）"
                         log.error(
                             f"{at}.matrix",
                             f"AHP weights of '{node.id}'{used}: {exc}",
                             ahp_hint(str(exc)),
                             "bad-ahp",
+                            message_zh=f"'{node.id}' 的层次分析法权重{used_zh}："
+                            f"{zh_text(exc) or exc}",
+                            hint_zh=ahp_hint(str(exc), "zh"),
                         )
                 else:
                     if result.cr > 0.1:
@@ -70,6 +79,9 @@ def _check_weights(spec: IndexSpec, log: IssueLog) -> None:
                             f"(CR = {result.cr:.3f} > 0.1), accepted by max_cr "
                             f"{params.max_cr}",
                             code="ahp-inconsistent",
+                            message_zh=f"'{node.id}' 的层次分析法判断不一致"
+                            f"（CR = {result.cr:.3f} > 0.1），因 max_cr 为 "
+                            f"{params.max_cr} 而予以接受",
                         )
             base = getattr(params, "base_period", None)
             if spec.periods is not None and base is not None:
@@ -81,19 +93,24 @@ def _check_weights(spec: IndexSpec, log: IssueLog) -> None:
                         f"{spec.periods}",
                         "use one of the listed periods",
                         "bad-base-period",
+                        message_zh=f"base_period {base!r} 不在时期 {spec.periods} 之中",
+                        hint_zh="请使用所列时期之一",
                     )
         if all(p.method != "explicit" for p in chain):
             kids = node.children or []
             set_weights = [c.id for c in kids if c.weight != kids[0].weight]
             if set_weights:
                 set_weights = [c.id for c in kids]
+                methods = "+".join(p.method for p in chain)
                 log.warn(
                     f"{path}.children",
                     f"the `weight` of {', '.join(set_weights)} is ignored: the "
-                    f"children of '{node.id}' are weighted by "
-                    f"{'+'.join(p.method for p in chain)}",
+                    f"children of '{node.id}' are weighted by {methods}",
                     "remove the weights, or combine with `explicit` to use them",
                     "ignored-weights",
+                    message_zh=f"{', '.join(set_weights)} 的 `weight` 不起作用："
+                    f"'{node.id}' 的子节点按 {methods} 赋权",
+                    hint_zh="请删除这些权重，或与 `explicit` 组合使用",
                 )
 
 
@@ -127,6 +144,10 @@ def _check_preparation(spec: IndexSpec, log: IssueLog) -> None:
                     "declare the grouping column in units.groups (e.g. groups: "
                     "[region]) or set `group:`",
                     "missing-group",
+                    message_zh=f"{params.method} 插补需要分组，但 `units.groups` "
+                    "没有声明任何分组",
+                    hint_zh="请在 units.groups 中声明分组列（例如 groups: [region]），"
+                    "或设置 `group:`",
                 )
             elif group not in columns:
                 reported.add(where)
@@ -138,12 +159,18 @@ def _check_preparation(spec: IndexSpec, log: IssueLog) -> None:
                     if close
                     else "add the column to units.groups",
                     "unknown-group",
+                    message_zh=f"分组 '{group}' 不在 units.groups {columns} 之中",
+                    hint_zh=f"是否想写 '{close[0]}'？"
+                    if close
+                    else "请把该列加入 units.groups",
                 )
         if ind.denominator is not None and ind.denominator == ind.id:
             log.error(
                 f"indicators[{i}].denominator",
                 f"indicator '{ind.id}' is divided by itself",
                 "name another column, e.g. population",
+                message_zh=f"指标 '{ind.id}' 以自身为分母",
+                hint_zh="请指定另一列，例如 population（人口）",
             )
 
 
@@ -166,6 +193,9 @@ def check_structure(data: Mapping[str, Any], log: IssueLog) -> None:
                 f"duplicate indicator id '{ind_id}' (also indicators[{seen[ind_id]}])",
                 "give every indicator a unique id",
                 "duplicate-id",
+                message_zh=f"指标 id '{ind_id}' 重复"
+                f"（另见 indicators[{seen[ind_id]}]）",
+                hint_zh="请给每个指标一个唯一的 id",
             )
         seen.setdefault(ind_id, i)
         ids.append(ind_id)
@@ -181,6 +211,8 @@ def check_structure(data: Mapping[str, Any], log: IssueLog) -> None:
             "the tree root has no children",
             "the root is the index: give it pillars or indicators as children",
             "empty-tree",
+            message_zh="指标树的根节点没有子节点",
+            hint_zh="根节点即总指数：请给它添加分指数或指标作为子节点",
         )
         return
     leaves: dict[str, str] = {}
@@ -193,6 +225,8 @@ def check_structure(data: Mapping[str, Any], log: IssueLog) -> None:
                 f"indicator '{ind_id}' is declared but not used in the tree",
                 "add it to a node's children or remove it",
                 "unused-indicator",
+                message_zh=f"指标 '{ind_id}' 已声明，但指标树中没有使用",
+                hint_zh="请把它加入某个节点的子节点，或删除该指标",
             )
 
 
@@ -240,6 +274,10 @@ def _check_node(
                 f"leaf '{node_id}' is not a declared indicator",
                 hint,
                 "unknown-indicator",
+                message_zh=f"叶节点 '{node_id}' 不是已声明的指标",
+                hint_zh=f"是否想写 '{close[0]}'？"
+                if close
+                else "请在 indicators 中声明它",
             )
         if node_id in leaves:
             log.error(
@@ -248,6 +286,9 @@ def _check_node(
                 f"(also at {leaves[node_id]})",
                 "use each indicator once",
                 "duplicate-id",
+                message_zh=f"指标 '{node_id}' 在指标树中出现了两次"
+                f"（另见 {leaves[node_id]}）",
+                hint_zh="每个指标只能使用一次",
             )
         leaves.setdefault(node_id, where)
         extra = [k for k in ("name", "aggregate", "weights") if node.get(k)]
@@ -256,6 +297,9 @@ def _check_node(
                 where,
                 f"leaf '{node_id}' sets {', '.join(extra)}, which leaves cannot take",
                 "set names and methods on the indicator in `indicators`",
+                message_zh=f"叶节点 '{node_id}' 设置了 {', '.join(extra)}，"
+                "叶节点不能设置这些",
+                hint_zh="请在 `indicators` 中为该指标设置名称和方法",
             )
         return
     if node_id in indicators:
@@ -264,6 +308,8 @@ def _check_node(
             f"'{node_id}' is both a tree node and an indicator",
             "rename the node",
             "duplicate-id",
+            message_zh=f"'{node_id}' 既是指标树节点又是指标",
+            hint_zh="请给该节点改名",
         )
     if node_id in nodes:
         log.error(
@@ -271,6 +317,8 @@ def _check_node(
             f"duplicate node id '{node_id}' (also at {nodes[node_id]})",
             "give every node a unique id",
             "duplicate-id",
+            message_zh=f"节点 id '{node_id}' 重复（另见 {nodes[node_id]}）",
+            hint_zh="请给每个节点一个唯一的 id",
         )
     nodes.setdefault(node_id, where)
     if not isinstance(children, list):
@@ -278,7 +326,11 @@ def _check_node(
     kids = [{"id": c} if isinstance(c, str) else c for c in children]
     kids_ok = [c for c in kids if isinstance(c, dict)]
     if not kids:
-        log.error(f"{where}.children", f"node '{node_id}' has no children")
+        log.error(
+            f"{where}.children",
+            f"node '{node_id}' has no children",
+            message_zh=f"节点 '{node_id}' 没有子节点",
+        )
         return
     own = node.get("weights")
     method = own.get("method") if isinstance(own, dict) else default_method
@@ -294,6 +346,8 @@ def _check_node(
             f"the weights of the children of '{node_id}' sum to 0",
             "give at least one child a positive weight",
             "zero-weights",
+            message_zh=f"'{node_id}' 的子节点权重之和为 0",
+            hint_zh="请至少给一个子节点正的权重",
         )
     for i, child in enumerate(kids):
         if isinstance(child, dict):

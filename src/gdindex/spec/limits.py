@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gdindex.errors import Issue, SpecError
+from gdindex.errors import Bilingual, Issue, SpecError
 
 #: The deepest nesting a spec may have (a real spec is ~10 levels deep).
 MAX_DEPTH = 64
@@ -71,7 +71,9 @@ def check_value_shape(value: Any, where: str) -> None:
             stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(item))
         elif isinstance(item, int) and not isinstance(item, bool):
             if abs(item) > sys.float_info.max:
-                digits = len(str(abs(item))) if abs(item) < 10**4000 else "over 4000"
+                big = abs(item) < 10**4000
+                digits = len(str(abs(item))) if big else "over 4000"
+                digits_zh = len(str(abs(item))) if big else "超过 4000"
                 raise SpecError(
                     f"{where}: a number too large",
                     [
@@ -82,8 +84,13 @@ def check_value_shape(value: Any, where: str) -> None:
                             "write an ordinary number (weights are relative: 2 and 1 "
                             "weigh as 2000 and 1000)",
                             code="number-too-large",
+                            message_zh=f"{digits_zh} 位的整数超出了 gdindex 能计算的"
+                            "最大值（约 1.8e308）",
+                            hint_zh="请写普通大小的数（权重是相对的：2 与 1 和 "
+                            "2000 与 1000 效果相同）",
                         )
                     ],
+                    message_zh=f"{where}：数值过大",
                 )
 
 
@@ -98,8 +105,12 @@ def _too_deep(where: str) -> SpecError:
                 "a spec's tree is a few levels deep: flatten the value, or write it "
                 "out instead of using a recursive alias",
                 code="too-deep",
+                message_zh=f"数值嵌套超过 {MAX_DEPTH} 层（或有别名引用自身）",
+                hint_zh="指标体系通常只有几层：请把该值展平，或直接写出，"
+                "不要使用递归别名",
             )
         ],
+        message_zh=f"{where}：配置文件嵌套过深",
     )
 
 
@@ -114,12 +125,17 @@ def _too_big(where: str) -> SpecError:
                 "write the values out instead of nesting aliases inside aliases; "
                 "a spec of a few thousand indicators stays far below the limit",
                 code="too-large",
+                message_zh=f"配置文件展开后超过 {MAX_NODES:,} 个值（YAML 别名每使用"
+                "一次计一次）",
+                hint_zh="请直接写出各值，不要在别名里再嵌套别名；即使有几千个指标，"
+                "配置文件也远低于此上限",
             )
         ],
+        message_zh=f"{where}：配置文件过大",
     )
 
 
-def not_a_regular_file(path: Path) -> str | None:
+def not_a_regular_file(path: Path) -> Bilingual | None:
     """What is at `path` when it is not a regular file (a directory, a FIFO, a
     device such as /dev/zero): gdindex reads only regular files, so that an input
     can neither hang the run nor fill the memory. None for a regular file or a
@@ -131,11 +147,11 @@ def not_a_regular_file(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return Bilingual("a directory", "目录")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return Bilingual("a named pipe (FIFO)", "命名管道（FIFO）")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Bilingual("a device", "设备文件")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return Bilingual("a socket", "套接字")
+    return Bilingual("not a regular file", "非普通文件")

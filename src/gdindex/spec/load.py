@@ -5,23 +5,23 @@ key it comes from) and a hint; pydantic's messages are translated into the spec'
 words (unknown keys with "did you mean", unknown method names, negative weights).
 """
 
-import difflib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from gdindex.errors import Issue, IssueLog, SpecError, plural
-from gdindex.methods.params import Model
 from gdindex.spec.checks import check_spec, check_structure
 from gdindex.spec.limits import (
     check_value_shape,
     check_yaml_size,
     not_a_regular_file,
 )
-from gdindex.spec.models import METHOD_MODELS, IndexSpec
+from gdindex.spec.models import IndexSpec
+from gdindex.spec.wording import method_names, pydantic_words, yaml_words
 
 
 def load_spec(
@@ -53,15 +53,27 @@ def load_spec(
                     f"{kind}, not a file",
                     "give the path of a YAML spec file",
                     code="not-a-file",
+                    message_zh=f"这是{kind.zh}，不是文件",
+                    hint_zh=_GIVE_SPEC_ZH,
                 )
             ],
+            message_zh=f"无法读取配置文件 {path}：它是{kind.zh}",
         )
     try:
         text = _spec_text(path.read_bytes())
     except FileNotFoundError:
         raise SpecError(
             f"spec file not found: {path}",
-            [Issue(str(path), "file not found", "check the path to the spec")],
+            [
+                Issue(
+                    str(path),
+                    "file not found",
+                    "check the path to the spec",
+                    message_zh="文件不存在",
+                    hint_zh="请检查配置文件的路径",
+                )
+            ],
+            message_zh=f"找不到配置文件：{path}",
         ) from None
     except OSError as exc:  # a directory, no permission, …
         raise SpecError(
@@ -71,15 +83,27 @@ def load_spec(
                     str(path),
                     f"{type(exc).__name__}: {exc.strerror or exc}",
                     "give the path of a YAML spec file",
+                    message_zh=f"读取失败：{type(exc).__name__}: {exc.strerror or exc}",
+                    hint_zh=_GIVE_SPEC_ZH,
                 )
             ],
+            message_zh=f"无法读取配置文件 {path}",
         ) from None
     except UnicodeDecodeError as exc:
         zeros = exc.object.count(0) > len(exc.object) // 4
         found = " (it looks like UTF-16: every other byte is 0)" if zeros else ""
+        found_zh = "（看起来是 UTF-16：每隔一个字节就是 0）" if zeros else ""
         message = f"cannot decode as UTF-8{found}: {exc}"
+        message_zh = f"无法按 UTF-8 解码{found_zh}：{exc}"
         if exc.encoding.startswith("utf-16") or exc.encoding.startswith("utf-32"):
             message = f"the spec is not UTF-8: {exc.reason}"
+            reason_zh = (
+                f"看起来是没有字节顺序标记（BOM）的 {exc.encoding.upper()}："
+                "字节大多是 ASCII 字母之间的 0"
+                if exc.reason.startswith("it looks like")
+                else exc.reason
+            )
+            message_zh = f"配置文件不是 UTF-8 编码：{reason_zh}"
         raise SpecError(
             f"{path}: not UTF-8 text",
             [
@@ -87,8 +111,11 @@ def load_spec(
                     str(path),
                     message,
                     "save it as UTF-8",
+                    message_zh=message_zh,
+                    hint_zh="请另存为 UTF-8 编码",
                 )
             ],
+            message_zh=f"{path}：不是 UTF-8 文本",
         ) from None
     data, lines, dup_issues = _parse_yaml(text, path)
     if not isinstance(data, dict):
@@ -96,9 +123,14 @@ def load_spec(
             f"{path}: the spec must be a YAML mapping",
             [
                 Issue(
-                    str(path), f"found {type(data).__name__}", "start with spec_version"
+                    str(path),
+                    f"found {type(data).__name__}",
+                    "start with spec_version",
+                    message_zh=f"实际为 {type(data).__name__}",
+                    hint_zh="请以 spec_version 开头",
                 )
             ],
+            message_zh=f"{path}：配置文件须为 YAML 映射（key: value）",
         )
     data, notes, sets = _overridden(data, overrides)
     spec = _validate(data, path=path, lines=_Lines(lines, sets), pre_issues=dup_issues)
@@ -160,19 +192,26 @@ def _validate(
         raw_log = IssueLog()
         check_structure(data, raw_log)  # tree problems too, in the same report
         issues.extend(_locate(i, label, lines) for i in raw_log.errors)
-        raise SpecError(
-            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
-        ) from None
+        raise _invalid(label, issues) from None
     if path is not None:
         spec._path = path.resolve()
     for issue in check_spec(spec):
         if issue.severity == "error":
             issues.append(_locate(issue, label, lines))
     if issues:
-        raise SpecError(
-            f"{label}: invalid spec ({plural(len(issues), 'problem')})", issues
-        )
+        raise _invalid(label, issues)
     return spec
+
+
+_GIVE_SPEC_ZH = "请给出 YAML 配置文件的路径"
+
+
+def _invalid(label: str, issues: list[Issue]) -> SpecError:
+    return SpecError(
+        f"{label}: invalid spec ({plural(len(issues), 'problem')})",
+        issues,
+        message_zh=f"{label}：配置文件无效（{len(issues)} 个问题）",
+    )
 
 
 def _spec_text(raw: bytes) -> str:
@@ -215,68 +254,6 @@ def _wide_encoding(head: bytes) -> str:
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-#: PyYAML's problems in plain words: (start of the parser's text, what it means).
-_YAML_PROBLEMS = [
-    (
-        "did not find expected '-' indicator",
-        "this list item is not lined up with the items above it",
-        "start every item of a list with '-' at the same indentation",
-    ),
-    (
-        "did not find expected key",
-        "this line is not indented like the keys around it",
-        "line the key up with its siblings, or quote a value that starts with a "
-        "special character",
-    ),
-    (
-        "mapping values are not allowed here",
-        "a 'key: value' where none can start",
-        "put a space after ':' on the line above, quote a value that contains ': ', "
-        "or fix the indentation",
-    ),
-    (
-        "found character '\\t' that cannot start any token",
-        "a tab character",
-        "indent with spaces only; YAML does not allow tabs",
-    ),
-    (
-        "found a tab character",
-        "a tab character",
-        "indent with spaces only; YAML does not allow tabs",
-    ),
-    (
-        "found unexpected end of stream",
-        "the file ends inside a quoted text",
-        "close the quote that is opened here",
-    ),
-    (
-        "could not find expected ':'",
-        "a line that is neither 'key: value' nor a list item",
-        "add the ':' after the key, or close a quote opened earlier",
-    ),
-    (
-        "expected ',' or ']'",
-        "a [list] in brackets is not closed, or its items are not separated by commas",
-        "close the ']' and separate the items with ', '",
-    ),
-    (
-        "expected ',' or '}'",
-        "a {mapping} in braces is not closed, or its entries are not separated by "
-        "commas",
-        "close the '}' and separate the entries with ', '",
-    ),
-    (
-        "expected <block end>",
-        "the indentation of this line does not match the block it belongs to",
-        "line it up with its siblings (spaces only)",
-    ),
-    (
-        "found undefined alias",
-        "a '*alias' with no '&anchor' before it",
-        "define the anchor first, or write the value out",
-    ),
-]
-
 #: How many further syntax errors are looked for after the first.
 _MAX_YAML_ERRORS = 10
 
@@ -288,18 +265,13 @@ def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     raw = f"{context}, {problem}" if context else problem
-    for start, plain, hint in _YAML_PROBLEMS:
-        if problem.startswith(start) or (start in raw):
-            message, advice = plain, hint
-            break
-    else:
-        message = "the YAML cannot be read here"
-        advice = "check the indentation (spaces only), the quotes and the brackets"
-    position = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    words = yaml_words(problem, raw, (mark.line + 1, mark.column + 1) if mark else None)
     issue = Issue(
         where,
-        f"malformed YAML: {position}{message}",
-        f"{advice} (the YAML parser said: {raw})",
+        words.message,
+        words.hint,
+        message_zh=words.message_zh,
+        hint_zh=words.hint_zh,
     )
     return issue, (mark.line if mark else None)
 
@@ -338,23 +310,33 @@ def _parse_yaml(
             check_yaml_size(root, str(path))
         data = loader.construct_document(root) if root is not None else None
     except (RecursionError, ValueError) as exc:  # nesting; a 5,000-digit number
+        deep = isinstance(exc, RecursionError)
         raise SpecError(
             f"{path}: the YAML cannot be read",
             [
                 Issue(
                     str(path),
                     "values nested too deeply"
-                    if isinstance(exc, RecursionError)
+                    if deep
                     else f"a value cannot be read: {exc}",
                     "write plain values a few levels deep",
                     code="malformed-yaml",
+                    message_zh="数值嵌套过深" if deep else f"有一个值无法读取：{exc}",
+                    hint_zh="请写只有几层嵌套的普通值",
                 )
             ],
+            message_zh=f"{path}：无法读取 YAML",
         ) from None
     except yaml.YAMLError as exc:
         issues = _yaml_errors(text, path, exc)
-        count = f" ({len(issues)} problems)" if len(issues) > 1 else ""
-        raise SpecError(f"{path}: malformed YAML{count}", issues) from None
+        many = len(issues) > 1
+        count = f" ({len(issues)} problems)" if many else ""
+        raise SpecError(
+            f"{path}: malformed YAML{count}",
+            issues,
+            message_zh=f"{path}：YAML 格式错误"
+            + (f"（{len(issues)} 处）" if many else ""),
+        ) from None
     finally:
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
@@ -370,8 +352,11 @@ def _parse_yaml(
                         str(path),
                         "a YAML alias refers to itself",
                         "write the value out instead of using a recursive alias",
+                        message_zh="YAML 别名引用了自身",
+                        hint_zh="请直接写出该值，不要使用递归别名",
                     )
                 ],
+                message_zh=f"{path}：YAML 存在递归引用",
             ) from None
     return data, lines, dups
 
@@ -396,6 +381,8 @@ def _map_lines(
                         f"duplicate key '{key}'",
                         "YAML keeps only the last one; remove the other",
                         code="duplicate-key",
+                        message_zh=f"键 '{key}' 重复",
+                        hint_zh="YAML 只保留最后一个；请删除另一个",
                     )
                 )
             seen.add(key)
@@ -429,7 +416,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
                 continue
             if isinstance(part, str) and (
                 current.get("method", part) == part  # union tag (maybe inherited)
-                and part in _method_names()
+                and part in method_names()
                 or "[" in part
                 or "function" in part
             ):
@@ -469,9 +456,7 @@ def _where(
 
 def _locate(issue: Issue, label: str, lines: Mapping[tuple[Any, ...], int]) -> Issue:
     loc = _parse_path(issue.where)
-    return Issue(
-        _where(label, loc, lines), issue.message, issue.hint, issue.severity, issue.code
-    )
+    return replace(issue, where=_where(label, loc, lines))
 
 
 def _parse_path(text: str) -> tuple[Any, ...]:
@@ -484,22 +469,6 @@ def _parse_path(text: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def _all_field_names() -> list[str]:
-    names: set[str] = set()
-    stack: list[type[BaseModel]] = [IndexSpec]
-    seen: set[type[BaseModel]] = set()
-    while stack:
-        model = stack.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        names.update(model.model_fields)
-        for sub in Model.__subclasses__():
-            stack.append(sub)
-            stack.extend(sub.__subclasses__())
-    return sorted(names)
-
-
 def _pydantic_issues(
     exc: ValidationError,
     data: Any,
@@ -509,91 +478,14 @@ def _pydantic_issues(
     issues: list[Issue] = []
     for err in exc.errors(include_url=False):
         loc = _clean_loc(tuple(err["loc"]), data)
-        kind = err["type"]
-        ctx = err.get("ctx") or {}
-        hint: str | None = None
-        value = err.get("input")
-        if kind == "extra_forbidden":
-            key = str(loc[-1]) if loc else "?"
-            message = f"unknown key '{key}'"
-            owners = _methods_with_param(key)
-            close = difflib.get_close_matches(key, _all_field_names(), n=1)
-            if owners:
-                hint = f"'{key}' belongs to method {' or '.join(owners)}: set `method:`"
-            else:
-                hint = f"did you mean '{close[0]}'?" if close else "remove it"
-        elif kind == "union_tag_not_found":
-            what = _method_kind(loc)
-            message = f"missing `method:` for the {what} settings".replace("  ", " ")
-            hint = "add `method:`, e.g. " + _method_example(what)
-        elif kind == "union_tag_invalid":
-            tag = ctx.get("tag")
-            expected = [t.strip(" '") for t in str(ctx.get("expected_tags")).split(",")]
-            what = _method_kind(loc)
-            message = f"unknown {what} method '{tag}'"
-            close = difflib.get_close_matches(str(tag), expected, n=1)
-            hint = (f"did you mean '{close[0]}'? " if close else "") + (
-                "available: " + ", ".join(expected)
+        words = pydantic_words(err, loc)
+        issues.append(
+            Issue(
+                _where(label, loc, lines),
+                words.message,
+                words.hint,
+                message_zh=words.message_zh,
+                hint_zh=words.hint_zh,
             )
-        elif kind == "missing":
-            message = f"missing required key '{loc[-1]}'" if loc else "missing value"
-            hint = "add it"
-        elif kind == "literal_error":
-            message = f"{err['msg'].lower()}, found {value!r}"
-        elif kind in {"greater_than_equal", "greater_than"} and loc[-1:] == ("weight",):
-            message = f"negative weight {value!r}"
-            hint = "weights are relative to siblings and must be ≥ 0"
-        elif kind == "string_pattern_mismatch":
-            message = f"invalid id {value!r}"
-            hint = "ids start with a letter and use only letters, digits and _"
-        else:
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            shown = value if not isinstance(value, dict | list) else None
-            message = f"{msg}" + (f", found {shown!r}" if shown is not None else "")
-        issues.append(Issue(_where(label, loc, lines), message, hint))
+        )
     return issues
-
-
-def _method_names() -> set[str]:
-    return {
-        m.model_fields["method"].default
-        for models in METHOD_MODELS.values()
-        for m in models
-    }
-
-
-def _methods_with_param(key: str) -> list[str]:
-    """Methods that take `key` as a parameter (for hints on misplaced keys)."""
-    if key in {"method", "scope", "base_period", "min_coverage"}:
-        return []
-    return [
-        f"'{m.model_fields['method'].default}'"
-        for models in METHOD_MODELS.values()
-        for m in models
-        if key in m.model_fields
-    ]
-
-
-def _method_example(what: str) -> str:
-    models = METHOD_MODELS.get(what)
-    if not models:
-        return "method: minmax"
-    names = [m.model_fields["method"].default for m in models]
-    return f"method: {names[0]} (one of {', '.join(names)})"
-
-
-def _method_kind(loc: tuple[Any, ...]) -> str:
-    names = {
-        "normalise": "normalisation",
-        "aggregate": "aggregation",
-        "impute": "imputation",
-        "treat": "treatment",
-    }
-    for part in reversed(loc):
-        if part in names:
-            return names[str(part)]
-        if part == "weights":
-            return "weighting"
-    return ""

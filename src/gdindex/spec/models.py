@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from gdindex.errors import LocalisedValueError
 from gdindex.methods.aggregate import (
     AggregateSpec,
     ArithmeticSpec,
@@ -55,7 +56,9 @@ class Label(Model):
     @model_validator(mode="after")
     def _one_language(self) -> "Label":
         if not self.zh and not self.en:
-            raise ValueError("a label needs `zh`, `en` or both")
+            raise LocalisedValueError(
+                "a label needs `zh`, `en` or both", "名称须有 `zh`、`en` 或两者"
+            )
         return self
 
     def get(self, lang: str = "zh") -> str:
@@ -303,7 +306,9 @@ class IndicatorSpec(Model):
     @classmethod
     def _scale_non_zero(cls, value: float) -> float:
         if value == 0:
-            raise ValueError("scale 0 would make every value 0")
+            raise LocalisedValueError(
+                "scale 0 would make every value 0", "scale 为 0 会使所有数值变为 0"
+            )
         return value
 
     @field_validator("bounds")
@@ -312,7 +317,10 @@ class IndicatorSpec(Model):
         cls, value: tuple[float, float] | None
     ) -> tuple[float, float] | None:
         if value is not None and value[0] > value[1]:
-            raise ValueError(f"bounds {list(value)}: the low end exceeds the high")
+            raise LocalisedValueError(
+                f"bounds {list(value)}: the low end exceeds the high",
+                f"bounds {list(value)}：下限大于上限",
+            )
         return value
 
 
@@ -430,9 +438,12 @@ class IndexSpec(Model):
             return value
         kinds = {type(p) for p in value}
         if len(kinds) > 1:
-            raise ValueError("periods mix numbers and text; write them all one way")
+            raise LocalisedValueError(
+                "periods mix numbers and text; write them all one way",
+                "时期混用了数字和文本，请统一写法",
+            )
         if len(set(value)) != len(value):
-            raise ValueError("periods contain duplicates")
+            raise LocalisedValueError("periods contain duplicates", "时期有重复")
         return value
 
     @property

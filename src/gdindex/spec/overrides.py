@@ -27,17 +27,19 @@ from typing import Any
 
 import yaml
 
-from gdindex.errors import Issue, IssueLog, SpecError
+from gdindex.errors import Bilingual, Issue, IssueLog, SpecError
 from gdindex.spec.limits import check_value_shape
 from gdindex.spec.models import METHOD_MODELS
 
 _Segment = str | int
 
 _FORM_HINT = "write KEY=VALUE, e.g. tree.children.industry.weight=0.4"
+_FORM_HINT_ZH = "请写成 KEY=VALUE，例如 tree.children.industry.weight=0.4"
 _PATH_HINT = (
     "separate names by single dots and write positions as [0], "
     "e.g. tree.children[1].weight"
 )
+_PATH_HINT_ZH = "各级名称用单个点分隔，位置写成 [0]，例如 tree.children[1].weight"
 _MAX_IDS = 10
 
 # The key holding a method block → the method kind of `METHOD_MODELS`.
@@ -72,10 +74,19 @@ class Override:
 class _OverrideError(Exception):
     """A problem with one override; becomes an `Issue` naming its key."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        message_zh: str,
+        hint_zh: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.message_zh = message_zh
+        self.hint_zh = hint_zh
 
 
 def parse_override(text: str) -> Override:
@@ -88,7 +99,11 @@ def parse_override(text: str) -> Override:
     try:
         return _parse(text)
     except _OverrideError as problem:
-        raise SpecError(f"invalid --set {text}", [_issue(text, problem)]) from None
+        raise SpecError(
+            f"invalid --set {text}",
+            [_issue(text, problem)],
+            message_zh=f"--set {text} 无效",
+        ) from None
 
 
 def apply_overrides(
@@ -97,7 +112,8 @@ def apply_overrides(
     """Apply every `KEY=VALUE` in order to a copy of the spec's YAML data.
 
     Returns:
-        The overridden copy (`data` itself is left untouched) and notes on what was
+        The overridden copy (`data` itself is left untouched) and notes (`Bilingual`
+        texts, English with their Chinese) on what was
         done implicitly, e.g. `defaults.normalise: dropped range (not a zscore
         parameter)`.
 
@@ -124,9 +140,8 @@ def apply_overrides_located(
             override = _parse(text)
             located[_apply(result, override, notes)] = text
         except _OverrideError as problem:
-            issue = _issue(text, problem)
-            log.error(issue.where, issue.message, issue.hint, issue.code)
-    log.raise_if_errors(SpecError, "--set")
+            log.extend([_issue(text, problem)])
+    log.raise_if_errors(SpecError, "--set", "--set 参数")
     return result, notes, located
 
 
@@ -137,13 +152,25 @@ def _parse(text: str) -> Override:
     key, equals, raw = text.partition("=")
     key = key.strip()
     if not equals:
-        raise _OverrideError(f"no '=' in {text!r}", _FORM_HINT)
+        raise _OverrideError(
+            f"no '=' in {text!r}",
+            _FORM_HINT,
+            message_zh=f"{text!r} 中没有 '='",
+            hint_zh=_FORM_HINT_ZH,
+        )
     if not key:
-        raise _OverrideError(f"no key before '=' in {text!r}", _FORM_HINT)
+        raise _OverrideError(
+            f"no key before '=' in {text!r}",
+            _FORM_HINT,
+            message_zh=f"{text!r} 中 '=' 前没有键",
+            hint_zh=_FORM_HINT_ZH,
+        )
     if not raw.strip():
         raise _OverrideError(
             "no value after '='",
             f"give a value, e.g. {key}=1, or use {key}=null to remove the key",
+            message_zh="'=' 后没有值",
+            hint_zh=f"请给出值，例如 {key}=1；或用 {key}=null 删除该键",
         )
     path = _parse_path(key)
     try:
@@ -153,6 +180,8 @@ def _parse(text: str) -> Override:
             f"the value of {key} cannot be read: nested too deeply or a number "
             "too long",
             "give a plain value a few levels deep",
+            message_zh=f"无法读取 {key} 的值：嵌套过深或数字过长",
+            hint_zh="请给出只有几层嵌套的普通值",
         ) from None
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or type(exc).__name__
@@ -160,11 +189,20 @@ def _parse(text: str) -> Override:
             f"the value {raw.strip()!r} is not valid YAML ({reason})",
             "quote text holding YAML characters, e.g. "
             f"--set '{key}=\"a: b\"'; write lists as [a, b] and mappings as {{k: v}}",
+            message_zh=f"值 {raw.strip()!r} 不是有效的 YAML（{reason}）",
+            hint_zh="含 YAML 特殊字符的文本请加引号，例如 "
+            f"--set '{key}=\"a: b\"'；列表写成 [a, b]，映射写成 {{k: v}}",
         ) from None
     try:
         check_value_shape(value, f"--set {key}")
     except SpecError as exc:
-        raise _OverrideError(exc.issues[0].message, exc.issues[0].hint or "") from None
+        first = exc.issues[0]
+        raise _OverrideError(
+            first.message,
+            first.hint or "",
+            message_zh=first.in_lang("zh").message,
+            hint_zh=first.in_lang("zh").hint or "",
+        ) from None
     return Override(text=text, path=path, value=value)
 
 
@@ -178,22 +216,41 @@ def _parse_path(key: str) -> tuple[_Segment, ...]:
         if need_segment and char in "\"'":
             end = key.find(char, i + 1)
             if end < 0:
-                raise _OverrideError(f"unclosed quote {char} in the key", _PATH_HINT)
+                raise _OverrideError(
+                    f"unclosed quote {char} in the key",
+                    _PATH_HINT,
+                    message_zh=f"键中的引号 {char} 没有闭合",
+                    hint_zh=_PATH_HINT_ZH,
+                )
             segments.append(key[i + 1 : end])
             i, need_segment = end + 1, False
         elif char == "[":
             if need_segment:
                 where = "at the start" if not segments else "right after '.'"
-                raise _OverrideError(f"'[' {where} of the key", _PATH_HINT)
+                where_zh = "开头" if not segments else "紧跟在 '.' 之后"
+                raise _OverrideError(
+                    f"'[' {where} of the key",
+                    _PATH_HINT,
+                    message_zh=f"'[' 出现在键的{where_zh}",
+                    hint_zh=_PATH_HINT_ZH,
+                )
             end = key.find("]", i + 1)
             if end < 0:
-                raise _OverrideError("unclosed '[' in the key", _PATH_HINT)
+                raise _OverrideError(
+                    "unclosed '[' in the key",
+                    _PATH_HINT,
+                    message_zh="键中的 '[' 没有闭合",
+                    hint_zh=_PATH_HINT_ZH,
+                )
             segments.append(_bracket(key[i + 1 : end].strip()))
             i = end + 1
         elif char == ".":
             if need_segment:
                 raise _OverrideError(
-                    "empty name in the key (two dots or a leading dot)", _PATH_HINT
+                    "empty name in the key (two dots or a leading dot)",
+                    _PATH_HINT,
+                    message_zh="键中有空名称（连续两个点或以点开头）",
+                    hint_zh=_PATH_HINT_ZH,
                 )
             i, need_segment = i + 1, True
         elif need_segment:
@@ -205,17 +262,28 @@ def _parse_path(key: str) -> tuple[_Segment, ...]:
             i, need_segment = end, False
         else:
             raise _OverrideError(
-                f"unexpected {char!r} in the key at position {i}", _PATH_HINT
+                f"unexpected {char!r} in the key at position {i}",
+                _PATH_HINT,
+                message_zh=f"键的第 {i} 个位置出现意外的 {char!r}",
+                hint_zh=_PATH_HINT_ZH,
             )
     if need_segment:
-        raise _OverrideError("the key ends with '.'", _PATH_HINT)
+        raise _OverrideError(
+            "the key ends with '.'",
+            _PATH_HINT,
+            message_zh="键以 '.' 结尾",
+            hint_zh=_PATH_HINT_ZH,
+        )
     return tuple(segments)
 
 
 def _bracket(inner: str) -> _Segment:
     if not inner:
         raise _OverrideError(
-            "empty [] in the key", "write a position, e.g. children[0]"
+            "empty [] in the key",
+            "write a position, e.g. children[0]",
+            message_zh="键中有空的 []",
+            hint_zh="请写出位置，例如 children[0]",
         )
     if _is_index(inner):
         return int(inner)
@@ -264,6 +332,8 @@ def _apply(
         raise _OverrideError(
             f"cannot remove an item of the list {where} with null",
             f"set the whole list instead, e.g. {where}=[...]",
+            message_zh=f"不能用 null 删除列表 {where} 中的一项",
+            hint_zh=f"请改为设置整个列表，例如 {where}=[...]",
         )
     container[index] = value
     return (*resolved, index)
@@ -293,14 +363,12 @@ def _descend(
                 raise _OverrideError(
                     f"{here} is not set, so it has no position [{following}]",
                     f"set the whole list, e.g. {here}=[...]",
+                    message_zh=f"{here} 未设置，因此没有位置 [{following}]",
+                    hint_zh=f"请设置整个列表，例如 {here}=[...]",
                 )
             child = container[key] = {}
         elif not isinstance(child, dict | list):
-            raise _OverrideError(
-                f"{here} is {child!r}, not a mapping or list, so nothing can be set "
-                "under it",
-                f"check the path, or set {here} itself: {here}=VALUE",
-            )
+            raise _not_a_container(here, child)
         return child
     index = _list_index(container, segment, path, depth)
     child = container[index]
@@ -308,12 +376,17 @@ def _descend(
         item_key = _ITEM_KEYS.get(str(path[depth - 1]) if depth else "", "id")
         child = container[index] = {item_key: child}
     elif not isinstance(child, dict | list):
-        raise _OverrideError(
-            f"{here} is {child!r}, not a mapping or list, so nothing can be set "
-            "under it",
-            f"check the path, or set {here} itself: {here}=VALUE",
-        )
+        raise _not_a_container(here, child)
     return child
+
+
+def _not_a_container(here: str, child: Any) -> _OverrideError:
+    return _OverrideError(
+        f"{here} is {child!r}, not a mapping or list, so nothing can be set under it",
+        f"check the path, or set {here} itself: {here}=VALUE",
+        message_zh=f"{here} 的值为 {child!r}，不是映射或列表，其下不能再设置",
+        hint_zh=f"请检查路径，或直接设置 {here}：{here}=VALUE",
+    )
 
 
 def _mapping_key(container: dict[Any, Any], segment: _Segment) -> Any:
@@ -336,11 +409,15 @@ def _list_index(
             raise _OverrideError(
                 f"{where} is an empty list, so it has no position [{segment}]",
                 f"set the whole list, e.g. {where}=[...]",
+                message_zh=f"{where} 是空列表，没有位置 [{segment}]",
+                hint_zh=f"请设置整个列表，例如 {where}=[...]",
             )
         raise _OverrideError(
             f"position [{segment}] is out of range: {where} has {len(items)} "
             f"item{'s' if len(items) != 1 else ''}",
             f"use a position from 0 to {len(items) - 1}",
+            message_zh=f"位置 [{segment}] 超出范围：{where} 只有 {len(items)} 项",
+            hint_zh=f"请使用 0 到 {len(items) - 1} 之间的位置",
         )
     ids = [_item_id(item, item_key) for item in items]
     if segment in ids:
@@ -352,15 +429,23 @@ def _list_index(
             f"its items have no {item_key}",
             f"use a position, e.g. {where}[0] ({len(items)} "
             f"item{'s' if len(items) != 1 else ''})",
+            message_zh=f"{where} 中没有 {item_key} 为 {segment!r} 的项："
+            f"其各项都没有 {item_key}",
+            hint_zh=f"请使用位置，例如 {where}[0]（共 {len(items)} 项）",
         )
     close = difflib.get_close_matches(segment, known, n=1)
     shown = ", ".join(known[:_MAX_IDS])
+    shown_zh = shown
     if len(known) > _MAX_IDS:
         shown += f", … ({len(known) - _MAX_IDS} more)"
+        shown_zh += f", …（另 {len(known) - _MAX_IDS} 项）"
     guess = f"did you mean {close[0]!r}? " if close else ""
+    guess_zh = f"是否想用 {close[0]!r}？" if close else ""
     raise _OverrideError(
         f"no item with {item_key} {segment!r} in {where}",
         f"{guess}{item_key}s here: {shown}",
+        message_zh=f"{where} 中没有 {item_key} 为 {segment!r} 的项",
+        hint_zh=f"{guess_zh}此处的 {item_key} 有：{shown_zh}",
     )
 
 
@@ -392,7 +477,12 @@ def _switch_method(
     if dropped:
         names = ", ".join(str(k) for k in dropped)
         what = f"a {method} parameter" if len(dropped) == 1 else f"{method} parameters"
-        notes.append(f"{where}: dropped {names} (not {what})")
+        notes.append(
+            Bilingual(
+                f"{where}: dropped {names} (not {what})",
+                f"{where}：已删除 {names}（不是 {method} 的参数）",
+            )
+        )
 
 
 def _method_name(model: type[Any]) -> Any:
@@ -430,4 +520,6 @@ def _issue(text: str, problem: _OverrideError) -> Issue:
         message=problem.message,
         hint=problem.hint,
         code="bad-override",
+        message_zh=problem.message_zh,
+        hint_zh=problem.hint_zh,
     )

@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from gdindex.errors import LocalisedValueError
+
 INPUT_ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
@@ -62,8 +64,9 @@ class WeightNoise(_Model):
     @classmethod
     def _positive(cls, value: list[int]) -> list[int]:
         if not value or any(d < 1 for d in value):
-            raise ValueError(
-                "depths are ≥ 1 (depth 0 is the root, which has no weight)"
+            raise LocalisedValueError(
+                "depths are ≥ 1 (depth 0 is the root, which has no weight)",
+                "depths 须 ≥ 1（第 0 层是根节点，没有权重）",
             )
         return sorted(set(value))
 
@@ -127,6 +130,9 @@ class SensitivitySpec(_Model):
         seen: set[str] = set()
         for item in self.inputs:
             if item.id in seen:
-                raise ValueError(f"input id '{item.id}' is used twice")
+                raise LocalisedValueError(
+                    f"input id '{item.id}' is used twice",
+                    f"输入 id '{item.id}' 用了两次",
+                )
             seen.add(item.id)
         return self

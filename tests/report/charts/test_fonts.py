@@ -31,6 +31,9 @@ def test_subset_measures_like_the_system_font(
 
     assert family is not None and family.isalpha()
     assert list(tmp_path.glob("gdindex/fonts/*/measure.otf"))
+    folder = fonts.folder(family)
+    assert folder is not None and (folder / "measure.otf").is_file()
+    assert fonts.folder("Noto Sans CJK SC") is None
     svg.measure_text_with(family)
     try:
         measured = svg.to_svg(CHART)

@@ -33,6 +33,8 @@ BASE = (
 )
 
 _registered: dict[str, str] = {}
+#: The folder of each registered family (for a vl-convert process beside this one).
+_folders: dict[str, Path] = {}
 
 
 def cache_dir() -> Path:
@@ -66,7 +68,14 @@ def measure_with(texts: Iterable[str]) -> str | None:
     except Exception:  # noqa: BLE001 - no fontTools, no cache dir, an odd font: the
         return None  # charts are then measured with the system fonts, as before
     _registered[key] = family
+    _folders[family] = folder
     return family
+
+
+def folder(family: str) -> Path | None:
+    """The directory holding `family`, a subset registered by `measure_with` (None
+    for any other family): what another process registers to measure alike."""
+    return _folders.get(family)
 
 
 def _subset(chars: str, family: str, target: Path) -> None:

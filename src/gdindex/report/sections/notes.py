@@ -120,13 +120,14 @@ def _notes_section(v: View) -> Section:
             caption=_t("missing", lang),
         )
     )
-    warnings = [i for i in r.issues if i.severity == "warning"]
+    warnings = [i.in_lang(lang) for i in r.issues if i.severity == "warning"]
     if warnings:
+        colon = "：" if lang == "zh" else ": "
         blocks.append(Para(f"{_t('warnings', lang)} ({len(warnings)})", "strong"))
         blocks.append(
             Bullets(
                 [
-                    f"{i.where}: {i.message}" + (f" — {i.hint}" if i.hint else "")
+                    f"{i.where}{colon}{i.message}" + (f" — {i.hint}" if i.hint else "")
                     for i in warnings
                 ]
             )

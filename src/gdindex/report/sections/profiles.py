@@ -14,8 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from gdindex.analysis.common import AnalysisError
-from gdindex.analysis.explain import Explanation, explain
+from gdindex.analysis.explain import Explanation, explain_units
 from gdindex.report.charts.frames import groupings
 from gdindex.report.charts.plots import profile_chart
 from gdindex.report.document import Block, Cell, Grid, Links, Para, Section, Table
@@ -75,13 +74,16 @@ def _profiles_section(v: View) -> Section:
                 "note",
             ),
         )
+    # `explain` of every profiled unit against the median unit, in one pass; a
+    # unit with no index score in the period has none
+    explained = explain_units(r, profiled, v.period)
     for unit in profiled:
         blocks.append(
             _profile(
                 v,
                 unit,
                 anchors[unit],
-                _explained(v, unit),
+                explained.get(unit),
                 raw_of.get(unit, {}),
                 hist_of.get(unit, []),
             )
@@ -125,15 +127,6 @@ _LABELS = {
 
 def _l(key: str, lang: str) -> str:
     return _LABELS[key]["zh" if lang == "zh" else "en"]
-
-
-def _explained(v: View, unit: str) -> Explanation | None:
-    """`explain(unit)` in the report period against the median unit (None when the
-    unit has no index score there)."""
-    try:
-        return explain(v.result, unit, v.period)
-    except AnalysisError:
-        return None
 
 
 def gap_rows(ex: Explanation, n: int = SHOWN_CONTRIBUTIONS) -> list[dict[str, Any]]:

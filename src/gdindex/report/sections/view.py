@@ -18,7 +18,7 @@ from gdindex.report.charts.frames import (
     ranked_units,
     unit_names,
 )
-from gdindex.report.charts.svg import to_svg
+from gdindex.report.charts.svg import render_into
 from gdindex.report.document import Figure, Para
 from gdindex.report.sections.formats import _bilingual, _missing
 from gdindex.spec import Period
@@ -91,7 +91,11 @@ class View:
 
 
 def _figure(name: str, kind: str, caption: str, chart: Any) -> Figure:
-    return Figure(name=name, kind=kind, caption=caption, svg=to_svg(chart, name))
+    """The figure of `chart`; its SVG is filled in at once, or at the end of the
+    report's `rendering_beside()` block."""
+    figure = Figure(name=name, kind=kind, caption=caption, svg="")
+    render_into(chart, name, figure)
+    return figure
 
 
 def _large_note(v: View, what_zh: str, what_en: str) -> Para:
