@@ -14,14 +14,15 @@ The modules, bottom up:
 - `units`: the units table;
 - `datatable`: one `data:` table, wide or long, into indicator columns;
 - `dataset`: `Dataset` and `load_data`, aligning every table into arrays;
-- `frames`: frames to CSV, Parquet or JSON files (`write_frame(s)`), JSON records;
+- `frames`: frames to CSV, Parquet or JSON files (`write_frame(s)`, whole or in
+  `row_blocks`), JSON records;
 - `write`: `write_set`, `write_atomic` (all files or none) and the output error.
 
 This package re-exports the names the rest of gdindex uses.
 """
 
 from gdindex.io.dataset import Dataset, load_data
-from gdindex.io.frames import json_records, write_frame, write_frames
+from gdindex.io.frames import json_records, row_blocks, write_frame, write_frames
 from gdindex.io.numeric import decode, parse_numbers
 from gdindex.io.tables import InputFile, read_table
 from gdindex.io.write import output_error, write_atomic, write_set
@@ -35,6 +36,7 @@ __all__ = [
     "output_error",
     "parse_numbers",
     "read_table",
+    "row_blocks",
     "write_atomic",
     "write_frame",
     "write_frames",

@@ -18,8 +18,8 @@ from typing import Any
 import polars as pl
 
 from gdindex.errors import Bilingual
-from gdindex.io import write_frames, write_set
-from gdindex.pipeline.result import IndexResult
+from gdindex.io import row_blocks, write_frames, write_set
+from gdindex.pipeline.result import BLOCK_ROWS, IndexResult
 from gdindex.pipeline.stages import compute
 from gdindex.spec import IndexSpec
 from gdindex.version import __version__
@@ -336,7 +336,7 @@ def _table_makers(result: IndexResult) -> dict[str, Blocks]:
     """How to build each table of `result_tables` (contract files first), as
     consecutive row blocks: the long ones are written without being held whole."""
     return {
-        "scores": lambda: [result.scores],
+        "scores": lambda: row_blocks(result.scores, BLOCK_ROWS),
         "indicators": result.indicator_blocks,
         "weights": lambda: [result.weights],
         "groups": lambda: [result.groups],

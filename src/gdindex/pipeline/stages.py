@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from gdindex.errors import DataError, IssueLog, examples, zh_text
-from gdindex.io import Dataset, load_data
+from gdindex.io import Dataset, load_data, row_blocks
 from gdindex.methods import growth
 from gdindex.methods.aggregate import aggregate_node
 from gdindex.pipeline.gaps import gap_warnings
@@ -58,7 +58,7 @@ def compute(
             First, once every data error has been ruled out, with `indicators`
             (`IndexResult.indicator_blocks()`) and `contributions`
             (`IndexResult.contribution_blocks()`); then, once the ranks and growth
-            are known, with `scores` (`IndexResult.scores`, one block).
+            are known, with `scores` (`IndexResult.scores`).
 
     Raises:
         SpecError: the spec is invalid.
@@ -136,7 +136,7 @@ def compute(
         G = np.where(huge, np.nan, G)
     scores = builder.scores(S, R, C, G, growth.rank_changes(R))
     if ready is not None:
-        ready({"scores": lambda: [scores]})
+        ready({"scores": lambda: row_blocks(scores, BLOCK_ROWS)})
     groups = builder.groups(S)
     gap_warnings(spec, nodes, units, periods, S, groups, dataset.unit_table, log)
     weighting = Weighting(
