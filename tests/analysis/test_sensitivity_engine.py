@@ -37,3 +37,36 @@ def test_rank_rows_equals_growth_ranks_and_ties_within_1e_9() -> None:
     assert rank_rows(noisy)[0, 4] == 3.0 and np.isnan(rank_rows(noisy)[0, 3])
     near_zero = np.array([[0.0, 1.1e-16, -2.2e-16, 1.0, -1.0]])  # scale 1: one score
     assert rank_rows(near_zero).tolist() == [[2.0, 2.0, 2.0, 1.0, 5.0]]
+
+
+def test_task_costs_charge_each_preparation_group_once(tiny_spec: Path) -> None:
+    """The first chunk of each preparation group carries the preparation's cost;
+    the costs line up with the tasks."""
+    from gdindex.analysis.sensitivity_design import build_inputs, sample_ua
+    from gdindex.analysis.sensitivity_engine import (
+        PREPARATION_COST,
+        task_costs,
+        tasks_of,
+    )
+    from gdindex.analysis.sensitivity_setup import make_setup
+    from gdindex.io import load_data
+    from gdindex.spec import load_spec
+
+    spec = load_spec(tiny_spec)
+    sens = _inputs(n=300)
+    infos = build_inputs(spec, sens, tiny_spec.parent)
+    positions = sample_ua(infos, 300, 1)
+    setup = make_setup(spec, load_data(spec), infos, "idx", 1)
+    tasks = tasks_of(setup, positions)
+    costs = task_costs(setup, positions)
+    prep_cols = [
+        j
+        for j in setup.group_cols
+        if "normalise" not in (setup.inputs[j].path or "")
+    ]
+    groups = {tuple(row) for row in positions[:, prep_cols].tolist()}
+
+    assert len(costs) == len(tasks)
+    assert sum(costs) == positions.shape[0] + PREPARATION_COST * len(groups)
+    assert all(c >= len(t) for c, t in zip(costs, tasks, strict=True))
+    assert costs[0] == len(tasks[0]) + PREPARATION_COST

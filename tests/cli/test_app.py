@@ -197,3 +197,39 @@ def test_help_lists_every_command_in_the_order_of_commands() -> None:
 
     assert registered == set(ORDER)
     assert listed == list(ORDER)
+
+
+def test_a_broken_pydantic_plugin_neither_warns_nor_is_searched_for(
+    tmp_path: Path, tiny_spec: Path
+) -> None:
+    """The spec's models are gdindex's own: the console script does not load
+    pydantic plugins (a broken one would print pydantic's warning)."""
+    import os
+
+    dist = tmp_path / "site" / "broken_plugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Name: broken-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pydantic]\nbroken = no_such_module:x\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = str(tmp_path / "site")
+    exe = Path(sys.executable).with_name("gdindex")
+    probe = (
+        "import warnings, pydantic\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    class M(pydantic.BaseModel):\n        x: int = 0\n"
+        "print(len(w))"
+    )
+    planted = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True
+    )
+    proc = subprocess.run(
+        [str(exe), "compute", str(tiny_spec), "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert planted.stdout.strip() == "1"  # the plant works: pydantic warns
+    assert proc.returncode == 0 and "plugin" not in proc.stderr

@@ -141,18 +141,20 @@ class Cluster:
                 self._cluster.close()
 
 
-def assign(sizes: list[int], k: int) -> list[int]:
-    """The worker (0..k-1) of each task, given each task's number of runs: tasks in
-    order, cut into `k` contiguous shares of about equal runs (a task goes where its
-    middle run falls). Contiguous shares keep a preparation group's tasks together.
+def assign(costs: list[int], k: int) -> list[int]:
+    """The worker (0..k-1) of each task, given each task's cost
+    (`sensitivity_engine.task_costs`): tasks in order, cut into `k` contiguous
+    shares of about equal cost (a task goes where its middle falls). Contiguous
+    shares keep a preparation group's tasks together, so that a group is prepared
+    on one worker, or on two where a share ends inside it.
     """
-    total = sum(sizes)
+    total = sum(costs)
     out = []
     start = 0
-    for size in sizes:
-        middle = start + size / 2
+    for cost in costs:
+        middle = start + cost / 2
         out.append(min(k - 1, int(middle * k // total)) if total else 0)
-        start += size
+        start += cost
     return out
 
 
@@ -171,7 +173,7 @@ def run_on_dask(
 
     client = cluster.client()
     addresses = sorted(client.scheduler_info().get("workers", {}))
-    where = assign([len(t) for t in tasks], max(1, len(addresses)))
+    where = assign(engine.task_costs(setup, positions), max(1, len(addresses)))
     shared = client.scatter(setup, broadcast=True)
     futures = [
         client.submit(

@@ -41,15 +41,34 @@ def tasks_of(setup: Setup, positions: np.ndarray) -> list[np.ndarray]:
     """The runs of each task: runs whose preparation is the same (the group inputs
     that are not normalisers; in order of first appearance) share a task, so that
     its worker prepares the data once; cut into chunks of `CHUNK` runs."""
+    out: list[np.ndarray] = []
+    for runs in _by_preparation(setup, positions):
+        out.extend(runs[i : i + CHUNK] for i in range(0, len(runs), CHUNK))
+    return out
+
+
+#: What preparing a group's data costs, in runs aggregated: about one chunk (on the
+#: synthetic panel one preparation takes as long as 150–350 runs).
+PREPARATION_COST = CHUNK
+
+
+def task_costs(setup: Setup, positions: np.ndarray) -> list[int]:
+    """The cost of each task of `tasks_of`, in runs: its runs, plus
+    `PREPARATION_COST` for the first chunk of each preparation group (the one that
+    prepares the data; its group's next chunks reuse them on the same worker)."""
+    out: list[int] = []
+    for runs in _by_preparation(setup, positions):
+        sizes = [len(runs[i : i + CHUNK]) for i in range(0, len(runs), CHUNK)]
+        out.extend(n + (PREPARATION_COST if i == 0 else 0) for i, n in enumerate(sizes))
+    return out
+
+
+def _by_preparation(setup: Setup, positions: np.ndarray) -> list[np.ndarray]:
     prep_cols = [j for j in setup.group_cols if not _normaliser(setup.inputs[j])]
     buckets: dict[tuple[int, ...], list[int]] = {}
     for r in range(positions.shape[0]):
         buckets.setdefault(tuple(positions[r, prep_cols].tolist()), []).append(r)
-    out: list[np.ndarray] = []
-    for runs in buckets.values():
-        arr = np.asarray(runs, dtype=np.int64)
-        out.extend(arr[i : i + CHUNK] for i in range(0, len(arr), CHUNK))
-    return out
+    return [np.asarray(runs, dtype=np.int64) for runs in buckets.values()]
 
 
 def _normaliser(inp: InputInfo) -> bool:
@@ -119,10 +138,16 @@ def _run_group(setup: Setup, runs: np.ndarray, positions: np.ndarray) -> TaskRes
 def _normalised(
     spec: IndexSpec, dataset: Dataset, cache: dict[str, np.ndarray] | None = None
 ) -> np.ndarray:
-    """`[unit, period, indicator]` normalised values, as `compute` makes them; the
-    prepared values are kept in `cache` by the choices that make them."""
+    """`[unit, period, indicator]` normalised values, as `compute` makes them
+    (read-only). The prepared and the normalised values are kept in `cache` by the
+    choices that make them: a task's chunks, and a worker's next task of the same
+    group, prepare and normalise once."""
     log = IssueLog()
     key = _preparation_key(spec, dataset)
+    norm_key = "normalised " + key + _normalisation_key(spec)
+    found = None if cache is None else cache.get(norm_key)
+    if found is not None:
+        return found
     treated = None if cache is None else cache.get(key)
     if treated is None:
         prep = prepare(
@@ -136,13 +161,31 @@ def _normalised(
         )
         log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
         treated = prep.treated
-        if cache is not None:
-            while len(cache) >= 4:  # a few arrays of the panel's size at most
-                cache.pop(next(iter(cache)))
-            cache[key] = treated
+        _keep(cache, key, treated)
     out = normalise_values(treated, spec, dataset.units, dataset.periods, log)
     log.raise_if_errors(DataError, "cannot normalise the data", "无法完成数据标准化")
+    out.setflags(write=False)
+    _keep(cache, norm_key, out)
     return out
+
+
+def _keep(cache: dict[str, np.ndarray] | None, key: str, values: np.ndarray) -> None:
+    if cache is not None:
+        while len(cache) >= 6:  # a few arrays of the panel's size at most
+            cache.pop(next(iter(cache)))
+        cache[key] = values
+
+
+def _normalisation_key(spec: IndexSpec) -> str:
+    """What `normalise_values` reads of a spec, as text."""
+    return json.dumps(
+        [
+            [ind.id, ind.direction, spec.normalise_for(ind).model_dump(mode="json")]
+            for ind in spec.indicators
+        ],
+        sort_keys=True,
+        default=str,
+    )
 
 
 def _preparation_key(spec: IndexSpec, dataset: Dataset) -> str:

@@ -47,8 +47,9 @@ class Setup:
     agg_cols: list[int]
     data_driven: bool
     prepared: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    """Prepared values by preparation choices (a few, in this process): groups
-    that differ only in normalisation share one preparation."""
+    """Prepared and normalised values by the choices that make them (a few, in this
+    process): groups that differ only in normalisation share one preparation, and
+    the chunks of a group one normalisation."""
 
 
 def make_setup(

@@ -157,6 +157,11 @@ def main() -> None:
     """
     import os
 
+    # pydantic looks for plugins in every installed distribution's entry points the
+    # first time a model validates (several ms; a broken plugin even warns). The
+    # spec's models are gdindex's own: no plugin observes them (typer does the same
+    # for its parameters). A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         _only_invoked(app, sys.argv[1:])()
         code = 0
