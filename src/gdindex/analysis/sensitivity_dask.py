@@ -62,7 +62,7 @@ class Cluster:
         from distributed import Client, LocalCluster
 
         for name in ("distributed", "tornado", "bokeh"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if self.scheduler is not None:
             self._client = Client(self.scheduler, timeout="10s")
             return
@@ -78,7 +78,7 @@ class Cluster:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # failures come back as task errors
                 preload=_PRELOAD,
             )
         self._client = Client(self._cluster)
