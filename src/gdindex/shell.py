@@ -179,14 +179,22 @@ SpecArg = Annotated[
         autocompletion=complete_spec,
     ),
 ]
+
+
+def period_option(help: str) -> Any:
+    """`--period P`, completed from the spec's periods."""
+    return typer.Option(
+        "--period", metavar="P", help=help, autocompletion=complete_period
+    )
+
+
+def node_option(flag: str, help: str) -> Any:
+    """A node option (`--node`, `--target`): `NODE`, completed from the spec's tree."""
+    return typer.Option(flag, metavar="NODE", help=help, autocompletion=complete_node)
+
+
 PeriodOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        metavar="P",
-        help="Period of the report (default: the latest).",
-        autocompletion=complete_period,
-    ),
+    str | None, period_option("Period of the report (default: the latest).")
 ]
 OutOpt = Annotated[
     Path | None,

@@ -19,9 +19,9 @@ from gdindex.shell import (
     OutputOpt,
     SetOpt,
     SpecArg,
-    complete_node,
-    complete_period,
     handle_errors,
+    node_option,
+    period_option,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -71,14 +71,14 @@ def audit(
     spec: SpecArg,
     period: Annotated[
         str | None,
-        typer.Option("--period", help="Period to audit (default: the latest)."),
+        period_option("Period to audit (default: the latest)."),
     ] = None,
     pooled: Annotated[
         bool, typer.Option("--pooled", help="Pool every period (unit × period rows).")
     ] = False,
     node: Annotated[
         str | None,
-        typer.Option("--node", help="Audit only this node's subtree (id or name)."),
+        node_option("--node", "Audit only this node's subtree (id or name)."),
     ] = None,
     out: Annotated[
         Path | None,
@@ -179,7 +179,7 @@ def explain(
     ],
     period: Annotated[
         str | None,
-        typer.Option("--period", help="Period to explain (default: the latest)."),
+        period_option("Period to explain (default: the latest)."),
     ] = None,
     vs: Annotated[
         str,
@@ -237,21 +237,11 @@ def sensitivity(
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed.")] = None,
     target: Annotated[
         str | None,
-        typer.Option(
-            "--target",
-            metavar="NODE",
-            help="The node whose ranks are studied (default: the index).",
-            autocompletion=complete_node,
-        ),
+        node_option("--target", "The node studied (default: the index)."),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option(
-            "--period",
-            metavar="P",
-            help="The period studied (default: the block's, else the latest).",
-            autocompletion=complete_period,
-        ),
+        period_option("The period studied (default: the block's, else the latest)."),
     ] = None,
     bootstrap: Annotated[
         int | None,

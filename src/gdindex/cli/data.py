@@ -19,12 +19,12 @@ from gdindex.shell import (
     SetOpt,
     SpecArg,
     WideOpt,
-    complete_node,
-    complete_period,
     complete_spec,
     handle_errors,
+    node_option,
     not_negative,
     out_dir,
+    period_option,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -109,21 +109,11 @@ def compare(
     ] = None,
     node: Annotated[
         str | None,
-        typer.Option(
-            "--node",
-            metavar="NODE",
-            help="Node to compare (default: the index).",
-            autocompletion=complete_node,
-        ),
+        node_option("--node", "Node to compare (default: the index)."),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option(
-            "--period",
-            metavar="P",
-            help="Period to compare (default: the latest).",
-            autocompletion=complete_period,
-        ),
+        period_option("Period to compare (default: the latest)."),
     ] = None,
     top: Annotated[
         int,
