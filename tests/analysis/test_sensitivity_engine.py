@@ -60,9 +60,7 @@ def test_task_costs_charge_each_preparation_group_once(tiny_spec: Path) -> None:
     tasks = tasks_of(setup, positions)
     costs = task_costs(setup, positions)
     prep_cols = [
-        j
-        for j in setup.group_cols
-        if "normalise" not in (setup.inputs[j].path or "")
+        j for j in setup.group_cols if "normalise" not in (setup.inputs[j].path or "")
     ]
     groups = {tuple(row) for row in positions[:, prep_cols].tolist()}
 
