@@ -174,21 +174,24 @@ def test_every_commented_alternative_is_valid(tmp_path: Path) -> None:
 # --- validate and compute --- #
 
 
-def test_fresh_template_passes_validate_with_a_fill_in_warning(
+def test_fresh_template_fails_validate_as_compute_does_with_one_fill_in_error(
     tmp_path: Path,
 ) -> None:
-    # The template as written: every unit and period, no value yet. validate passes
-    # with one warning that says what to do, instead of an error per indicator.
+    # The template as written: every unit and period, no value yet. compute refuses
+    # it, so validate does too: one error that says what to do, instead of an error
+    # per period and indicator.
     init_project(tmp_path)
 
     issues = gdindex.validate(tmp_path / "index.yaml")
-    code, out, _ = run("validate", str(tmp_path / "index.yaml"), "--lang", "en")
-    code_zh, out_zh, _ = run("validate", str(tmp_path / "index.yaml"))
+    code, out, err = run("validate", str(tmp_path / "index.yaml"), "--lang", "en")
+    code_zh, out_zh, err_zh = run("validate", str(tmp_path / "index.yaml"))
+    computed, _, _ = run("compute", str(tmp_path / "index.yaml"))
 
     assert [i.code for i in issues] == ["unfilled-template"]
-    assert issues[0].severity == "warning" and "data.csv" in issues[0].where
-    assert code == 0 and "fill in the template" in out
-    assert code_zh == 0 and "请填写模板" in out_zh
+    assert issues[0].severity == "error" and "data.csv" in issues[0].where
+    assert code == 1 and "fill in the template" in out + err
+    assert code_zh == 1 and "请填写模板" in out_zh + err_zh
+    assert computed == 1
 
 
 def test_partly_filled_template_still_fails_on_the_empty_period(

@@ -96,14 +96,15 @@ def validate(
     issues.extend(shared_names(spec, dataset.unit_table))
     if _unfilled(dataset.values, dataset.issues):
         # A template as `gdindex init` writes it: rows for every unit and period,
-        # no value yet. That is not a broken table: say what to do next.
+        # no value yet. compute refuses it, so validate does, with one error that
+        # says what to do next instead of one per period and indicator.
         files = ", ".join(t.file for t in spec.data)
         return issues + [
             Issue(
                 files,
                 "the data have no values yet (every indicator cell is empty)",
                 "fill in the template, then run validate again and compute",
-                "warning",
+                "error",
                 "unfilled-template",
                 message_zh="数据中还没有数值（所有指标单元格均为空）",
                 hint_zh="请填写模板，然后再次运行 validate 并计算",

@@ -427,8 +427,9 @@ A composite index project (综合指数) created by `gdindex init`.
 
 _EMPTY_NOTE = """\
 The value cells of `{data_file}` are empty. Until they are filled, `gdindex validate`
-passes with one warning ("the data have no values yet"); once some values are in, it
-lists every period and indicator still empty: that is the to-do list."""
+refuses the project with one error ("the data have no values yet"), as `compute`
+would; once some values are in, it lists every period and indicator still empty:
+that is the to-do list."""
 _EXAMPLE_NOTE = """\
 **The values in `{data_file}` are illustrative, made up so that the commands run at
 once. Replace them with real data before using the scores.**"""
