@@ -7,10 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
 import gdindex
+from gdindex.errors import DataError
 from gdindex.io.dataset import load_data
 from gdindex.pipeline import GROWTH_CODES
+from gdindex.spec import load_spec
 from tests.conftest import DATA_CSV, SPEC_YAML, write_project
 from tests.io.helpers import (
     data_errors,
@@ -104,3 +107,24 @@ def test_period_types_must_agree_across_tables(tmp_path: Path) -> None:
     text = data_errors(path)
 
     assert "periods are numbers in part1.csv (data[0]) but text in part2.csv" in text
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_unit_named_twice_in_the_units_table_is_a_located_error(
+    tmp_path: Path, strict: bool
+) -> None:
+    """Not numpy's 'could not broadcast' from every command: the repeated id,
+    where it is, and what to do."""
+    from tests.conftest import UNITS_CSV
+
+    lines = UNITS_CSV.strip().splitlines()
+    spec = write_project(tmp_path, units="\n".join([*lines, lines[1]]) + "\n")
+
+    with pytest.raises(DataError) as info:
+        load_data(load_spec(spec), strict=strict)
+    issues = gdindex.validate(spec)
+
+    found = [i for i in info.value.issues if i.code == "duplicate-unit"]
+    assert found and "units.csv" in found[0].where
+    assert lines[1].split(",")[0] in found[0].message
+    assert [i.code for i in issues if i.severity == "error"] == ["duplicate-unit"]

@@ -119,8 +119,10 @@ def load_data(
         else:
             unreadable = True
     # Bad cells still leave a table to check; a table that could not be read at all
-    # would only cause follow-up errors (its indicators "missing"), so stop here.
-    if unreadable or unit_table is None and spec.units is not None:
+    # would only cause follow-up errors (its indicators "missing"), so stop here; so
+    # does a units table that names a unit twice (no cell would know its row).
+    twice = any(i.code == "duplicate-unit" for i in log.errors)
+    if unreadable or twice or unit_table is None and spec.units is not None:
         log.raise_if_errors(DataError, "cannot read the data", "无法读取数据")
     dataset = _assemble(spec, tables, unit_table, log, panel)
     dataset.inputs = inputs
