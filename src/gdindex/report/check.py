@@ -255,18 +255,18 @@ def issue_table(issues: Sequence[Issue], lang: str = "zh") -> Table:
     )
     table.add_column(t("severity", lang), no_wrap=True)
     table.add_column(t("code", lang), no_wrap=True)
-    table.add_column(t("where", lang))
-    table.add_column(t("problem", lang), ratio=3)
-    table.add_column(t("hint", lang), style="dim", ratio=2)
+    table.add_column(t("where", lang), overflow="fold")  # folded, never cut
+    table.add_column(t("problem", lang), ratio=3, overflow="fold")
+    table.add_column(t("hint", lang), style="dim", ratio=2, overflow="fold")
     for issue in ordered:
         style = "red" if issue.severity == "error" else "yellow"
         shown = issue.in_lang(lang)
         table.add_row(
             Text(t(issue.severity, lang), style=style),
             issue.code,
-            shown.where,
-            shown.message,
-            shown.hint or "",
+            Text(shown.where),  # Text: brackets in paths are not markup
+            Text(shown.message),
+            Text(shown.hint or ""),
         )
     return table
 

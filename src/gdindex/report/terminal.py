@@ -365,10 +365,10 @@ def preparation_table(result: IndexResult, lang: str = "zh") -> Table | None:
         title=t("preparation", lang), header_style="bold cyan", pad_edge=False
     )
     table.add_column(t("step", lang), no_wrap=True)
-    table.add_column(t("method", lang))
+    table.add_column(t("method", lang), overflow="fold")
     table.add_column(t("indicators", lang), justify="right")
     table.add_column(t("cells", lang), justify="right", style="bold")
-    table.add_column(t("where", lang))
+    table.add_column(t("where", lang), overflow="fold")
     name_col = "name_zh" if lang == "zh" else "name_en"
     names = (
         dict(zip(result.units["unit"], result.units[name_col], strict=True))
@@ -455,9 +455,10 @@ def render_issues(
         return
     table = Table(title=title, header_style="bold", show_lines=False, expand=False)
     table.add_column(t("severity", lang), no_wrap=True)
-    table.add_column(t("where", lang).split("（")[0].split(" (")[0])
-    table.add_column(t("problem", lang))
-    table.add_column(t("hint", lang), style="dim")
+    # A long path, id or Chinese sentence folds onto more lines: never cut with "…"
+    table.add_column(t("where", lang).split("（")[0].split(" (")[0], overflow="fold")
+    table.add_column(t("problem", lang), overflow="fold")
+    table.add_column(t("hint", lang), style="dim", overflow="fold")
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow"
         severity = (
@@ -466,9 +467,9 @@ def render_issues(
         shown = issue.in_lang(lang)
         table.add_row(
             Text(severity, style=style),
-            shown.where,
-            shown.message,
-            shown.hint or "",
+            Text(shown.where),  # Text: brackets in paths are not markup
+            Text(shown.message),
+            Text(shown.hint or ""),
         )
     console.print(table)
 
