@@ -271,6 +271,13 @@ def console(stderr: bool = False, wide: bool = False) -> Console:
     return console
 
 
+def wrote(count: int, out: Any, lang: str) -> str:
+    """The line that says a result set was written, in `lang`."""
+    if lang == "zh":
+        return f"已写入 {count} 个文件：{out}"
+    return f"wrote {count} file{'s' if count != 1 else ''} to {out}"
+
+
 @contextmanager
 def handle_errors(debug: bool, lang: str) -> Iterator[None]:
     """Turn gdindex errors into a red panel on stderr and exit code 1, in `lang`

@@ -124,3 +124,27 @@ def test_sensitivity_unknown_target_or_period_is_located(
     assert f"({flag})" in err and said in err
     assert code_zh == 1 and f"（{flag}）" in err_zh and said_zh in err_zh
     assert said not in err_zh
+
+
+def test_sensitivity_out_replaces_the_whole_set_and_keeps_other_files(
+    tmp_path: Path,
+) -> None:
+    """A UA run after a Sobol run into the same folder leaves no Sobol indices
+    behind (a mix of two analyses); files that are not the set's stay."""
+    spec = str(SPECS / "guangdong.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    base = ["sensitivity", spec, "--out", str(out)]
+
+    sobol, _, _ = run(*base, "--method", "sobol", "--n", "8", "--lang", "en")
+    ua, _, err = run(*base, "--method", "ua", "--n", "20")
+
+    assert sobol == 0 and ua == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "notes.txt",
+        "sensitivity_ranks.csv",
+        "sensitivity_runs.csv",
+        "sensitivity_scores.csv",
+    ]
+    assert f"已写入 3 个文件：{out}" in err

@@ -22,6 +22,7 @@ from gdindex.shell import (
     handle_errors,
     node_option,
     period_option,
+    wrote,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -146,7 +147,7 @@ def audit(
         if out is not None:
             written = write_audit(found_audit, out)
             _console(stderr=True).print(
-                f"wrote {len(written)} files to {out}", style="green"
+                wrote(len(written), out, lang.value), style="green"
             )
     with _reader_may_leave():
         if fmt is Output.json:
@@ -285,7 +286,8 @@ def sensitivity(
     (sobol)."""
     with handle_errors(debug, lang.value):
         import gdindex
-        from gdindex.io import write_atomic
+        from gdindex.errors import Bilingual
+        from gdindex.io import write_set
         from gdindex.report.sensitivity import render_sensitivity
 
         loaded = gdindex.load_spec(spec, tuple(overrides or ()))
@@ -305,9 +307,14 @@ def sensitivity(
                 progress=progress,
             )
         if out is not None:
-            written = write_atomic(out, result.files())
+            written = write_set(
+                out,
+                result.files(),
+                Bilingual(f"sensitivity files to {out}", f"敏感性分析结果（{out}）"),
+                owns=lambda name: name.startswith("sensitivity_"),
+            )
             _console(stderr=True).print(
-                f"wrote {len(written)} files to {out}", style="green"
+                wrote(len(written), out, lang.value), style="green"
             )
     with _reader_may_leave():
         if fmt is Output.json:

@@ -25,6 +25,7 @@ from gdindex.shell import (
     not_negative,
     out_dir,
     period_option,
+    wrote,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -62,7 +63,7 @@ def check(
             written = write_check(result, out)
             if not quiet:
                 _console(stderr=True).print(
-                    f"wrote {len(written)} files to {out}", style="green"
+                    wrote(len(written), out, lang.value), style="green"
                 )
     with _reader_may_leave():
         if fmt is Output.json:
@@ -156,7 +157,7 @@ def compare(
         if out is not None:
             written = write_comparison(result, out)
             _console(stderr=True).print(
-                f"wrote {len(written)} files to {out}", style="green"
+                wrote(len(written), out, lang.value), style="green"
             )
     with _reader_may_leave():
         if fmt is Output.json:
@@ -196,7 +197,7 @@ def weights(
         if out is not None:
             written = write_weights(found, out)
             _console(stderr=True).print(
-                f"wrote {len(written)} files to {out}", style="green"
+                wrote(len(written), out, lang.value), style="green"
             )
     with _reader_may_leave():
         if fmt is Output.json:

@@ -26,6 +26,7 @@ from gdindex.shell import (
     handle_errors,
     out_dir,
     positive,
+    wrote,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -88,7 +89,7 @@ def compute(
             chosen = _period(period, result.periods)
             if not quiet:
                 _console(stderr=True).print(
-                    f"wrote {len(written)} files to {out}", style="green"
+                    wrote(len(written), out, lang.value), style="green"
                 )
     with _reader_may_leave():
         if fmt is Format.json:
@@ -340,7 +341,7 @@ def report(
         finally:
             stop_renderer()  # and is waited for, its CPU time counted
     console = _console()
-    console.print(f"wrote {len(written)} files to {out}", style="green")
+    console.print(wrote(len(written), out, lang.value), style="green")
     for path in written:
         console.print(f"  {path}")
 
