@@ -358,7 +358,7 @@ def test_cli_out_and_json_equal_the_library(tmp_path: Path) -> None:
     json_code, json_out, _ = cli("check", str(spec), "--format", "json")
 
     assert code == 1 and json_code == 1
-    assert "wrote 5 files" in err
+    assert "已写入 5 个文件" in err  # in the default language, zh
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(FILES)
     written = (tmp_path / "o" / "check.json").read_text(encoding="utf-8")
     assert json.loads(written) == json.loads(expected)
