@@ -148,3 +148,18 @@ def test_sensitivity_out_replaces_the_whole_set_and_keeps_other_files(
         "sensitivity_scores.csv",
     ]
     assert f"已写入 3 个文件：{out}" in err
+
+
+@pytest.mark.parametrize("flag", ["--inputs", "--design"])
+def test_sensitivity_missing_inputs_or_design_file_is_named(
+    tmp_path: Path, flag: str
+) -> None:
+    missing = tmp_path / "nope"
+
+    code, _, err = run(
+        "sensitivity", str(SPECS / "guangdong.yaml"), flag, str(missing), "--n", "5"
+    )
+
+    assert code == 1
+    assert f"{flag} {missing}" in err and "文件不存在" in err
+    assert "FileNotFoundError" not in err and "Errno" not in err

@@ -104,6 +104,20 @@ def load_inputs(path: str | Path) -> SensitivitySpec:
     from pydantic import ValidationError
 
     path = Path(path)
+    if not path.is_file():
+        raise SpecError(
+            f"cannot read the inputs {path}",
+            [
+                Issue(
+                    f"--inputs {path}",
+                    "no such file" if not path.exists() else "not a regular file",
+                    "give the YAML file that holds the sensitivity: block",
+                    message_zh="文件不存在" if not path.exists() else "不是普通文件",
+                    hint_zh="请给出包含 sensitivity: 块的 YAML 文件",
+                )
+            ],
+            message_zh=f"无法读取输入文件 {path}",
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError) as exc:
@@ -428,6 +442,24 @@ def read_design(path: Path, inputs: list[InputInfo]) -> np.ndarray:
         SpecError: missing columns, non-integer or out-of-range positions.
     """
     where = str(path)
+    if not Path(path).is_file():
+        raise SpecError(
+            f"cannot read the design {path}",
+            [
+                Issue(
+                    f"--design {path}",
+                    "no such file" if not Path(path).exists() else "not a regular file",
+                    "give a CSV with the columns run, <input ids> (e.g. a "
+                    "sensitivity_runs.csv written by --out)",
+                    message_zh="文件不存在"
+                    if not Path(path).exists()
+                    else "不是普通文件",
+                    hint_zh="请给出含 run, <输入 id> 各列的 CSV（例如 --out 写出的 "
+                    "sensitivity_runs.csv）",
+                )
+            ],
+            message_zh=f"无法读取设计文件 {path}",
+        )
     try:
         frame = pl.read_csv(path, infer_schema_length=None)
     except (OSError, pl.exceptions.PolarsError) as exc:

@@ -100,9 +100,9 @@ def _num_col(table: Table, header: str, cells: list[str]) -> None:
 
 
 def title(audit: AuditResult, lang: str = "zh") -> Text:
-    """`一致性审计 Coherence audit · index · 时期 P` and the rows audited."""
+    """`一致性审计 · index · 时期 P` (in `lang`) and the rows audited."""
     other = "en" if lang == "zh" else "zh"
-    text = Text(f"{t('title', lang)} {t('title', other)}", style="bold")
+    text = Text(t("title", lang), style="bold")
     text.append(f" · {audit.spec_name.get(lang) or audit.spec_name.get(other)}")
     when = t("pooled", lang) if audit.pooled else f"{t('period', lang)} {audit.period}"
     text.append(f" · {when} · {t('rows', lang)} {audit.n_rows}")
