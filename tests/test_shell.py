@@ -84,3 +84,16 @@ def test_an_unexpected_error_has_its_panel_in_the_commands_language(
     err = capsys.readouterr().err
     assert title in err and "RuntimeError: boom" in err and debug in err
     assert ("traceback" in err) == (lang == "en")
+
+
+@pytest.mark.parametrize(("seen", "width"), [(90, 90), (None, 160)])
+def test_piped_output_takes_the_width_of_the_terminal_it_is_read_in(
+    monkeypatch: pytest.MonkeyPatch, seen: int | None, width: int
+) -> None:
+    """`gdindex compute … | less` in an 80-column terminal: that terminal's width,
+    not 160; output redirected away from any terminal keeps 160."""
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(shell, "_terminal_width", lambda: seen)
+
+    assert shell.console().width == width

@@ -261,14 +261,32 @@ def console(stderr: bool = False, wide: bool = False) -> Console:
     console = QuietOnBrokenPipe(
         stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
     )
-    if not console.is_terminal and console.width < 160 and "COLUMNS" not in os.environ:
-        # Piped or captured output: do not squeeze wide tables into 80 columns
-        # (unless COLUMNS says how wide the reader is).
-        console.width = 160
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output read in a terminal (`| less`, `| head`): that terminal's
+        # width. Fully redirected output (a file, a CI log): do not squeeze wide
+        # tables into 80 columns. COLUMNS, when set, says how wide the reader is.
+        seen = _terminal_width()
+        if seen is not None:
+            console.width = seen
+        elif console.width < 160:
+            console.width = 160
     if wide:
         # --wide: every column, however wide; the terminal wraps the long lines.
         console.width = max(console.width, 1000)
     return console
+
+
+def _terminal_width() -> int | None:
+    """The width of the terminal on stderr or stdin, if either is one."""
+    import os
+
+    for fd in (2, 0):
+        try:
+            if os.isatty(fd):
+                return os.get_terminal_size(fd).columns
+        except OSError:
+            continue
+    return None
 
 
 def wrote(count: int, out: Any, lang: str) -> str:
