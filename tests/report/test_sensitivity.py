@@ -61,7 +61,9 @@ def test_each_input_is_explained_in_plain_words_largest_first() -> None:
     zh = explanations(res, "zh")
 
     top = res.indices.sort("ST", descending=True).row(0, named=True)["input"]
-    assert len(lines) == res.indices.height and lines[0].startswith(f"'{top}' alone")
+    # one sentence per input (then, maybe, the note on sampling error)
+    assert len(lines) in (res.indices.height, res.indices.height + 1)
+    assert lines[0].startswith(f"'{top}' alone")
     assert "of the rank uncertainty" in lines[0] and "单独解释" in zh[0]
 
 
@@ -93,3 +95,37 @@ def test_failed_runs_are_listed_with_their_reason(tiny_spec: object) -> None:
     assert "10 runs: 0 done, 10 failed" in text and "Why runs failed" in text
     flat = " ".join(text.replace("│", " ").split())
     assert "tree node 'p1' (geometric): values ≤ 0 cannot enter a geometric" in flat
+
+
+def test_estimates_that_break_0_le_s1_le_st_get_a_sampling_error_note() -> None:
+    """0 ≤ S1 ≤ ST holds for the true indices; a sentence names the inputs whose
+    estimates break it, and none is printed when every estimate keeps it."""
+    import dataclasses
+
+    import polars as pl
+
+    import gdindex
+    from gdindex.report.sensitivity import explanations
+    from tests.conftest import SPECS
+
+    res = gdindex.sensitivity(SPECS / "guangdong.yaml", method="sobol", n=16, seed=2)
+    assert res.indices is not None
+    clean = res.indices.with_columns(pl.col("S1").clip(0.0, None)).with_columns(
+        pl.max_horizontal("S1", "ST").alias("ST")
+    )
+    first = clean["input"][0]
+    broken = clean.with_columns(
+        pl.when(pl.col("input") == first)
+        .then(pl.col("S1") + 0.5)
+        .otherwise(pl.col("S1"))
+        .alias("S1")
+    )
+
+    kept = explanations(dataclasses.replace(res, indices=clean), "en")
+    noted = explanations(dataclasses.replace(res, indices=broken), "en")
+    noted_zh = explanations(dataclasses.replace(res, indices=broken), "zh")
+
+    assert len(kept) == clean.height
+    assert len(noted) == clean.height + 1 and f"'{first}'" in noted[-1]
+    assert "N = 16" in noted[-1] and "--n" in noted[-1]
+    assert f"「{first}」" in noted_zh[-1]

@@ -59,6 +59,14 @@ LABELS = {
         "en": "'{input}' alone explains {s1} of the rank uncertainty, {st} with its "
         "interactions ({share} of all total effects).",
     },
+    "noisy": {
+        "zh": "N = {n} 时估计仍有抽样误差：{inputs} 的总效应低于一阶效应或指数为负，"
+        "这只能来自抽样误差；请增大 --n（表中区间显示其波动范围）。",
+        "en": "At N = {n} the estimates still carry sampling error: {inputs} "
+        "show a total index below the first-order one, or a negative index, which "
+        "only sampling error gives; raise --n (the table's intervals show the "
+        "spread).",
+    },
     "none": {"zh": "无", "en": "none"},
     "notes": {"zh": "说明", "en": "Notes"},
     "more": {"zh": "另有 {n} 个单位未列出", "en": "{n} more units not shown"},
@@ -216,7 +224,7 @@ def explanations(result: SensitivityResult, lang: str) -> list[str]:
         return []
     rows = list(zip(result.indices.to_dicts(), _shares(result), strict=True))
     rows.sort(key=lambda rs: -(rs[0]["ST"] or 0.0))
-    return [
+    out = [
         t("explains", lang).format(
             input=row["input"],
             s1=_pct(max(0.0, row["S1"] or 0.0)),
@@ -225,6 +233,19 @@ def explanations(result: SensitivityResult, lang: str) -> list[str]:
         )
         for row, share in rows
     ]
+    noisy = [  # 0 ≤ S1 ≤ ST holds for the true indices; estimates can break it
+        row["input"]
+        for row, _ in rows
+        if row["S1"] is not None
+        and row["ST"] is not None
+        and (row["ST"] < row["S1"] or row["S1"] < 0 or row["ST"] < 0)
+    ]
+    if noisy:
+        sep = "、" if lang == "zh" else ", "
+        quote = "「{}」" if lang == "zh" else "'{}'"
+        names = sep.join(quote.format(name) for name in noisy)
+        out.append(t("noisy", lang).format(n=result.n, inputs=names))
+    return out
 
 
 def render_sensitivity(
