@@ -207,3 +207,22 @@ def test_the_renderers_tables_are_measured_from_their_strings() -> None:
     ).maximum
 
     assert _plain_width(table) == rich_width
+
+
+def test_what_only_the_group_tables_leave_out_is_said_under_them() -> None:
+    """At 140 columns in English the ranking keeps its pillar scores while the
+    group summaries drop theirs: the note names the group summaries, after them."""
+    result = gdindex.compute(gdindex.load_spec(SPECS / "guangdong.yaml"))
+    buf = io.StringIO()
+    console = Console(width=140, file=buf, color_system=None)
+
+    render_result(result, console, lang="en")
+    text = buf.getvalue()
+
+    assert "Infrastructure" in text.split("Group summary")[0]  # the ranking kept it
+    notes = [line for line in text.splitlines() if line.startswith("Left out")]
+    assert notes == [
+        "Left out at 140 columns: pillar scores (group summaries). --wide prints "
+        "every column; --format json or --out DIR has every figure."
+    ]
+    assert text.index(notes[0]) > text.rindex("Group summary")

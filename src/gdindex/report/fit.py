@@ -148,11 +148,17 @@ def fit_table(
     return taken
 
 
-def left_out_note(left: Sequence[str], width: int, lang: str) -> Text | None:
-    """One dim line: what was left out at this width and how to see it."""
+def left_out_note(
+    left: Sequence[str], width: int, lang: str, tables: str | None = None
+) -> Text | None:
+    """One dim line: what was left out at this width and how to see it; `tables`
+    names the tables it is about when they are not the one above."""
     if not left:
         return None
     names = [left_out_label(k, lang) for k in dict.fromkeys(left)]
+    if tables is not None:  # e.g. "pillar scores (group summaries)"
+        form = "{}（{}）" if lang == "zh" else "{} ({})"
+        names = [form.format(name, tables) for name in names]
     if lang == "zh":
         text = (
             f"终端宽 {width} 列，未显示：{'、'.join(names)}。"

@@ -431,14 +431,21 @@ def render_result(
         for n in result.nodes
         if n.depth == 1 and n.kind != "indicator"
     ]
+    group_left: list[str] = []
     for group in groups:
-        left += fit_table(console, group, [32, 20, ("pillars", pillars)], wide)
+        group_left += fit_table(console, group, [32, 20, ("pillars", pillars)], wide)
     console.print(table)
     note = left_out_note([k for k in left if k not in _LOOKS], console.width, lang)
     if note is not None:
         console.print(note)
     for group in groups:
         console.print(group)
+    # What only the group tables left out is said under them, not under the ranking.
+    only_groups = [k for k in group_left if k not in left]
+    tables = "分组汇总" if lang == "zh" else "group summaries"
+    note = left_out_note(only_groups, console.width, lang, tables)
+    if note is not None:
+        console.print(note)
     prep = preparation_table(result, lang)
     if prep is not None:
         console.print(prep)
