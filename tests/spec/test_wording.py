@@ -103,3 +103,22 @@ def test_yaml_problems_are_worded_in_both_languages() -> None:
     assert odd.message == "malformed YAML: the YAML cannot be read here"
     assert odd.message_zh == "YAML 格式错误：此处的 YAML 无法读取"
     assert all(len(row) == 5 and all(row) for row in YAML_PROBLEMS)
+
+
+def test_a_real_key_at_the_wrong_level_is_not_told_to_be_itself(tmp_path: Path) -> None:
+    """`screen:` under `defaults:` is a top-level key: the hint says where it goes,
+    not "did you mean 'screen'?"."""
+    from gdindex.errors import SpecError
+    from gdindex.spec import load_spec
+    from tests.conftest import SPEC_YAML, write_project
+
+    spec = write_project(
+        tmp_path, SPEC_YAML.replace("periods:", "defaults:\n  screen: {}\nperiods:")
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(spec)
+
+    found = [i for i in info.value.issues if "screen" in i.message]
+    assert found and "did you mean" not in (found[0].hint or "")
+    assert "top level" in (found[0].hint or "") and "顶层" in (found[0].hint_zh or "")

@@ -193,6 +193,14 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
         if owners:
             hint = f"'{key}' belongs to method {' or '.join(owners)}: set `method:`"
             hint_zh = f"'{key}' 是方法 {' 或 '.join(owners)} 的参数：请设置 `method:`"
+        elif close and close[0] == key:  # a real key, at another level
+            parent = ".".join(str(p) for p in loc[:-1]) or "the top level"
+            if key in IndexSpec.model_fields:
+                hint = f"'{key}' belongs at the top level of the spec, not in {parent}"
+                hint_zh = f"'{key}' 应写在配置文件的顶层，而不是 {parent} 下"
+            else:
+                hint = f"'{key}' is a key elsewhere in the spec, not of {parent}"
+                hint_zh = f"'{key}' 是配置文件中别处的键，不属于 {parent}"
         elif close:
             hint, hint_zh = f"did you mean '{close[0]}'?", f"是否想写 '{close[0]}'？"
         else:
