@@ -129,3 +129,10 @@ def test_estimates_that_break_0_le_s1_le_st_get_a_sampling_error_note() -> None:
     assert len(noted) == clean.height + 1 and f"'{first}'" in noted[-1]
     assert "N = 16" in noted[-1] and "--n" in noted[-1]
     assert f"「{first}」" in noted_zh[-1]
+
+
+def test_weight_sets_are_named_in_chinese_under_zh() -> None:
+    from gdindex.report.sensitivity import _zh_weight_set
+
+    assert _zh_weight_set("set 3") == "第 3 组"
+    assert _zh_weight_set("set x") == "set x" and _zh_weight_set("minmax") == "minmax"

@@ -141,13 +141,22 @@ def inputs_table(result: SensitivityResult, lang: str) -> Table:
     table = Table(title=t("inputs", lang), title_justify="left")
     table.add_column(t("input", lang), no_wrap=True)
     table.add_column(t("kind", lang), no_wrap=True)
-    table.add_column(t("alternatives", lang), overflow="ellipsis", max_width=48)
+    table.add_column(t("alternatives", lang), overflow="fold", max_width=48)
     for inp in result.inputs:
         labels = inp.labels
-        more = f"; … ({len(labels)})" if len(labels) > 4 else ""
-        text = "; ".join(labels[:4]) + more
+        if lang == "zh" and inp.kind == "weights":  # "set 3" is the library's label
+            labels = [_zh_weight_set(label) for label in labels]
+        sep = "；" if lang == "zh" else "; "
+        more = f"{sep}… ({len(labels)})" if len(labels) > 4 else ""
+        text = sep.join(labels[:4]) + more
         table.add_row(inp.id, t(inp.kind, lang), text)
     return table
+
+
+def _zh_weight_set(label: str) -> str:
+    """`set 3` (a weight set's label) as `第 3 组`; any other label unchanged."""
+    head, _, number = label.partition(" ")
+    return f"第 {number} 组" if head == "set" and number.isdigit() else label
 
 
 def rank_table(result: SensitivityResult, lang: str, top: int | None = None) -> Table:
