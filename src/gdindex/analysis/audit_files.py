@@ -57,20 +57,7 @@ def write_audit(result: AuditResult, out_dir: str | Path) -> list[Path]:
     }
     writers["audit.json"] = _text_writer(result.to_json(indent=2) + "\n")
     what = Bilingual(f"the audit to {out_dir}", f"审计结果（{out_dir}）")
-    return write_set(Path(out_dir), writers, what, owns=AUDIT_FILES.__contains__)
-
-
-#: The names an audit set owns in its directory (`--optimise` adds none).
-AUDIT_FILES = frozenset(
-    {
-        "audit_correlations.csv",
-        "audit_cronbach.csv",
-        "audit_pca.csv",
-        "audit_importance.csv",
-        "audit_flags.csv",
-        "audit.json",
-    }
-)
+    return write_set(Path(out_dir), writers, what, owns=FILES.__contains__)
 
 
 def _csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
