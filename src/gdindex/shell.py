@@ -196,14 +196,17 @@ def node_option(flag: str, help: str) -> Any:
 PeriodOpt = Annotated[
     str | None, period_option("Period of the report (default: the latest).")
 ]
+
+
+def out_option(help: str) -> Any:
+    """`--out DIR`, checked by `out_dir` (an empty DIR is a usage error)."""
+    return typer.Option(
+        "--out", metavar="DIR", parser=out_dir, help=help, show_default=False
+    )
+
+
 OutOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        metavar="DIR",
-        parser=out_dir,
-        help="Write the result files into this directory.",
-    ),
+    Path | None, out_option("Write the result files into this directory.")
 ]
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.")

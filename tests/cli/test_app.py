@@ -177,7 +177,9 @@ def test_completion_of_specs_nodes_and_periods() -> None:
     assert periods == ["2021", "2022", "2023"]
 
 
-@pytest.mark.parametrize("command", ["compute", "report", "check", "weights"])
+@pytest.mark.parametrize(
+    "command", ["compute", "report", "check", "weights", "audit", "sensitivity"]
+)
 def test_an_empty_out_is_a_usage_error(tiny_spec: Path, command: str) -> None:
     code, _, err = run(command, str(tiny_spec), "--out", "")
 

@@ -21,6 +21,7 @@ from gdindex.shell import (
     SpecArg,
     handle_errors,
     node_option,
+    out_option,
     period_option,
     wrote,
 )
@@ -83,7 +84,7 @@ def audit(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write audit_*.csv and audit.json here."),
+        out_option("Write audit_*.csv and audit.json here."),
     ] = None,
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
@@ -263,7 +264,7 @@ def sensitivity(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the sensitivity_*.csv files here."),
+        out_option("Write the sensitivity_*.csv files here."),
     ] = None,
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,

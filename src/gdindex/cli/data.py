@@ -23,7 +23,7 @@ from gdindex.shell import (
     handle_errors,
     node_option,
     not_negative,
-    out_dir,
+    out_option,
     period_option,
     wrote,
 )
@@ -36,12 +36,7 @@ def check(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            metavar="DIR",
-            parser=out_dir,
-            help="Write check_*.csv and check.json into DIR.",
-        ),
+        out_option("Write check_*.csv and check.json into DIR."),
     ] = None,
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
@@ -127,12 +122,7 @@ def compare(
     ] = 5,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            metavar="DIR",
-            parser=out_dir,
-            help="Write compare_*.csv and compare.json here.",
-        ),
+        out_option("Write compare_*.csv and compare.json here."),
     ] = None,
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
@@ -171,12 +161,7 @@ def weights(
     spec: SpecArg,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            metavar="DIR",
-            parser=out_dir,
-            help="Write weights.csv and weights.json here.",
-        ),
+        out_option("Write weights.csv and weights.json here."),
     ] = None,
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,

@@ -24,7 +24,7 @@ from gdindex.shell import (
     SpecArg,
     WideOpt,
     handle_errors,
-    out_dir,
+    out_option,
     positive,
     wrote,
 )
@@ -282,13 +282,7 @@ def report(
     spec: SpecArg,
     out: Annotated[
         Path,
-        typer.Option(
-            "--out",
-            metavar="DIR",
-            parser=out_dir,
-            help="Directory of the report files.",
-            show_default=False,
-        ),
+        out_option("Directory of the report files."),
     ],
     lang: LangOpt = Lang.zh,
     period: PeriodOpt = None,
