@@ -9,7 +9,7 @@ every command spells the same way. Imports nothing of gdindex, so that
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -290,6 +290,11 @@ def _terminal_width() -> int | None:
         except OSError:
             continue
     return None
+
+
+def say_written(written: Sequence[Any], out: Any, lang: str) -> None:
+    """Print on stderr, in green and in `lang`, that `written` went to `out`."""
+    console(stderr=True).print(wrote(len(written), out, lang), style="green")
 
 
 def wrote(count: int, out: Any, lang: str) -> str:

@@ -23,7 +23,7 @@ from gdindex.shell import (
     node_option,
     out_option,
     period_option,
-    wrote,
+    say_written,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -147,9 +147,7 @@ def audit(
         )
         if out is not None:
             written = write_audit(found_audit, out)
-            _console(stderr=True).print(
-                wrote(len(written), out, lang.value), style="green"
-            )
+            say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(found_audit.to_json() + "\n")
@@ -314,9 +312,7 @@ def sensitivity(
                 Bilingual(f"sensitivity files to {out}", f"敏感性分析结果（{out}）"),
                 owns=lambda name: name.startswith("sensitivity_"),
             )
-            _console(stderr=True).print(
-                wrote(len(written), out, lang.value), style="green"
-            )
+            say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")

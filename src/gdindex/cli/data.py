@@ -25,7 +25,7 @@ from gdindex.shell import (
     not_negative,
     out_option,
     period_option,
-    wrote,
+    say_written,
 )
 from gdindex.shell import console as _console
 from gdindex.shell import reader_may_leave as _reader_may_leave
@@ -57,9 +57,7 @@ def check(
         if out is not None:
             written = write_check(result, out)
             if not quiet:
-                _console(stderr=True).print(
-                    wrote(len(written), out, lang.value), style="green"
-                )
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
@@ -146,9 +144,7 @@ def compare(
         result = compare_variants(spec, other, node=node, period=period, top=top)
         if out is not None:
             written = write_comparison(result, out)
-            _console(stderr=True).print(
-                wrote(len(written), out, lang.value), style="green"
-            )
+            say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
@@ -181,9 +177,7 @@ def weights(
         found = gdindex.derive_weights(spec, overrides=tuple(overrides or ()))
         if out is not None:
             written = write_weights(found, out)
-            _console(stderr=True).print(
-                wrote(len(written), out, lang.value), style="green"
-            )
+            say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(found.to_json() + "\n")

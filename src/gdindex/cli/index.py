@@ -26,6 +26,7 @@ from gdindex.shell import (
     handle_errors,
     out_option,
     positive,
+    say_written,
     wrote,
 )
 from gdindex.shell import console as _console
@@ -88,9 +89,7 @@ def compute(
             )
             chosen = _period(period, result.periods)
             if not quiet:
-                _console(stderr=True).print(
-                    wrote(len(written), out, lang.value), style="green"
-                )
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Format.json:
             sys.stdout.write(result.to_json() + "\n")
