@@ -56,3 +56,17 @@ def test_find_node_by_id_or_name_in_either_language(
     assert find_node(result.nodes, "INDUSTRY").id == "industry"
     with pytest.raises(AnalysisError, match="did you mean 'industry'"):
         find_node(result.nodes, "industri")
+
+
+def test_find_period_takes_a_period_or_its_text_and_names_the_others() -> None:
+    import pytest
+
+    from gdindex.analysis.common import find_period
+    from gdindex.errors import GdindexError
+
+    assert find_period([2022, 2023], " 2023 ") == 2023
+    assert find_period([2022, 2023], 2022) == 2022
+    with pytest.raises(GdindexError) as info:
+        find_period([2022, 2023], "1999")
+    assert info.value.issues[0].where == "--period"
+    assert "2022, 2023" in (info.value.issues[0].hint or "")

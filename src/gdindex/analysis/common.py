@@ -81,12 +81,27 @@ def score_cube(result: IndexResult) -> np.ndarray:
 
 
 def choose_period(result: IndexResult, period: Any) -> Period:
+    """The period of `result` that `period` names (a period or its text); None:
+    the latest.
+
+    Raises:
+        AnalysisError: no such period (located at `--period`, with the periods).
+    """
     if period is None:
         return result.latest_period
-    for p in result.periods:
+    return find_period(result.periods, period)
+
+
+def find_period(periods: list[Period], period: Any) -> Period:
+    """The one of `periods` that `period` names (a period or its text).
+
+    Raises:
+        AnalysisError: no such period (located at `--period`, with the periods).
+    """
+    for p in periods:
         if p == period or str(p) == str(period).strip():
             return p
-    known = ", ".join(str(p) for p in result.periods)
+    known = ", ".join(str(p) for p in periods)
     raise AnalysisError(
         f"period {period!r} is not in the data",
         [

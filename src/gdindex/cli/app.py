@@ -80,27 +80,12 @@ def main_options(
 
 
 def _period(text: str | None, periods: list[Any]) -> Any:
+    """The period `--period` names; None when it was not given."""
     if text is None:
         return None
-    from gdindex.errors import GdindexError, Issue
+    from gdindex.analysis.common import find_period
 
-    for p in periods:
-        if str(p) == text.strip():
-            return p
-    known = ", ".join(str(p) for p in periods)
-    raise GdindexError(
-        f"period {text!r} is not in the data",
-        [
-            Issue(
-                "--period",
-                f"unknown period {text!r}",
-                f"use one of: {known}",
-                message_zh=f"未知的时期 {text!r}",
-                hint_zh=f"请使用以下时期之一：{known}",
-            )
-        ],
-        message_zh=f"数据中没有时期 {text!r}",
-    )
+    return find_period(periods, text)
 
 
 @contextmanager

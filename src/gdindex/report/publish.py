@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gdindex.errors import Bilingual, GdindexError, Issue
+from gdindex.analysis.common import choose_period
+from gdindex.errors import Bilingual
 from gdindex.methods.growth import QUADRANTS
 from gdindex.pipeline import IndexResult
 from gdindex.pipeline.outputs import manifest
@@ -76,22 +77,7 @@ def _build(
     (in the vl-convert process beside this one): `finish()` it to fill them in."""
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}; use zh or en")
-    period = result.latest_period if period is None else period
-    if period not in result.periods:
-        known = ", ".join(str(p) for p in result.periods)
-        raise GdindexError(
-            f"period {period!r} is not in the data",
-            [
-                Issue(
-                    "--period",
-                    f"unknown period {period!r}",
-                    f"use one of: {known}",
-                    message_zh=f"未知的时期 {period!r}",
-                    hint_zh=f"请使用以下时期之一：{known}",
-                )
-            ],
-            message_zh=f"数据中没有时期 {period!r}",
-        )
+    period = choose_period(result, period)
     meta = _manifest(result, lang, period, with_time)
     svg.measure_text_with(fonts.measure_with(_chart_texts(result)))
     try:
