@@ -226,3 +226,17 @@ def test_the_long_tables_in_blocks_are_the_tables(tmp_path: Path) -> None:
     # once built, the frame itself is given
     (whole,) = result.contribution_blocks(rows=3)
     assert whole is result.contributions
+
+
+def test_a_node_is_named_in_its_language_then_the_other_then_by_id() -> None:
+    from gdindex.analysis.common import node_label
+    from gdindex.pipeline.result import NodeInfo
+
+    both = NodeInfo("p1", "aggregate", 1, "idx", "基础", "Infrastructure", "arith")
+    only_zh = NodeInfo("p2", "aggregate", 1, "idx", "产业", "", "arith")
+    none = NodeInfo("p3", "aggregate", 1, "idx", "", "", "arith")
+
+    assert both.name("zh") == "基础" and both.name("en") == "Infrastructure"
+    assert only_zh.name("en") == "产业" and none.name("en") == "p3"
+    assert node_label([both, only_zh], "p2", "en") == "产业"
+    assert node_label([both], "missing", "zh") == "missing"

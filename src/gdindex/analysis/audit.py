@@ -47,6 +47,7 @@ from gdindex.analysis.common import (
     Tree,
     choose_period,
     find_node,
+    node_label,
     score_cube,
 )
 from gdindex.analysis.flags import FLAG_KINDS, Thresholds, findings, findings_frame
@@ -94,13 +95,7 @@ class AuditResult:
 
     def node_name(self, node: str, lang: str = "zh") -> str:
         """A node's name in `lang` (the other language, or its id, when missing)."""
-        for n in self.nodes:
-            if n.id == node:
-                first, second = (
-                    (n.name_zh, n.name_en) if lang == "zh" else (n.name_en, n.name_zh)
-                )
-                return first or second or node
-        return node
+        return node_label(self.nodes, node, lang)
 
     @property
     def kinds(self) -> list[str]:

@@ -117,6 +117,14 @@ def find_period(periods: list[Period], period: Any) -> Period:
     )
 
 
+def node_label(nodes: list[NodeInfo], node: str, lang: str = "zh") -> str:
+    """The label in `lang` of the node `node` of `nodes` (its id when not there)."""
+    for n in nodes:
+        if n.id == node:
+            return n.name(lang)
+    return node
+
+
 def find_node(nodes: list[NodeInfo], text: str) -> NodeInfo:
     """A node by id or by its zh or en name (case-insensitive for en).
 

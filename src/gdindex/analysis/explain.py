@@ -45,6 +45,7 @@ from gdindex.analysis.common import (
     cell_text,
     choose_period,
     group_rows,
+    node_label,
     resolve_unit,
     score_cube,
 )
@@ -100,13 +101,7 @@ class Explanation:
         return first or second or self.unit
 
     def node_name(self, node: str, lang: str = "zh") -> str:
-        for n in self.node_info:
-            if n.id == node:
-                first, second = (
-                    (n.name_zh, n.name_en) if lang == "zh" else (n.name_en, n.name_zh)
-                )
-                return first or second or node
-        return node
+        return node_label(self.node_info, node, lang)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: `unit, period, nodes, contributions` (§9.2) and more.

@@ -37,6 +37,7 @@ from gdindex.analysis.common import (
     Tree,
     choose_period,
     find_node,
+    node_label,
     score_cube,
 )
 from gdindex.analysis.compare import Comparison, compare
@@ -88,13 +89,7 @@ class Optimised:
     zeroed: list[str] = field(default_factory=list)
 
     def node_name(self, node: str, lang: str = "zh") -> str:
-        for n in self.nodes:
-            if n.id == node:
-                first, second = (
-                    (n.name_zh, n.name_en) if lang == "zh" else (n.name_en, n.name_zh)
-                )
-                return first or second or node
-        return node
+        return node_label(self.nodes, node, lang)
 
     def to_dict(self) -> dict[str, Any]:
         summary = self.comparison.summary if self.comparison else {}

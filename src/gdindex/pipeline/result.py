@@ -40,6 +40,12 @@ class NodeInfo:
     name_en: str
     method: str
 
+    def name(self, lang: str = "zh") -> str:
+        """Its label in `lang`, falling back to the other language, then the id."""
+        names = (self.name_zh, self.name_en)
+        first, second = names if lang == "zh" else names[::-1]
+        return first or second or self.id
+
 
 @dataclass
 class IndexResult:

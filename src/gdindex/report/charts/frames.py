@@ -25,10 +25,7 @@ def unit_names(result: IndexResult, lang: str = "zh") -> dict[str, str]:
 
 def node_name(node: NodeInfo, lang: str = "zh") -> str:
     """A node's label in `lang`, falling back to the other language and the id."""
-    first, second = (
-        (node.name_zh, node.name_en) if lang == "zh" else (node.name_en, node.name_zh)
-    )
-    return first or second or node.id
+    return node.name(lang)
 
 
 def pillar_nodes(result: IndexResult) -> list[NodeInfo]:
