@@ -22,9 +22,8 @@ from gdindex.pipeline.prepare import (
     LOG,
     SCREENED,
     WINSORISED,
-    prepare,
 )
-from gdindex.pipeline.stages import denominators_of, groups_of
+from gdindex.pipeline.stages import prepare_dataset
 from gdindex.spec import IndexSpec, WinsoriseSpec
 
 OUTLIER_SKEW = 2.0
@@ -136,15 +135,7 @@ class PreparedView:
 def prepared_view(spec: IndexSpec, ds: Dataset, log: IssueLog) -> PreparedView:
     """Run the preparation as `compute` does; its warnings and errors (zero or
     negative denominators, values that cannot be imputed, …) go to `log`."""
-    prep = prepare(
-        ds.values,
-        spec,
-        ds.units,
-        ds.periods,
-        log,
-        denominators=denominators_of(spec, ds),
-        groups=groups_of(spec, ds),
-    )
+    prep = prepare_dataset(spec, ds, log)
     flags = prep.flags
     described: list[str | None] = []
     for i, ind in enumerate(spec.indicators):

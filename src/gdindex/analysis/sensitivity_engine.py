@@ -24,9 +24,8 @@ from gdindex.analysis.sensitivity_setup import Setup, _reason, _sets
 from gdindex.errors import DataError, GdindexError, IssueLog
 from gdindex.io import Dataset, load_data
 from gdindex.methods.correlation import magnitude, tie_starts
-from gdindex.pipeline import compute, denominators_of, groups_of
+from gdindex.pipeline import compute, prepare_dataset
 from gdindex.pipeline.normalise import normalise_values
-from gdindex.pipeline.prepare import prepare
 from gdindex.spec import IndexSpec, load_spec
 
 CHUNK = 512
@@ -151,15 +150,7 @@ def _normalised(
         return found
     treated = None if cache is None else cache.get(key)
     if treated is None:
-        prep = prepare(
-            dataset.values,
-            spec,
-            dataset.units,
-            dataset.periods,
-            log,
-            denominators=denominators_of(spec, dataset),
-            groups=groups_of(spec, dataset),
-        )
+        prep = prepare_dataset(spec, dataset, log)
         log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
         treated = prep.treated
         _keep(cache, key, treated)

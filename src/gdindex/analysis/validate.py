@@ -75,8 +75,7 @@ def validate(
     """
     from gdindex.io import load_data
     from gdindex.pipeline.normalise import normalise_values
-    from gdindex.pipeline.prepare import prepare
-    from gdindex.pipeline.stages import denominators_of, groups_of
+    from gdindex.pipeline.stages import prepare_dataset
 
     if not isinstance(spec, IndexSpec):
         try:
@@ -115,15 +114,7 @@ def validate(
     log = IssueLog(issues + dataset.issues)
     # Preparing and normalising are cheap and find what only the data reveal:
     # zero denominators, logs of values ≤ 0, an empty screen, constant indicators.
-    prep = prepare(
-        dataset.values,
-        spec,
-        dataset.units,
-        dataset.periods,
-        log,
-        denominators=denominators_of(spec, dataset),
-        groups=groups_of(spec, dataset),
-    )
+    prep = prepare_dataset(spec, dataset, log)
     normalise_values(prep.treated, spec, dataset.units, dataset.periods, log)
     if not log.errors:
         # What only aggregating reveals (a geometric, harmonic or power mean over

@@ -7,7 +7,12 @@ load → check → denominate → impute → screen → treat → normalise → 
 from gdindex.pipeline.gaps import GROWTH_CODES
 from gdindex.pipeline.outputs import compute_outputs, write_outputs
 from gdindex.pipeline.result import STAGES, IndexResult, NodeInfo
-from gdindex.pipeline.stages import compute, denominators_of, groups_of
+from gdindex.pipeline.stages import (
+    compute,
+    denominators_of,
+    groups_of,
+    prepare_dataset,
+)
 
 __all__ = [
     "GROWTH_CODES",
@@ -18,5 +23,6 @@ __all__ = [
     "compute_outputs",
     "denominators_of",
     "groups_of",
+    "prepare_dataset",
     "write_outputs",
 ]

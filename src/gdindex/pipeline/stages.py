@@ -77,15 +77,7 @@ def compute(
     units, periods = dataset.units, dataset.periods
     raw = dataset.values
 
-    prep = prepare(
-        raw,
-        spec,
-        units,
-        periods,
-        log,
-        denominators=denominators_of(spec, dataset),
-        groups=groups_of(spec, dataset),
-    )
+    prep = prepare_dataset(spec, dataset, log)
     log.raise_if_errors(DataError, "cannot prepare the data", "无法完成数据预处理")
     prepared = prep.treated
     normalised = normalise_values(prepared, spec, units, periods, log)
@@ -182,6 +174,20 @@ def compute(
             "contribution_blocks": contribution_blocks,
             "cagr": lambda: builder.cagr(S),
         },
+    )
+
+
+def prepare_dataset(spec: IndexSpec, dataset: Dataset, log: IssueLog) -> Prepared:
+    """`prepare` the dataset's raw values as the spec says, with its denominators
+    and group labels (problems go to `log`)."""
+    return prepare(
+        dataset.values,
+        spec,
+        dataset.units,
+        dataset.periods,
+        log,
+        denominators=denominators_of(spec, dataset),
+        groups=groups_of(spec, dataset),
     )
 
 
