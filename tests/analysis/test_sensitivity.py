@@ -316,3 +316,18 @@ def test_a_written_sobol_runs_file_replays_the_whole_analysis(tmp_path: Path) ->
     assert replay.indices is not None and first.indices is not None
     assert replay.indices.equals(first.indices)
     assert replay.scores.equals(first.scores)
+
+
+def test_write_replaces_an_earlier_analysis_and_keeps_other_files(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sensitivity_indices.csv").write_text("old")
+    (out / "mine.txt").write_text("mine")
+    res = sensitivity(GUANGDONG, n=10, method="ua", seed=1)
+
+    written = res.write(out)
+
+    assert sorted(p.name for p in written) == sorted(res.files())
+    assert sorted(p.name for p in out.iterdir()) == sorted([*res.files(), "mine.txt"])

@@ -40,7 +40,7 @@ from gdindex.analysis.sensitivity_design import (
 from gdindex.analysis.sensitivity_setup import Setup, make_setup
 from gdindex.analysis.sobol import sobol_indices
 from gdindex.errors import Bilingual, Issue, SpecError, text_in
-from gdindex.io import json_records, load_data, write_frame
+from gdindex.io import json_records, load_data, write_frame, write_set
 from gdindex.spec import IndexSpec, Period, load_spec
 from gdindex.spec.sensitivity import SensitivitySpec
 
@@ -150,7 +150,7 @@ class SensitivityResult:
 
     def files(self) -> dict[str, Callable[[Path], None]]:
         """The files of DESIGN §9.3 by name, each with its writer (for
-        `gdindex.io.write_atomic`)."""
+        `write`)."""
         frames = {
             "sensitivity_runs.csv": self.runs,
             "sensitivity_scores.csv": self.scores,
@@ -164,6 +164,20 @@ class SensitivityResult:
             return lambda path: write_frame(frame, path, "csv")
 
         return {name: writer(frame) for name, frame in frames.items()}
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write `files()` into `out_dir` as one set (`gdindex.io.write_set`):
+        files of an earlier analysis there (`sensitivity_*`) are replaced
+        whole, other files stay.
+
+        Raises:
+            OutputError: the directory cannot be written.
+        """
+        out = Path(out_dir)
+        what = Bilingual(f"sensitivity files to {out}", f"敏感性分析结果（{out}）")
+        return write_set(
+            out, self.files(), what, owns=lambda name: name.startswith("sensitivity_")
+        )
 
     def overrides(self, run: int) -> list[str]:
         """The `--set` texts that make `compute` give run `run` (explicit weights):

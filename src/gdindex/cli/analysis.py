@@ -285,8 +285,6 @@ def sensitivity(
     (sobol)."""
     with handle_errors(debug, lang.value):
         import gdindex
-        from gdindex.errors import Bilingual
-        from gdindex.io import write_set
         from gdindex.report.sensitivity import render_sensitivity
 
         loaded = gdindex.load_spec(spec, tuple(overrides or ()))
@@ -306,12 +304,7 @@ def sensitivity(
                 progress=progress,
             )
         if out is not None:
-            written = write_set(
-                out,
-                result.files(),
-                Bilingual(f"sensitivity files to {out}", f"敏感性分析结果（{out}）"),
-                owns=lambda name: name.startswith("sensitivity_"),
-            )
+            written = result.write(out)
             say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
