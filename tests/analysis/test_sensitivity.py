@@ -3,6 +3,7 @@ choices, designs replay, seeds reproduce, failures are counted (DESIGN §9.3).""
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 import gdindex
 from gdindex.analysis.sensitivity import (
     SensitivityResult,
+    _quantiles,
     load_inputs,
     sensitivity,
 )
@@ -169,6 +171,27 @@ def test_rank_stats_are_numpy_type7_quantiles_of_the_sampled_runs() -> None:
         assert row["q95"] == pytest.approx(np.quantile(r, 0.95))
         assert row["median"] == pytest.approx(np.median(r))
         assert row["min"] == r.min() and row["max"] == r.max()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(1, 8),
+    st.integers(0, 2**32 - 1),
+    st.floats(0, 1),
+)
+def test_quantiles_equal_numpy_nanquantile_with_and_without_nan(
+    rows: int, cols: int, seed: int, nan_share: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 20, (rows, cols)).astype(float)
+    values[rng.random((rows, cols)) < nan_share] = np.nan
+    q = [0.5, 0.05, 0.95]
+    with warnings.catch_warnings():  # an all-NaN column: NaN, as nanquantile
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanquantile(values, q, axis=0)
+        got = _quantiles(values, q)
+    np.testing.assert_array_equal(got, want)
 
 
 GEOMETRIC_PROJECT = """spec_version: 1

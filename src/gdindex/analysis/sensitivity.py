@@ -488,7 +488,7 @@ def _rank_stats(
         warnings.simplefilter("ignore", RuntimeWarning)
         if ranks.shape[0]:
             mean = np.nanmean(ranks, axis=0)
-            med, q05, q95 = np.nanquantile(ranks, [0.5, 0.05, 0.95], axis=0)
+            med, q05, q95 = _quantiles(ranks, [0.5, 0.05, 0.95])
             lo, hi = np.nanmin(ranks, axis=0), np.nanmax(ranks, axis=0)
         else:
             mean = med = q05 = q95 = lo = hi = np.full(len(units), np.nan)
@@ -504,6 +504,18 @@ def _rank_stats(
             "max": pl.Series(hi, nan_to_null=True).cast(pl.Int64),
         }
     )
+
+
+def _quantiles(values: np.ndarray, q: list[float]) -> np.ndarray:
+    """`[len(q), columns]`: `np.nanquantile(values, q, axis=0)`, with the columns
+    that hold no NaN (usually all) done at once by `np.quantile` (the same values;
+    `nanquantile` goes column by column in Python)."""
+    clean = ~np.isnan(values).any(axis=0)
+    out = np.full((len(q), values.shape[1]), np.nan)
+    out[:, clean] = np.quantile(values[:, clean], q, axis=0)
+    if not clean.all():
+        out[:, ~clean] = np.nanquantile(values[:, ~clean], q, axis=0)
+    return out
 
 
 def _add_sobol(
