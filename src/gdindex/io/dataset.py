@@ -241,7 +241,8 @@ def _assemble(
         lost_ids = bool((unit_table["unit"] == "").any())
         unit_table = unit_table.filter(pl.col("unit") != "")
         known = unit_table["unit"].to_list()
-        unknown = [u for u in data_units if u not in set(known)]
+        known_set = set(known)
+        unknown = [u for u in data_units if u not in known_set]
         if unknown and not lost_ids:
             where = ", ".join(
                 sorted(
