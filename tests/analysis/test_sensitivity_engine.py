@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
 from gdindex.analysis.sensitivity import sensitivity
@@ -68,3 +69,51 @@ def test_task_costs_charge_each_preparation_group_once(tiny_spec: Path) -> None:
     assert sum(costs) == positions.shape[0] + PREPARATION_COST * len(groups)
     assert all(c >= len(t) for c, t in zip(costs, tasks, strict=True))
     assert costs[0] == len(tasks[0]) + PREPARATION_COST
+
+
+def test_runs_that_prepare_the_same_data_share_a_task_run_zero_included(
+    tiny_spec: Path,
+) -> None:
+    """Tasks follow what the choices prepare: the nominal run 0 goes with the runs
+    whose winsorisation limit is the nominal one (no second preparation), and the
+    result is what the choices alone would give."""
+    from gdindex.analysis.sensitivity_design import build_inputs, sample_ua
+    from gdindex.analysis.sensitivity_engine import tasks_of
+    from gdindex.analysis.sensitivity_setup import make_setup
+    from gdindex.io import load_data
+    from gdindex.spec import load_spec
+    from gdindex.spec.sensitivity import SensitivitySpec
+
+    spec = load_spec(
+        tiny_spec, overrides=["defaults.treat={method: winsorise, winmax: 2}"]
+    )
+    sens = SensitivitySpec.model_validate(
+        {
+            "n": 40,
+            "seed": 3,
+            "inputs": [
+                {"id": "winmax", "set": "defaults.treat.winmax", "values": [1, 2]},
+                {
+                    "id": "agg",
+                    "set": "defaults.aggregate.method",
+                    "values": ["arithmetic", "geometric"],
+                },
+            ],
+        }
+    )
+    infos = build_inputs(spec, sens, tiny_spec.parent)
+    positions = sample_ua(infos, 40, 3)
+    setup = make_setup(spec, load_data(spec), infos, "idx", 1)
+    tasks = tasks_of(setup, positions)
+    nominal_valued = set(np.flatnonzero(positions[:, 0] == 2).tolist())
+
+    assert len(tasks) == 2
+    first = set(tasks[0].tolist())
+    assert first == {0} | nominal_valued
+    assert sorted(first | set(tasks[1].tolist())) == list(range(41))
+    res = sensitivity(spec, inputs=sens)
+    for run in (0, *sorted(nominal_valued)[:3], *tasks[1][:3].tolist()):
+        alone = sensitivity(spec, inputs=sens, design=positions[[0, run]], method="ua")
+        got = res.scores.filter(pl.col("run") == run).drop("run")
+        want = alone.scores.filter(pl.col("run") == (0 if run == 0 else 1)).drop("run")
+        assert got.equals(want)

@@ -64,11 +64,37 @@ def task_costs(setup: Setup, positions: np.ndarray) -> list[int]:
 
 
 def _by_preparation(setup: Setup, positions: np.ndarray) -> list[np.ndarray]:
+    """The runs of each preparation, in order of first appearance. Runs are put
+    together by the preparation their choices make (`_preparation_key`), not by the
+    choices themselves: the nominal run 0 joins the runs whose alternative is the
+    nominal value, and so do choices that change nothing prepared. Beyond
+    `KEYED_GROUPS` distinct choices, by the choices alone (keying each costs a spec
+    load in the main process)."""
     prep_cols = [j for j in setup.group_cols if not _normaliser(setup.inputs[j])]
-    buckets: dict[tuple[int, ...], list[int]] = {}
+    chosen: dict[tuple[int, ...], list[int]] = {}
     for r in range(positions.shape[0]):
-        buckets.setdefault(tuple(positions[r, prep_cols].tolist()), []).append(r)
-    return [np.asarray(runs, dtype=np.int64) for runs in buckets.values()]
+        chosen.setdefault(tuple(positions[r, prep_cols].tolist()), []).append(r)
+    if len(chosen) > KEYED_GROUPS:
+        return [np.asarray(runs, dtype=np.int64) for runs in chosen.values()]
+    buckets: dict[str, list[int]] = {}
+    for runs in chosen.values():
+        key = _made_by(setup, positions[runs[0]], prep_cols)
+        buckets.setdefault(key, []).extend(runs)
+    return [np.asarray(sorted(runs), dtype=np.int64) for runs in buckets.values()]
+
+
+KEYED_GROUPS = 64
+"""Distinct preparation choices up to which runs are grouped by what they prepare."""
+
+
+def _made_by(setup: Setup, row: np.ndarray, cols: list[int]) -> str:
+    """The preparation a run's choices make, as text (its choices when they do not
+    make a valid spec: such runs fail together)."""
+    try:  # from `base` even for no choice: its file paths are the absolute ones
+        spec = load_spec(setup.base, _sets(setup, row, cols))
+    except GdindexError:
+        return "choices " + json.dumps(row[cols].tolist())
+    return _preparation_key(spec, setup.dataset)
 
 
 def _normaliser(inp: InputInfo) -> bool:
