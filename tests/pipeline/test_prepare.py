@@ -142,6 +142,36 @@ def test_group_mean_and_median_stay_in_the_group() -> None:
     assert run(values, med, groups=groups)[0].imputed[4, 0, 0] == 200.0
 
 
+def test_group_mean_leaves_a_unit_without_a_group_missing_and_follows_moves() -> None:
+    """Per-period labels: u2 is in N in 2020 and in S in 2021; u1 has no group
+    (stays missing); two indicators share the column's labels."""
+    values = np.stack(
+        [
+            np.array([[1.0, 10.0], [NAN, NAN], [NAN, NAN], [5.0, 40.0], [7.0, NAN]]),
+            np.array([[2.0, NAN], [NAN, 1.0], [4.0, NAN], [NAN, 8.0], [6.0, 2.0]]),
+        ],
+        axis=-1,
+    )
+    labels = [
+        ["N", "N"],
+        [None, None],
+        ["N", "S"],
+        ["S", "S"],
+        ["S", "N"],
+    ]
+    spec = spec_of(
+        [{"id": "a"}, {"id": "b"}], defaults={"impute": {"method": "group_mean"}}
+    )
+    prep, _ = run(values, spec, groups={"region": labels})
+    a, b = prep.imputed[:, :, 0], prep.imputed[:, :, 1]
+    assert np.isnan(a[1]).all() and np.isnan(b[1, 0])
+    assert a[2, 0] == 1.0  # N in 2020: u0 only
+    assert a[2, 1] == 40.0  # S in 2021: u3 (u4 moved to N, missing)
+    assert a[4, 1] == 10.0  # N in 2021: u0
+    assert b[3, 0] == 6.0  # S in 2020: u4 (u2 was in N, missing)
+    assert b[0, 1] == 2.0 and b[2, 1] == 8.0  # N 2021: u4; S 2021: u3
+
+
 def test_group_imputation_names_its_group_column() -> None:
     values = column([1.0], [NAN], [5.0], [NAN])
     groups = {"region": ["N", "N", "S", "S"], "size": ["L", "L", "L", "X"]}

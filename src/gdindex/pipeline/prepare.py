@@ -97,13 +97,17 @@ def _flag_text(bits: int, how: str) -> str:
     return ";".join(parts)
 
 
+_Groups = tuple[np.ndarray, list[Any]]
+"""Group labels as codes: `[unit, period]` indices into the labels (-1: none)."""
+
+
 def _fill_by_period(
-    x: np.ndarray, groups: np.ndarray | None, stat: str
+    x: np.ndarray, groups: _Groups | None, stat: str
 ) -> tuple[np.ndarray, list[tuple[str | None, int]]]:
     """Fill missing cells of [unit, period] with the mean/median of the period
-    (within the unit's group that period when `groups`, `[unit, period]` labels,
-    is given). Returns the filled array and the (group, period index) blocks that
-    had nothing to fill from."""
+    (within the unit's group that period when `groups`, `[unit, period]` labels as
+    `_codes` gives them, is given). Returns the filled array and the (group, period
+    index) blocks that had nothing to fill from."""
     out = x.copy()
     empty: list[tuple[str | None, int]] = []
     func = np.mean if stat == "mean" else np.median
@@ -115,9 +119,9 @@ def _fill_by_period(
                 (None, np.ones(x.shape[0], dtype=bool))
             ]
         else:
-            here = groups[:, j]
-            labels = sorted({g for g in here if g is not None})
-            blocks = [(g, here == g) for g in labels]
+            codes, labels = groups
+            here = codes[:, j]
+            blocks = [(labels[k], here == k) for k in np.unique(here[here >= 0])]
         for label, rows in blocks:
             need = rows & missing[:, j]
             if not need.any():
@@ -129,6 +133,17 @@ def _fill_by_period(
             col[need] = float(func(seen))
     empty.sort(key=lambda e: (str(e[0]), e[1]))
     return out, empty
+
+
+def _codes(labels: Any, periods: int) -> _Groups:
+    """`_Groups` of one units-table column: `[unit, period]` labels, or one label
+    per unit (the same in every period)."""
+    grid = np.array(labels, dtype=object)
+    if grid.ndim == 1:
+        grid = np.repeat(grid[:, None], periods, axis=1)
+    index: dict[Any, int] = {}
+    flat = [-1 if g is None else index.setdefault(g, len(index)) for g in grid.flat]
+    return np.asarray(flat, dtype=np.int64).reshape(grid.shape), list(index)
 
 
 def _period_times(periods: Sequence[Period]) -> np.ndarray:
@@ -279,6 +294,7 @@ def _impute(
     times = _period_times(periods)
     declared = spec.units.groups if spec.units else []
     first_group = declared[0].column if declared else None
+    coded: dict[str | None, _Groups] = {}
     for i, ind in enumerate(spec.indicators):
         p = spec.impute_for(ind)
         methods.append(p.method)
@@ -294,10 +310,10 @@ def _impute(
             labels = (groups or {}).get(column or "")
             if labels is None:
                 continue  # the spec check reported the missing group
-            grid = np.array(labels, dtype=object)
-            if grid.ndim == 1:  # one label per unit: the same in every period
-                grid = np.repeat(grid[:, None], x.shape[1], axis=1)
-            y, empty = _fill_by_period(x, grid, p.method.removeprefix("group_"))
+            if column not in coded:
+                coded[column] = _codes(labels, x.shape[1])
+            stat = p.method.removeprefix("group_")
+            y, empty = _fill_by_period(x, coded[column], stat)
         elif p.method == "locf":
             y = impute_locf(x, p.max_gap)
         else:
