@@ -72,7 +72,7 @@ def test_task_costs_charge_each_preparation_group_once(tiny_spec: Path) -> None:
 
 
 def test_runs_that_prepare_the_same_data_share_a_task_run_zero_included(
-    tiny_spec: Path,
+    tiny_spec: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tasks follow what the choices prepare: the nominal run 0 goes with the runs
     whose winsorisation limit is the nominal one (no second preparation), and the
@@ -111,7 +111,18 @@ def test_runs_that_prepare_the_same_data_share_a_task_run_zero_included(
     first = set(tasks[0].tolist())
     assert first == {0} | nominal_valued
     assert sorted(first | set(tasks[1].tolist())) == list(range(41))
+    import gdindex.analysis.sensitivity_engine as engine
+
+    calls = []
+    real = engine.prepare_dataset
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "prepare_dataset", counted)
     res = sensitivity(spec, inputs=sens)
+    assert len(calls) == 2  # one preparation per winsorisation limit, none twice
     for run in (0, *sorted(nominal_valued)[:3], *tasks[1][:3].tolist()):
         alone = sensitivity(spec, inputs=sens, design=positions[[0, run]], method="ua")
         got = res.scores.filter(pl.col("run") == run).drop("run")

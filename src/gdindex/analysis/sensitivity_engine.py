@@ -90,8 +90,9 @@ KEYED_GROUPS = 64
 def _made_by(setup: Setup, row: np.ndarray, cols: list[int]) -> str:
     """The preparation a run's choices make, as text (its choices when they do not
     make a valid spec: such runs fail together)."""
-    try:  # from `base` even for no choice: its file paths are the absolute ones
-        spec = load_spec(setup.base, _sets(setup, row, cols))
+    sets = _sets(setup, row, cols)
+    try:
+        spec = load_spec(setup.base, sets) if sets else setup.spec
     except GdindexError:
         return "choices " + json.dumps(row[cols].tolist())
     return _preparation_key(spec, setup.dataset)
@@ -209,6 +210,9 @@ def _normalisation_key(spec: IndexSpec) -> str:
 def _preparation_key(spec: IndexSpec, dataset: Dataset) -> str:
     """What `prepare` reads of a spec (and which data), as text."""
     dump = spec.dump()
+    for table in [*dump.get("data", []), dump.get("units") or {}]:
+        if "file" in table:  # the nominal spec's paths are relative, the runs' not
+            table["file"] = str(spec.resolve(table["file"]).resolve())
     return json.dumps(
         {
             "dataset": id(dataset),
