@@ -10,6 +10,8 @@ Workloads, in-process, each in a fresh subprocess (its own peak memory):
 - the messy synthetic panel 3,000 × 10 × 60 with the same four kinds of input, UA
   N = 1,000 (target ≤ 60 s, ≤ 4 GB), in process and with `--workers 1` and
   `--workers 2` (target: 2 workers ≥ 1.6× faster than 1);
+- the same panel at N = 4,000 with 1 and 2 workers (where the cluster's fixed cost
+  weighs less);
 - how the cost grows: ASEM UA at N = 250, 1,000, 4,000 (cost per run), and the
   synthetic panel at 750, 1,500, 3,000 units (N = 200).
 
@@ -183,6 +185,17 @@ def bench(synth: Any, repeats: int) -> None:
             f"    this machine now runs 2 CPU-bound processes "
             f"{machine_parallelism():4.2f}× as fast as 1 (2.00 when 2 cores are free), "
             f"2 memory-bound NumPy processes {machine_parallelism_numpy():4.2f}×"
+        )
+        # Starting, feeding and closing the local cluster costs about 1.3 s whatever
+        # the work (--workers 1 vs in process); with four times the runs it weighs less.
+        job4 = {**job, "n": 4000}
+        solo4, two4 = _run(1, **job4, workers=1), _run(1, **job4, workers=2)
+        print(
+            f"    at N = 4,000 (one run each): --workers 1 {solo4['min_s']:.2f} s, "
+            f"--workers 2 {two4['min_s']:.2f} s: "
+            f"{solo4['min_s'] / two4['min_s']:4.2f}×; the cluster's own cost: "
+            f"--workers 1 vs in process at N = 1,000: "
+            f"{solo['min_s'] - one['min_s']:+.2f} s"
         )
         print("  growth with N (ASEM UA):")
         for n in (250, 1000, 4000):
