@@ -1,8 +1,9 @@
 """Every warning and error text gdindex creates has its Chinese (`--lang zh`).
 
 The source is walked with `ast`: each `Issue(...)`, `log.warn/error(...)`, raise of
-a `GdindexError` (any subclass), `LocalisedValueError`, or of the modules' own
-message-carrying exceptions must pass its Chinese text, and a literal Chinese text
+a `GdindexError` (any subclass), `LocalisedValueError`, `shell.BadValue` (a usage
+error; a bare `BadParameter` is refused), or of the modules' own message-carrying
+exceptions must pass its Chinese text, and a literal Chinese text
 must hold Chinese characters. A new site that forgets it fails here.
 """
 
@@ -143,7 +144,13 @@ def _problems() -> list[str]:
                 continue
             name = _name(node)
             where = f"{rel}:{node.lineno}: {name}(…)"
-            if name == "LocalisedValueError":
+            if name == "BadParameter":
+                problems.append(
+                    f"{where}: a usage error a user reads; raise "
+                    "shell.BadValue(message, message_zh)"
+                )
+                continue
+            if name in ("LocalisedValueError", "BadValue"):
                 zh = (
                     node.args[1] if len(node.args) > 1 else _keyword(node, "message_zh")
                 )
@@ -193,12 +200,17 @@ def test_the_walk_finds_the_sites_and_sees_a_missing_translation(
         "    log.error('w', 'fine', message_zh='好')\n"
         "    Issue('w', 'x', message_zh='not chinese')\n"
         "    raise MineError('english only')\n"
+        "    raise typer.BadParameter('english only')\n"
+        "    raise BadValue('english', 'still english')\n"
+        "    raise BadValue('english', '中文')\n"
     )
     monkeypatch.setattr(sys.modules[__name__], "SRC", planted)
 
     found = _problems()
 
-    assert len(found) == 3, found
+    assert len(found) == 5, found
+    assert any("mine.py:8" in p and "BadValue" in p for p in found)
+    assert any("mine.py:9" in p and "without a Chinese" in p for p in found)
     assert any("mine.py:4" in p and "hint" in p for p in found)
     assert any("mine.py:6" in p for p in found)
     assert any("mine.py:7" in p and "MineError" in p for p in found)

@@ -121,26 +121,36 @@ def complete_period(incomplete: str) -> list[str]:
     return [str(p) for p in periods if str(p).startswith(incomplete)]
 
 
+class BadValue(typer.BadParameter):
+    """An option's value that cannot be used (exit 2), with its message in Chinese
+    too (`gdindex.cli.usage` prints the one of the command line's `--lang`)."""
+
+    def __init__(self, message: str, message_zh: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.message_zh = message_zh
+
+
 def out_dir(value: str) -> Path:
     """`--out`: a directory; an empty path is a usage error (it would mean the
     current directory, and overwrite files there)."""
     if not value.strip():
-        raise typer.BadParameter(
+        raise BadValue(
             "an empty path; name a directory, e.g. --out out/results "
-            "(or --out . for the current one)"
+            "(or --out . for the current one)",
+            "路径为空；请给出目录，例如 --out out/results（当前目录用 --out .）",
         )
     return Path(value)
 
 
 def positive(value: int | None) -> int | None:
     if value is not None and value < 1:
-        raise typer.BadParameter("must be 1 or more")
+        raise BadValue("must be 1 or more", "应为 1 或更大")
     return value
 
 
 def not_negative(value: int) -> int:
     if value < 0:
-        raise typer.BadParameter("must be 0 or more")
+        raise BadValue("must be 0 or more", "应为 0 或更大")
     return value
 
 

@@ -182,8 +182,10 @@ def test_completion_of_specs_nodes_and_periods() -> None:
 )
 def test_an_empty_out_is_a_usage_error(tiny_spec: Path, command: str) -> None:
     code, _, err = run(command, str(tiny_spec), "--out", "")
+    code_en, _, err_en = run(command, str(tiny_spec), "--out", "", "--lang", "en")
 
-    assert code == 2 and "empty path" in err
+    assert code == 2 and "'--out' 的值无效：路径为空" in err and "empty" not in err
+    assert code_en == 2 and "empty path" in err_en
 
 
 def test_help_lists_every_command_in_the_order_of_commands() -> None:

@@ -317,8 +317,10 @@ def test_topsis_over_a_child_missing_everywhere_prints_no_python_warning(
 
 def test_top_must_be_positive(tiny_spec: Path) -> None:
     code, _, err = run("compute", str(tiny_spec), "--top", "0")
+    code_en, _, err_en = run("compute", str(tiny_spec), "--top", "0", "--lang", "en")
 
-    assert code == 2 and "1 or more" in err
+    assert code == 2 and "应为 1 或更大" in err
+    assert code_en == 2 and "1 or more" in err_en
 
 
 def test_out_on_a_file_or_a_dangling_link_says_what_is_there(

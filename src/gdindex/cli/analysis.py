@@ -12,6 +12,7 @@ import typer
 
 from gdindex.cli.app import _period, _progress, app
 from gdindex.shell import (
+    BadValue,
     DebugOpt,
     Lang,
     LangOpt,
@@ -42,9 +43,10 @@ def _fail_on_option(text: str | None) -> str | None:
     kinds = [k.strip() for k in text.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in FLAG_KINDS and k != "any"]
     if unknown or not kinds:
-        raise typer.BadParameter(
-            f"unknown flag kind {', '.join(unknown) or repr(text)}; use any of: "
-            f"{', '.join(FLAG_KINDS)} (or any)"
+        named = ", ".join(unknown) or repr(text)
+        raise BadValue(
+            f"unknown flag kind {named}; use any of: {', '.join(FLAG_KINDS)} (or any)",
+            f"未知的标记类型 {named}；可选：{', '.join(FLAG_KINDS)}（或 any）",
         )
     return ",".join(kinds)
 
@@ -61,9 +63,10 @@ def _thresholds(items: list[str] | None) -> Any:
         try:
             found = replace(found, **{key.strip(): float(value)})
         except (TypeError, ValueError):
-            raise typer.BadParameter(
+            raise BadValue(
                 f"{item!r}: use KEY=NUMBER with KEY one of {', '.join(names)}",
-                param_hint="--threshold",
+                f"{item!r}：请写成 KEY=数值，KEY 可选：{', '.join(names)}",
+                param_hint="'--threshold'",
             ) from None
     return found
 

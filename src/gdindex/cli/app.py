@@ -13,7 +13,7 @@ order of `COMMANDS`, whichever module defines them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -40,7 +40,38 @@ COMMANDS = (
 
 
 class _Ordered(Group):
-    """Lists the commands in the order of `COMMANDS` (then any other, as defined)."""
+    """Lists the commands in the order of `COMMANDS` (then any other, as defined),
+    and prints usage errors in the command line's `--lang` (`gdindex.cli.usage`)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run() -> Any:
+            return super(_Ordered, self).main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+
+        if not standalone_mode:
+            return run()
+        from gdindex.cli.usage import ClickError, language, show_abort, show_usage_error
+
+        argv = sys.argv[1:] if args is None else list(args)
+        try:
+            rv = run()
+        except ClickError as exc:
+            show_usage_error(exc, language(argv))
+            sys.exit(getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            show_abort(language(argv))
+            sys.exit(1)
+        # Typer returns a command's `typer.Exit` code, and None when it returned
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = super().list_commands(ctx)

@@ -12,6 +12,7 @@ import typer
 from gdindex.cli.app import _period, _progress, app
 from gdindex.errors import plural
 from gdindex.shell import (
+    BadValue,
     ComputeSetOpt,
     DebugOpt,
     Format,
@@ -140,7 +141,7 @@ def _periods_option(text: str) -> str:
     try:
         parse_periods(text)
     except GdindexError as exc:
-        raise typer.BadParameter(str(exc).split("\n")[0]) from None
+        raise BadValue(exc.headline("en"), exc.headline("zh")) from None
     return text
 
 
@@ -269,9 +270,10 @@ def _with_option(text: str | None) -> str | None:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in REPORT_SECTIONS]
     if unknown or not names:
-        raise typer.BadParameter(
-            f"unknown section {', '.join(unknown) or repr(text)}; use: "
-            + ", ".join(REPORT_SECTIONS)
+        named = ", ".join(unknown) or repr(text)
+        raise BadValue(
+            f"unknown section {named}; use: " + ", ".join(REPORT_SECTIONS),
+            f"未知的部分 {named}；可选：" + ", ".join(REPORT_SECTIONS),
         )
     return ",".join(names)
 
