@@ -245,6 +245,15 @@ def set_option(effect: str) -> Any:
     )
 
 
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only errors (and --format json's document): for scripts and CI.",
+    ),
+]
+
 SetOpt = Annotated[
     list[str] | None, set_option("the run uses them; the file is not changed")
 ]

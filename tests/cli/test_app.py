@@ -237,3 +237,47 @@ def test_a_broken_pydantic_plugin_neither_warns_nor_is_searched_for(
 
     assert planted.stdout.strip() == "1"  # the plant works: pydantic warns
     assert proc.returncode == 0 and "plugin" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("compute", []),
+        ("check", []),
+        ("compare", ["--set", "tree.children.p1.weight=5"]),
+        ("weights", []),
+        ("audit", []),
+        ("sensitivity", ["--n", "20"]),
+        ("report", []),
+    ],
+)
+def test_quiet_prints_nothing_and_still_writes(
+    tiny_spec: Path, tmp_path: Path, command: str, extra: list[str]
+) -> None:
+    out = tmp_path / "out"
+    if command == "sensitivity":
+        (tmp_path / "inputs.yaml").write_text(
+            "sensitivity:\n  inputs:\n    - {id: agg, set: defaults.aggregate.method,"
+            " values: [arithmetic, geometric]}\n",
+            encoding="utf-8",
+        )
+        extra = [*extra, "--inputs", str(tmp_path / "inputs.yaml")]
+
+    code, stdout, stderr = run(command, str(tiny_spec), "--out", str(out), "-q", *extra)
+    loud = run(command, str(tiny_spec), "--out", str(tmp_path / "loud"), *extra)
+
+    assert code == 0 and stdout == "" and stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.name for p in (tmp_path / "loud").iterdir()
+    )
+    assert loud[0] == 0 and (loud[1] + loud[2]).strip()  # not quiet: it speaks
+
+
+@pytest.mark.parametrize("command", ["weights", "audit", "compare"])
+def test_quiet_with_json_prints_only_the_document(
+    tiny_spec: Path, command: str
+) -> None:
+    code, stdout, stderr = run(command, str(tiny_spec), "-q", "--format", "json")
+
+    assert code == 0 and stderr == ""
+    assert isinstance(json.loads(stdout), dict)

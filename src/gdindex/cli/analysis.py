@@ -18,6 +18,7 @@ from gdindex.shell import (
     LangOpt,
     Output,
     OutputOpt,
+    QuietOpt,
     SetOpt,
     SpecArg,
     handle_errors,
@@ -118,6 +119,7 @@ def audit(
             "make their correlations with it equal (balance) or largest (infomax).",
         ),
     ] = None,
+    quiet: QuietOpt = False,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -141,7 +143,7 @@ def audit(
             with _reader_may_leave():
                 if fmt is Output.json:
                     sys.stdout.write(found.to_json() + "\n")
-                else:
+                elif not quiet:
                     render_optimised(found, _console(), lang.value)
             return
         chosen = None if period is None else _period(period, result.periods)
@@ -150,11 +152,12 @@ def audit(
         )
         if out is not None:
             written = write_audit(found_audit, out)
-            say_written(written, out, lang.value)
+            if not quiet:
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(found_audit.to_json() + "\n")
-        else:
+        elif not quiet:
             from gdindex.report.audit import render_audit
 
             render_audit(found_audit, _console(), lang.value)
@@ -280,6 +283,7 @@ def sensitivity(
         str | None,
         typer.Option("--scheduler", help="Spread runs over this Dask scheduler."),
     ] = None,
+    quiet: QuietOpt = False,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -291,7 +295,7 @@ def sensitivity(
         from gdindex.report.sensitivity import render_sensitivity
 
         loaded = gdindex.load_spec(spec, tuple(overrides or ()))
-        with _progress() as progress:
+        with _progress(shown=not quiet) as progress:
             result = gdindex.sensitivity(
                 loaded,
                 n=n,
@@ -308,9 +312,10 @@ def sensitivity(
             )
         if out is not None:
             written = result.write(out)
-            say_written(written, out, lang.value)
+            if not quiet:
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
-        else:
+        elif not quiet:
             render_sensitivity(result, _console(), lang.value, top)

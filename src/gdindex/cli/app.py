@@ -120,8 +120,12 @@ def _period(text: str | None, periods: list[Any]) -> Any:
 
 
 @contextmanager
-def _progress() -> Iterator[Any]:
-    """A Rich progress bar of runs on stderr; yields the callback to feed it."""
+def _progress(shown: bool = True) -> Iterator[Any]:
+    """A Rich progress bar of runs on stderr; yields the callback to feed it (None
+    when not `shown`: `--quiet`)."""
+    if not shown:
+        yield None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(

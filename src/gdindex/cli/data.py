@@ -16,6 +16,7 @@ from gdindex.shell import (
     LangOpt,
     Output,
     OutputOpt,
+    QuietOpt,
     SetOpt,
     SpecArg,
     WideOpt,
@@ -125,6 +126,7 @@ def compare(
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     wide: WideOpt = False,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare two variants of an index: scores, ranks, rank shifts and weights."""
@@ -144,11 +146,12 @@ def compare(
         result = compare_variants(spec, other, node=node, period=period, top=top)
         if out is not None:
             written = write_comparison(result, out)
-            say_written(written, out, lang.value)
+            if not quiet:
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(result.to_json() + "\n")
-        else:
+        elif not quiet:
             render_comparison(result, _console(wide=wide), lang.value, wide=wide)
 
 
@@ -162,6 +165,7 @@ def weights(
     fmt: OutputOpt = Output.table,
     lang: LangOpt = Lang.zh,
     wide: WideOpt = False,
+    quiet: QuietOpt = False,
     overrides: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -177,9 +181,10 @@ def weights(
         found = gdindex.derive_weights(spec, overrides=tuple(overrides or ()))
         if out is not None:
             written = write_weights(found, out)
-            say_written(written, out, lang.value)
+            if not quiet:
+                say_written(written, out, lang.value)
     with _reader_may_leave():
         if fmt is Output.json:
             sys.stdout.write(found.to_json() + "\n")
-        else:
+        elif not quiet:
             render_weights(found, _console(wide=wide), lang.value, wide=wide)

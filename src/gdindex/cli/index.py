@@ -20,6 +20,7 @@ from gdindex.shell import (
     LangOpt,
     OutOpt,
     PeriodOpt,
+    QuietOpt,
     ReportSetOpt,
     SetOpt,
     SpecArg,
@@ -300,6 +301,7 @@ def report(
             callback=_with_option,
         ),
     ] = None,
+    quiet: QuietOpt = False,
     overrides: ReportSetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -327,7 +329,7 @@ def report(
             if with_sections and "sensitivity" in with_sections.split(","):
                 from gdindex.report.sensitivity_section import sensitivity_section
 
-                with _progress() as progress:
+                with _progress(shown=not quiet) as progress:
                     sens = gdindex.sensitivity(loaded, period=chosen, progress=progress)
                 extra.append(sensitivity_section(sens, lang.value))
             written = write_report(
@@ -335,6 +337,8 @@ def report(
             )
         finally:
             stop_renderer()  # and is waited for, its CPU time counted
+    if quiet:
+        return
     console = _console()
     console.print(wrote(len(written), out, lang.value), style="green")
     for path in written:
