@@ -269,10 +269,12 @@ def test_filled_template_validates_and_computes(tmp_path: Path) -> None:
 def test_non_empty_directory_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
 
-    code, _, err = run("init", str(tmp_path))
+    code, _, err = run("init", str(tmp_path), "--lang", "en")
+    code_zh, _, err_zh = run("init", str(tmp_path))
 
-    assert code == 1
+    assert code == code_zh == 1
     assert "not empty" in err and "--force" in err and "notes.txt" in err
+    assert "not empty" not in err_zh and "--force" in err_zh and "notes.txt" in err_zh
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     with pytest.raises(OutputError, match="not empty") as info:
         init_project(tmp_path)
@@ -283,7 +285,7 @@ def test_a_file_in_the_way_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("x", encoding="utf-8")
 
-    code, _, err = run("init", str(target), "--force")
+    code, _, err = run("init", str(target), "--force", "--lang", "en")
 
     assert code == 1 and "is a file" in err
     assert target.read_text(encoding="utf-8") == "x"
@@ -441,6 +443,25 @@ def test_parse_periods() -> None:
 
 def test_bad_periods_are_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("init", str(tmp_path / "p"), "--periods", "2022,2022")
+    code_en, _, err_en = run(
+        "init", str(tmp_path / "p"), "--periods", "2022,2022", "--lang", "en"
+    )
 
-    assert code == 2 and "duplicate periods" in err
+    assert code == code_en == 2
+    assert "时期重复：2022" in err and "duplicate periods" in err_en
     assert not (tmp_path / "p").exists()
+
+
+def test_init_says_what_it_wrote_and_what_next_in_the_run_s_language(
+    tmp_path: Path,
+) -> None:
+    code, out, _ = run("init", str(tmp_path / "zh"))
+    code_en, out_en, _ = run("init", str(tmp_path / "en"), "--lang", "en")
+
+    assert code == code_en == 0
+    assert f"已在 {tmp_path / 'zh'} 中创建 4 个文件：" in out and "下一步：" in out
+    assert "填写" in out and "每个单位、每个时期一行" in out
+    assert "created" not in out and "next steps" not in out
+    assert f"created 4 files in {tmp_path / 'en'}:" in out_en
+    assert "next steps:" in out_en and "下一步" not in out_en
+    assert f"gdindex validate {tmp_path / 'en' / 'index.yaml'}" in out_en

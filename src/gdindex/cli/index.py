@@ -227,13 +227,14 @@ def init(
             "init creates.",
         ),
     ] = False,
+    lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
     """Create a new index project in DIR: spec, data and units templates.
 
     Writes a commented spec (index.yaml), data and units templates (data.csv,
     units.csv) and a README with the next steps."""
-    with handle_errors(debug, "en"):  # init has no --lang: its output is English
+    with handle_errors(debug, lang.value):
         from gdindex.io.scaffold import init_project
 
         count = indicators.strip() if indicators is not None else None
@@ -248,16 +249,27 @@ def init(
             indicators=int(count) if count and count.isdigit() else count,
             pillars=pillars,
         )
+    zh = lang is Lang.zh
     console = _console()
-    console.print(f"created {len(written)} files in {directory}:", style="green")
+    console.print(
+        f"已在 {directory} 中创建 {len(written)} 个文件："
+        if zh
+        else f"created {len(written)} files in {directory}:",
+        style="green",
+    )
     for path in written:
         console.print(f"  {path}")
-    steps = [] if example else [f"fill {written[1]} (one row per unit and period)"]
+    fill = (
+        f"填写 {written[1]}（每个单位、每个时期一行）"
+        if zh
+        else f"fill {written[1]} (one row per unit and period)"
+    )
+    steps = [] if example else [fill]
     steps += [
         f"gdindex validate {written[0]}",
         f"gdindex compute {written[0]} --out {directory / 'out'}",
     ]
-    console.print("next steps:")
+    console.print("下一步：" if zh else "next steps:")
     for k, step in enumerate(steps, 1):
         console.print(f"  {k}. {step}")
 
