@@ -47,7 +47,7 @@ LABELS = {
     "n_units": {"zh": "有数据单位", "en": "Units with data"},
     "n_indicators": {"zh": "有数据指标", "en": "Indicators with data"},
     "severity": {"zh": "级别", "en": "Level"},
-    "code": {"zh": "类型", "en": "Code"},
+    "code": {"zh": "问题代码", "en": "Code"},
     "where": {"zh": "位置", "en": "Where"},
     "problem": {"zh": "问题", "en": "Problem"},
     "hint": {"zh": "建议", "en": "Hint"},
