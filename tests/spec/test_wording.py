@@ -62,6 +62,11 @@ def _issues(tmp_path: Path, spec: str) -> list[tuple[str, str | None, str, str |
             "periods contain duplicates",
             "时期有重复",
         ),
+        (
+            ("periods: [2021, 2022]", "periods: []"),
+            "an empty list: list the periods to compute",
+            "列表为空：请列出要计算的时期",
+        ),
     ],
 )
 def test_pydantic_problems_have_both_languages(

@@ -436,6 +436,13 @@ class IndexSpec(Model):
     def _periods_consistent(cls, value: list[Period] | None) -> list[Period] | None:
         if value is None:
             return value
+        if not value:
+            raise LocalisedValueError(
+                "an empty list: list the periods to compute, e.g. [2022, 2023], or "
+                "drop `periods:` to use every period in the data",
+                "列表为空：请列出要计算的时期，例如 [2022, 2023]；"
+                "或删去 `periods:`，使用数据中的全部时期",
+            )
         kinds = {type(p) for p in value}
         if len(kinds) > 1:
             raise LocalisedValueError(
