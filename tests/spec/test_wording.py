@@ -77,6 +77,23 @@ def test_pydantic_problems_have_both_languages(
     assert any(english in m and chinese in z for m, _, z, _ in found), found
 
 
+@pytest.mark.parametrize(
+    ("change", "hint", "hint_zh"),
+    [
+        (("weight: 2", "weight: lots"), "write a plain number", "请写一个数字"),
+        (("weight: 2", "weight: [1]"), "write a plain number", "请写一个数字"),
+        (("id: tiny", "id: [a]"), "write a text", "请写文本"),
+        (("periods: [2021, 2022]", "periods: 2021"), "write a list", "请写成列表"),
+    ],
+)
+def test_a_value_of_the_wrong_type_says_what_to_write(
+    tmp_path: Path, change: tuple[str, str], hint: str, hint_zh: str
+) -> None:
+    found = _issues(tmp_path, SPEC_YAML.replace(*change))
+
+    assert any(h and hint in h and z and hint_zh in z for _, h, _, z in found), found
+
+
 def test_hints_of_a_misspelt_method_are_chinese_too(tmp_path: Path) -> None:
     spec = SPEC_YAML.replace(
         "periods:", "defaults:\n  weights: {method: entrophy}\nperiods:"

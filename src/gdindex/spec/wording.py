@@ -265,9 +265,43 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
     shown = value if not isinstance(value, dict | list) else None
     found = f", found {shown!r}" if shown is not None else ""
     found_zh = f"，实际为 {shown!r}" if shown is not None else ""
+    hint, hint_zh = _TYPE_HINTS.get(kind, (None, None))
     return Words(
-        f"{msg}{found}", None, f"{_pydantic_zh(kind, ctx, msg)}{found_zh}", None
+        f"{msg}{found}", hint, f"{_pydantic_zh(kind, ctx, msg)}{found_zh}", hint_zh
     )
+
+
+_NUMBER = (
+    "write a plain number, e.g. 0.4 (no unit, % or thousands separator)",
+    "请写一个数字，例如 0.4（不带单位、% 或千位分隔符）",
+)
+_WHOLE = ("write a whole number, e.g. 3", "请写一个整数，例如 3")
+_MAPPING = (
+    "write keys and values, e.g. {method: minmax}, or one `key: value` per line",
+    "请写成键和值，例如 {method: minmax}，或每行一个 `键: 值`",
+)
+#: What to write instead of a value of the wrong type, by pydantic's error type.
+_TYPE_HINTS: dict[str, tuple[str, str]] = {
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "int_parsing": _WHOLE,
+    "int_type": _WHOLE,
+    "int_from_float": _WHOLE,
+    "bool_parsing": ("write true or false", "请写 true 或 false"),
+    "bool_type": ("write true or false", "请写 true 或 false"),
+    "string_type": (
+        "write a text; quote it when YAML would read a number or a date, e.g. "
+        "'2021H1' or '440100'",
+        "请写文本；YAML 会读成数字或日期时请加引号，例如 '2021H1' 或 '440100'",
+    ),
+    "list_type": (
+        "write a list, e.g. [a, b], or one `- item` per line",
+        "请写成列表，例如 [a, b]，或每行一个 `- 项`",
+    ),
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+}
 
 
 def _pydantic_zh(kind: str, ctx: dict[str, Any], msg: str) -> str:
