@@ -207,6 +207,35 @@ def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
     assert "not lined up with the items above it" in first.message
     assert first.hint is not None and "expected '-' indicator" in first.hint
     assert "[list] in brackets is not closed" in second.message
+    assert second.where.endswith("bad.yaml:9:13")  # where the [ opens
+
+
+def test_an_unclosed_bracket_is_one_error_at_the_line_that_opens_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        "periods: [2021, 2022\n"  # 2: never closed
+        "indicators:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "  - {id: b, name: B\n"  # 6: never closed either
+        "tree:\n"
+        "  id: t\n"
+        "  children: [a, b]\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    wheres = [i.where.rsplit(":", 2)[-2] for i in info.value.issues]
+    assert wheres == ["2", "6"], [i.where for i in info.value.issues]
+    assert "line 2, column 10" in info.value.issues[0].message
+    assert "line 6, column 5: a {mapping} in braces is not closed" in (
+        info.value.issues[1].message
+    )
 
 
 @pytest.mark.parametrize(

@@ -259,11 +259,20 @@ _MAX_YAML_ERRORS = 10
 
 
 def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
-    """One malformed-YAML issue in plain words, and the 0-based line it names."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+    """One malformed-YAML issue in plain words, and the 0-based line it names: for
+    a `[` or `{` left open, the line that opens it (the parser notices only lines
+    later, and blanking those lines would find the same open bracket again)."""
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    opened = getattr(exc, "context_mark", None)
+    if not (opened and context and context.startswith("while parsing a flow")):
+        opened = None
+    mark = (
+        opened
+        or getattr(exc, "problem_mark", None)
+        or getattr(exc, "context_mark", None)
+    )
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
     raw = f"{context}, {problem}" if context else problem
     words = yaml_words(problem, raw, (mark.line + 1, mark.column + 1) if mark else None)
     issue = Issue(
