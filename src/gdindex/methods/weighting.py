@@ -19,6 +19,7 @@ caller (`x = d · raw`). Choices where §4.4 is silent:
 - Functions raise `ValueError` (never warn) on unusable input.
 """
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal, get_args
 
@@ -467,7 +468,7 @@ WEIGHTS: Registry[WeightsFn] = Registry("weighting", "赋权")
 @WEIGHTS.register("explicit", ExplicitWeightsSpec)
 def explicit(nominal: np.ndarray, X: np.ndarray | None, params: Any) -> np.ndarray:
     """The tree's weights rescaled to sum to 1: `w_i / Σ w`."""
-    return nominal / nominal.sum()
+    return nominal / math.fsum(nominal)
 
 
 @WEIGHTS.register("equal", EqualWeightsSpec)

@@ -24,6 +24,7 @@ from the root, so the effective weights of the indicators sum to 1.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -162,7 +163,7 @@ def node_weights(
     ]
     # a·w1 + (1 − a)·w2, nested for a chain of combines; renormalised
     mixed = np.sum([c.share * c.weights for c in comps], axis=0)
-    w = mixed / mixed.sum()
+    w = mixed / math.fsum(mixed)  # exactly rounded: the same on every machine
     return NodeWeights(node.id, where, children, nominal, w, tuple(comps))
 
 
