@@ -39,6 +39,13 @@ COMMANDS = (
 )
 
 
+#: The base of Click's exceptions, whichever Click Typer uses (its own copy since
+#: 0.25): usage errors are printed in the command line's language.
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
 class _Ordered(Group):
     """Lists the commands in the order of `COMMANDS` (then any other, as defined),
     and prints usage errors in the command line's `--lang` (`gdindex.cli.usage`)."""
@@ -59,15 +66,17 @@ class _Ordered(Group):
 
         if not standalone_mode:
             return run()
-        from gdindex.cli.usage import ClickError, language, show_abort, show_usage_error
-
         argv = sys.argv[1:] if args is None else list(args)
         try:
             rv = run()
-        except ClickError as exc:
+        except _CLICK_ERROR as exc:
+            from gdindex.cli.usage import language, show_usage_error
+
             show_usage_error(exc, language(argv))
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort:
+            from gdindex.cli.usage import language, show_abort
+
             show_abort(language(argv))
             sys.exit(1)
         # Typer returns a command's `typer.Exit` code, and None when it returned

@@ -15,16 +15,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import typer
 from rich.markup import escape
 from rich.panel import Panel
 
 from gdindex.shell import BadValue, console
-
-#: The base of Click's exceptions, whichever Click Typer uses (its own copy since 0.25).
-ClickError: type[Exception] = next(
-    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
-)
 
 
 def language(args: Sequence[str]) -> str:

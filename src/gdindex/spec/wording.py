@@ -265,9 +265,12 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
     shown = value if not isinstance(value, dict | list) else None
     found = f", found {shown!r}" if shown is not None else ""
     found_zh = f"，实际为 {shown!r}" if shown is not None else ""
-    hint, hint_zh = _TYPE_HINTS.get(kind, (None, None))
+    hints = _TYPE_HINTS.get(kind)
     return Words(
-        f"{msg}{found}", hint, f"{_pydantic_zh(kind, ctx, msg)}{found_zh}", hint_zh
+        f"{msg}{found}",
+        hints[0] if hints else None,
+        f"{_pydantic_zh(kind, ctx, msg)}{found_zh}",
+        hints[1] if hints else None,
     )
 
 
