@@ -210,6 +210,41 @@ def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
     assert second.where.endswith("bad.yaml:9:13")  # where the [ opens
 
 
+@pytest.mark.parametrize("value", ["none", "[]", "'x'  # a comment"])
+def test_a_key_with_a_value_and_a_block_under_it_is_one_error_at_the_key(
+    tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        f"indicators: {value}\n"  # 2: a value, and the list under it
+        "  # the indicators\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "  - id: b\n"
+        "    name: B\n"
+        "tree:\n"
+        "  id: t\n"
+        "  children: [a, b]\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    [issue] = info.value.issues
+    shown = value.split("  #")[0]
+    assert issue.where.endswith("bad.yaml:2")
+    assert f"'indicators' has a value ({shown}) and also an indented block" in (
+        issue.message
+    )
+    assert (
+        issue.hint == f"remove '{shown}' after 'indicators:' to keep the block, "
+        "or remove the block"
+    )
+    assert "已有值" in issue.in_lang("zh").message
+
+
 def test_an_unclosed_bracket_is_one_error_at_the_line_that_opens_it(
     tmp_path: Path,
 ) -> None:

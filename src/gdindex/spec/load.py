@@ -5,6 +5,7 @@ key it comes from) and a hint; pydantic's messages are translated into the spec'
 words (unknown keys with "did you mean", unknown method names, negative weights).
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -258,6 +259,44 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_YAML_ERRORS = 10
 
 
+_KEY_WITH_VALUE = re.compile(
+    r"^(\s*)(?:- +)?([^\s#:][^:#]*?):[ \t]+([^\s#].*?)\s*(?:#.*)?$"
+)
+
+
+def _owner_with_value(lines: list[str], line: int, column: int) -> tuple[int, str, str]:
+    """(0-based line, key, value) of the key that a wrongly indented block at
+    `line`/`column` hangs under, when that key already has a value on its own line
+    (`indicators: none` above an indented list); else (-1, "", "")."""
+    for k in range(min(line, len(lines)) - 1, -1, -1):
+        text = lines[k]
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip(" "))
+        if indent >= column:
+            continue
+        found = _KEY_WITH_VALUE.match(text)
+        under = found is not None and column > found.start(2)  # right of the key
+        if found and under and not found[3].startswith(("|", ">", "&", "!")):
+            return k, found[2].strip(), found[3]
+        return -1, "", ""
+    return -1, "", ""
+
+
+def _block_end(lines: list[str], owner: int) -> int:
+    """The line after the indented block under line `owner` (0-based)."""
+    indent = len(lines[owner]) - len(lines[owner].lstrip(" "))
+    k = owner + 1
+    while k < len(lines):
+        text = lines[k]
+        if text.strip() and not text.strip().startswith("#"):
+            if len(text) - len(text.lstrip(" ")) <= indent:
+                break
+        k += 1
+    return k
+
+
 def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
     """One malformed-YAML issue in plain words, and the 0-based line it names: for
     a `[` or `{` left open, the line that opens it (the parser notices only lines
@@ -285,27 +324,64 @@ def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
     return issue, (mark.line if mark else None)
 
 
+def _hanging_block(
+    exc: yaml.YAMLError, path: Path, lines: list[str]
+) -> tuple[Issue, int, int] | None:
+    """The issue of an indented block under a key that already has a value, at that
+    key's line, and the lines of the block (to blank them all: each of its lines
+    would otherwise be reported in turn); None for any other error."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None or "block" not in str(getattr(exc, "context", "") or ""):
+        return None
+    owner, key, value = _owner_with_value(lines, mark.line, mark.column)
+    if owner < 0:
+        return None
+    issue = Issue(
+        f"{path}:{owner + 1}",
+        f"malformed YAML: line {owner + 1}: '{key}' has a value ({value}) and also "
+        f"an indented block under it (from line {mark.line + 1})",
+        f"remove '{value}' after '{key}:' to keep the block, or remove the block",
+        message_zh=f"YAML 格式错误：第 {owner + 1} 行：'{key}' 已有值（{value}），"
+        f"其下（从第 {mark.line + 1} 行起）又有缩进的内容",
+        hint_zh=f"若要保留下面的内容，请删去 '{key}:' 后的 '{value}'；"
+        "否则删去下面的内容",
+    )
+    return issue, owner, _block_end(lines, owner)
+
+
 def _yaml_errors(text: str, path: Path, first: yaml.YAMLError) -> list[Issue]:
     """Every syntax error found: the first, then those found by blanking each bad
     line in turn and reading again (later ones may follow from earlier ones)."""
-    issue, line = _yaml_issue(first, path)
-    issues, seen = [issue], {line}
     lines = text.split("\n")
-    while line is not None and len(issues) < _MAX_YAML_ERRORS and line < len(lines):
-        lines[line] = ""
+    issues: list[Issue] = []
+    seen: set[int | None] = set()
+    exc: yaml.YAMLError | None = first
+    while exc is not None and len(issues) < _MAX_YAML_ERRORS:
+        hanging = _hanging_block(exc, path, lines)
+        line: int | None
+        if hanging is not None:
+            issue, owner, end = hanging
+            blank, line = range(owner + 1, end), owner
+        else:
+            issue, line = _yaml_issue(exc, path)
+            blank = range(line, line + 1) if line is not None else range(0)
+        if line in seen or line is None or line >= len(lines):
+            if line not in seen:
+                issues.append(issue)
+            break
+        seen.add(line)
+        issues.append(issue)
+        for k in blank:
+            lines[k] = ""
+        exc = None
         try:
             loader = _Loader("\n".join(lines))
             try:
                 loader.get_single_node()
             finally:
                 loader.dispose()
-            break
-        except yaml.YAMLError as exc:
-            issue, line = _yaml_issue(exc, path)
-            if line in seen:
-                break
-            seen.add(line)
-            issues.append(issue)
+        except yaml.YAMLError as again:
+            exc = again
     return issues
 
 
