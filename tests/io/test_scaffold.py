@@ -465,3 +465,11 @@ def test_init_says_what_it_wrote_and_what_next_in_the_run_s_language(
     assert f"created 4 files in {tmp_path / 'en'}:" in out_en
     assert "next steps:" in out_en and "下一步" not in out_en
     assert f"gdindex validate {tmp_path / 'en' / 'index.yaml'}" in out_en
+
+
+def test_init_refuses_years_out_of_time_order(tmp_path: Path) -> None:
+    code, _, err = run("init", str(tmp_path / "p"), "--periods", "2023,2022")
+
+    assert code == 2 and "时期未按时间顺序排列" in err
+    assert not (tmp_path / "p").exists()
+    assert run("init", str(tmp_path / "q"), "--periods", "2021H2,2022H1")[0] == 0

@@ -67,6 +67,17 @@ def _issues(tmp_path: Path, spec: str) -> list[tuple[str, str | None, str, str |
             "an empty list: list the periods to compute",
             "列表为空：请列出要计算的时期",
         ),
+        (
+            ("periods: [2021, 2022]", "periods: [2021 2022]"),
+            "'2021 2022' looks like 2 periods: separate them with ', ', "
+            "e.g. [2021, 2022]",
+            "'2021 2022' 像是 2 个时期：请用 ', ' 分隔",
+        ),
+        (
+            ("periods: [2021, 2022]", "periods: [2022, 2021]"),
+            "periods are not in time order: 2022 comes before 2021",
+            "时期未按时间顺序排列：2022 排在 2021 之前",
+        ),
     ],
 )
 def test_pydantic_problems_have_both_languages(

@@ -105,6 +105,14 @@ def _check_periods(raw: Sequence[Period]) -> list[Period]:
                 "时期混用了数字和文本，请统一写法",
             )
         )
+    years = [p for p in periods if isinstance(p, int)]
+    if len(years) == len(periods) and years != sorted(years):
+        problems.append(
+            (
+                "periods are not in time order; list them from the earliest",
+                "时期未按时间顺序排列，请从早到晚列出",
+            )
+        )
     if len(set(periods)) != len(periods):
         dupes = ", ".join(sorted({str(p) for p in periods if periods.count(p) > 1}))
         problems.append((f"duplicate periods: {dupes}", f"时期重复：{dupes}"))

@@ -451,6 +451,25 @@ class IndexSpec(Model):
             )
         if len(set(value)) != len(value):
             raise LocalisedValueError("periods contain duplicates", "时期有重复")
+        for p in value:
+            parts = str(p).replace(",", " ").split()
+            if len(parts) > 1 and all(part.isdigit() for part in parts):
+                raise LocalisedValueError(
+                    f"'{p}' looks like {len(parts)} periods: separate them with "
+                    f"', ', e.g. [{', '.join(parts)}]",
+                    f"'{p}' 像是 {len(parts)} 个时期：请用 ', ' 分隔，"
+                    f"例如 [{', '.join(parts)}]",
+                )
+        years = [p for p in value if isinstance(p, int)]
+        for before, after in zip(years, years[1:], strict=False):
+            if after < before:
+                raise LocalisedValueError(
+                    f"periods are not in time order: {before} comes before {after}; "
+                    "list them from the earliest to the latest (growth compares "
+                    "each period with the one before it)",
+                    f"时期未按时间顺序排列：{before} 排在 {after} 之前；请从早到晚列出"
+                    "（增长率用每个时期与前一时期比较）",
+                )
         return value
 
     @property
