@@ -133,6 +133,13 @@ class BadValue(typer.BadParameter):
 def out_dir(value: str) -> Path:
     """`--out`: a directory; an empty path is a usage error (it would mean the
     current directory, and overwrite files there)."""
+    if value.startswith("-") and len(value) > 1:
+        raise BadValue(
+            f"'{value}' looks like an option, not a directory: give the directory "
+            f"right after --out (./{value} for a directory of that name)",
+            f"'{value}' 像是选项而不是目录：请在 --out 后紧接着写目录"
+            f"（目录确实叫这个名字时写 ./{value}）",
+        )
     if not value.strip():
         raise BadValue(
             "an empty path; name a directory, e.g. --out out/results "
@@ -250,7 +257,7 @@ QuietOpt = Annotated[
     typer.Option(
         "--quiet",
         "-q",
-        help="Print only errors (and --format json's document): for scripts and CI.",
+        help="Print only errors: for scripts and CI.",
     ),
 ]
 

@@ -115,6 +115,31 @@ def test_a_command_run_alone_still_parses_and_fails_as_usage(tmp_path: Path) -> 
     assert "gdindex compute" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["schema"], "无法写出输出：No space left on device"),
+        (["weights", "{spec}", "--lang", "en"], "cannot write the output: No space"),
+        (["compute", "{spec}", "--format", "json"], "无法写出输出"),
+    ],
+)
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(
+    tiny_spec: Path, args: list[str], said: str
+) -> None:
+    exe = Path(sys.executable).with_name("gdindex")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [str(exe), *(a.format(spec=tiny_spec) for a in args)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+
+    assert proc.returncode == 1 and said in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 COMMANDS = ["compute", "validate", "check", "compare", "weights", "init", "report"]
 
 

@@ -27,6 +27,7 @@ CASES = [
     (["extra"], "多余的参数：extra", "unexpected extra"),
     (["--bogus"], "没有选项 --bogus", "No such option: --bogus"),
     (["--out", ""], "'--out' 的值无效：路径为空", "an empty path"),
+    (["--out", "-q"], "'-q' 像是选项而不是目录", "'-q' looks like an option"),
 ]
 
 

@@ -251,7 +251,8 @@ def _is_leaf(spec: IndexSpec, node_id: str) -> bool:
 
 
 def _short(value: Any) -> str:
-    """`minmax range=[1, 100]` for a method block, the YAML text otherwise."""
+    """`minmax range=[1, 100]` for a method block, the YAML text otherwise (whole:
+    the tables fold long labels)."""
     if isinstance(value, dict) and isinstance(value.get("method"), str):
         rest = [
             f"{k}={v if isinstance(v, str) else yaml_value(v)}"
@@ -261,7 +262,7 @@ def _short(value: Any) -> str:
         text = " ".join([value["method"], *rest])
     else:
         text = value if isinstance(value, str) else yaml_value(value)
-    return text if len(text) <= 48 else text[:47] + "…"
+    return text
 
 
 def _weights_input(

@@ -79,6 +79,13 @@ class _Ordered(Group):
 
             show_abort(language(argv))
             sys.exit(1)
+        except BrokenPipeError:
+            raise  # `… | head`: the reader has gone (main() exits 0)
+        except OSError as exc:  # stdout cannot be written: a full disk, /dev/full
+            from gdindex.cli.usage import language, show_output_error
+
+            show_output_error(exc, language(argv))
+            sys.exit(1)
         # Typer returns a command's `typer.Exit` code, and None when it returned
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -131,8 +138,9 @@ def _period(text: str | None, periods: list[Any]) -> Any:
 @contextmanager
 def _progress(shown: bool = True) -> Iterator[Any]:
     """A Rich progress bar of runs on stderr; yields the callback to feed it (None
-    when not `shown`: `--quiet`)."""
-    if not shown:
+    when not `shown`, `--quiet`, or when stderr is not a terminal)."""
+    err = _console(stderr=True)
+    if not shown or not err.is_terminal:  # a log gets no bar (nor its blank line)
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -141,7 +149,7 @@ def _progress(shown: bool = True) -> Iterator[Any]:
         TextColumn("runs"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=_console(stderr=True),
+        console=err,
         transient=True,
     )
     task = bar.add_task("runs", total=None)
@@ -203,4 +211,9 @@ def main() -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         pass
+    except OSError as exc:  # the last of stdout did not fit (a full disk)
+        from gdindex.cli.usage import language, show_output_error
+
+        show_output_error(exc, language(sys.argv[1:]))
+        code = 1
     os._exit(code)

@@ -68,6 +68,18 @@ def show_usage_error(exc: Any, lang: str) -> None:
     )
 
 
+def show_output_error(exc: OSError, lang: str) -> None:
+    """The standard output cannot be written (a full disk, /dev/full): one line on
+    stderr, not a traceback."""
+    why = exc.strerror or str(exc)
+    console(stderr=True).print(
+        f"无法写出输出：{why}（请检查输出重定向到的磁盘或设备）"
+        if lang == "zh"
+        else f"cannot write the output: {why} (check the disk or device it goes to)",
+        style="red",
+    )
+
+
 def show_abort(lang: str) -> None:
     """Ctrl-C / end of input at a prompt: one line on stderr."""
     console(stderr=True).print("已中止。" if lang == "zh" else "Aborted!", style="red")
