@@ -20,7 +20,7 @@ ENGLISH = re.compile(
 #: (command line after SPEC, what the Chinese message says, what the English says)
 CASES = [
     (["--top", "0"], "'--top' 的值无效：应为 1 或更大", "must be 1 or more"),
-    (["--top", "x"], "'--top' 的值无效：应为整数", "valid integer"),
+    (["--top", "x"], "'--top' 的值无效：应为整数", "'--top': not a whole number"),
     (["--format", "xml"], "'xml' 不是可选值，可选：'csv', 'parquet', 'json'", "xml"),
     (["--out"], "选项 '--out' 需要一个值。", "requires an argument"),
     (["--quiet=3"], "选项 '--quiet' 不接受值。", "does not take a value"),
@@ -53,7 +53,8 @@ def test_compute_usage_errors_in_both_languages(
 @pytest.mark.parametrize(
     ("args", "zh"),
     [
-        (["sensitivity", "{spec}", "--n", "0"], "'--n' 的值无效：应大于或等于 1"),
+        (["sensitivity", "{spec}", "--n", "0"], "'--n' 的值无效：应为 1 或更大"),
+        (["explain", "{spec}", "A", "--top", "0"], "'--top' 的值无效：应为 1 或更大"),
         (["sensitivity", "{spec}", "--method", "x"], "'x' 不是可选值，可选：'ua'"),
         (["audit", "{spec}", "--fail-on", "x"], "未知的标记类型 x；可选："),
         (["audit", "{spec}", "--threshold", "a=b"], "请写成 KEY=数值"),

@@ -39,29 +39,33 @@ def language(args: Sequence[str]) -> str:
 
 
 def show_usage_error(exc: Any, lang: str) -> None:
-    """Print `exc` on stderr in `lang` (zh or en), as Typer prints usage errors."""
+    """Print `exc` on stderr in `lang` (zh or en), as Typer prints usage errors:
+    the usage line, where to find help, the message in a red panel."""
     from typer import rich_utils
 
-    if lang != "zh" or exc.__class__.__name__ == "NoArgsIsHelpError":
-        rich_utils.rich_format_error(exc)
+    if exc.__class__.__name__ == "NoArgsIsHelpError":
+        rich_utils.rich_format_error(exc)  # the help itself, as Typer shows it
         return
+    zh = lang == "zh"
     err = console(stderr=True)
     ctx: Any = getattr(exc, "ctx", None)
     if ctx is not None:
-        usage = ctx.get_usage()
-        usage = "用法：" + usage.removeprefix("Usage:").strip()
-        err.print(escape(usage), style=rich_utils.STYLE_USAGE_COMMAND)
+        usage = ctx.get_usage().removeprefix("Usage:").strip()
+        err.print(
+            escape(("用法：" if zh else "Usage: ") + usage),
+            style=rich_utils.STYLE_USAGE_COMMAND,
+        )
         if ctx.command.get_help_option(ctx) is not None:
-            command = f"{ctx.command_path} {ctx.help_option_names[0]}"
+            command = escape(f"{ctx.command_path} {ctx.help_option_names[0]}")
             err.print(
-                f"运行 '{escape(command)}' 查看帮助。",
+                f"运行 '{command}' 查看帮助。" if zh else f"Try '{command}' for help.",
                 style=rich_utils.STYLE_ERRORS_SUGGESTION,
             )
     err.print(
         Panel(
-            escape(message_zh(exc)),
+            escape(message_zh(exc) if zh else message_en(exc)),
             border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
-            title="错误",
+            title="错误" if zh else "Error",
             title_align=rich_utils.ALIGN_ERRORS_PANEL,
             expand=False,
         )
@@ -96,6 +100,34 @@ def message_zh(exc: Any) -> str:
     return _translate(text, _USAGE_MESSAGES)
 
 
+def message_en(exc: Any) -> str:
+    """Click's English message, with Typer's validation wording ("Input should be
+    a valid integer, unable to parse string as an integer") in plain words."""
+    text = str(exc.format_message())
+    found = re.fullmatch(r"(Invalid value for .+?: )(.*)", text, flags=re.DOTALL)
+    if found and not isinstance(exc, BadValue):
+        return found[1] + _translate(found[2], _VALUE_MESSAGES_EN)
+    return text
+
+
+#: Typer's validation wording in plain English.
+_VALUE_MESSAGES_EN: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+    (r"Input should be a valid integer.*", lambda m: "not a whole number"),
+    (r"Input should be a valid number.*", lambda m: "not a number"),
+    (r"Input should be a valid boolean.*", lambda m: "not true or false"),
+    (
+        r"Input should be greater than or equal to (\S+)",
+        lambda m: f"must be {m[1]} or more",
+    ),
+    (r"Input should be greater than (\S+)", lambda m: f"must be more than {m[1]}"),
+    (
+        r"Input should be less than or equal to (\S+)",
+        lambda m: f"must be {m[1]} or less",
+    ),
+    (r"Input should be less than (\S+)", lambda m: f"must be less than {m[1]}"),
+    (r"Value error, (.+)", lambda m: m[1]),
+]
+
 _KIND = {"argument": "参数", "option": "选项"}
 
 _Rule = tuple[str, Callable[[re.Match[str]], str]]
@@ -116,7 +148,7 @@ _VALUE_MESSAGES: list[_Rule] = [
     ),
     (
         r"Input should be greater than or equal to (\S+)",
-        lambda m: f"应大于或等于 {m[1]}",
+        lambda m: f"应为 {m[1]} 或更大",
     ),
     (
         r"Input should be greater than (\S+)",
@@ -124,7 +156,7 @@ _VALUE_MESSAGES: list[_Rule] = [
     ),
     (
         r"Input should be less than or equal to (\S+)",
-        lambda m: f"应小于或等于 {m[1]}",
+        lambda m: f"应为 {m[1]} 或更小",
     ),
     (
         r"Input should be less than (\S+)",
