@@ -131,7 +131,9 @@ def test_parameter_of_another_method_points_to_it() -> None:
 def test_defaults_must_be_mappings(defaults: object) -> None:
     text = errors_of(spec_with(defaults=defaults))
 
-    assert "defaults" in text and "valid dictionary" in text
+    assert "defaults" in text and "should be keys and values (key: value)" in text
+    if defaults != 5:
+        assert "a method block: write normalise: {method: minmax}" in text
 
 
 def test_type_errors_and_tree_errors_reported_together() -> None:

@@ -262,10 +262,18 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        msg = "should be keys and values (key: value)"  # not pydantic's class name
     shown = value if not isinstance(value, dict | list) else None
     found = f", found {shown!r}" if shown is not None else ""
     found_zh = f"，实际为 {shown!r}" if shown is not None else ""
     hints = _TYPE_HINTS.get(kind)
+    if hints is not None and loc[-1:] == ("name",) and kind != "string_type":
+        hints = _NAME  # a label: text, or one text per language
+    elif hints is _MAPPING and loc and str(loc[-1]) in _KINDS:
+        method = value if isinstance(value, str) else "…"
+        block = f"{loc[-1]}: {{method: {method}}}"
+        hints = (f"a method block: write {block}", f"这是方法设置：请写成 {block}")
     return Words(
         f"{msg}{found}",
         hints[0] if hints else None,
@@ -280,8 +288,12 @@ _NUMBER = (
 )
 _WHOLE = ("write a whole number, e.g. 3", "请写一个整数，例如 3")
 _MAPPING = (
-    "write keys and values, e.g. {method: minmax}, or one `key: value` per line",
-    "请写成键和值，例如 {method: minmax}，或每行一个 `键: 值`",
+    "write keys and values: one `key: value` per line below it, or {key: value, …}",
+    "请写成键和值：在其下每行一个 `键: 值`，或写成 {键: 值, …}",
+)
+_NAME = (
+    "write the name as text, or as {zh: 中文名, en: English name}",
+    "请把名称写成文本，或写成 {zh: 中文名, en: English name}",
 )
 #: What to write instead of a value of the wrong type, by pydantic's error type.
 _TYPE_HINTS: dict[str, tuple[str, str]] = {
