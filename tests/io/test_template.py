@@ -27,12 +27,21 @@ def test_sizes_and_ids() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
-    [{"units": 1}, {"indicators": 0}, {"indicators": ["a", "a"]}, {"pillars": 9}],
+    ("kwargs", "said"),
+    [
+        ({"units": 1}, "only 1 unit: a ranking needs two"),
+        ({"indicators": 0}, "no indicators"),
+        ({"indicators": ["a", "a", "b", "b"]}, "ids given twice: a, b"),
+        ({"pillars": 9}, "9 pillars for"),
+    ],
 )
-def test_bad_sizes(kwargs: dict[str, object]) -> None:
-    with pytest.raises(GdindexError):
+def test_bad_sizes(kwargs: dict[str, object], said: str) -> None:
+    with pytest.raises(GdindexError) as info:
         layout(**kwargs)  # type: ignore[arg-type]
+
+    [issue] = info.value.issues  # no follow-on --pillars problem
+    assert said in issue.message
+    assert str(info.value).startswith("cannot make the template: ")
 
 
 def test_values_order_units_differently_and_grow() -> None:

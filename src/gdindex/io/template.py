@@ -61,9 +61,10 @@ def layout(
         problems.append(
             Issue(
                 "--units",
-                f"{n_units} units",
+                f"only {n_units} unit{'' if n_units == 1 else 's'}: a ranking needs "
+                "two",
                 "give at least 2 units",
-                message_zh=f"{n_units} 个地区",
+                message_zh=f"只有 {n_units} 个地区：排名至少需要 2 个",
                 hint_zh="至少需要 2 个地区",
             )
         )
@@ -88,17 +89,18 @@ def layout(
                 hint_zh="id 须以字母开头，其后为字母、数字或 _",
             )
         )
-    if len(set(ids)) != len(ids):
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
         problems.append(
             Issue(
                 "--indicators",
-                "an id is repeated",
+                f"ids given twice: {', '.join(twice)}",
                 "use unique ids",
-                message_zh="有重复的 id",
+                message_zh=f"id 重复：{', '.join(twice)}",
                 hint_zh="请使用互不相同的 id",
             )
         )
-    if not 1 <= n_pillars <= max(len(ids), 1):
+    if ids and not 1 <= n_pillars <= len(ids):
         problems.append(
             Issue(
                 "--pillars",
@@ -110,9 +112,9 @@ def layout(
         )
     if problems:
         raise GdindexError(
-            f"invalid template size: {problems[0].message}",
+            f"cannot make the template: {problems[0].message}",
             problems,
-            message_zh=f"模板规模无效：{problems[0].message_zh}",
+            message_zh=f"无法生成模板：{problems[0].message_zh}",
         )
     width = len(str(n_units))
     made = tuple(

@@ -515,9 +515,9 @@ def output_error(what: str, where: Path, exc: BaseException) -> OutputError:
             Issue(
                 str(where),
                 f"{type(exc).__name__}: {reason}",
-                "choose a directory you can write to (--out), or free some space",
+                "choose a directory you can write to, or free some space",
                 message_zh=f"写入失败：{type(exc).__name__}: {reason}",
-                hint_zh="请选择有写入权限的目录（--out），或腾出磁盘空间",
+                hint_zh="请选择有写入权限的目录，或腾出磁盘空间",
             )
         ],
         message_zh=f"无法写入{zh_text(what) or f'文件（{where}）'}",
