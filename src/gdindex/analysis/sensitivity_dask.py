@@ -5,11 +5,12 @@
 connection is made in the background (`Cluster`) while the caller loads the data, and
 the local workers import gdindex as they start, not at their first task.
 
-The shared `Setup` is scattered once to every worker. Each task is a fixed chunk of one
-preparation group's runs (`sensitivity_engine.tasks_of`), so results are identical to
-the in-process ones whatever the number of workers. The tasks are dealt to the workers
-in contiguous, equal shares (`assign`): a worker prepares each group's data once, and
-no worker waits on a last, lone group. Results are yielded as they finish.
+The shared `Setup` is scattered once to every worker. Each task is a chunk of one
+preparation group's runs (`sensitivity_engine.tasks_of`); every run is computed the
+same in any chunk, so results are identical to the in-process ones whatever the number
+of workers. The tasks are dealt to the workers in contiguous, equal shares (`deal`): a
+worker prepares each group's data once, a group that a share boundary cuts is split
+there, and no worker waits on a last, lone group. Results are yielded as they finish.
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class Cluster:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # the scheduler's HTTP server (health routes) on a free port: the
+                # default 8787 may be another cluster's (a second run, a notebook)
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                 silence_logs=logging.CRITICAL,  # failures come back as task errors
                 preload=_PRELOAD,
             )
@@ -158,6 +162,60 @@ def assign(costs: list[int], k: int) -> list[int]:
     return out
 
 
+#: The fewest runs a piece of a split task may have: below it, a second preparation
+#: on another worker costs more than the balance it buys.
+LEAST_SPLIT = 64
+
+
+def deal(
+    tasks: list[np.ndarray], costs: list[int], k: int, least: int | None = None
+) -> tuple[list[np.ndarray], list[int]]:
+    """Tasks and the worker (0..k-1) of each, in `k` contiguous shares of about
+    equal cost (`assign`), where a task that a share boundary cuts is split there
+    when both pieces keep at least `least` runs: the worker after the boundary then
+    prepares that group too (`PREPARATION_COST` more), and no worker waits for the
+    other to finish a whole group. Each run is computed the same in any piece
+    (element-wise), so the results do not change."""
+    least = LEAST_SPLIT if least is None else least
+    total = sum(costs)
+    if k < 2 or not total:
+        return tasks, assign(costs, k)
+    out: list[np.ndarray] = []
+    where: list[int] = []
+    start = 0.0
+    for runs, cost in zip(tasks, costs, strict=True):
+        end = start + cost
+        first = min(k - 1, int(start * k // total))
+        last = min(k - 1, int(max(start, end - 1e-9) * k // total))
+        pieces = [(first, runs)]
+        if last > first and cost:
+            # each worker's part of the task's cost, less half a preparation: the
+            # workers after the first prepare the group again
+            parts = [
+                max(
+                    0.0,
+                    min(end, total * (w + 1) / k)
+                    - max(start, total * w / k)
+                    - engine.PREPARATION_COST / 2,
+                )
+                for w in range(first, last + 1)
+            ]
+            cut = np.round(np.cumsum(parts) / max(sum(parts), 1e-9) * len(runs))
+            bounds = [0, *cut.astype(int).tolist()]
+            pieces = [
+                (first + i, runs[bounds[i] : bounds[i + 1]]) for i in range(len(parts))
+            ]
+            if any(len(piece) < least for _, piece in pieces):
+                middle = start + cost / 2
+                pieces = [(min(k - 1, int(middle * k // total)), runs)]
+        for w, piece in pieces:
+            if len(piece):
+                out.append(piece)
+                where.append(w)
+        start = end
+    return out, where
+
+
 def run_on_dask(
     cluster: Cluster,
     setup: Setup,
@@ -173,7 +231,8 @@ def run_on_dask(
 
     client = cluster.client()
     addresses = sorted(client.scheduler_info().get("workers", {}))
-    where = assign(engine.task_costs(setup, positions), max(1, len(addresses)))
+    costs = engine.task_costs(setup, positions)
+    tasks, where = deal(tasks, costs, max(1, len(addresses)))
     shared = client.scatter(setup, broadcast=True)
     futures = [
         client.submit(
