@@ -133,12 +133,12 @@ def test_raising_max_cr_accepts_the_matrix_with_a_warning(tmp_path: Path) -> Non
         (
             {"method": "equal", "combine": {"with": {"method": "cv"}, "a": 1.5}},
             "tree.weights.combine.a",
-            "less than or equal to 1, found 1.5",
+            "should be 1 or less, found 1.5",
         ),
         (
             {"method": "entropy", "shift": -1},
             "tree.weights.shift",
-            "greater than or equal to 0, found -1",
+            "should be 0 or more, found -1",
         ),
     ],
     ids=[

@@ -212,7 +212,7 @@ def test_every_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
     assert second.where.endswith("bad.yaml:9:13")  # where the [ opens
 
 
-@pytest.mark.parametrize("value", ["none", "[]", "'x'  # a comment"])
+@pytest.mark.parametrize("value", ["none", "[]", "x  # a comment", "none\n#"])
 def test_a_key_with_a_value_and_a_block_under_it_is_one_error_at_the_key(
     tmp_path: Path, value: str
 ) -> None:
@@ -220,7 +220,6 @@ def test_a_key_with_a_value_and_a_block_under_it_is_one_error_at_the_key(
     path.write_text(
         "spec_version: 1\n"
         f"indicators: {value}\n"  # 2: a value, and the list under it
-        "  # the indicators\n"
         "  - id: a\n"
         "    name: A\n"
         "  - id: b\n"
@@ -235,7 +234,7 @@ def test_a_key_with_a_value_and_a_block_under_it_is_one_error_at_the_key(
         load_spec(path)
 
     [issue] = info.value.issues
-    shown = value.split("  #")[0]
+    shown = value.split("  #")[0].split("\n")[0]
     assert issue.where.endswith("bad.yaml:2")
     assert f"'indicators' has a value ({shown}) and also an indented block" in (
         issue.message
@@ -245,6 +244,54 @@ def test_a_key_with_a_value_and_a_block_under_it_is_one_error_at_the_key(
         "or remove the block"
     )
     assert "已有值" in issue.in_lang("zh").message
+
+
+@pytest.mark.parametrize(
+    ("line", "quote"), [('  unit: "%', '"'), ("  unit: 'per cent", "'")]
+)
+def test_an_unclosed_quote_is_one_error_at_its_line(
+    tmp_path: Path, line: str, quote: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        "indicators:\n"
+        "  - id: a\n"
+        f"  {line}\n"  # 4: never closed
+        "    name: A\n"
+        "  - id: b\n"
+        f'    unit: "x"\n'
+        "    name: B\n"
+        "tree: {id: t, children: [a, b]}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    [issue] = info.value.issues
+    assert issue.where.rsplit(":", 2)[-2] == "4"
+    assert f"the quoted value is not closed: it opens with {quote}" in issue.message
+    assert issue.hint == f"close the {quote} on the same line"
+
+
+def test_a_line_indented_too_far_under_a_flow_value_is_not_a_hanging_block(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "spec_version: 1\n"
+        "defaults:\n"
+        "  normalise: {method: minmax}\n"
+        "   aggregate: {method: geometric}\n"  # 4: one space too far
+        "tree: {id: t, children: [a]}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+
+    assert all("has a value" not in i.message for i in info.value.issues)
 
 
 def test_an_unclosed_bracket_is_one_error_at_the_line_that_opens_it(

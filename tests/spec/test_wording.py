@@ -42,7 +42,7 @@ def _issues(tmp_path: Path, spec: str) -> list[tuple[str, str | None, str, str |
         ),
         (
             ("weight: 2", "weight: lots"),
-            "unable to parse string as a number",
+            "should be a number, found 'lots'",
             "应为数字",
         ),
         (("direction: -1", "direction: 2"), "input should be 1 or -1", "应为 1 或 -1"),

@@ -107,10 +107,12 @@ def _check_periods(raw: Sequence[Period]) -> list[Period]:
         )
     years = [p for p in periods if isinstance(p, int)]
     if len(years) == len(periods) and years != sorted(years):
+        shown = ", ".join(str(p) for p in years)
         problems.append(
             (
-                "periods are not in time order; list them from the earliest",
-                "时期未按时间顺序排列，请从早到晚列出",
+                f"periods are not in time order ({shown}): list them from the "
+                "earliest to the latest",
+                f"时期未按时间顺序排列（{shown}）：请从早到晚列出",
             )
         )
     if len(set(periods)) != len(periods):

@@ -260,15 +260,23 @@ _MAX_YAML_ERRORS = 10
 
 
 _KEY_WITH_VALUE = re.compile(
-    r"^(\s*)(?:- +)?([^\s#:][^:#]*?):[ \t]+([^\s#].*?)\s*(?:#.*)?$"
+    r"^(\s*)(?:- +)?([A-Za-z_][\w .-]*?):[ \t]+([^\s#].*?)\s*(?:#.*)?$"
 )
+#: Values after which an indented block is a hanging block, not a slip: a word, a
+#: number, an empty list or mapping, null. A non-empty [list] or {mapping} on the
+#: key's line is a value meant as such: a line under it is mis-indented instead.
+_PLAIN_VALUE = re.compile(r"^(?:[\w.+-]+|\[\s*\]|\{\s*\}|~)$")
 
 
-def _owner_with_value(lines: list[str], line: int, column: int) -> tuple[int, str, str]:
-    """(0-based line, key, value) of the key that a wrongly indented block at
-    `line`/`column` hangs under, when that key already has a value on its own line
+def _owner_with_value(lines: list[str], line: int) -> tuple[int, str, str]:
+    """(0-based line, key, value) of the key that the indented block starting at
+    `line` hangs under, when that key already has a value on its own line
     (`indicators: none` above an indented list); else (-1, "", "")."""
-    for k in range(min(line, len(lines)) - 1, -1, -1):
+    if not 0 <= line < len(lines):
+        return -1, "", ""
+    first = lines[line]
+    column = len(first) - len(first.lstrip(" "))
+    for k in range(line - 1, -1, -1):
         text = lines[k]
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
@@ -277,8 +285,8 @@ def _owner_with_value(lines: list[str], line: int, column: int) -> tuple[int, st
         if indent >= column:
             continue
         found = _KEY_WITH_VALUE.match(text)
-        under = found is not None and column > found.start(2)  # right of the key
-        if found and under and not found[3].startswith(("|", ">", "&", "!")):
+        under = found is not None and column >= found.start(2) + 2  # a block's step
+        if found and under and _PLAIN_VALUE.match(found[3]):
             return k, found[2].strip(), found[3]
         return -1, "", ""
     return -1, "", ""
@@ -304,7 +312,8 @@ def _yaml_issue(exc: yaml.YAMLError, path: Path) -> tuple[Issue, int | None]:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     opened = getattr(exc, "context_mark", None)
-    if not (opened and context and context.startswith("while parsing a flow")):
+    starts = ("while parsing a flow", "while scanning a quoted scalar")
+    if not (opened and context and context.startswith(starts)):
         opened = None
     mark = (
         opened
@@ -331,9 +340,13 @@ def _hanging_block(
     key's line, and the lines of the block (to blank them all: each of its lines
     would otherwise be reported in turn); None for any other error."""
     mark = getattr(exc, "problem_mark", None)
-    if mark is None or "block" not in str(getattr(exc, "context", "") or ""):
+    context = str(getattr(exc, "context", "") or "")
+    problem = str(getattr(exc, "problem", "") or "")
+    if mark is None or not (
+        "block" in context or problem.startswith("mapping values are not allowed")
+    ):
         return None
-    owner, key, value = _owner_with_value(lines, mark.line, mark.column)
+    owner, key, value = _owner_with_value(lines, mark.line)
     if owner < 0:
         return None
     issue = Issue(
@@ -349,6 +362,38 @@ def _hanging_block(
     return issue, owner, _block_end(lines, owner)
 
 
+_QUOTED_VALUE = re.compile(r"^\s*(?:- +)?[^#\"']*?:[ \t]+([\"'])(.*)$")
+
+
+def _open_quote(
+    exc: yaml.YAMLError, path: Path, lines: list[str]
+) -> tuple[Issue, int] | None:
+    """The issue of a quoted value left open, at its line, and that line (0-based):
+    the parser reads on to the next quote, lines later, and fails there or beyond."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    for k in range(min(mark.line, len(lines) - 1) + 1):
+        found = _QUOTED_VALUE.match(lines[k])
+        if found is None:
+            continue
+        quote, rest = found[1], found[2]
+        rest = re.sub(r"\\.", "", rest) if quote == '"' else rest.replace("''", "")
+        if quote in rest:
+            continue
+        issue = Issue(
+            f"{path}:{k + 1}:{found.start(1) + 1}",
+            f"malformed YAML: line {k + 1}: the quoted value is not closed: it opens "
+            f"with {quote} and runs on to the next {quote}, lines further",
+            f"close the {quote} on the same line",
+            message_zh=f"YAML 格式错误：第 {k + 1} 行：引号中的值没有闭合：以 {quote} "
+            f"开头，一直延续到后面几行的下一个 {quote}",
+            hint_zh=f"请在同一行补上 {quote}",
+        )
+        return issue, k
+    return None
+
+
 def _yaml_errors(text: str, path: Path, first: yaml.YAMLError) -> list[Issue]:
     """Every syntax error found: the first, then those found by blanking each bad
     line in turn and reading again (later ones may follow from earlier ones)."""
@@ -358,8 +403,12 @@ def _yaml_errors(text: str, path: Path, first: yaml.YAMLError) -> list[Issue]:
     exc: yaml.YAMLError | None = first
     while exc is not None and len(issues) < _MAX_YAML_ERRORS:
         hanging = _hanging_block(exc, path, lines)
+        quoted = _open_quote(exc, path, lines)
         line: int | None
-        if hanging is not None:
+        if quoted is not None:
+            issue, line = quoted
+            blank = range(line, line + 1)
+        elif hanging is not None:
             issue, owner, end = hanging
             blank, line = range(owner + 1, end), owner
         else:

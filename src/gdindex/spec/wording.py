@@ -132,6 +132,27 @@ def yaml_words(problem: str, raw: str, position: tuple[int, int] | None) -> Word
     )
 
 
+#: pydantic's messages by error type, in plain English (its context fills the
+#: braces); a type not listed keeps pydantic's words.
+_PYDANTIC_EN = {
+    "list_type": "should be a list",
+    "tuple_type": "should be a list",
+    "string_type": "should be text",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number, not a fraction",
+    "float_type": "should be a number",
+    "float_parsing": "should be a number",
+    "greater_than": "should be more than {gt}",
+    "greater_than_equal": "should be {ge} or more",
+    "less_than": "should be less than {lt}",
+    "less_than_equal": "should be {le} or less",
+    "too_short": "should have at least {min_length} items, not {actual_length}",
+    "too_long": "should have at most {max_length} items, not {actual_length}",
+}
+
 #: pydantic's messages by error type, in Chinese (its context fills the braces).
 _PYDANTIC_ZH = {
     "model_type": "应为映射（key: value）",
@@ -264,6 +285,16 @@ def pydantic_words(err: Any, loc: tuple[Any, ...]) -> Words:
         msg = msg[len("Value error, ") :]
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         msg = "should be keys and values (key: value)"  # not pydantic's class name
+        if loc[-1:] == ("name",):
+            msg = "should be a name: text, or {zh: …, en: …}"
+    elif kind in _PYDANTIC_EN:
+        try:
+            shown_ctx = {
+                k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()
+            }
+            msg = _PYDANTIC_EN[kind].format(**shown_ctx)
+        except (KeyError, IndexError):
+            pass  # pydantic's own words
     shown = value if not isinstance(value, dict | list) else None
     found = f", found {shown!r}" if shown is not None else ""
     found_zh = f"，实际为 {shown!r}" if shown is not None else ""
