@@ -59,8 +59,8 @@ def _issues(tmp_path: Path, spec: str) -> list[tuple[str, str | None, str, str |
         ),
         (
             ("periods: [2021, 2022]", "periods: [2021, 2021]"),
-            "periods contain duplicates",
-            "时期有重复",
+            "periods contain duplicates: 2021",
+            "时期有重复：2021",
         ),
         (
             ("periods: [2021, 2022]", "periods: []"),

@@ -89,7 +89,7 @@ def layout(
                 hint_zh="id 须以字母开头，其后为字母、数字或 _",
             )
         )
-    twice = sorted({i for i in ids if ids.count(i) > 1})
+    twice = sorted({i for i in ids if i and ids.count(i) > 1})
     if twice:
         problems.append(
             Issue(

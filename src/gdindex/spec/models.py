@@ -450,7 +450,10 @@ class IndexSpec(Model):
                 "时期混用了数字和文本，请统一写法",
             )
         if len(set(value)) != len(value):
-            raise LocalisedValueError("periods contain duplicates", "时期有重复")
+            twice = ", ".join(sorted({str(p) for p in value if value.count(p) > 1}))
+            raise LocalisedValueError(
+                f"periods contain duplicates: {twice}", f"时期有重复：{twice}"
+            )
         for p in value:
             parts = str(p).replace(",", " ").split()
             if len(parts) > 1 and all(part.isdigit() for part in parts):
