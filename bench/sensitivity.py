@@ -106,23 +106,6 @@ def _line(label: str, r: dict[str, Any], target: float | None) -> None:
 
 
 SPIN = "x = 0\nfor i in range(15_000_000):\n    x += i\n"
-
-
-def machine_parallelism() -> float:
-    """How much faster two CPU-bound processes finish than one after the other
-    (2.0 on two idle cores): what any `--workers 2` speed-up is bounded by now."""
-
-    def spins(k: int) -> float:
-        start = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(k)]
-        for proc in procs:
-            proc.wait()
-        return time.perf_counter() - start
-
-    one = spins(1)
-    return 2 * one / spins(2)
-
-
 STREAM = (
     "import numpy as np\n"
     "a = np.random.default_rng(0).random(4_000_000)\n"
@@ -130,20 +113,22 @@ STREAM = (
 )
 
 
-def machine_parallelism_numpy() -> float:
-    """The same for NumPy streaming through 32 MB arrays (bound by memory, as the
-    aggregation of many runs is): a machine whose cores share a narrow memory bus
-    gets well under 2.0 here even when idle."""
+def machine_parallelism(script: str = SPIN) -> float:
+    """How much faster two processes running `script` finish than one after the
+    other (2.0 on two idle cores): what any `--workers 2` speed-up is bounded by
+    now. `SPIN` is CPU-bound; `STREAM` streams NumPy through 32 MB arrays (bound by
+    memory, as the aggregation of many runs is): a machine whose cores share a
+    narrow memory bus gets well under 2.0 there even when idle."""
 
-    def streams(k: int) -> float:
+    def runs(k: int) -> float:
         start = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-c", STREAM]) for _ in range(k)]
+        procs = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(k)]
         for proc in procs:
             proc.wait()
         return time.perf_counter() - start
 
-    one = streams(1)
-    return 2 * one / streams(2)
+    one = runs(1)
+    return 2 * one / runs(2)
 
 
 def bench(synth: Any, repeats: int) -> None:
@@ -184,7 +169,7 @@ def bench(synth: Any, repeats: int) -> None:
         print(
             f"    this machine now runs 2 CPU-bound processes "
             f"{machine_parallelism():4.2f}× as fast as 1 (2.00 when 2 cores are free), "
-            f"2 memory-bound NumPy processes {machine_parallelism_numpy():4.2f}×"
+            f"2 memory-bound NumPy processes {machine_parallelism(STREAM):4.2f}×"
         )
         # Starting, feeding and closing the local cluster costs about 1.3 s whatever
         # the work (--workers 1 vs in process); with four times the runs it weighs less.
