@@ -131,3 +131,19 @@ def test_every_run_with_method_weights_noise_and_exclusion_is_reproduced(
     assert any(".weights={method: explicit}" in s for s in sets)
     assert any(s.endswith("i1.weight=0") for s in sets)
     assert _compare_every_run(spec, res) == 0
+
+
+def test_labels_of_long_alternatives_are_whole(tiny_spec: Path) -> None:
+    block = {
+        "method": "geometric",
+        "min_coverage": 0.5,
+        "zero_policy": "floor",
+        "epsilon": 1,
+    }
+    sens = SensitivitySpec.model_validate(
+        {"inputs": [{"id": "a", "set": "defaults.aggregate", "values": [block]}]}
+    )
+
+    [info] = build_inputs(gdindex.load_spec(tiny_spec), sens, tiny_spec.parent)
+
+    assert info.labels == ["geometric min_coverage=0.5 zero_policy=floor epsilon=1"]

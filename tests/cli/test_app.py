@@ -306,3 +306,20 @@ def test_quiet_with_json_prints_only_the_document(
 
     assert code == 0 and stderr == ""
     assert isinstance(json.loads(stdout), dict)
+
+
+def test_sensitivity_prints_no_progress_bar_into_a_log(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "inputs.yaml").write_text(
+        "sensitivity:\n  inputs:\n    - {id: agg, set: defaults.aggregate.method,"
+        " values: [arithmetic, geometric]}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        "sensitivity", str(tiny_spec), "--n", "10", "--format", "json",
+        "--inputs", str(tmp_path / "inputs.yaml"), "--out", str(tmp_path / "o"),
+    )  # fmt: skip
+
+    assert code == 0
+    assert err.splitlines() == [f"已写入 3 个文件：{tmp_path / 'o'}"]
